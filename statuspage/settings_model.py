@@ -1,0 +1,155 @@
+"""The shape of the configuration file, as pydantic models.
+
+Every section forbids unknown keys and uses strict types, so a typo or a quoted
+number stops start-up instead of being silently ignored. Loading, environment
+overrides and error formatting live in `statuspage.config`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+PositiveSeconds = Annotated[float, Field(gt=0, le=3600)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _require_http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError("expected an http:// or https:// URL")
+    return value
+
+
+class SiteSettings(_Section):
+    name: Annotated[str, Field(min_length=1, max_length=100)] = "Status"
+    url: str = "http://127.0.0.1:8080"
+    time_zone: str = "UTC"
+    description: Annotated[str, Field(max_length=500)] | None = None
+    logo_url: str | None = None
+    home_url: str | None = None
+    accent_colour: str = "#1f6feb"
+    footer_text: Annotated[str, Field(max_length=500)] | None = None
+    show_target_urls: bool = False  # endpoint URLs stay private unless an operator opts in
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_http(cls, value: str) -> str:
+        return _require_http_url(value).rstrip("/")
+
+    @field_validator("home_url")
+    @classmethod
+    def _home_is_http(cls, value: str | None) -> str | None:
+        return None if value is None else _require_http_url(value)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. 'Europe/Berlin')") from None
+        return value
+
+    @field_validator("accent_colour")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not _HEX_COLOUR.match(value):
+            raise ValueError("expected a colour like '#1f6feb'")
+        return value
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    secret_key: Annotated[str, Field(min_length=32)] | None = None
+
+
+class StorageSettings(_Section):
+    url: str = "sqlite:///statuspage.db"
+    raw_retention_days: Annotated[int, Field(ge=1, le=3650)] = 14
+    hourly_retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    daily_retention_days: Annotated[int, Field(ge=1, le=3650)] = 400
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not re.match(r"^(sqlite:///.+|postgres(ql)?://.+)", value):
+            raise ValueError("expected sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
+        return value
+
+
+class ProbeSettings(_Section):
+    interval_s: Annotated[float, Field(ge=1, le=86400)] = 30
+    timeout_s: PositiveSeconds = 10
+    connect_timeout_s: PositiveSeconds | None = None
+    concurrency: Annotated[int, Field(ge=1, le=100_000)] = 100
+    rate_per_s: Annotated[float, Field(gt=0, le=100_000)] = 50
+    per_host_limit: Annotated[int, Field(ge=0, le=10_000)] = 10  # 0: no per-host cap
+    confirm_down_retries: Annotated[int, Field(ge=0, le=5)] = 1
+    flap_threshold: Annotated[int, Field(ge=1, le=100)] = 2
+    region: Annotated[str, Field(pattern=SLUG_PATTERN)] = "default"
+    max_body_bytes: Annotated[int, Field(ge=1, le=100 * 1024 * 1024)] = 1_048_576
+    max_redirects: Annotated[int, Field(ge=0, le=30)] = 5
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["json", "logfmt"] = "logfmt"
+
+
+class ComponentSettings(_Section):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)] | None = None
+    group: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    description: Annotated[str, Field(max_length=500)] | None = None
+    url: str | None = None  # omitted: a manual component, set only by operators
+    show_url: bool | None = None  # None: follow site.show_target_urls
+    method: str = "GET"
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: str | None = None
+    sla_ms: Annotated[float, Field(gt=0, le=600_000)] | None = None
+    interval_s: Annotated[float, Field(ge=1, le=86400)] | None = None
+    timeout_s: PositiveSeconds | None = None
+    expect_status: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=list)
+    assertions: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list)
+    reuse_connections: bool = False
+    max_body_bytes: Annotated[int, Field(ge=1, le=100 * 1024 * 1024)] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_http(cls, value: str | None) -> str | None:
+        return None if value is None else _require_http_url(value)
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, value: str) -> str:
+        if value.upper() not in _HTTP_METHODS:
+            raise ValueError(f"expected one of {', '.join(sorted(_HTTP_METHODS))}")
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _probe_keys_need_url(self) -> ComponentSettings:
+        if self.url is None and self.sla_ms is not None:
+            raise ValueError("sla_ms is set but url is missing (a manual component has no SLA)")
+        if self.url is not None and self.sla_ms is None:
+            raise ValueError("sla_ms is required for a probed component (set url and sla_ms)")
+        return self
+
+
+class FileSettings(_Section):
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    probes: ProbeSettings = Field(default_factory=ProbeSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    components: list[ComponentSettings] = Field(default_factory=list)

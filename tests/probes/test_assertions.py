@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from probes.assertions import (
+    MISSING,
+    AssertionContext,
+    AssertionOutcome,
+    AssertionSyntaxError,
+    Operator,
+    ValuePath,
+    parse_assertion,
+)
+
+SEED_HEALTH = {
+    "status": "healthy",
+    "database": {"status": "connected"},
+    "memory": {"percent": 42.0},
+    "items": [{"name": "first"}, {"name": "second"}],
+    "weird key": 3,
+    "tags": ["eu", "primary"],
+    "ok": True,
+    "error": None,
+}
+
+
+def ctx(**overrides: Any) -> AssertionContext:
+    fields: dict[str, Any] = {
+        "status": 200,
+        "latency_ms": 42.5,
+        "headers": {"Content-Type": "application/json", "Content-Length": "1234"},
+        "body_text": '{"status": "healthy"}',
+        "body_json": SEED_HEALTH,
+    }
+    return AssertionContext(**(fields | overrides))
+
+
+def check(text: str, context: AssertionContext | None = None) -> AssertionOutcome:
+    return parse_assertion(text).evaluate(context or ctx())
+
+
+def test_it_parses_a_path_an_operator_and_a_literal() -> None:
+    assertion = parse_assertion("  body.memory.percent < 80  ")
+
+    assert assertion.text == "body.memory.percent < 80"
+    assert assertion.path == ValuePath("body", ("memory", "percent"))
+    assert assertion.op is Operator.LT
+    assert assertion.expected == 80
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "status == 200",
+        "status != 500",
+        "latency_ms < 100",
+        "latency_ms <= 42.5",
+        'headers.content-type contains "json"',
+        'headers["Content-Type"] == "application/json"',
+        "headers.content-length < 5000",
+        'body contains "healthy"',
+        'body.status == "healthy"',
+        "body.database.status == 'connected'",
+        "body.memory.percent >= 42",
+        "body.memory.percent > 41.9",
+        'body.items[1].name == "second"',
+        'body["weird key"] == 3',
+        'body.tags contains "eu"',
+        'body.database contains "status"',
+        "body.ok == true",
+        "body.error == null",
+        'body.status matches "^heal"',
+        'body.status != "down"',
+    ],
+)
+def test_it_passes_what_the_seed_health_response_satisfies(text: str) -> None:
+    assert check(text).ok
+
+
+def test_it_reports_the_value_it_got_when_a_comparison_fails() -> None:
+    outcome = check("body.memory.percent < 40")
+
+    assert outcome == AssertionOutcome(ok=False, got="42.0")
+
+
+def test_it_reports_a_missing_value_as_missing() -> None:
+    assert check("body.cpu.percent < 80") == AssertionOutcome(ok=False, got="missing")
+    assert check("body.items[5].name == 'x'").got == "missing"
+    assert check('headers.x-version == "1"').got == "missing"
+
+
+def test_it_fails_every_comparison_when_the_body_is_not_json() -> None:
+    outcome = check('body.status == "healthy"', ctx(body_json=MISSING))
+
+    assert outcome.got == "missing"
+
+
+def test_it_fails_comparing_a_string_with_a_number_with_a_reason() -> None:
+    outcome = check("body.status < 5")
+
+    assert not outcome.ok
+    assert outcome.got == '"healthy"'
+    assert outcome.reason == "cannot compare a string with a number"
+
+
+def test_it_never_treats_true_as_the_number_one() -> None:
+    assert not check("body.ok == 1").ok
+    assert check("body.ok != 1").ok
+
+
+def test_it_compares_ints_and_floats_as_numbers() -> None:
+    assert check("body.memory.percent == 42").ok
+
+
+def test_it_looks_up_headers_case_insensitively() -> None:
+    assert check('headers.CONTENT-TYPE == "application/json"').ok
+
+
+def test_it_reads_a_numeric_header_as_a_number_when_compared_with_one() -> None:
+    assert check("headers.content-length == 1234").ok
+    assert not check("headers.content-type < 5").ok
+
+
+def test_it_matches_only_the_first_ten_thousand_characters() -> None:
+    long_body = "a" * 10_000 + "needle"
+
+    assert not check('body matches "needle"', ctx(body_text=long_body)).ok
+    assert check('body contains "needle"', ctx(body_text=long_body)).ok
+
+
+def test_it_explains_matches_on_a_number() -> None:
+    outcome = check('body.memory.percent matches "4"')
+
+    assert outcome.reason == "matches needs a string, got a number"
+
+
+def test_it_keeps_unknown_escapes_so_regexes_read_naturally() -> None:
+    assert parse_assertion(r'body.v matches "^\d+\.\d+$"').expected == r"^\d+\.\d+$"
+    assert parse_assertion(r'body.v == "a\"b\u00e9\n"').expected == 'a"bé\n'
+
+
+def test_it_truncates_a_long_value_it_got() -> None:
+    outcome = check('body == "short"', ctx(body_text="x" * 5000))
+
+    assert len(outcome.got) <= 80
+
+
+def test_it_says_which_paths_need_the_json_body() -> None:
+    assert parse_assertion('body.status == "ok"').needs_json
+    assert not parse_assertion('body contains "ok"').needs_json
+    assert not parse_assertion("status == 200").needs_json
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "expected status, latency_ms, headers.<name> or body"),
+        ("cpu < 80", "expected status, latency_ms, headers.<name> or body, found 'cpu'"),
+        ("status = 200", "unexpected character '='"),
+        ("status 200", "expected an operator"),
+        ("body.x <", "expected a value"),
+        ("body.x == 200 and 1", "expected the end of the assertion, found 'and'"),
+        ("body.x == 'open", "unterminated string"),
+        ("body.x == 01", "malformed"),
+        ("body.items[-1] == 1", "expected a quoted key or an index"),
+        ("body.items[0 == 1", "expected ']'"),
+        ("body. == 1", "expected a name after '.'"),
+        ('status == "200"', "status is a number"),
+        ('latency_ms contains "1"', "latency_ms is a number"),
+        ("status.code == 200", "status has no fields"),
+        ("headers == 1", "headers needs one header name"),
+        ("headers.a.b == 1", "headers needs one header name"),
+        ("body.x < true", "< needs a number or a string"),
+        ("body.x matches 5", "matches needs a quoted regex"),
+        ('body.x matches "(a+)+"', "nested repeats"),
+        ('body.x matches ".*.*x"', "catastrophic backtracking"),
+        ('body.x matches "("', "invalid regex"),
+        (r'body.x == "\u12"', "four hex digits"),
+    ],
+)
+def test_it_rejects_bad_syntax_saying_what_was_expected(text: str, message: str) -> None:
+    with pytest.raises(AssertionSyntaxError, match=message.replace("(", r"\(").replace("+", r"\+")):
+        parse_assertion(text)
+
+
+def test_it_says_at_which_column_the_error_is() -> None:
+    with pytest.raises(AssertionSyntaxError) as caught:
+        parse_assertion("status == nope")
+
+    assert caught.value.column == 11
+    assert str(caught.value).endswith("(at column 11)")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "__import__('os').system('id')",
+        "status == 200; import os",
+        "body" + "[" * 400,
+        "body" + ".a" * 40 + " == 1",
+        "status == 200\x00",
+        "status\n== 200",
+        "status == " + "9" * 400,
+        "status == 1e999",
+        "status == -1e400",
+        "body.x == " + '"' + "a" * 600 + '"',
+        "body.x == {}",
+        "lambda: 0",
+        "status == 200 or True",
+    ],
+)
+def test_it_refuses_hostile_input_with_a_syntax_error(hostile: str) -> None:
+    with pytest.raises(AssertionSyntaxError):
+        parse_assertion(hostile)
+
+
+def test_it_treats_dunder_names_as_plain_json_keys() -> None:
+    assert check("body.__class__ == 1").got == "missing"
+
+
+@given(st.text(max_size=600))
+def test_random_text_either_parses_or_raises_a_syntax_error(text: str) -> None:
+    try:
+        assertion = parse_assertion(text)
+    except AssertionSyntaxError:
+        return
+    assertion.evaluate(ctx())  # and evaluating what parsed never raises
+
+
+@given(
+    st.from_regex(
+        r"(status|latency_ms|body(\.[a-z]{1,3}|\[[0-9]\])*|headers\.[a-z-]{1,5}) "
+        r"(==|!=|<|<=|>|>=|contains) (-?[0-9]{1,5}|'[a-z ]*'|true|false|null)",
+        fullmatch=True,
+    )
+)
+def test_well_formed_assertions_evaluate_without_raising(text: str) -> None:
+    try:
+        assertion = parse_assertion(text)
+    except AssertionSyntaxError:
+        return  # e.g. `status == 'x'`: refused by kind, which is fine
+    outcome = assertion.evaluate(ctx())
+    assert isinstance(outcome.ok, bool)

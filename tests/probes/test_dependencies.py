@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from probes.dependencies import MAX_DEPENDENCIES, extract_dependencies
+
+
+def test_it_reads_the_seed_health_response() -> None:
+    body = {"status": "healthy", "database": {"status": "connected"}, "memory": {"percent": 42.0}}
+
+    assert extract_dependencies(body) == {"database": "connected"}
+
+
+def test_it_reads_the_external_services_health_response() -> None:
+    body = {
+        "status": "degraded",
+        "external": {
+            "stripe": {"status": "operational", "latency_ms": 120},
+            "llm": {"status": "degraded"},
+            "email": "operational",
+        },
+    }
+
+    assert extract_dependencies(body) == {
+        "stripe": "operational",
+        "llm": "degraded",
+        "email": "operational",
+    }
+
+
+def test_it_reads_a_services_map_of_bare_states() -> None:
+    assert extract_dependencies({"services": {"stripe": "up"}}) == {"stripe": "up"}
+
+
+def test_it_reads_a_list_of_named_checks() -> None:
+    body = {"checks": [{"name": "db", "status": "ok"}, {"id": "cache", "state": "warn"}]}
+
+    assert extract_dependencies(body) == {"db": "ok", "cache": "warn"}
+
+
+def test_it_reads_spring_style_components() -> None:
+    body = {"status": "UP", "components": {"db": {"status": "UP", "details": {"x": 1}}}}
+
+    assert extract_dependencies(body) == {"db": "UP"}
+
+
+def test_it_reads_well_known_names_with_bare_states_and_flags() -> None:
+    body = {"mongodb": "connected", "redis": {"connected": False}, "stripe": True}
+
+    assert extract_dependencies(body) == {
+        "mongodb": "connected",
+        "redis": "disconnected",
+        "stripe": "up",
+    }
+
+
+def test_it_ignores_the_overall_status_and_stateless_objects() -> None:
+    body = {"status": {"status": "ok"}, "version": "1.2.3", "memory": {"percent": 91.2}}
+
+    assert extract_dependencies(body) == {}
+
+
+def test_it_ignores_bodies_that_are_not_json_objects() -> None:
+    assert extract_dependencies("healthy") == {}
+    assert extract_dependencies(None) == {}
+    assert extract_dependencies(42) == {}
+
+
+def test_it_strips_control_characters_and_truncates() -> None:
+    body = {"services": {"pay\x1b[31mments\n": "x" * 500}}
+
+    assert extract_dependencies(body) == {"pay[31mments": "x" * 64}
+
+
+def test_it_keeps_at_most_twenty_entries_in_document_order() -> None:
+    body = {"services": {f"svc{i:02}": "up" for i in range(50)}}
+
+    found = extract_dependencies(body)
+
+    assert len(found) == MAX_DEPENDENCIES
+    assert next(iter(found)) == "svc00"
+
+
+def test_the_first_of_two_same_names_wins() -> None:
+    body = {"database": "connected", "checks": [{"name": "database", "status": "down"}]}
+
+    assert extract_dependencies(body) == {"database": "connected"}

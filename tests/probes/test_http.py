@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from probes.assertions import parse_assertion
+from probes.http import probe
+from probes.model import ProbeStatus
+from tests.probes.targets import make_check
+
+
+async def test_it_reports_a_healthy_endpoint_as_up(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    result = await probe(session, make_check(target.make_url("/health")))
+
+    assert result.status is ProbeStatus.UP
+    assert result.http_status == 200
+    assert result.error is None
+    assert result.within_sla
+
+
+async def test_it_stamps_the_start_with_the_clock_it_is_given(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    start = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    result = await probe(session, make_check(target.make_url("/health")), now=lambda: start)
+
+    assert result.started_at == start
+
+
+async def test_it_measures_a_100_ms_answer_as_at_least_100_ms(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    result = await probe(session, make_check(target.make_url("/slow/100")))
+
+    assert 100 <= result.latency_ms < 100 + 400
+    assert result.phases.total_ms == result.latency_ms
+
+
+async def test_it_reports_an_answer_slower_than_the_sla_as_degraded(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    result = await probe(session, make_check(target.make_url("/slow/100"), sla_ms=50))
+
+    assert result.status is ProbeStatus.DEGRADED
+    assert not result.within_sla
+    assert result.error is not None
+    assert result.error.startswith("slower than SLA (")
+
+
+async def test_it_reports_a_500_as_down(session: aiohttp.ClientSession, target: TestServer) -> None:
+    result = await probe(session, make_check(target.make_url("/status/500")))
+
+    assert result.status is ProbeStatus.DOWN
+    assert result.error == "HTTP 500"
+    assert result.http_status == 500
+
+
+async def test_it_accepts_the_statuses_the_check_expects(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(target.make_url("/status/503"), expect_status=(503,))
+
+    assert (await probe(session, spec)).status is ProbeStatus.UP
+
+
+async def test_it_reports_dependencies_even_from_a_failing_health_response(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    result = await probe(session, make_check(target.make_url("/status/503")))
+
+    assert result.dependencies == {"database": "disconnected"}
+
+
+async def test_it_records_the_dependencies_of_the_seed_health_response(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    result = await probe(session, make_check(target.make_url("/health")))
+
+    assert result.dependencies == {"database": "connected"}
+
+
+async def test_it_passes_when_every_assertion_holds(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    assertions = (
+        'body.status == "healthy"',
+        'body.database.status == "connected"',
+        "body.memory.percent < 80",
+        'headers.content-type contains "json"',
+        "status == 200",
+    )
+    spec = make_check(
+        target.make_url("/health"), assertions=tuple(map(parse_assertion, assertions))
+    )
+
+    assert (await probe(session, spec)).status is ProbeStatus.UP
+
+
+async def test_it_reports_a_failed_assertion_with_the_value_it_got(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    body = json.dumps({"status": "healthy", "memory": {"percent": 91.2}})
+    url = target.make_url("/json").with_query(body=body)
+    spec = make_check(url, assertions=(parse_assertion("body.memory.percent < 80"),))
+
+    result = await probe(session, spec)
+
+    assert result.status is ProbeStatus.DOWN
+    assert result.error == "assertion failed: body.memory.percent < 80 (got 91.2)"
+
+
+async def test_it_reports_the_first_failed_assertion_only(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    assertions = (parse_assertion("body.nope == 1"), parse_assertion("status == 201"))
+    spec = make_check(target.make_url("/health"), assertions=assertions)
+
+    result = await probe(session, spec)
+
+    assert result.error == "assertion failed: body.nope == 1 (got missing)"
+
+
+async def test_it_reports_invalid_json_when_an_assertion_needs_the_body(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(target.make_url("/bad-json"), assertions=(parse_assertion("body.x == 1"),))
+
+    result = await probe(session, spec)
+
+    assert result.status is ProbeStatus.DOWN
+    assert result.error == "invalid JSON body"
+
+
+async def test_it_ignores_invalid_json_that_no_assertion_needs(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    result = await probe(session, make_check(target.make_url("/bad-json")))
+
+    assert result.status is ProbeStatus.UP
+    assert result.dependencies == {}
+
+
+async def test_it_survives_json_nested_deeper_than_the_parser_can_go(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(target.make_url("/deep-json"), assertions=(parse_assertion("body[0] == 1"),))
+
+    assert (await probe(session, spec)).error == "invalid JSON body"
+
+
+async def test_it_refuses_nan_as_json(session: aiohttp.ClientSession, target: TestServer) -> None:
+    url = target.make_url("/json").with_query(body='{"load": NaN}')
+    spec = make_check(url, assertions=(parse_assertion("body.load < 1"),))
+
+    assert (await probe(session, spec)).error == "invalid JSON body"
+
+
+async def test_it_checks_a_plain_text_body_as_text(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(target.make_url("/text"), assertions=(parse_assertion('body contains "ok"'),))
+
+    result = await probe(session, spec)
+
+    assert result.error == 'assertion failed: body contains "ok" (got "all good: healthy")'
+
+
+async def test_it_sends_the_method_headers_and_body_of_the_check(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(
+        target.make_url("/echo"),
+        method="POST",
+        headers={"X-Probe": "yes"},
+        body="ping",
+        assertions=(
+            parse_assertion('body.method == "POST"'),
+            parse_assertion('body.headers.X-Probe == "yes"'),
+            parse_assertion('body.body == "ping"'),
+            parse_assertion('body.headers.User-Agent contains "statuspage-probe"'),
+        ),
+    )
+
+    assert (await probe(session, spec)).status is ProbeStatus.UP
+
+
+async def test_it_asks_the_server_to_close_a_connection_it_will_not_reuse(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(
+        target.make_url("/echo"),
+        assertions=(parse_assertion('body.headers.Connection == "close"'),),
+    )
+
+    assert (await probe(session, spec)).status is ProbeStatus.UP
+
+
+async def test_its_result_serialises_to_json(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    result = await probe(session, make_check(target.make_url("/health")))
+
+    document = json.loads(json.dumps(result.as_json()))
+
+    assert document["status"] == "up"
+    assert document["dependencies"] == {"database": "connected"}

@@ -1,0 +1,142 @@
+"""The configuration file: what it accepts, and how it refuses what it cannot use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from statuspage.config import ConfigError, load_settings
+
+MINIMAL = """
+[[components]]
+name = "System"
+url = "http://127.0.0.1:9/api/health/system"
+sla_ms = 100
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "statuspage.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_for(tmp_path: Path, text: str, env: dict[str, str] | None = None) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env or {})
+    return str(caught.value)
+
+
+def test_it_loads_the_bundled_seed_example() -> None:
+    settings = load_settings(Path("examples/seed.toml"), {})
+    probed = {c.id: c.check.sla_ms for c in settings.components if c.check}
+    assert probed == {"system": 100, "database": 200, "external": 500}
+
+
+def test_the_seed_example_asserts_memory_below_eighty_percent() -> None:
+    settings = load_settings(Path("examples/seed.toml"), {})
+    system = next(c for c in settings.components if c.id == "system")
+    assert system.check is not None
+    assert "body.memory.percent < 80" in [a.text for a in system.check.assertions]
+
+
+def test_component_defaults_come_from_the_probes_section(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, "[probes]\ntimeout_s = 7\n" + MINIMAL), {})
+    (component,) = settings.components
+    assert component.id == "system"
+    assert component.check is not None
+    assert component.check.timeout_s == 7
+    assert component.interval_s == 30
+
+
+def test_a_component_without_url_is_manual(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, '[[components]]\nname = "Support desk"\n'), {})
+    assert settings.components[0].check is None
+    assert settings.probed_components == ()
+
+
+def test_an_unknown_key_names_file_and_key(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, MINIMAL + "colour = 'red'\n")
+    assert "statuspage.toml" in message
+    assert "components[0] ('System').colour: unknown key" in message
+
+
+def test_a_wrong_type_says_what_was_expected(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, MINIMAL.replace("sla_ms = 100", 'sla_ms = "fast"'))
+    assert "components[0] ('System').sla_ms" in message
+    assert "valid number" in message
+    assert "'fast'" in message
+
+
+def test_a_negative_sla_is_refused(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, MINIMAL.replace("sla_ms = 100", "sla_ms = -5"))
+    assert "sla_ms: Input should be greater than 0" in message
+
+
+def test_a_probed_component_needs_an_sla(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, MINIMAL.replace("sla_ms = 100", ""))
+    assert "sla_ms is required" in message
+
+
+def test_a_malformed_assertion_is_a_config_error(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, MINIMAL + "assertions = ['body.status ==']\n")
+    assert "components[0] ('System').assertions[0]" in message
+
+
+def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, "[site\nname = 1")
+    assert "not valid TOML" in message
+    assert "line 1" in message
+
+
+def test_a_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_settings(tmp_path / "absent.toml", {})
+
+
+def test_duplicate_component_ids_are_refused(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, MINIMAL + MINIMAL)
+    assert "'system' is already used by components[0]" in message
+
+
+def test_an_unknown_time_zone_is_refused(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, '[site]\ntime_zone = "Mars/Olympus"\n')
+    assert "site.time_zone: unknown IANA time zone" in message
+
+
+def test_the_database_url_comes_from_the_environment(tmp_path: Path) -> None:
+    env = {"STATUSPAGE_DATABASE_URL": "postgresql://u@db:5432/status"}
+    settings = load_settings(write(tmp_path, MINIMAL), env)
+    assert settings.database_url == "postgresql://u@db:5432/status"
+
+
+def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="STATUSPAGE_PORT: expected a whole number"):
+        load_settings(write(tmp_path, MINIMAL), {"STATUSPAGE_PORT": "eighty"})
+
+
+def test_a_relative_sqlite_path_is_relative_to_the_config_file(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, MINIMAL), {})
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve()}/statuspage.db"
+
+
+def test_header_secrets_come_from_the_environment(tmp_path: Path) -> None:
+    text = MINIMAL + 'headers = { Authorization = "Bearer ${HEALTH_TOKEN}" }\n'
+    settings = load_settings(write(tmp_path, text), {"HEALTH_TOKEN": "s3cret"})
+    check = settings.components[0].check
+    assert check is not None
+    assert check.headers["Authorization"] == "Bearer s3cret"
+
+
+def test_an_unset_secret_variable_is_a_config_error(tmp_path: Path) -> None:
+    text = MINIMAL + 'headers = { Authorization = "Bearer ${HEALTH_TOKEN}" }\n'
+    message = problems_for(tmp_path, text)
+    assert "headers.Authorization: environment variable HEALTH_TOKEN is not set" in message
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, "[server]\nport = 0\n[probes]\nconcurrency = 0\n")
+    assert "server.port" in message
+    assert "probes.concurrency" in message
