@@ -1,0 +1,60 @@
+"""The one handle to the database: an engine and its sessions, built once and passed on."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.engine import WRITE_OPTION, create_engine
+
+
+class Database:
+    """Engine plus session factories. Create one per process and pass it explicitly.
+
+    Use `read()` for queries and `write()` for anything that changes rows: on
+    SQLite a write transaction takes the write lock up front (BEGIN IMMEDIATE)
+    and writers in this process queue on an asyncio lock rather than in
+    SQLite's busy handler, so they neither fail nor poll.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._reads = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        self._writes = async_sessionmaker(
+            engine.execution_options(**{WRITE_OPTION: True}),
+            class_=AsyncSession,
+            expire_on_commit=False,
+        )
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    def from_url(cls, url: str, *, base_dir: Path | None = None) -> Database:
+        return cls(create_engine(url, base_dir=base_dir))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for queries; its transaction is rolled back on exit."""
+        async with self._reads() as session:
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction, committed on a clean exit, else rolled back."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self.is_sqlite:
+                await stack.enter_async_context(self._write_lock)
+            session = await stack.enter_async_context(self._writes.begin())
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,171 @@
+"""Small, bounded reads of the newest rows: what pages need besides roll-ups.
+
+Raw results grow by millions of rows a day, so every query here is bounded by
+time through the `scheduled_at` index *and* by a row limit: its cost follows
+the probe rate over a short span, never the retention period. The data-version
+query reads only maxima of indexed or small tables, so a page cache can ask it
+every second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from storage.database import Database
+from storage.models import Component, Granularity, ProbeResultRow, Rollup, StatusChange
+from storage.models_incidents import Incident, IncidentUpdate
+
+PHASE_SAMPLE = 200  # results averaged for the phase breakdown
+
+
+@dataclass(frozen=True, slots=True)
+class LatestResult:
+    """The newest result of a component, over all regions."""
+
+    component_id: str
+    region: str
+    status: str  # up | degraded | down
+    started_at: datetime
+    latency_ms: float
+    error: str | None
+    dependencies: dict[str, str]  # as the health JSON reported them; empty when none
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseAverages:
+    """Average time per request phase over a component's newest successful results.
+
+    A phase is None when no averaged result went through it (no TLS for plain
+    HTTP; no DNS or connect for a reused connection).
+    """
+
+    count: int  # results averaged, at most PHASE_SAMPLE
+    dns_ms: float | None
+    connect_ms: float | None
+    tls_ms: float | None
+    ttfb_ms: float | None
+    total_ms: float | None
+
+
+async def latest_results(
+    db: Database, component_ids: Sequence[str], *, since: datetime
+) -> dict[str, LatestResult]:
+    """The newest result scheduled at or after `since` of each component that has one.
+
+    Pass a `since` a few probe intervals back: the query reads every result in
+    [since, now) through the `scheduled_at` index and ranks them in the database.
+    """
+    ranked = (
+        select(
+            ProbeResultRow.component_id,
+            ProbeResultRow.region,
+            ProbeResultRow.status,
+            ProbeResultRow.started_at,
+            ProbeResultRow.latency_ms,
+            ProbeResultRow.error,
+            ProbeResultRow.dependencies,
+            func.row_number()
+            .over(
+                partition_by=ProbeResultRow.component_id,
+                order_by=(col(ProbeResultRow.scheduled_at).desc(), col(ProbeResultRow.id).desc()),
+            )
+            .label("rank"),
+        )
+        .where(ProbeResultRow.scheduled_at >= since)
+        .where(col(ProbeResultRow.component_id).in_(list(component_ids)))
+        .subquery()
+    )
+    query = select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
+    found: dict[str, LatestResult] = {}
+    async with db.read() as session:
+        for cid, region, status, started_at, latency, error, dependencies in await session.exec(
+            query
+        ):
+            found[cid] = LatestResult(
+                cid, region, status, started_at, latency, error, dict(dependencies or {})
+            )
+    return found
+
+
+async def phase_averages(
+    db: Database, component_id: str, *, since: datetime, limit: int = PHASE_SAMPLE
+) -> PhaseAverages:
+    """Average phases over the newest `limit` successful results scheduled since `since`.
+
+    Failed results are left out: a timeout's phases say how it failed, not how
+    long a healthy request spends where. Both bounds matter: `limit` keeps the
+    figure about "now", `since` keeps the scan on the index's recent end.
+    """
+    newest = (
+        select(
+            ProbeResultRow.dns_ms,
+            ProbeResultRow.connect_ms,
+            ProbeResultRow.tls_ms,
+            ProbeResultRow.ttfb_ms,
+            ProbeResultRow.latency_ms,
+        )
+        .where(ProbeResultRow.component_id == component_id)
+        .where(ProbeResultRow.scheduled_at >= since)
+        .where(ProbeResultRow.status != "down")
+        .order_by(col(ProbeResultRow.scheduled_at).desc())
+        .limit(limit)
+        .subquery()
+    )
+    averages = select(
+        func.count(),
+        func.avg(newest.c.dns_ms),
+        func.avg(newest.c.connect_ms),
+        func.avg(newest.c.tls_ms),
+        func.avg(newest.c.ttfb_ms),
+        func.avg(newest.c.latency_ms),
+    )
+    async with db.read() as session:
+        count, dns, connect, tls, ttfb, total = (await session.exec(averages)).one()
+    return PhaseAverages(int(count), *(_float(v) for v in (dns, connect, tls, ttfb, total)))
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+DataStamp = tuple[object, ...]
+
+
+async def data_stamp(db: Database) -> DataStamp:
+    """A value that changes whenever anything a public page shows has changed in storage.
+
+    Made of maxima that any writer moves forward: the newest status change,
+    incident and incident update edits (soft deletes included), component
+    edits, and a roll-up marker: the newest hour bucket and how many results it
+    holds, which grows each time the roll-up job recomputes the current hour.
+    Maxima of ids use primary keys; incidents, updates and components are small.
+    """
+    latest_hour = (
+        select(func.max(Rollup.bucket_start))
+        .where(Rollup.granularity == Granularity.HOUR)
+        .scalar_subquery()
+    )
+    counted = func.sum(Rollup.up + Rollup.degraded + Rollup.down + Rollup.maintenance)
+    parts: list[Any] = [
+        select(func.max(StatusChange.id)).scalar_subquery(),
+        select(func.max(Incident.id)).scalar_subquery(),
+        select(func.max(Incident.updated_at)).scalar_subquery(),
+        select(func.max(Incident.deleted_at)).scalar_subquery(),
+        select(func.max(IncidentUpdate.id)).scalar_subquery(),
+        select(func.max(IncidentUpdate.updated_at)).scalar_subquery(),
+        select(func.max(IncidentUpdate.deleted_at)).scalar_subquery(),
+        select(func.max(Component.updated_at)).scalar_subquery(),
+        latest_hour,
+        select(counted)
+        .where(Rollup.granularity == Granularity.HOUR, Rollup.bucket_start == latest_hour)
+        .scalar_subquery(),
+    ]
+    async with db.read() as session:
+        row = (await session.exec(select(*parts))).one()
+    return tuple(row)

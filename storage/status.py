@@ -1,0 +1,222 @@
+"""Component status history: one row per change; the status at any moment is read from it."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.database import Database
+from storage.dirty import DirtyKey, mark_dirty
+from storage.models import Component, ComponentStatus, ProbeResultRow, StatusChange, StatusSource
+from storage.timebuckets import HOUR, utc_hour
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInterval:
+    """A span [start, end) during which a component had one status."""
+
+    status: str
+    start: datetime
+    end: datetime
+    source: str
+    reason: str | None
+
+
+class StatusTimeline:
+    """A component's status at any instant, from its changes (oldest first, ties by id)."""
+
+    def __init__(self, changes: Iterable[tuple[datetime, str]]) -> None:
+        ordered = list(changes)
+        self._times = [at for at, _ in ordered]
+        self._statuses = [status for _, status in ordered]
+
+    def status_at(self, at: datetime) -> str | None:
+        """The status in effect at `at`; None before the first change."""
+        index = bisect.bisect_right(self._times, at) - 1
+        return self._statuses[index] if index >= 0 else None
+
+    def under_maintenance(self, at: datetime) -> bool:
+        return self.status_at(at) == ComponentStatus.UNDER_MAINTENANCE
+
+
+def intervals_from_changes(
+    changes: Sequence[StatusChange], start: datetime, end: datetime
+) -> list[StatusInterval]:
+    """Clip changes (oldest first) to [start, end). The span before the first change,
+    when no status is known, is left out."""
+    intervals = []
+    for change, following in zip(changes, [*changes[1:], None], strict=True):
+        span_start = max(change.at, start)
+        span_end = end if following is None else min(following.at, end)
+        if span_start < span_end:
+            intervals.append(
+                StatusInterval(
+                    change.new_status, span_start, span_end, change.source, change.reason
+                )
+            )
+    return intervals
+
+
+async def record_status_change(
+    db: Database,
+    component_id: str,
+    new_status: str,
+    *,
+    at: datetime,
+    source: str,
+    reason: str | None = None,
+    incident_update_id: int | None = None,
+) -> bool:
+    """Record a change to `new_status` at `at`; False (and nothing written) when the
+    component already had that status then. Raises LookupError for an unknown component."""
+    async with db.write() as session:
+        return await record_status_change_in(
+            session,
+            component_id,
+            new_status,
+            at=at,
+            source=source,
+            reason=reason,
+            incident_update_id=incident_update_id,
+        )
+
+
+async def record_status_change_in(
+    session: AsyncSession,
+    component_id: str,
+    new_status: str,
+    *,
+    at: datetime,
+    source: str,
+    reason: str | None = None,
+    incident_update_id: int | None = None,
+) -> bool:
+    """`record_status_change` inside the caller's write transaction, so an incident
+    update and the status changes it makes commit together or not at all."""
+    status, source = ComponentStatus(new_status).value, StatusSource(source).value
+    await _lock_component(session, component_id)
+    previous = await _status_at(session, component_id, at)
+    if previous == status:
+        return False
+    session.add(
+        StatusChange(
+            component_id=component_id,
+            old_status=previous,
+            new_status=status,
+            at=at,
+            source=source,
+            reason=reason,
+            incident_update_id=incident_update_id,
+        )
+    )
+    # Results already rolled up after `at` may now fall in maintenance.
+    await _mark_results_since(session, component_id, at)
+    return True
+
+
+async def current_statuses(db: Database) -> dict[str, str | None]:
+    """Latest status of every component not archived; None where none was ever recorded."""
+    ranked = select(
+        StatusChange.component_id,
+        StatusChange.new_status,
+        func.row_number()
+        .over(
+            partition_by=StatusChange.component_id,
+            order_by=(col(StatusChange.at).desc(), col(StatusChange.id).desc()),
+        )
+        .label("rank"),
+    ).subquery()
+    latest = select(ranked.c.component_id, ranked.c.new_status).where(ranked.c.rank == 1)
+    active = select(Component.id).where(col(Component.archived_at).is_(None))
+    async with db.read() as session:
+        statuses: dict[str, str | None] = dict.fromkeys((await session.exec(active)).all())
+        for component_id, status in await session.exec(latest):
+            if component_id in statuses:
+                statuses[component_id] = status
+    return statuses
+
+
+async def status_intervals(
+    db: Database, component_id: str, start: datetime, end: datetime
+) -> list[StatusInterval]:
+    """The component's statuses over [start, end), oldest first."""
+    async with db.read() as session:
+        in_effect = await _last_change_at_or_before(session, component_id, start)
+        during = await session.exec(
+            select(StatusChange)
+            .where(StatusChange.component_id == component_id)
+            .where(StatusChange.at > start, StatusChange.at < end)
+            .order_by(col(StatusChange.at), col(StatusChange.id))
+        )
+        changes = ([in_effect] if in_effect else []) + list(during)
+    return intervals_from_changes(changes, start, end)
+
+
+async def load_timelines(
+    session: AsyncSession, component_ids: Iterable[str], *, until: datetime
+) -> dict[str, StatusTimeline]:
+    """Timelines of the given components, from all their changes before `until`."""
+    ids = sorted(set(component_ids))
+    rows = await session.exec(
+        select(StatusChange.component_id, StatusChange.at, StatusChange.new_status)
+        .where(col(StatusChange.component_id).in_(ids), StatusChange.at < until)
+        .order_by(col(StatusChange.at), col(StatusChange.id))
+    )
+    changes: dict[str, list[tuple[datetime, str]]] = {cid: [] for cid in ids}
+    for component_id, at, status in rows:
+        changes[component_id].append((at, status))
+    return {cid: StatusTimeline(found) for cid, found in changes.items()}
+
+
+async def _lock_component(session: AsyncSession, component_id: str) -> None:
+    # On PostgreSQL the row lock serialises concurrent changes to one component;
+    # SQLite's write transaction already holds the database lock.
+    found = (
+        await session.exec(
+            select(Component.id).where(Component.id == component_id).with_for_update()
+        )
+    ).first()
+    if found is None:
+        raise LookupError(f"unknown component {component_id!r}")
+
+
+async def _last_change_at_or_before(
+    session: AsyncSession, component_id: str, at: datetime
+) -> StatusChange | None:
+    query = (
+        select(StatusChange)
+        .where(StatusChange.component_id == component_id, StatusChange.at <= at)
+        .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
+async def _status_at(session: AsyncSession, component_id: str, at: datetime) -> str | None:
+    change = await _last_change_at_or_before(session, component_id, at)
+    return None if change is None else change.new_status
+
+
+async def _mark_results_since(session: AsyncSession, component_id: str, since: datetime) -> None:
+    spans = await session.exec(
+        select(
+            ProbeResultRow.region,
+            func.min(ProbeResultRow.scheduled_at),
+            func.max(ProbeResultRow.scheduled_at),
+        )
+        .where(ProbeResultRow.component_id == component_id, ProbeResultRow.scheduled_at >= since)
+        .group_by(ProbeResultRow.region)
+    )
+    keys: list[DirtyKey] = []
+    for region, first, last in spans:
+        hour = utc_hour(first)
+        while hour <= last:
+            keys.append((component_id, region, hour))
+            hour += HOUR
+    await mark_dirty(session, keys)

@@ -1,0 +1,155 @@
+"""Figures from roll-ups: definitions, display, and agreement with raw results."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storage.aggregate import Aggregate, RawResult
+from storage.figures import (
+    WINDOWS,
+    Figures,
+    counts_of,
+    day_figures,
+    day_latency,
+    figures_from_raw,
+    format_percent,
+    latency_from_raw,
+    latency_of,
+    window_bounds,
+    window_figures,
+    window_latency,
+)
+from storage.rollup import day_aggregates, hour_aggregates
+from storage.summary import StoredBucket
+from storage.testing import assert_latency_agrees
+from storage.timebuckets import day_range
+
+NOW = datetime(2026, 3, 10, 15, 20, tzinfo=UTC)
+UTC_ZONE = ZoneInfo("UTC")
+
+
+def figures(up: int = 0, degraded: int = 0, down: int = 0, within_sla: int = 0) -> Figures:
+    return Figures(up=up, degraded=degraded, down=down, within_sla=within_sla)
+
+
+def bucket(start: datetime, aggregate: Aggregate) -> StoredBucket:
+    return StoredBucket("api", start, **aggregate.columns())  # type: ignore[arg-type]
+
+
+def test_availability_counts_degraded_as_available() -> None:
+    assert figures(up=6, degraded=2, down=2).availability == 0.8
+
+
+def test_no_results_means_no_availability_rather_than_0_or_100_percent() -> None:
+    assert figures().availability is None
+    assert figures().availability_text() == "no data"
+
+
+def test_sla_compliance_is_within_target_over_successful_probes() -> None:
+    assert figures(up=3, degraded=1, down=6, within_sla=3).sla_compliance == 0.75
+    assert figures(down=5).sla_compliance is None
+
+
+def test_a_percentage_is_rounded_down_so_a_failure_never_shows_as_100() -> None:
+    assert format_percent(99_999, 100_000) == "99.99"
+    assert format_percent(999_999_999, 1_000_000_000) == "99.99"
+    assert format_percent(5, 5) == "100.00"
+    assert format_percent(2, 3, decimals=1) == "66.6"
+    assert format_percent(0, 0) == "no data"
+
+
+def test_results_under_maintenance_do_not_count_towards_availability() -> None:
+    total = Aggregate()
+    total.add("down", 10.0, within_sla=False, maintenance=True)
+    total.add("up", 10.0, within_sla=True, maintenance=False)
+    assert (counts_of([total]).availability, counts_of([total]).maintenance) == (1.0, 1)
+
+
+def test_latency_percentiles_come_from_successful_probes_only() -> None:
+    total = Aggregate()
+    for ms in (100.0, 110.0, 120.0):
+        total.add("up", ms, within_sla=True, maintenance=False)
+    total.add("down", 10_000.0, within_sla=False, maintenance=False)
+    latency = latency_of(total)
+    assert latency is not None
+    assert (latency.count, latency.average_ms, latency.max_ms) == (
+        3,
+        110.0,
+        120.0,
+    )
+
+
+def test_the_24_hour_window_is_the_current_hour_and_the_23_before() -> None:
+    start, end = window_bounds("24h", NOW, UTC_ZONE)
+    assert (start, end) == (
+        datetime(2026, 3, 9, 16, tzinfo=UTC),
+        datetime(2026, 3, 10, 16, tzinfo=UTC),
+    )
+
+
+def test_a_7_day_window_is_today_and_six_days_before_in_the_site_zone() -> None:
+    tz = ZoneInfo("America/New_York")
+    assert window_bounds("7d", NOW, tz) == (
+        day_range(date(2026, 3, 4), tz)[0],
+        day_range(date(2026, 3, 10), tz)[1],
+    )
+
+
+def test_day_figures_list_90_days_oldest_first_with_empty_days() -> None:
+    total = Aggregate(up=1)
+    days = day_figures([bucket(datetime(2026, 3, 9, tzinfo=UTC), total)], now=NOW, tz=UTC_ZONE)
+    assert (len(days), days[0].day, days[-1].day) == (90, date(2025, 12, 11), date(2026, 3, 10))
+    assert [d.day for d in days if d.figures.has_data] == [date(2026, 3, 9)]
+    assert days[-1].figures.availability is None
+
+
+ZONES = st.sampled_from(["UTC", "America/New_York", "Asia/Kolkata", "Europe/Berlin"])
+raw_results = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=9 * 24 * 60 - 1),  # minute in the nine days to NOW
+        st.sampled_from(["up", "degraded", "down"]),
+        st.floats(min_value=0.1, max_value=70_000.0),
+        st.booleans(),
+    ),
+    max_size=120,
+)
+maintenance_windows = st.lists(
+    st.tuples(st.integers(0, 9 * 24 * 60), st.integers(1, 600)), max_size=3
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=raw_results, windows=maintenance_windows, zone=ZONES)
+def test_figures_from_roll_ups_match_figures_from_raw_results(
+    raw: list[tuple[int, str, float, bool]], windows: list[tuple[int, int]], zone: str
+) -> None:
+    tz, origin = ZoneInfo(zone), NOW - timedelta(days=9)
+    results: list[RawResult] = [
+        (origin + timedelta(minutes=m), s, lat, ok and s != "down") for m, s, lat, ok in raw
+    ]
+    spans = [(origin + timedelta(minutes=a), origin + timedelta(minutes=a + n)) for a, n in windows]
+
+    def under_maintenance(at: datetime) -> bool:
+        return any(start <= at < end for start, end in spans)
+
+    hours = hour_aggregates(results, under_maintenance, tz)
+    days = {day_range(d, tz)[0]: a for d, a in day_aggregates(hours, tz).items()}
+    hour_buckets = [bucket(s, a) for s, a in hours.items()]
+    day_buckets = [bucket(s, a) for s, a in days.items()]
+    counts = window_figures(hour_buckets, day_buckets, now=NOW, tz=tz)
+    latency = window_latency(hour_buckets, day_buckets, now=NOW, tz=tz)
+    for window in WINDOWS:
+        span = window_bounds(window, NOW, tz)
+        assert counts[window] == figures_from_raw(results, under_maintenance, *span)
+        assert_latency_agrees(latency[window], latency_from_raw(results, under_maintenance, *span))
+    per_day = day_latency(day_buckets, now=NOW, tz=tz, count=10)
+    for day in day_figures(day_buckets, now=NOW, tz=tz, count=10):
+        span = day_range(day.day, tz)
+        assert day.figures == figures_from_raw(results, under_maintenance, *span)
+        assert_latency_agrees(
+            per_day.get(day.day), latency_from_raw(results, under_maintenance, *span)
+        )

@@ -1,0 +1,63 @@
+"""Retention: old rows go in small batches; status history and unrolled hours stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage.database import Database
+from storage.models import ProbeResultRow, Rollup, StatusChange
+from storage.retention import RetentionPolicy, RetentionReport, apply_retention
+from storage.rollup import roll_up
+from storage.status import record_status_change
+from storage.testing import T0, every, record, write
+
+DAY = timedelta(days=1)
+POLICY = RetentionPolicy(raw_days=2, hourly_days=4, daily_days=6)
+
+
+async def count(db: Database, model: type[ProbeResultRow | Rollup | StatusChange]) -> int:
+    async with db.read() as session:
+        return (await session.exec(select(func.count()).select_from(model))).one()
+
+
+async def ten_days_rolled_up(db: Database) -> None:
+    """One result a day at noon for ten days, rolled up: 10 raw, 10 hours, 10 days."""
+    await write(db, [record(at) for at in every(T0, DAY, 10)])
+    await roll_up(db, now=T0 + 10 * DAY, tz=ZoneInfo("UTC"))
+
+
+async def test_each_kind_of_row_is_kept_for_its_own_number_of_days(db: Database) -> None:
+    await ten_days_rolled_up(db)
+    report = await apply_retention(db, now=T0 + 9 * DAY + timedelta(hours=1), policy=POLICY)
+    assert report == RetentionReport(raw_deleted=8, hourly_deleted=6, daily_deleted=4)
+    assert (await count(db, ProbeResultRow), await count(db, Rollup)) == (2, 4 + 6)
+
+
+async def test_deleting_in_small_batches_deletes_the_same_rows(db: Database) -> None:
+    await ten_days_rolled_up(db)
+    report = await apply_retention(
+        db, now=T0 + 9 * DAY + timedelta(hours=1), policy=POLICY, batch_size=3
+    )
+    assert report == RetentionReport(raw_deleted=8, hourly_deleted=6, daily_deleted=4)
+
+
+async def test_status_history_is_never_deleted(db: Database) -> None:
+    await record_status_change(db, "api", "operational", at=T0, source="probe")
+    await apply_retention(db, now=T0 + 1000 * DAY, policy=POLICY)
+    assert await count(db, StatusChange) == 1
+
+
+async def test_results_not_yet_rolled_up_are_kept(db: Database) -> None:
+    await write(db, [record(at) for at in every(T0, DAY, 10)])
+    report = await apply_retention(db, now=T0 + 20 * DAY, policy=POLICY)
+    assert (report.raw_deleted, await count(db, ProbeResultRow)) == (0, 10)
+
+
+def test_a_policy_that_keeps_hours_shorter_than_results_is_refused() -> None:
+    with pytest.raises(ValueError, match="raw_days <= hourly_days"):
+        RetentionPolicy(raw_days=30, hourly_days=7)
