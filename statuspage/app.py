@@ -1,0 +1,134 @@
+"""`create_app`: the one place where the service is wired together.
+
+Shared resources live in one-yield cleanup contexts under typed app keys
+(`statuspage.keys`), started in order and stopped in reverse: database, then
+client session, result writer, probe scheduler and periodic jobs. Stopping
+therefore lets in-flight probes finish before the writer's final flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from probes.http import make_client_session
+from statuspage import keys
+from statuspage.config import Settings
+from statuspage.service.data_version import DataVersion
+from statuspage.service.jobs import PeriodicJobs
+from statuspage.service.metrics import ServiceMetrics
+from statuspage.service.roles import Roles
+from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
+from statuspage.service.scheduler import ProbeScheduler
+from statuspage.service.settings_holder import SettingsHolder
+from statuspage.service.startup import prepare_database
+from storage.database import Database
+from storage.writer import ResultWriter
+
+# How long past the longest probe timeout shutdown waits for the last flush.
+SHUTDOWN_FLUSH_S = 0.8
+
+
+def create_app(settings: Settings, roles: Roles) -> web.Application:
+    app = web.Application()
+    app[keys.SETTINGS] = SettingsHolder(settings)
+    app[keys.ROLES] = roles
+    app[keys.METRICS] = ServiceMetrics()
+    app[keys.DATA_VERSION] = DataVersion()
+    app.cleanup_ctx.append(_database)
+    if roles.probes:
+        app.cleanup_ctx.extend([_client_session, _writer, _scheduler])
+    if roles.jobs:
+        app.cleanup_ctx.append(_periodic_jobs)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    if roles.web:
+        from statuspage.web.routes import setup_routes
+
+        setup_routes(app)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS].current
+    db = Database.from_url(settings.database_url)
+    try:
+        await prepare_database(db, settings, upgrade=app[keys.ROLES].upgrades_schema)
+        app[keys.DATABASE] = db
+        yield
+    finally:
+        await db.dispose()
+
+
+async def _client_session(app: web.Application) -> AsyncIterator[None]:
+    probes = app[keys.SETTINGS].current.file.probes
+    concurrency, per_host = probes.concurrency, probes.per_host_limit
+    sessions = ProbeSessions(
+        fresh=make_client_session(concurrency=concurrency, per_host=per_host),
+        kept=make_client_session(concurrency=concurrency, per_host=per_host, keep_alive=True),
+    )
+    app[keys.PROBE_SESSIONS] = sessions
+    yield
+    await sessions.close()
+
+
+async def _writer(app: web.Application) -> AsyncIterator[None]:
+    writer = ResultWriter(app[keys.DATABASE])
+    writer.start()
+    app[keys.WRITER] = writer
+    yield
+    await writer.close(timeout_s=SHUTDOWN_FLUSH_S + 5)
+
+
+async def _scheduler(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS].current
+    probes = settings.file.probes
+    runner = ProbeRunner(
+        sessions=app[keys.PROBE_SESSIONS],
+        sink=app[keys.WRITER],
+        limits=ProbeLimits(probes.concurrency, probes.rate_per_s, probes.per_host_limit),
+        metrics=app[keys.METRICS],
+        region=probes.region,
+        confirm_down_retries=probes.confirm_down_retries,
+    )
+    scheduler = ProbeScheduler(runner)
+    scheduler.apply(settings.components)
+    scheduler.start()
+    app[keys.SCHEDULER] = scheduler
+    yield
+    await scheduler.shutdown(grace_s=longest_timeout_s(app[keys.SETTINGS].current))
+
+
+async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:
+    jobs = PeriodicJobs(
+        app[keys.DATABASE], app[keys.SETTINGS], on_data_changed=app[keys.DATA_VERSION].bump
+    )
+    jobs.start()
+    yield
+    await jobs.shutdown()
+
+
+def longest_timeout_s(settings: Settings) -> float:
+    checks = [c.check for c in settings.components if c.check is not None]
+    return max((c.timeout_s for c in checks), default=0.0)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness for load balancers and the Dockerfile's HEALTHCHECK: the process serves."""
+    body: dict[str, object] = {"status": "ok"}
+    writer = request.app.get(keys.WRITER)
+    if writer is not None:
+        body |= {"results_pending": writer.pending, "results_dropped": writer.dropped}
+    return web.json_response(body)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    service_metrics = request.app[keys.METRICS]
+    writer = request.app.get(keys.WRITER)
+    if writer is not None:
+        service_metrics.buffer_pending.set(writer.pending)
+        service_metrics.buffer_dropped.set(writer.dropped)
+    body = generate_latest(service_metrics.registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -1,0 +1,74 @@
+"""`statuspage demo`: the simulated application, its probes and the status page, at once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from statuspage import keys
+from statuspage.commands.common import Subparsers
+from statuspage.config import Settings, load_settings
+from statuspage.demo import DEMO_CONFIG_NAME, demo_config_text, prefill_history
+from statuspage.demo_target import create_demo_target
+from statuspage.service.logs import configure_logging
+from statuspage.service.process import serve
+from statuspage.service.roles import Roles
+from storage.recent import has_results
+
+COMMANDS = ("demo",)
+
+
+def add_parser(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="try it: a simulated app, probes every few seconds and the status page",
+        description="Needs no configuration. Serves a simulated application with the seed's "
+        "three health endpoints, probes it every 5 s into ./statuspage-demo.db, pre-fills "
+        "a few days of history and serves the status page. Writes the configuration it "
+        "uses to ./statuspage-demo.toml.",
+    )
+    parser.add_argument("--port", type=int, default=8080, help="status page port (8080)")
+    parser.add_argument(
+        "--target-port", type=int, help="simulated application port (default: port + 1)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    target_port = args.target_port or args.port + 1
+    config_path = Path.cwd() / DEMO_CONFIG_NAME
+    config_path.write_text(
+        demo_config_text(port=args.port, target_port=target_port, db_name="statuspage-demo.db"),
+        encoding="utf-8",
+    )
+    settings = load_settings(config_path)
+    configure_logging(settings.file.logging.level, settings.file.logging.format)
+    return asyncio.run(_demo(settings, target_port))
+
+
+async def _demo(settings: Settings, target_port: int) -> int:
+    target = web.AppRunner(create_demo_target(), access_log=None)
+    await target.setup()
+    await web.TCPSite(target, "127.0.0.1", target_port).start()
+    server = settings.file.server
+
+    async def on_ready(app: web.Application) -> None:
+        db = app[keys.DATABASE]
+        if not await has_results(db):
+            await prefill_history(db, now=datetime.now(UTC), tz_name=settings.file.site.time_zone)
+        print(f"\n  Status page:  http://{server.host}:{server.port}/", flush=True)
+        print(f"  Simulated app: http://127.0.0.1:{target_port}/api/health/system", flush=True)
+        print("  Stop with Ctrl-C.\n", flush=True)
+
+    try:
+        return await serve(
+            settings,
+            Roles.for_command("demo"),
+            listen=(server.host, server.port),
+            on_ready=on_ready,
+        )
+    finally:
+        await target.cleanup()

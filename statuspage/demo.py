@@ -1,0 +1,144 @@
+"""`statuspage demo`: everything a newcomer needs to see the product working at once.
+
+A simulated application serves the seed's three health endpoints in this
+process; the probes watch it every few seconds; a few days of history are
+pre-filled so the uptime bars are not empty; the status page is served.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from probes.model import Phases, ProbeResult, ProbeStatus
+from statuspage.demo_target import SimulatedApp
+from storage.database import Database
+from storage.rollup import roll_up
+from storage.status import record_status_change
+from storage.writer import ResultRecord, ResultWriter
+
+DEMO_CONFIG_NAME = "statuspage-demo.toml"
+PREFILL_DAYS = 3
+PREFILL_EVERY = timedelta(minutes=5)
+SLAS_MS = {"system": 100.0, "database": 200.0, "external": 500.0}
+
+
+def demo_config_text(*, port: int, target_port: int, db_name: str) -> str:
+    """The seed example's components, pointed at the simulated app, probed every 5 s.
+
+    `tests/test_demo.py` checks these components, SLAs and assertions match
+    `examples/seed.toml`, so the demo shows what the example configures.
+    """
+    target = f"http://127.0.0.1:{target_port}/api/health"
+    return f"""# Written by `statuspage demo`; copy examples/seed.toml to monitor your own app.
+[site]
+name = "Acme Status (demo)"
+url = "http://127.0.0.1:{port}"
+time_zone = "UTC"
+description = "Live status of the simulated Acme application and its providers."
+footer_text = "This is a demo: the application behind it is simulated."
+
+[server]
+host = "127.0.0.1"
+port = {port}
+
+[storage]
+url = "sqlite:///{db_name}"
+
+[probes]
+interval_s = 5
+timeout_s = 3
+
+[[components]]
+id = "system"
+name = "System"
+group = "Platform"
+description = "Application servers: service status, database connectivity, memory."
+url = "{target}/system"
+sla_ms = 100
+expect_status = [200]
+assertions = [
+  'body.status == "healthy"',
+  'body.database.status == "connected"',
+  'body.memory.percent < 80',
+]
+
+[[components]]
+id = "database"
+name = "Database"
+group = "Platform"
+description = "MongoDB connectivity and query performance."
+url = "{target}/database"
+sla_ms = 200
+expect_status = [200]
+assertions = [
+  'body.mongodb.status == "connected"',
+  'body.mongodb.query_ms.p95 < 200',
+]
+
+[[components]]
+id = "external"
+name = "External services"
+group = "Providers"
+description = "Payments (Stripe), the LLM provider and email delivery."
+url = "{target}/external"
+sla_ms = 500
+expect_status = [200]
+assertions = [
+  'body.services.stripe.status == "operational"',
+  'body.services.llm.status == "operational"',
+  'body.services.email.status == "operational"',
+]
+
+[[components]]
+id = "status-updates"
+name = "Customer notifications"
+group = "Providers"
+description = "Set by operators during incidents; not probed."
+"""
+
+
+def simulated_result(app: SimulatedApp, component_id: str, at: datetime) -> ProbeResult:
+    latency_ms = app.latency_s(component_id) * 1000
+    sla_ms = SLAS_MS[component_id]
+    if app.fails(component_id):
+        return ProbeResult(
+            ProbeStatus.DOWN,
+            latency_ms,
+            at,
+            Phases(total_ms=latency_ms),
+            http_status=503,
+            error="HTTP 503",
+        )
+    status = ProbeStatus.UP if latency_ms <= sla_ms else ProbeStatus.DEGRADED
+    return ProbeResult(
+        status,
+        latency_ms,
+        at,
+        Phases(total_ms=latency_ms),
+        http_status=200,
+        within_sla=status is ProbeStatus.UP,
+    )
+
+
+async def prefill_history(db: Database, *, now: datetime, tz_name: str, seed: int = 7) -> int:
+    """Write PREFILL_DAYS of simulated results and roll them up; returns results written."""
+    from zoneinfo import ZoneInfo
+
+    simulated = SimulatedApp(rng=random.Random(seed))
+    start = now - timedelta(days=PREFILL_DAYS)
+    for component_id in SLAS_MS:
+        await record_status_change(db, component_id, "operational", at=start, source="probe")
+    writer = ResultWriter(db, batch_size=1000)
+    at = start
+    while at < now:
+        for component_id in SLAS_MS:
+            writer.submit(
+                ResultRecord(
+                    component_id, "default", at, simulated_result(simulated, component_id, at)
+                )
+            )
+        at += PREFILL_EVERY
+    await writer.close()
+    await roll_up(db, now=now, tz=ZoneInfo(tz_name))
+    return writer.written

@@ -1,0 +1,25 @@
+"""Typed keys for everything the app shares, so handlers never reach for a global."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from statuspage.service.data_version import DataVersion
+from statuspage.service.metrics import ServiceMetrics
+from statuspage.service.roles import Roles
+from statuspage.service.runner import ProbeSessions
+from statuspage.service.scheduler import ProbeScheduler
+from statuspage.service.settings_holder import SettingsHolder
+from statuspage.web.state import WebState
+from storage.database import Database
+from storage.writer import ResultWriter
+
+SETTINGS = web.AppKey("settings", SettingsHolder)
+ROLES = web.AppKey("roles", Roles)
+DATABASE = web.AppKey("database", Database)
+METRICS = web.AppKey("metrics", ServiceMetrics)
+PROBE_SESSIONS = web.AppKey("probe_sessions", ProbeSessions)
+WRITER = web.AppKey("writer", ResultWriter)
+SCHEDULER = web.AppKey("scheduler", ProbeScheduler)
+DATA_VERSION = web.AppKey("data_version", DataVersion)
+WEB = web.AppKey("web", WebState)  # public pages: renderer, page cache, assets

@@ -1,0 +1,1 @@
+"""The running service: scheduling probes, evaluating status, periodic jobs, processes."""

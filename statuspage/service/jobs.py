@@ -1,0 +1,123 @@
+"""Periodic jobs that must run once across all processes: each takes a lock first.
+
+Status evaluation runs every few seconds so the page follows the probes closely;
+roll-ups every minute so pages (which read only roll-ups) are at most a minute
+behind; retention hourly. A process that finds the lock taken skips that round:
+another process is doing the work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from statuspage.service.settings_holder import SettingsHolder
+from statuspage.service.status_job import evaluate_statuses
+from storage.database import Database
+from storage.incident_writes import advance_maintenances
+from storage.locks import run_once
+from storage.retention import RetentionPolicy, apply_retention
+from storage.rollup import roll_up
+
+log = logging.getLogger("statuspage.jobs")
+
+STATUS_EVERY_S = 5
+ROLLUP_EVERY_S = 60
+MAINTENANCE_EVERY_S = 15  # a window opens or closes at most this late
+RETENTION_EVERY_S = 3600
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PeriodicJobs:
+    def __init__(
+        self,
+        db: Database,
+        settings: SettingsHolder,
+        *,
+        on_data_changed: Callable[[], None] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._on_data_changed = on_data_changed
+        self._clock = clock
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+
+    def start(self) -> None:
+        plan = [
+            ("status", self.evaluate_statuses, STATUS_EVERY_S),
+            ("maintenance", self.advance_maintenances, MAINTENANCE_EVERY_S),
+            ("rollup", self.roll_up, ROLLUP_EVERY_S),
+            ("retention", self.apply_retention, RETENTION_EVERY_S),
+        ]
+        for name, job, every_s in plan:
+            self._scheduler.add_job(
+                self._guarded,
+                "interval",
+                seconds=every_s,
+                args=[name, job],
+                id=name,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=every_s,
+                next_run_time=self._clock(),  # first round at start-up
+            )
+        self._scheduler.start()
+
+    async def shutdown(self) -> None:
+        self._scheduler.shutdown(wait=False)
+
+    async def _guarded(self, name: str, job: Callable[[], Awaitable[int]]) -> None:
+        try:
+            async with run_once(self._db, name) as acquired:
+                if not acquired:
+                    return
+                changed = await job()
+        except Exception:
+            # The next round retries; a database outage must not stop the schedule.
+            log.exception("periodic job failed", extra={"fields": {"job": name}})
+            return
+        if changed and self._on_data_changed is not None:
+            self._on_data_changed()
+
+    async def evaluate_statuses(self) -> int:
+        settings = self._settings.current
+        changes = await evaluate_statuses(
+            self._db,
+            settings.components,
+            threshold=settings.file.probes.flap_threshold,
+            now=self._clock(),
+        )
+        for component_id, status in changes:
+            log.info(
+                "status changed", extra={"fields": {"component": component_id, "status": status}}
+            )
+        return len(changes)
+
+    async def advance_maintenances(self) -> int:
+        steps = await advance_maintenances(self._db, now=self._clock())
+        for maintenance_id, status in steps:
+            log.info(
+                "maintenance moved on",
+                extra={"fields": {"maintenance": maintenance_id, "status": status}},
+            )
+        return len(steps)
+
+    async def roll_up(self) -> int:
+        return await roll_up(self._db, now=self._clock(), tz=self._settings.current.tz)
+
+    async def apply_retention(self) -> int:
+        storage = self._settings.current.file.storage
+        policy = RetentionPolicy(
+            raw_days=storage.raw_retention_days,
+            hourly_days=storage.hourly_retention_days,
+            daily_days=storage.daily_retention_days,
+        )
+        report = await apply_retention(self._db, now=self._clock(), policy=policy)
+        return report.raw_deleted + report.hourly_deleted + report.daily_deleted

@@ -1,0 +1,59 @@
+"""Apply a new configuration to a running process, or refuse it and keep the old one."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiohttp import web
+
+from statuspage import keys
+from statuspage.config import ConfigError, Settings, load_settings
+from statuspage.service.startup import sync_configured_components
+
+log = logging.getLogger("statuspage.reload")
+
+# Settings a running process cannot change; a reload logs that a restart is needed.
+_RESTART_ONLY = (("storage", "url"), ("server", "host"), ("server", "port"))
+
+
+def restart_only_changes(old: Settings, new: Settings) -> list[str]:
+    changed = []
+    for section, key in _RESTART_ONLY:
+        before = getattr(getattr(old.file, section), key)
+        after = getattr(getattr(new.file, section), key)
+        if before != after:
+            changed.append(f"{section}.{key}")
+    return changed
+
+
+async def reload_config(app: web.Application, path: Path) -> bool:
+    """Load `path` and apply it; on any error keep the settings in force. True if applied."""
+    holder = app[keys.SETTINGS]
+    try:
+        new = load_settings(path)
+    except ConfigError as exc:
+        log.error(
+            "reload refused, keeping the configuration in force",
+            extra={"fields": {"problems": exc.problems, "file": str(path)}},
+        )
+        return False
+    for name in restart_only_changes(holder.current, new):
+        log.warning("setting needs a restart to take effect", extra={"fields": {"key": name}})
+    await sync_configured_components(app[keys.DATABASE], new)
+    holder.replace(new)
+    scheduler = app.get(keys.SCHEDULER)
+    if scheduler is not None:
+        changes = scheduler.apply(new.components)
+        log.info(
+            "configuration reloaded",
+            extra={
+                "fields": {
+                    "added": list(changes.added),
+                    "replaced": list(changes.replaced),
+                    "removed": list(changes.removed),
+                    "unchanged": len(changes.unchanged),
+                }
+            },
+        )
+    return True

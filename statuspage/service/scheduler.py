@@ -1,0 +1,133 @@
+"""One APScheduler interval job per probed component, spread and drift-free.
+
+APScheduler's IntervalTrigger computes each next run from the previous
+*scheduled* time, not from when the run finished, so a start date on the
+component's grid gives run n at `offset + n * interval` for good. Its `jitter`
+is applied to that previous time and so accumulates: it is not used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from probes.model import CheckSpec
+from statuspage.config import ComponentConfig
+from statuspage.service.runner import ProbeRunner, utc_now
+from statuspage.service.schedule import due_at_or_after, due_at_or_before, spread_offsets
+
+log = logging.getLogger("statuspage.scheduler")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedJob:
+    component_id: str
+    check: CheckSpec
+    interval_s: float
+    offset_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChanges:
+    added: tuple[str, ...]
+    replaced: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+def misfire_grace_s(interval_s: float) -> int:
+    """A run may start up to half an interval late (at most a minute); later, it is skipped
+    and the next one, on time, takes its place (coalesce)."""
+    return max(1, min(60, int(interval_s / 2)))
+
+
+class ProbeScheduler:
+    def __init__(self, runner: ProbeRunner, clock: Callable[[], datetime] = utc_now) -> None:
+        self._runner = runner
+        self._clock = clock
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._jobs: dict[str, PlannedJob] = {}
+        self._in_flight: set[asyncio.Task[object]] = set()
+
+    @property
+    def jobs(self) -> dict[str, PlannedJob]:
+        return dict(self._jobs)
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def apply(self, components: Sequence[ComponentConfig]) -> ScheduleChanges:
+        """Make the jobs match `components`; jobs whose check did not change keep running."""
+        wanted = {c.id: c for c in components if c.check is not None}
+        removed = tuple(cid for cid in self._jobs if cid not in wanted)
+        for cid in removed:
+            self._remove(cid)
+        unchanged = tuple(cid for cid, c in wanted.items() if self._is_unchanged(c))
+        to_plan = [c for cid, c in wanted.items() if cid not in unchanged]
+        replaced = tuple(c.id for c in to_plan if c.id in self._jobs)
+        offsets = spread_offsets([c.interval_s for c in to_plan])
+        for component, offset in zip(to_plan, offsets, strict=True):
+            self._add(component, offset)
+        added = tuple(c.id for c in to_plan if c.id not in replaced)
+        return ScheduleChanges(added, replaced, removed, unchanged)
+
+    def _is_unchanged(self, component: ComponentConfig) -> bool:
+        job = self._jobs.get(component.id)
+        return job is not None and (job.check, job.interval_s) == (
+            component.check,
+            component.interval_s,
+        )
+
+    def _add(self, component: ComponentConfig, offset_s: float) -> None:
+        assert component.check is not None
+        job = PlannedJob(component.id, component.check, component.interval_s, offset_s)
+        self._jobs[component.id] = job
+        start = due_at_or_after(self._clock(), offset_s, component.interval_s)
+        self._scheduler.add_job(
+            self._run,
+            IntervalTrigger(seconds=component.interval_s, start_date=start, timezone="UTC"),
+            args=[component.id],
+            id=component.id,
+            name=component.name,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=misfire_grace_s(component.interval_s),
+        )
+
+    def _remove(self, component_id: str) -> None:
+        self._jobs.pop(component_id, None)
+        if self._scheduler.get_job(component_id) is not None:
+            self._scheduler.remove_job(component_id)
+
+    async def _run(self, component_id: str) -> None:
+        job = self._jobs.get(component_id)
+        if job is None:
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        self._in_flight.add(task)
+        try:
+            due = due_at_or_before(self._clock(), job.offset_s, job.interval_s)
+            await self._runner.run(component_id, job.check, due)
+        except Exception:
+            # A probe turns every network failure into a result; reaching here
+            # is a bug, and one broken job must not stop the others.
+            log.exception("probe job crashed", extra={"fields": {"component": component_id}})
+        finally:
+            self._in_flight.discard(task)
+
+    async def shutdown(self, grace_s: float) -> int:
+        """Stop scheduling, let in-flight probes finish (or time out); return how many ran on."""
+        self._scheduler.pause()
+        pending = set(self._in_flight)
+        if pending:
+            await asyncio.wait(pending, timeout=grace_s)
+        self._scheduler.shutdown(wait=False)
+        return len(pending)

@@ -1,0 +1,74 @@
+"""How recent probe results turn into a component status, without flapping.
+
+Pure functions: the caller passes the recent results and the current status;
+nothing here reads a clock or a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+OPERATIONAL = "operational"
+DEGRADED = "degraded_performance"
+PARTIAL_OUTAGE = "partial_outage"
+MAJOR_OUTAGE = "major_outage"
+UNDER_MAINTENANCE = "under_maintenance"
+
+# A non-operational status set by an operator or a maintenance window holds until
+# a human (or the window's end) sets it back: probes never override it, so a
+# monitoring blip cannot contradict what the incident page tells customers.
+HUMAN_SOURCES = frozenset({"manual", "maintenance"})
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentStatus:
+    status: str | None  # None: nothing recorded yet
+    source: str | None
+
+
+def settled_result(newest_first: Sequence[str], threshold: int) -> str | None:
+    """The result a region agrees on: its last `threshold` results, if all the same."""
+    if len(newest_first) < threshold:
+        return None
+    window = set(newest_first[:threshold])
+    return window.pop() if len(window) == 1 else None
+
+
+def combine_regions(settled: Mapping[str, str]) -> str:
+    """One status from each region's settled result ("up", "degraded" or "down")."""
+    results = list(settled.values())
+    down = results.count("down")
+    if down and down == len(results):
+        return MAJOR_OUTAGE
+    if down:
+        return PARTIAL_OUTAGE
+    if "degraded" in results:
+        return DEGRADED
+    return OPERATIONAL
+
+
+def next_status(
+    current: CurrentStatus,
+    results_by_region: Mapping[str, Sequence[str]],
+    threshold: int,
+) -> str | None:
+    """The status to record now, or None to leave the history as it is.
+
+    A change needs every reporting region to have settled (its last `threshold`
+    results agree); one odd result therefore never flips the page.
+    """
+    if not results_by_region or _held_by_a_human(current):
+        return None
+    settled: dict[str, str] = {}
+    for region, newest_first in results_by_region.items():
+        result = settled_result(newest_first, threshold)
+        if result is None:
+            return None
+        settled[region] = result
+    candidate = combine_regions(settled)
+    return None if candidate == current.status else candidate
+
+
+def _held_by_a_human(current: CurrentStatus) -> bool:
+    return current.source in HUMAN_SOURCES and current.status != OPERATIONAL

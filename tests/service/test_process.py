@@ -1,0 +1,177 @@
+"""The long-running processes, run as an operator runs them: real subprocesses."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pytest_aiohttp import AiohttpServer
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage.database import Database
+from storage.models import ProbeResultRow
+
+SLOW_S = 0.6
+COUNT = web.AppKey("count", dict)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def slow_target() -> web.Application:
+    """Answers after SLOW_S, so a stop nearly always finds probes in flight."""
+    seen = {"requests": 0}
+
+    async def health(request: web.Request) -> web.Response:
+        seen["requests"] += 1
+        await asyncio.sleep(SLOW_S)
+        return web.json_response({"status": "healthy"})
+
+    app = web.Application()
+    app.router.add_get("/health", health)
+    app[COUNT] = seen
+    return app
+
+
+def write_config(folder: Path, base: str, names: list[str], extra: str = "") -> Path:
+    blocks = "".join(
+        f'[[components]]\nname = "{n}"\nurl = "{base}/health"\nsla_ms = 2000\n'
+        "interval_s = 1\ntimeout_s = 2\n"
+        for n in names
+    )
+    path = folder / "statuspage.toml"
+    path.write_text(f'[storage]\nurl = "sqlite:///status.db"\n{extra}\n{blocks}')
+    return path
+
+
+async def statuspage(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "statuspage",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+    )
+
+
+async def wait_healthy(port: int, process: asyncio.subprocess.Process) -> None:
+    async with aiohttp.ClientSession() as client:
+        for _ in range(200):
+            if process.returncode is not None:
+                _, err = await process.communicate()
+                pytest.fail(f"exited early: {err.decode()}")
+            try:
+                async with client.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+    pytest.fail("the process never became healthy")
+
+
+async def count_results(folder: Path, component_id: str | None = None) -> int:
+    db = Database.from_url(f"sqlite:///{folder / 'status.db'}")
+    query = select(func.count()).select_from(ProbeResultRow)
+    if component_id is not None:
+        query = query.where(ProbeResultRow.component_id == component_id)
+    async with db.read() as session:
+        found = (await session.exec(query)).one()
+    await db.dispose()
+    return int(found)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return dict(os.environ) | {"STATUSPAGE_RUNTIME_DIR": str(tmp_path / "run")}
+
+
+@pytest.fixture
+async def probe_process(
+    aiohttp_server: AiohttpServer, tmp_path: Path, env: dict[str, str]
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, Path, web.Application]]:
+    target = await aiohttp_server(slow_target())
+    config = write_config(tmp_path, str(target.make_url("")).rstrip("/"), ["alpha", "beta"])
+    upgrade = await statuspage("db", "upgrade", "--config", str(config), env=env)
+    assert await upgrade.wait() == 0
+    port = free_port()
+    process = await statuspage(
+        "probe", "--config", str(config), "--metrics-port", str(port), env=env
+    )
+    await wait_healthy(port, process)
+    yield process, config, target.app
+    if process.returncode is None:
+        process.kill()
+        await process.wait()
+
+
+async def test_sigterm_finishes_in_flight_probes_and_flushes_every_result(
+    probe_process: tuple[asyncio.subprocess.Process, Path, web.Application], tmp_path: Path
+) -> None:
+    process, _, target = probe_process
+    while target[COUNT]["requests"] < 4:
+        await asyncio.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    # Bound: the longest timeout (2 s) plus a second, plus slack for a busy machine.
+    returncode = await asyncio.wait_for(process.wait(), timeout=10)
+    assert returncode == 0
+    assert await count_results(tmp_path) == target[COUNT]["requests"]
+
+
+async def test_probe_refuses_to_start_on_an_unmigrated_database(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", ["alpha"])
+    process = await statuspage("probe", "--config", str(config), env=env)
+    _, err = await process.communicate()
+    assert process.returncode == 1
+    assert "statuspage db upgrade" in err.decode()
+
+
+async def test_reload_adds_a_component_without_restarting(
+    probe_process: tuple[asyncio.subprocess.Process, Path, web.Application],
+    tmp_path: Path,
+    env: dict[str, str],
+) -> None:
+    process, config, _ = probe_process
+    base = config.read_text().split('url = "')[2].split("/health")[0]
+    write_config(tmp_path, base, ["alpha", "beta", "gamma"])
+    reload = await statuspage("reload", "--config", str(config), env=env)
+    assert await reload.wait() == 0
+    for _ in range(100):
+        if await count_results(tmp_path, "gamma"):
+            break
+        await asyncio.sleep(0.1)
+    assert await count_results(tmp_path, "gamma") > 0
+    assert process.returncode is None
+
+
+async def test_a_bad_new_config_is_refused_and_the_old_one_kept(
+    probe_process: tuple[asyncio.subprocess.Process, Path, web.Application],
+    tmp_path: Path,
+) -> None:
+    process, config, _ = probe_process
+    config.write_text(config.read_text() + "\nnonsense = 1\n")
+    before = await count_results(tmp_path, "alpha")
+    assert process.pid is not None
+    os.kill(process.pid, signal.SIGHUP)
+    await asyncio.sleep(2.5)
+    assert process.returncode is None
+    assert await count_results(tmp_path, "alpha") > before
+    process.send_signal(signal.SIGTERM)
+    _, err = await process.communicate()
+    assert "reload refused" in err.decode()
+    assert "nonsense: unknown key" in err.decode()

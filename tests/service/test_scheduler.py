@@ -1,0 +1,69 @@
+"""The scheduler wiring, with short intervals against a real local target."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import replace
+from datetime import timedelta
+
+from pytest_aiohttp import AiohttpServer
+
+from statuspage.config import ComponentConfig
+from statuspage.service.runner import ProbeSessions
+from statuspage.service.schedule import ANCHOR
+from statuspage.service.scheduler import ProbeScheduler
+from tests.probes.targets import make_check
+from tests.service.conftest import ListSink, flaky_app, runner
+
+
+def component(cid: str, url: str, interval_s: float) -> ComponentConfig:
+    return ComponentConfig(
+        id=cid,
+        name=cid,
+        group=None,
+        group_id=None,
+        position=1,
+        description=None,
+        check=make_check(url),
+        interval_s=interval_s,
+        show_url=False,
+    )
+
+
+async def run_for(scheduler: ProbeScheduler, seconds: float) -> None:
+    scheduler.start()
+    await asyncio.sleep(seconds)
+    await scheduler.shutdown(grace_s=2)
+
+
+async def test_every_component_is_probed_on_its_own_drift_free_grid(
+    aiohttp_server: AiohttpServer, sessions: ProbeSessions
+) -> None:
+    url = str((await aiohttp_server(flaky_app(failures=0))).make_url("/health"))
+    sink = ListSink()
+    scheduler = ProbeScheduler(runner(sessions, sink))
+    scheduler.apply([component("a", url, 0.5), component("b", url, 0.5)])
+    await run_for(scheduler, 2.2)
+    offsets = {cid: job.offset_s for cid, job in scheduler.jobs.items()}
+    assert offsets == {"a": 0.0, "b": 0.25}
+    for cid in ("a", "b"):
+        due = sorted(r.scheduled_at for r in sink.records if r.component_id == cid)
+        assert len(due) >= 3
+        gaps = {later - earlier for earlier, later in itertools.pairwise(due)}
+        assert gaps == {timedelta(seconds=0.5)}
+        assert all(((d - ANCHOR).total_seconds() - offsets[cid]) % 0.5 == 0 for d in due)
+
+
+def test_apply_leaves_unchanged_jobs_alone_and_replaces_changed_ones() -> None:
+    scheduler = ProbeScheduler(runner=None)  # type: ignore[arg-type]  # never runs here
+    first = [component("a", "http://127.0.0.1:9/a", 30), component("b", "http://127.0.0.1:9/b", 30)]
+    scheduler.apply(first)
+    changed_b = replace(first[1], check=make_check("http://127.0.0.1:9/b2"))
+    changes = scheduler.apply([first[0], changed_b, component("c", "http://127.0.0.1:9/c", 30)])
+    assert changes.unchanged == ("a",)
+    assert changes.replaced == ("b",)
+    assert changes.added == ("c",)
+    changes = scheduler.apply([first[0]])
+    assert set(changes.removed) == {"b", "c"}
+    assert set(scheduler.jobs) == {"a"}
