@@ -3,11 +3,12 @@
 # the runtime image carries no compiler, no pip cache and no source tree.
 FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY probes ./probes
 COPY storage ./storage
 COPY statuspage ./statuspage
 COPY templates ./templates
+COPY schemas ./schemas
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim-bookworm

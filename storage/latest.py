@@ -23,6 +23,23 @@ from storage.models_incidents import Incident, IncidentUpdate
 
 PHASE_SAMPLE = 200  # results averaged for the phase breakdown
 
+_LATEST_COLUMNS: tuple[Any, ...] = (
+    col(ProbeResultRow.component_id),
+    col(ProbeResultRow.region),
+    col(ProbeResultRow.status),
+    col(ProbeResultRow.started_at),
+    col(ProbeResultRow.latency_ms),
+    col(ProbeResultRow.error),
+    col(ProbeResultRow.dependencies),
+)
+_PHASE_COLUMNS: tuple[Any, ...] = (
+    col(ProbeResultRow.dns_ms),
+    col(ProbeResultRow.connect_ms),
+    col(ProbeResultRow.tls_ms),
+    col(ProbeResultRow.ttfb_ms),
+    col(ProbeResultRow.latency_ms),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class LatestResult:
@@ -61,22 +78,13 @@ async def latest_results(
     Pass a `since` a few probe intervals back: the query reads every result in
     [since, now) through the `scheduled_at` index and ranks them in the database.
     """
+    rank = func.row_number().over(
+        partition_by=ProbeResultRow.component_id,
+        order_by=(col(ProbeResultRow.scheduled_at).desc(), col(ProbeResultRow.id).desc()),
+    )
+    columns: list[Any] = [*_LATEST_COLUMNS, rank.label("rank")]
     ranked = (
-        select(
-            ProbeResultRow.component_id,
-            ProbeResultRow.region,
-            ProbeResultRow.status,
-            ProbeResultRow.started_at,
-            ProbeResultRow.latency_ms,
-            ProbeResultRow.error,
-            ProbeResultRow.dependencies,
-            func.row_number()
-            .over(
-                partition_by=ProbeResultRow.component_id,
-                order_by=(col(ProbeResultRow.scheduled_at).desc(), col(ProbeResultRow.id).desc()),
-            )
-            .label("rank"),
-        )
+        select(*columns)
         .where(ProbeResultRow.scheduled_at >= since)
         .where(col(ProbeResultRow.component_id).in_(list(component_ids)))
         .subquery()
@@ -84,11 +92,9 @@ async def latest_results(
     query = select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
     found: dict[str, LatestResult] = {}
     async with db.read() as session:
-        for cid, region, status, started_at, latency, error, dependencies in await session.exec(
-            query
-        ):
+        for cid, region, status, started, latency, error, deps in await session.exec(query):
             found[cid] = LatestResult(
-                cid, region, status, started_at, latency, error, dict(dependencies or {})
+                cid, region, status, started, latency, error, dict(deps or {})
             )
     return found
 
@@ -103,13 +109,7 @@ async def phase_averages(
     figure about "now", `since` keeps the scan on the index's recent end.
     """
     newest = (
-        select(
-            ProbeResultRow.dns_ms,
-            ProbeResultRow.connect_ms,
-            ProbeResultRow.tls_ms,
-            ProbeResultRow.ttfb_ms,
-            ProbeResultRow.latency_ms,
-        )
+        select(*_PHASE_COLUMNS)
         .where(ProbeResultRow.component_id == component_id)
         .where(ProbeResultRow.scheduled_at >= since)
         .where(ProbeResultRow.status != "down")
@@ -117,14 +117,8 @@ async def phase_averages(
         .limit(limit)
         .subquery()
     )
-    averages = select(
-        func.count(),
-        func.avg(newest.c.dns_ms),
-        func.avg(newest.c.connect_ms),
-        func.avg(newest.c.tls_ms),
-        func.avg(newest.c.ttfb_ms),
-        func.avg(newest.c.latency_ms),
-    )
+    sums: list[Any] = [func.count(), *(func.avg(column) for column in newest.c)]
+    averages = select(*sums)
     async with db.read() as session:
         count, dns, connect, tls, ttfb, total = (await session.exec(averages)).one()
     return PhaseAverages(int(count), *(_float(v) for v in (dns, connect, tls, ttfb, total)))
@@ -132,6 +126,15 @@ async def phase_averages(
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+async def first_incident_start(db: Database) -> datetime | None:
+    """When the oldest public incident or maintenance started: where history begins."""
+    query = select(func.min(Incident.started_at)).where(
+        col(Incident.draft).is_(False), col(Incident.deleted_at).is_(None)
+    )
+    async with db.read() as session:
+        return (await session.exec(query)).one()
 
 
 DataStamp = tuple[object, ...]

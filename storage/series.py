@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -31,7 +32,7 @@ class SeriesPoint:
     p95_ms: float | None
 
 
-_LATENCY_COLUMNS = (
+_LATENCY_COLUMNS: tuple[Any, ...] = (
     col(Rollup.component_id),
     col(Rollup.bucket_start),
     col(Rollup.up),

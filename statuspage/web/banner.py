@@ -1,0 +1,81 @@
+"""The page's overall status: the roll-up rule of STATUSPAGE-CONVENTIONS.md.
+
+Pure: the caller passes leaf statuses and what the open incidents say. The
+indicator and description are the Statuspage ones, so the JSON API can serve
+this very value; only `has_data` is ours, for an honest banner on a page whose
+checks have not reported yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from statuspage.service.status_rules import (
+    DEGRADED,
+    MAJOR_OUTAGE,
+    OPERATIONAL,
+    PARTIAL_OUTAGE,
+    UNDER_MAINTENANCE,
+)
+from statuspage.web.display import STATUS_SEVERITY
+
+INDICATOR_RANK = {"none": 0, "maintenance": 1, "minor": 2, "major": 3, "critical": 4}
+
+# (worst leaf status, every leaf at it?) -> (indicator, description): the conventions' table.
+_RULES = {
+    (MAJOR_OUTAGE, True): ("critical", "Major System Outage"),
+    (MAJOR_OUTAGE, False): ("major", "Partial System Outage"),
+    (PARTIAL_OUTAGE, True): ("major", "Partial System Outage"),
+    (PARTIAL_OUTAGE, False): ("minor", "Minor Service Outage"),
+    (DEGRADED, True): ("minor", "Degraded System Service"),
+    (DEGRADED, False): ("minor", "Partially Degraded Service"),
+    (UNDER_MAINTENANCE, True): ("maintenance", "Service Under Maintenance"),
+    (UNDER_MAINTENANCE, False): ("maintenance", "Service Under Maintenance"),
+    (OPERATIONAL, True): ("none", "All Systems Operational"),
+}
+# What an incident's impact says when it raises the indicator above the roll-up.
+_RAISED = {
+    "maintenance": "Service Under Maintenance",
+    "minor": "Minor Service Outage",
+    "major": "Partial System Outage",
+    "critical": "Major System Outage",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Banner:
+    indicator: str  # none | minor | major | critical | maintenance
+    description: str  # the Statuspage description of the indicator
+    has_data: bool  # False: no leaf has a status yet and nothing is open
+
+
+def leaf_rollup(statuses: Sequence[str]) -> Banner:
+    """The table row for the leaves' statuses (each a known component status)."""
+    if not statuses:
+        return Banner("none", "All Systems Operational", has_data=False)
+    worst = max(statuses, key=STATUS_SEVERITY.__getitem__)
+    every_leaf = all(s == worst for s in statuses)
+    indicator, description = _RULES[(worst, every_leaf)]
+    return Banner(indicator, description, has_data=True)
+
+
+def page_banner(
+    leaf_statuses: Sequence[str | None],
+    incident_impacts: Sequence[str],
+    *,
+    maintenance_in_progress: bool,
+) -> Banner:
+    """The roll-up, raised by an unresolved incident of higher impact or by
+    maintenance in progress; leaves with no status yet are left out."""
+    banner = leaf_rollup([s for s in leaf_statuses if s in STATUS_SEVERITY])
+    raisers = [i for i in incident_impacts if i in _RAISED]
+    if maintenance_in_progress:
+        raisers.append("maintenance")
+    for impact in raisers:
+        if INDICATOR_RANK[impact] > INDICATOR_RANK[banner.indicator]:
+            banner = Banner(impact, _RAISED[impact], has_data=True)
+    if not banner.has_data and (incident_impacts or maintenance_in_progress):
+        # An open incident is news even before the first check reports.
+        banner = Banner(banner.indicator, banner.description, has_data=True)
+    return banner

@@ -1,0 +1,209 @@
+"""A component as the front page and its own page show it: status, bar, figures, dependencies.
+
+Assembly only: the caller loads the data (statuses, roll-up overviews, latency,
+latest result) and passes `now`; nothing here reads a clock or the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from statuspage.config import ComponentConfig, Settings
+from statuspage.web.days import LEVEL_LABELS, DayCell, day_cells
+from statuspage.web.display import (
+    StatusBadge,
+    TimeText,
+    clean_text,
+    format_ms,
+    percent_text,
+    status_badge,
+    time_text,
+)
+from statuspage.web.performance import SEED_THRESHOLDS, Performance, performance
+from statuspage.web.svg import day_bar
+from storage.figures import DayFigure, Figures, LatencyFigures
+from storage.latest import LatestResult
+
+WINDOW_LABELS = {
+    "24h": "24 hours",
+    "7d": "7 days",
+    "30d": "30 days",
+    "90d": "90 days",
+    "365d": "365 days",
+}
+# Words health endpoints use for their dependencies, by how the page shows them.
+_DEPENDENCY_WORDS = {
+    "ok": {"ok", "up", "healthy", "connected", "operational", "available", "pass", "passing",
+           "online", "ready", "true", "success", "green", "running"},
+    "degraded": {"degraded", "degraded_performance", "slow", "partial", "partial_outage",
+                 "warn", "warning", "yellow", "unstable"},
+    "down": {"down", "failing", "fail", "failed", "unhealthy", "disconnected", "error",
+             "outage", "major_outage", "offline", "unavailable", "false", "red", "critical",
+             "timeout"},
+}  # fmt: skip
+LATEST_LOOKBACK_CAP = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyState:
+    """One dependency as the component's health JSON reported it in its latest result."""
+
+    name: str  # as reported, e.g. "stripe"
+    state: str  # as reported, e.g. "operational"
+    key: str  # ok | degraded | down | unknown: the icon and its words
+
+
+@dataclass(frozen=True, slots=True)
+class WindowFigure:
+    window: str  # "24h", "7d", "30d", "90d" or "365d"
+    label: str  # "24 hours", ...
+    availability: str  # "99.95 %" or "no data"
+    sla_compliance: str  # "98.20 %" or "no data"
+    has_data: bool  # False: no result in the window counts towards availability
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentBlock:
+    """One component: what the front page lists and the component page heads with."""
+
+    id: str
+    name: str
+    url: str  # /components/<id>
+    description: str | None
+    status: StatusBadge  # current status; "No data yet" before the first status
+    probed: bool  # False: a manual component, set by operators only (no bar, no SLA)
+    sla: str | None  # e.g. "100 ms"; None for manual components
+    target_url: str | None  # the probed URL without credentials or query; only if show_url
+    bar: Markup | None  # the 90-day SVG bar; None for manual components
+    days: tuple[DayCell, ...]  # the bar's cells, oldest first
+    windows: tuple[WindowFigure, ...]  # availability and SLA compliance per window
+    performance: Performance | None  # latency over the last 24 hours vs SLA and seed
+    dependencies: tuple[DependencyState, ...]
+    last_checked: TimeText | None  # start of the latest probe; None: no recent result
+    last_result: str | None  # up | degraded | down of that probe
+
+
+@dataclass(frozen=True, slots=True)
+class AboutFigures:
+    """What "About these figures" states, so the words and the code cannot drift apart."""
+
+    time_zone: str
+    levels: tuple[tuple[str, str], ...]  # (level, threshold text), good first
+    seed_limits: tuple[tuple[str, str, str], ...]  # (metric, limit, what missing it means)
+
+
+def about_figures(settings: Settings) -> AboutFigures:
+    return AboutFigures(
+        time_zone=settings.file.site.time_zone,
+        levels=tuple(LEVEL_LABELS.items()),
+        seed_limits=tuple(
+            (metric, f"< {format_ms(limit)}", meaning)
+            for metric, (limit, meaning) in SEED_THRESHOLDS.items()
+        ),
+    )
+
+
+def dependency_key(state: str) -> str:
+    word = state.strip().lower()
+    for key, words in _DEPENDENCY_WORDS.items():
+        if word in words:
+            return key
+    return "unknown"
+
+
+def dependency_states(latest: LatestResult | None) -> tuple[DependencyState, ...]:
+    if latest is None:
+        return ()
+    return tuple(
+        DependencyState(clean_text(name), clean_text(state), dependency_key(state))
+        for name, state in latest.dependencies.items()
+    )
+
+
+def public_target(component: ComponentConfig) -> str | None:
+    """The probed URL, if the operator chose to show it: scheme, host and path only,
+    since a query or user-info may hold a token expanded from the environment."""
+    if component.check is None or not component.show_url:
+        return None
+    parts = urlsplit(component.check.url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return clean_text(f"{parts.scheme}://{netloc}{parts.path}")
+
+
+def window_figures(
+    windows: Mapping[str, Figures], names: Sequence[str]
+) -> tuple[WindowFigure, ...]:
+    return tuple(
+        WindowFigure(
+            window=name,
+            label=WINDOW_LABELS[name],
+            availability=percent_text(windows[name].availability_text()),
+            sla_compliance=percent_text(windows[name].sla_compliance_text()),
+            has_data=windows[name].has_data,
+        )
+        for name in names
+        if name in windows
+    )
+
+
+def latest_since(settings: Settings, now: datetime) -> datetime:
+    """How far back the newest result of every component lies, at most: three probe
+    intervals plus a timeout of the slowest component, capped at a day."""
+    spans = [
+        timedelta(seconds=3 * c.interval_s + c.check.timeout_s)
+        for c in settings.components
+        if c.check is not None
+    ]
+    return now - min(max(spans, default=timedelta(minutes=5)), LATEST_LOOKBACK_CAP)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentData:
+    """What storage says about one component, as loaded for a page."""
+
+    status: str | None
+    windows: Mapping[str, Figures]
+    days: Sequence[DayFigure]
+    latency_24h: LatencyFigures | None
+    latest: LatestResult | None
+    incidents_by_day: Mapping[date, Sequence[str]]
+
+
+def component_block(
+    component: ComponentConfig,
+    data: ComponentData,
+    *,
+    tz: ZoneInfo,
+    windows: Sequence[str] = ("24h", "30d", "90d"),
+) -> ComponentBlock:
+    name = clean_text(component.name)
+    cells = tuple(day_cells(data.days, data.incidents_by_day)) if component.probed else ()
+    bar_label = f"{name}: availability per day over the last {len(cells)} days"
+    latest = data.latest
+    sla_ms = None if component.check is None else component.check.sla_ms
+    return ComponentBlock(
+        id=component.id,
+        name=name,
+        url=f"/components/{component.id}",
+        description=clean_text(component.description) or None,
+        status=status_badge(data.status),
+        probed=component.probed,
+        sla=None if sla_ms is None else format_ms(sla_ms),
+        target_url=public_target(component),
+        bar=day_bar(cells, label=bar_label) if cells else None,
+        days=cells,
+        windows=window_figures(data.windows, windows) if component.probed else (),
+        performance=None if sla_ms is None else performance(data.latency_24h, sla_ms),
+        dependencies=dependency_states(latest),
+        last_checked=None if latest is None else time_text(latest.started_at, tz),
+        last_result=None if latest is None else latest.status,
+    )

@@ -1,0 +1,190 @@
+"""The front page: banner, open incidents and maintenance, components in their groups.
+
+`load_home` runs the page's queries (roll-ups and bounded "latest" reads only);
+`home_page` assembles the context from them and is pure, so tests can feed it
+hand-made data and a fixed `now`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from statuspage.config import ComponentConfig, Settings
+from statuspage.web.banner import Banner, page_banner
+from statuspage.web.context_components import (
+    AboutFigures,
+    ComponentBlock,
+    ComponentData,
+    about_figures,
+    component_block,
+    latest_since,
+)
+from statuspage.web.context_incidents import IncidentCard, incident_card
+from statuspage.web.context_site import SiteContext
+from statuspage.web.days import incidents_by_day
+from statuspage.web.display import StatusBadge, TimeText, status_badge, time_text, worst_status
+from storage.database import Database
+from storage.figures import LatencyFigures, window_bounds
+from storage.incidents import (
+    IncidentFilter,
+    IncidentView,
+    list_incidents,
+    open_maintenances,
+    unresolved_incidents,
+)
+from storage.latest import LatestResult, latest_results
+from storage.models import Granularity
+from storage.models_incidents import FINISHED, IncidentStatus
+from storage.series import latency_by_component
+from storage.status import current_statuses
+from storage.summary import ComponentOverview, component_overviews
+from storage.timebuckets import local_date
+
+BAR_DAYS = 90
+PAST_INCIDENT_DAYS = 14
+PAST_INCIDENT_LIMIT = 10
+DAY_INCIDENT_LIMIT = 500  # incidents read for the bars' day labels: bounded, newest first
+MAINTENANCE_NOW = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupBlock:
+    """Components shown together: a configured group, or a run of ungrouped components."""
+
+    id: str | None  # "group-<slug>"; None for ungrouped components (shown without a frame)
+    name: str | None
+    status: StatusBadge  # the worst status of its components
+    components: tuple[ComponentBlock, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    """Context of `/` (templates/home.html)."""
+
+    site: SiteContext
+    title: str  # <title>
+    banner: Banner  # the roll-up (Statuspage indicator and description)
+    headline: str  # the banner's words; "No data yet" before anything has reported
+    active_incidents: tuple[IncidentCard, ...]  # unresolved incidents, newest first
+    maintenance_now: tuple[IncidentCard, ...]  # maintenance in progress or verifying
+    maintenance_upcoming: tuple[IncidentCard, ...]  # scheduled maintenance, soonest first
+    groups: tuple[GroupBlock, ...]  # in configured order
+    past_incidents: tuple[IncidentCard, ...]  # finished in the last PAST_INCIDENT_DAYS days
+    about: AboutFigures
+    generated: TimeText  # when this page was rendered
+
+
+@dataclass(frozen=True, slots=True)
+class HomeData:
+    """What the front page reads from storage."""
+
+    statuses: dict[str, str | None]
+    overviews: dict[str, ComponentOverview]
+    latency_24h: dict[str, LatencyFigures]
+    latest: dict[str, LatestResult]
+    unresolved: list[IncidentView]
+    maintenances: list[IncidentView]
+    recent: list[IncidentView]  # started within the bar's days, newest first
+
+
+async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData:
+    tz = settings.tz
+    ids = [c.id for c in settings.components]
+    probed = [c.id for c in settings.probed_components]
+    hours = window_bounds("24h", now, tz)
+    bar_start = now - timedelta(days=BAR_DAYS + 1)
+    return HomeData(
+        statuses=await current_statuses(db),
+        overviews=await component_overviews(db, probed, now=now, tz=tz, days=BAR_DAYS),
+        latency_24h=await latency_by_component(
+            db, probed, granularity=Granularity.HOUR, start=hours[0], end=hours[1]
+        ),
+        latest=await latest_results(db, ids, since=latest_since(settings, now)),
+        unresolved=await unresolved_incidents(db),
+        maintenances=await open_maintenances(db),
+        recent=await list_incidents(
+            db, IncidentFilter(started_from=bar_start, limit=DAY_INCIDENT_LIMIT)
+        ),
+    )
+
+
+def home_page(data: HomeData, settings: Settings, site: SiteContext, now: datetime) -> HomePage:
+    tz, names = settings.tz, {c.id: c.name for c in settings.components}
+    banner = page_banner(
+        [data.statuses.get(c.id) for c in settings.components],
+        [i.impact for i in data.unresolved],
+        maintenance_in_progress=any(m.status in MAINTENANCE_NOW for m in data.maintenances),
+    )
+    cards = [incident_card(i, names, tz) for i in data.maintenances]
+    return HomePage(
+        site=site,
+        title=site.name,
+        banner=banner,
+        headline=banner.description if banner.has_data else "No data yet",
+        active_incidents=tuple(incident_card(i, names, tz) for i in data.unresolved),
+        maintenance_now=tuple(c for c in cards if c.status in MAINTENANCE_NOW),
+        maintenance_upcoming=tuple(c for c in cards if c.status not in MAINTENANCE_NOW),
+        groups=component_groups(data, settings, now),
+        past_incidents=tuple(incident_card(i, names, tz) for i in past_incidents(data.recent, now)),
+        about=about_figures(settings),
+        generated=time_text(now, tz),
+    )
+
+
+def past_incidents(recent: Sequence[IncidentView], now: datetime) -> list[IncidentView]:
+    since = now - timedelta(days=PAST_INCIDENT_DAYS)
+    finished = [i for i in recent if i.status in FINISHED and i.started_at >= since]
+    return finished[:PAST_INCIDENT_LIMIT]
+
+
+def component_groups(data: HomeData, settings: Settings, now: datetime) -> tuple[GroupBlock, ...]:
+    """Groups in the order their first component is configured; each ungrouped
+    component stands alone, in its place."""
+    incidents = _unique([*data.unresolved, *data.maintenances, *data.recent])
+    runs: dict[str, list[tuple[ComponentConfig, ComponentBlock]]] = {}
+    for component in settings.components:
+        key = component.group_id or f"component:{component.id}"
+        block = _block(component, data, incidents, settings, now)
+        runs.setdefault(key, []).append((component, block))
+    return tuple(
+        GroupBlock(
+            id=run[0][0].group_id,
+            name=run[0][0].group,
+            status=status_badge(worst_status([data.statuses.get(c.id) for c, _ in run])),
+            components=tuple(block for _, block in run),
+        )
+        for run in runs.values()
+    )
+
+
+def _block(
+    component: ComponentConfig,
+    data: HomeData,
+    incidents: Sequence[IncidentView],
+    settings: Settings,
+    now: datetime,
+) -> ComponentBlock:
+    tz = settings.tz
+    overview = data.overviews.get(component.id)
+    first_day = local_date(now, tz) - timedelta(days=BAR_DAYS - 1)
+    component_data = ComponentData(
+        status=data.statuses.get(component.id),
+        windows=overview.windows if overview else {},
+        days=overview.days if overview else [],
+        latency_24h=data.latency_24h.get(component.id),
+        latest=data.latest.get(component.id),
+        incidents_by_day=incidents_by_day(
+            incidents, component.id, first_day=first_day, now=now, tz=tz
+        ),
+    )
+    return component_block(component, component_data, tz=tz)
+
+
+def _unique(incidents: Sequence[IncidentView]) -> list[IncidentView]:
+    """Open incidents also appear among the recent ones: count each once."""
+    seen: dict[int, IncidentView] = {}
+    for incident in incidents:
+        seen.setdefault(incident.id, incident)
+    return list(seen.values())

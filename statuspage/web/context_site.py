@@ -1,0 +1,113 @@
+"""What every page shows around its content: branding, navigation, assets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from statuspage.config import Settings
+from statuspage.web.assets import Assets
+from statuspage.web.display import clean_text
+
+# Logos may only come from this origin or be inline images: the page loads no
+# asset from another origin (and the Content-Security-Policy would block one).
+_DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp|svg\+xml)[;,]", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    label: str
+    href: str  # a path on this site
+    current: bool  # the page being shown: aria-current="page"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str  # for feed readers, e.g. "Acme Status: incident history (Atom)"
+    label: str  # for the footer, e.g. "History (Atom)"
+    href: str  # a path on this site
+    type: str  # the feed's media type, for <link rel="alternate">
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """Branding and chrome, from `[site]` in the configuration."""
+
+    name: str  # the page's name: <title> suffix and header
+    description: str | None  # shown under the banner on the front page
+    logo_src: str | None  # a same-origin path or data: image; None: no logo (the name shows)
+    home_url: str | None  # "Back to <main site>" link; the only link to another origin
+    footer_text: str | None
+    time_zone: str  # IANA name of the zone days and times are shown in
+    stylesheet_url: str  # fingerprinted /static/ URLs
+    theme_url: str
+    script_url: str
+    icon_url: str
+    nav: tuple[NavLink, ...]  # Status, History
+    feeds: tuple[FeedLink, ...]  # announced in <head> and linked from the footer
+
+
+def site_context(settings: Settings, assets: Assets, path: str) -> SiteContext:
+    site = settings.file.site
+    nav = (
+        NavLink("Current status", "/", path == "/"),
+        NavLink("Incident history", "/history", path.startswith("/history")),
+    )
+    return SiteContext(
+        name=clean_text(site.name),
+        description=clean_text(site.description) or None,
+        logo_src=safe_logo_src(site.logo_url, site.url),
+        home_url=site.home_url,
+        footer_text=clean_text(site.footer_text) or None,
+        time_zone=site.time_zone,
+        stylesheet_url=assets.url("style.css"),
+        theme_url=assets.theme(site.accent_colour).url,
+        script_url=assets.url("enhance.js"),
+        icon_url=assets.url("favicon.svg"),
+        nav=nav,
+        feeds=feed_links(path, site.name),
+    )
+
+
+_FEED_TYPES = (("atom", "Atom", "application/atom+xml"), ("rss", "RSS", "application/rss+xml"))
+
+
+def feed_links(path: str, site_name: str) -> tuple[FeedLink, ...]:
+    """The site's history and updates feeds; on a component page, the component's too."""
+    site = clean_text(site_name)
+    links = [
+        FeedLink(f"{site}: {what} ({kind})", f"{short} ({kind})", f"/{name}.{suffix}", media)
+        for name, what, short in (
+            ("history", "incident history", "History"),
+            ("updates", "every update", "Every update"),
+        )
+        for suffix, kind, media in _FEED_TYPES
+    ]
+    if path.startswith("/components/"):
+        base = path.rstrip("/")
+        links[:0] = [
+            FeedLink(
+                f"{site}: this component ({kind})",
+                f"This component ({kind})",
+                f"{base}/history.{suffix}",
+                media,
+            )
+            for suffix, kind, media in _FEED_TYPES
+        ]
+    return tuple(links)
+
+
+def safe_logo_src(logo_url: str | None, site_url: str) -> str | None:
+    """The logo as a same-origin path or data: image, or None when it is neither."""
+    if not logo_url:
+        return None
+    if _DATA_IMAGE.match(logo_url):
+        return logo_url
+    parts = urlsplit(logo_url)
+    if not parts.scheme and not parts.netloc and logo_url.startswith("/"):
+        return None if logo_url.startswith("//") or "\\" in logo_url else logo_url
+    site = urlsplit(site_url)
+    if (parts.scheme, parts.netloc) == (site.scheme, site.netloc) and parts.path.startswith("/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return None

@@ -1,0 +1,150 @@
+"""Day cells: one site-local day of a component, as the 90-day bar and calendar show it.
+
+Colour thresholds (written on the page in "About these figures"):
+
+    good  availability >= 99.9 %
+    fair  availability >= 99 %
+    poor  availability >= 95 %
+    bad   below 95 %
+    none  no result that counts (no data, or maintenance only): never 0 % or 100 %
+
+Levels are decided on the exact counts with integer arithmetic, so 99.9 % is
+"good" however the division would have rounded.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from statuspage.web.display import MONTH_NAMES, clean_text, percent_text, weekday_date_text
+from storage.figures import DayFigure, Figures
+from storage.incidents import IncidentView
+from storage.timebuckets import local_date
+
+# (level, minimum availability as a fraction num/den); checked in this order.
+LEVEL_THRESHOLDS = (("good", 999, 1000), ("fair", 99, 100), ("poor", 95, 100))
+LEVEL_LABELS = {
+    "good": "at least 99.9 %",
+    "fair": "at least 99 %",
+    "poor": "at least 95 %",
+    "bad": "below 95 %",
+    "none": "no data",
+}
+MAX_NAMED_INCIDENTS = 3  # per cell label; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class DayCell:
+    day: date  # in the site time zone
+    level: str  # good | fair | poor | bad | none (see the module docstring)
+    availability: str  # e.g. "99.95 %" or "no data"
+    sla_compliance: str  # e.g. "98.20 %" or "no data"
+    incidents: tuple[str, ...]  # names of incidents and maintenance touching the day
+    label: str  # the whole sentence: the cell's tooltip and accessible name
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarMonth:
+    title: str  # e.g. "November 2026"
+    weeks: tuple[tuple[DayCell | None, ...], ...]  # Monday first; None: outside the range
+
+
+def day_level(figures: Figures) -> str:
+    if not figures.has_data:
+        return "none"
+    ok = figures.up + figures.degraded
+    for level, numerator, denominator in LEVEL_THRESHOLDS:
+        if ok * denominator >= numerator * figures.total:
+            return level
+    return "bad"
+
+
+def day_cell(figure: DayFigure, incidents: Sequence[str] = ()) -> DayCell:
+    figures = figure.figures
+    availability = percent_text(figures.availability_text())
+    sla = percent_text(figures.sla_compliance_text())
+    return DayCell(
+        day=figure.day,
+        level=day_level(figures),
+        availability=availability,
+        sla_compliance=sla,
+        incidents=tuple(incidents),
+        label=_label(figure, availability, sla, incidents),
+    )
+
+
+def _label(figure: DayFigure, availability: str, sla: str, incidents: Sequence[str]) -> str:
+    when = weekday_date_text(figure.day)
+    if figure.figures.has_data:
+        measured = f"availability {availability}, within SLA {sla}"
+    elif figure.figures.maintenance:
+        measured = "no data (under maintenance)"
+    else:
+        measured = "no data"
+    return f"{when}: {measured}; {_incident_phrase(incidents)}"
+
+
+def _incident_phrase(incidents: Sequence[str]) -> str:
+    if not incidents:
+        return "no incidents"
+    named = "; ".join(incidents[:MAX_NAMED_INCIDENTS])
+    more = len(incidents) - MAX_NAMED_INCIDENTS
+    count = f"{len(incidents)} incident{'s' if len(incidents) > 1 else ''}"
+    return f"{count}: {named}" + (f"; and {more} more" if more > 0 else "")
+
+
+def day_cells(days: Sequence[DayFigure], incidents: Mapping[date, Sequence[str]]) -> list[DayCell]:
+    return [day_cell(d, incidents.get(d.day, ())) for d in days]
+
+
+def incidents_by_day(
+    incidents: Iterable[IncidentView],
+    component_id: str,
+    *,
+    first_day: date,
+    now: datetime,
+    tz: ZoneInfo,
+) -> dict[date, list[str]]:
+    """Names of the incidents touching `component_id` on each day from `first_day` to
+    today; an incident counts on every day from its start to its end (or now)."""
+    found: dict[date, list[str]] = {}
+    for incident in incidents:
+        if component_id not in incident.components:
+            continue
+        start, end = _span(incident, now)
+        day = max(local_date(start, tz), first_day)
+        last = local_date(min(end, now), tz)
+        name = ("Maintenance: " if incident.is_maintenance else "") + clean_text(incident.name)
+        while day <= last:
+            found.setdefault(day, []).append(name)
+            day += timedelta(days=1)
+    return found
+
+
+def _span(incident: IncidentView, now: datetime) -> tuple[datetime, datetime]:
+    if incident.is_maintenance and incident.scheduled_for is not None:
+        start = incident.scheduled_for
+        end = incident.resolved_at or incident.scheduled_until or now
+        return start, max(start, end)
+    return incident.started_at, max(incident.started_at, incident.resolved_at or now)
+
+
+def calendar_months(cells: Sequence[DayCell]) -> list[CalendarMonth]:
+    """Month grids (Monday first) holding the cells; days outside the cells are None."""
+    by_day = {cell.day: cell for cell in cells}
+    months = sorted({(cell.day.year, cell.day.month) for cell in cells})
+    grid = calendar.Calendar(firstweekday=0)
+    return [
+        CalendarMonth(
+            title=f"{MONTH_NAMES[month - 1]} {year}",
+            weeks=tuple(
+                tuple(by_day.get(day) if day.month == month else None for day in week)
+                for week in grid.monthdatescalendar(year, month)
+            ),
+        )
+        for year, month in months
+    ]

@@ -1,0 +1,145 @@
+"""How values read on the page: status labels, times, durations, clean text.
+
+Every label carries words, never only a colour: the templates pair each
+`key` with an icon and the `label` text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from statuspage.markdown import strip_control_characters
+from statuspage.service.status_rules import (
+    DEGRADED,
+    MAJOR_OUTAGE,
+    OPERATIONAL,
+    PARTIAL_OUTAGE,
+    UNDER_MAINTENANCE,
+)
+
+NO_DATA = "no-data"
+
+_STATUS_LABELS = {
+    OPERATIONAL: "Operational",
+    DEGRADED: "Degraded performance",
+    PARTIAL_OUTAGE: "Partial outage",
+    MAJOR_OUTAGE: "Major outage",
+    UNDER_MAINTENANCE: "Under maintenance",
+}
+# Worst last; maintenance sits above operational and below every problem.
+STATUS_SEVERITY = {
+    OPERATIONAL: 0,
+    UNDER_MAINTENANCE: 1,
+    DEGRADED: 2,
+    PARTIAL_OUTAGE: 3,
+    MAJOR_OUTAGE: 4,
+}
+_INCIDENT_STATUS_LABELS = {
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+    "postmortem": "Postmortem",
+    "scheduled": "Scheduled",
+    "in_progress": "In progress",
+    "verifying": "Verifying",
+    "completed": "Completed",
+}
+_IMPACT_LABELS = {
+    "none": "No impact",
+    "minor": "Minor impact",
+    "major": "Major impact",
+    "critical": "Critical impact",
+    "maintenance": "Maintenance",
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True, slots=True)
+class StatusBadge:
+    key: str  # a component status, or "no-data"; names the icon and the CSS class
+    label: str  # what the reader sees next to the icon
+
+
+@dataclass(frozen=True, slots=True)
+class TimeText:
+    """One instant, written for people in the site's zone and in UTC."""
+
+    iso: str  # UTC, for <time datetime> and the enhancing script
+    local: str  # e.g. "26 Nov 2026, 11:15 CET"
+    utc: str  # e.g. "26 Nov 2026, 10:15 UTC"
+    same_zone: bool  # the site runs on UTC: show one of the two
+
+
+def status_badge(status: str | None) -> StatusBadge:
+    """A component status as shown; None (nothing recorded yet) reads "No data yet"."""
+    if status is None or status not in _STATUS_LABELS:
+        return StatusBadge(NO_DATA, "No data yet")
+    return StatusBadge(status, _STATUS_LABELS[status])
+
+
+def worst_status(statuses: list[str | None]) -> str | None:
+    known = [s for s in statuses if s in STATUS_SEVERITY]
+    return max(known, key=STATUS_SEVERITY.__getitem__) if known else None
+
+
+def incident_status_label(status: str) -> str:
+    return _INCIDENT_STATUS_LABELS.get(status, clean_text(status).capitalize())
+
+
+def impact_label(impact: str) -> str:
+    return _IMPACT_LABELS.get(impact, clean_text(impact))
+
+
+def clean_text(text: str | None) -> str:
+    """Operator- or service-supplied text without control characters; escaping is
+    left to the template, which escapes everything it did not build itself."""
+    return "" if text is None else strip_control_characters(text)
+
+
+def date_text(day: date) -> str:
+    """ "26 Nov 2026", the same whatever the server's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday_date_text(day: date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]} {date_text(day)}"
+
+
+def day_month_text(day: date) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+def weekday_day_text(day: date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]} {day.day}"
+
+
+def time_text(at: datetime, tz: ZoneInfo) -> TimeText:
+    local, utc = at.astimezone(tz), at.astimezone(UTC)
+    return TimeText(
+        iso=utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        local=f"{date_text(local)}, {local:%H:%M} {local.tzname()}",
+        utc=f"{date_text(utc)}, {utc:%H:%M} UTC",
+        same_zone=tz.key in ("UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu"),
+    )
+
+
+def format_ms(value: float) -> str:
+    """Latency for people: "4.2 ms", "312 ms", "1.24 s", "2 s"."""
+    if value < 10:
+        return f"{value:.1f} ms"
+    if value < 999.5:
+        return f"{value:.0f} ms"
+    return f"{value / 1000:.2f}".rstrip("0").rstrip(".") + " s"
+
+
+def percent_text(text: str) -> str:
+    """A `Figures.*_text()` value with its unit; "no data" stays as it is."""
+    return text if text == "no data" else f"{text} %"

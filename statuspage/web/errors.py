@@ -1,0 +1,109 @@
+"""Errors render in one place: an HTML page for pages, JSON under /api/.
+
+Views raise `PageError(status, message)`; the router's own 404 and 405 and any
+unexpected exception end up here too. An unexpected exception is logged with
+its traceback and shown as a plain 500 page that gives nothing away.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from statuspage import keys
+from statuspage.web.context_site import SiteContext, site_context
+
+log = logging.getLogger("statuspage.web")
+
+TITLES = {
+    400: "Bad request",
+    404: "Page not found",
+    405: "Method not allowed",
+    500: "Something went wrong",
+    503: "Temporarily unavailable",
+}
+MESSAGES = {
+    404: "There is no page at this address.",
+    405: "This address does not accept that kind of request.",
+    500: "The page could not be shown. The error has been logged; please try again shortly.",
+    503: "Live data is temporarily unavailable. Please try again in a minute.",
+}
+_PASSED_ON = ("Allow", "Retry-After")  # headers an error response must keep
+
+
+class PageError(Exception):
+    """An HTTP error with a message for the reader."""
+
+    def __init__(
+        self, status: int, message: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message or TITLES.get(status, "Error"))
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorPage:
+    """Context of every error page (templates/error.html)."""
+
+    site: SiteContext
+    title: str  # <title>
+    status: int  # the HTTP status
+    heading: str  # e.g. "Page not found"
+    message: str  # one or two sentences for the reader
+
+
+@web.middleware
+async def error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except PageError as error:
+        return error_response(request, error.status, error.message, error.headers)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise  # redirects and 304s are answers, not errors
+        kept = {k: v for k, v in error.headers.items() if k in _PASSED_ON}
+        return error_response(request, error.status, None, kept)
+    except Exception:
+        log.exception("unhandled error serving %s %s", request.method, request.path)
+        return error_response(request, 500)
+
+
+def error_response(
+    request: web.Request,
+    status: int,
+    message: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> web.Response:
+    heading = TITLES.get(status, "Error")
+    text = message or MESSAGES.get(status, heading)
+    # A missing page may appear soon (a new incident); a failure must not be cached.
+    cache = "public, max-age=30" if status < 500 else "no-store"
+    extra = {"Cache-Control": cache, **(headers or {})}
+    if request.path.startswith("/api/"):
+        body = {"error": {"status": status, "message": text}}
+        return web.json_response(body, status=status, headers=extra)
+    return web.Response(
+        text=_render(request, status, heading, text),
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers=extra,
+    )
+
+
+def _render(request: web.Request, status: int, heading: str, message: str) -> str:
+    try:
+        state = request.app[keys.WEB]
+        site = site_context(request.app[keys.SETTINGS].current, state.assets, request.path)
+        page = ErrorPage(site, f"{heading} · {site.name}", status, heading, message)
+        return state.renderer.render("error.html", page)
+    except Exception:
+        # The error page itself failed (a broken template): still answer, plainly.
+        log.exception("error page could not be rendered")
+        return f"<!doctype html><title>{status}</title><h1>{status} {heading}</h1>"

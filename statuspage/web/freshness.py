@@ -1,0 +1,105 @@
+"""Is the cached page still current? The data stamp, asked of the database at most once a second.
+
+A change made in this process bumps `DATA_VERSION` and is seen on the next
+request. A change made by another process (a probe worker, a second web
+process, the admin of another replica) is seen through `storage.latest.data_stamp`,
+which every web process reads at most once per `interval_s`, in the background:
+a thousand requests a second cost one cheap query, not a thousand, and none
+of them waits for it. So another process's change shows within about
+`interval_s` plus one query. (With `interval_s = 0` every request reads and
+waits: always current, for tests and the strictest operators.)
+
+When that query fails, the database is taken to be away until the next
+successful read: requests get the last good render straight away instead of
+each waiting on a connection that will not come.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage.latest import DataStamp
+
+log = logging.getLogger("statuspage.web")
+
+# What "the database is away" looks like: driver and pool errors, refused or
+# reset connections, and our own deadline on a render.
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, OSError, TimeoutError)
+
+
+class DataUnavailable(Exception):
+    """Storage cannot be read right now; serve what was rendered before."""
+
+
+class StampWatcher:
+    def __init__(
+        self,
+        read: Callable[[], Awaitable[DataStamp]],
+        *,
+        interval_s: float = 1.0,
+        timeout_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval_s = interval_s
+        self._read = read
+        self._timeout_s = timeout_s
+        self._clock = clock
+        self._stamp: DataStamp | None = None
+        self._checked_at = -float("inf")
+        self._failing = False
+        self._refresh: asyncio.Task[None] | None = None
+
+    async def stamp(self) -> DataStamp:
+        """The stamp as last read; raises DataUnavailable while the database is failing.
+
+        A read older than `interval_s` starts a new one in the background and the
+        request goes on with the stamp it has: under load the query waits its turn
+        on a busy event loop, and no request should wait with it. The first
+        request (no stamp yet) waits for the read, and so does every request when
+        `interval_s` is 0, which asks for a stamp that is never behind.
+        """
+        if self._refresh is None and self._clock() - self._checked_at >= self.interval_s:
+            self._checked_at = self._clock()
+            self._refresh = asyncio.ensure_future(self._read_stamp())
+            self._refresh.add_done_callback(self._forget_refresh)
+        must_wait = self._stamp is None or self.interval_s <= 0
+        if must_wait and self._refresh is not None:
+            await asyncio.shield(self._refresh)
+        if self._failing or self._stamp is None:
+            raise DataUnavailable
+        return self._stamp
+
+    def failed(self, error: BaseException) -> None:
+        """A render hit a database error: treat storage as away until the next check."""
+        self._checked_at = self._clock()
+        self._note_failure(error)
+
+    async def _read_stamp(self) -> None:
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                stamp = await self._read()
+        except DATABASE_ERRORS as error:
+            self._note_failure(error)
+            return
+        if self._failing:
+            log.warning("database reachable again: pages show live data")
+        self._failing = False
+        # Keep the old tuple when equal, so cache lookups compare by identity first.
+        if stamp != self._stamp:
+            self._stamp = stamp
+
+    def _forget_refresh(self, done: asyncio.Task[None]) -> None:
+        self._refresh = None
+
+    def _note_failure(self, error: BaseException) -> None:
+        if not self._failing:
+            # Once per outage: every request meanwhile is served the last good render.
+            log.error(
+                "database unavailable, serving the last good renders: %r", error, exc_info=error
+            )
+        self._failing = True

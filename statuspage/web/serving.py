@@ -1,0 +1,204 @@
+"""Serve a page: from the cache when current, else render; 304 when the client has it;
+the last good render, marked as such, when the database is away.
+
+When the data changed, the request waits for the new render (joined with any
+other request for the same page), so a posted incident shows on the very next
+request. When only the clock moved (the entry outlived the cache's age), the
+aged entry is answered at once and re-rendered behind it.
+
+The warm path (a current entry) does no database work at all within the
+stamp interval, builds no headers and compresses nothing: it picks the stored
+variant and hands its bytes and headers to aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from markupsafe import escape
+
+from statuspage import keys
+from statuspage.web.cache import (
+    STALE_CACHE_CONTROL,
+    RenderedPage,
+    Variant,
+    Version,
+    rendered_page,
+)
+from statuspage.web.display import time_text
+from statuspage.web.errors import PageError
+from statuspage.web.freshness import DATABASE_ERRORS, DataUnavailable, log
+from statuspage.web.state import WebState
+
+# base.html holds this marker where the "as of" note goes on a fallback copy.
+STALE_MARKER = "<!--stale-note-->"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What a view's build step returns: a template and its one context object."""
+
+    template: str
+    context: object
+    status: int = 200
+
+
+Build = Callable[[], Awaitable[Page]]
+
+
+async def serve_page(request: web.Request, key: str, build: Build) -> web.StreamResponse:
+    """`key` names the page (path and the query values that matter) in the cache."""
+    app = request.app
+    state = app[keys.WEB]
+    try:
+        stamp = await state.watcher.stamp()
+    except DataUnavailable:
+        return fallback(request, state, key)
+    version = (app[keys.SETTINGS].generation, app[keys.DATA_VERSION].value, stamp)
+    page = state.cache.fresh(key, version, time.monotonic())
+    if page is not None:
+        return respond(request, page)
+    aged = state.cache.aged(key, version)
+    if aged is not None:
+        # Nothing changed but the clock: answer now, refresh behind this request.
+        refresh_in_background(state, key, version, build)
+        return respond(request, aged)
+    try:
+        page = await state.cache.render_once(
+            key, version, lambda: render(state, key, version, build)
+        )
+    except DATABASE_ERRORS as error:
+        state.watcher.failed(error)
+        return fallback(request, state, key)
+    return respond(request, page)
+
+
+def refresh_in_background(state: WebState, key: str, version: Version, build: Build) -> None:
+    task = state.cache.start_render(key, version, lambda: render(state, key, version, build))
+    task.add_done_callback(lambda done: _note_refresh_failure(state, key, done))
+
+
+def _note_refresh_failure(state: WebState, key: str, done: asyncio.Future[RenderedPage]) -> None:
+    error = None if done.cancelled() else done.exception()
+    if isinstance(error, DATABASE_ERRORS):
+        state.watcher.failed(error)
+    elif error is not None:
+        log.error("refreshing %s failed", key, exc_info=error)
+
+
+async def render(state: WebState, key: str, version: Version, build: Build) -> RenderedPage:
+    async with asyncio.timeout(state.render_timeout_s):
+        page = await build()
+    html = state.renderer.render(page.template, page.context)
+    rendered = rendered_page(
+        key,
+        html,
+        version=version,
+        status=page.status,
+        now=state.clock(),
+        monotonic=time.monotonic(),
+        previous=state.cache.last_good(key),
+    )
+    if page.status == 200:
+        state.cache.store(rendered)
+    return rendered
+
+
+def fallback(request: web.Request, state: WebState, key: str) -> web.StreamResponse:
+    """The last good render with an "as of" note, or a 503 page when there is none."""
+    page = state.cache.last_good(key)
+    if page is None:
+        raise PageError(
+            503,
+            "Live data is temporarily unavailable and this page has not been shown "
+            "since the service started. Please try again in a minute.",
+            headers={"Retry-After": "30"},
+        )
+    if page.fallback is None:
+        page.fallback = stale_copy(page, request.app[keys.SETTINGS].current.tz)
+    return respond(request, page.fallback)
+
+
+def stale_copy(page: RenderedPage, tz: ZoneInfo) -> RenderedPage:
+    when = time_text(page.rendered_at, tz)
+    note = (
+        f'<p class="stale-note" role="status">As of <time datetime="{when.iso}">'
+        f"{escape(when.local)}</time> — live data is temporarily unavailable.</p>"
+    )
+    html = page.identity.body.decode().replace(STALE_MARKER, note, 1)
+    return rendered_page(
+        page.key,
+        html,
+        version=page.version,
+        status=page.status,
+        now=page.rendered_at,
+        monotonic=page.rendered_monotonic,
+        cache_control=STALE_CACHE_CONTROL,
+    )
+
+
+def respond(request: web.Request, page: RenderedPage) -> web.Response:
+    headers = request.headers
+    variant = page.gzipped if accepts_gzip(headers.get("Accept-Encoding", "")) else page.identity
+    if page.status == 200 and not_modified(
+        headers.get("If-None-Match"), headers.get("If-Modified-Since"), variant, page.last_modified
+    ):
+        return web.Response(status=304, headers=variant.not_modified_headers)
+    return web.Response(status=page.status, body=variant.body, headers=variant.headers)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    if "gzip" not in accept_encoding:
+        return False
+    if ";" not in accept_encoding:
+        return True  # the common case: "gzip, deflate, br" without weights
+    for part in accept_encoding.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip"):
+            return _weight(params) > 0
+    return False
+
+
+def _weight(params: str) -> float:
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value)
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def not_modified(
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    variant: Variant,
+    last_modified: datetime,
+) -> bool:
+    """RFC 9110: If-None-Match decides when present (weak comparison for GET);
+    otherwise If-Modified-Since."""
+    if if_none_match is not None:
+        return etag_matches(if_none_match, variant.etag)
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+    return since.tzinfo is not None and last_modified <= since
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    if if_none_match.strip() == "*":
+        return True
+    return any(
+        candidate.strip().removeprefix("W/") == etag for candidate in if_none_match.split(",")
+    )

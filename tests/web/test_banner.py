@@ -1,0 +1,79 @@
+"""The banner follows the roll-up table of STATUSPAGE-CONVENTIONS.md, row by row."""
+
+from __future__ import annotations
+
+import pytest
+
+from statuspage.web.banner import Banner, leaf_rollup, page_banner
+
+OP, DEG, PART, MAJOR, MAINT = (
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+)
+
+
+@pytest.mark.parametrize(
+    ("leaves", "indicator", "description"),
+    [
+        ([MAJOR, MAJOR], "critical", "Major System Outage"),
+        ([MAJOR, OP], "major", "Partial System Outage"),
+        ([PART, PART], "major", "Partial System Outage"),
+        ([PART, DEG, OP], "minor", "Minor Service Outage"),
+        ([DEG, DEG], "minor", "Degraded System Service"),
+        ([DEG, OP], "minor", "Partially Degraded Service"),
+        ([MAINT, OP], "maintenance", "Service Under Maintenance"),
+        ([MAINT, MAINT], "maintenance", "Service Under Maintenance"),
+        ([OP, OP, OP], "none", "All Systems Operational"),
+    ],
+)
+def test_each_row_of_the_conventions_table(
+    leaves: list[str], indicator: str, description: str
+) -> None:
+    assert leaf_rollup(leaves) == Banner(indicator, description, has_data=True)
+
+
+def test_maintenance_gives_way_to_anything_worse() -> None:
+    assert leaf_rollup([MAINT, DEG]).indicator == "minor"
+
+
+def test_leaves_without_a_status_are_left_out_of_the_rollup() -> None:
+    banner = page_banner([DEG, None], [], maintenance_in_progress=False)
+    assert banner.description == "Degraded System Service"
+
+
+def test_a_page_where_nothing_has_reported_says_so() -> None:
+    banner = page_banner([None, None], [], maintenance_in_progress=False)
+    assert (banner.indicator, banner.has_data) == ("none", False)
+
+
+def test_an_unresolved_incident_of_higher_impact_raises_the_indicator() -> None:
+    banner = page_banner([OP, OP], ["major"], maintenance_in_progress=False)
+    assert banner == Banner("major", "Partial System Outage", has_data=True)
+
+
+def test_a_critical_incident_reads_as_a_major_outage() -> None:
+    banner = page_banner([DEG, OP], ["critical"], maintenance_in_progress=False)
+    assert banner == Banner("critical", "Major System Outage", has_data=True)
+
+
+def test_an_incident_of_lower_impact_leaves_the_rollup_alone() -> None:
+    banner = page_banner([MAJOR, MAJOR], ["minor"], maintenance_in_progress=False)
+    assert banner.indicator == "critical"
+
+
+def test_an_incident_without_impact_changes_nothing_but_counts_as_news() -> None:
+    banner = page_banner([None], ["none"], maintenance_in_progress=False)
+    assert banner == Banner("none", "All Systems Operational", has_data=True)
+
+
+def test_maintenance_in_progress_shows_as_service_under_maintenance() -> None:
+    banner = page_banner([OP], [], maintenance_in_progress=True)
+    assert banner == Banner("maintenance", "Service Under Maintenance", has_data=True)
+
+
+def test_an_incident_outranks_maintenance_in_progress() -> None:
+    banner = page_banner([MAINT], ["minor"], maintenance_in_progress=True)
+    assert banner.indicator == "minor"

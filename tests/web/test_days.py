@@ -1,0 +1,118 @@
+"""Day cells: colour thresholds on exact counts, honest "no data", incidents per day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from statuspage.web.days import calendar_months, day_cell, day_level, incidents_by_day
+from storage.figures import DayFigure, Figures
+from storage.incidents import IncidentView
+from tests.web.factories import BERLIN, NOW
+
+DAY = date(2026, 11, 20)
+
+
+def figures(up: int, down: int = 0, **more: int) -> Figures:
+    return Figures(up=up, down=down, **more)
+
+
+@pytest.mark.parametrize(
+    ("up", "down", "level"),
+    [
+        (999, 1, "good"),  # exactly 99.9 %
+        (998, 2, "fair"),
+        (99, 1, "fair"),  # exactly 99 %
+        (98, 2, "poor"),
+        (95, 5, "poor"),  # exactly 95 %
+        (94, 6, "bad"),
+        (0, 10, "bad"),
+    ],
+)
+def test_levels_follow_the_published_thresholds(up: int, down: int, level: str) -> None:
+    assert day_level(figures(up, down)) == level
+
+
+def test_a_day_without_results_has_no_colour_and_says_no_data() -> None:
+    cell = day_cell(DayFigure(DAY, Figures()))
+    assert (cell.level, cell.availability, cell.sla_compliance) == ("none", "no data", "no data")
+    assert cell.label == "Fri 20 Nov 2026: no data; no incidents"
+
+
+def test_a_day_under_maintenance_only_is_no_data_and_says_why() -> None:
+    cell = day_cell(DayFigure(DAY, figures(0, maintenance=30)))
+    assert cell.level == "none"
+    assert "no data (under maintenance)" in cell.label
+
+
+def test_the_label_gives_date_availability_sla_compliance_and_incidents() -> None:
+    cell = day_cell(DayFigure(DAY, figures(999, 1, within_sla=900)), ["Slow API"])
+    assert cell.label == (
+        "Fri 20 Nov 2026: availability 99.90 %, within SLA 90.09 %; 1 incident: Slow API"
+    )
+
+
+def test_availability_is_rounded_down_so_it_never_shows_a_perfect_day_that_was_not() -> None:
+    assert day_cell(DayFigure(DAY, figures(99_999, 1))).availability == "99.99 %"
+
+
+def test_many_incidents_are_named_up_to_three_and_counted() -> None:
+    cell = day_cell(DayFigure(DAY, figures(10)), ["a", "b", "c", "d", "e"])
+    assert cell.label.endswith("5 incidents: a; b; c; and 2 more")
+
+
+def incident(
+    started: datetime, resolved: datetime | None, *, components: dict[str, str]
+) -> IncidentView:
+    return IncidentView(
+        id=1,
+        kind="incident",
+        name="Outage\x07",
+        status="resolved" if resolved else "identified",
+        impact="major",
+        impact_override=False,
+        severity=None,
+        draft=False,
+        created_at=started,
+        updated_at=started,
+        started_at=started,
+        monitoring_at=None,
+        resolved_at=resolved,
+        scheduled_for=None,
+        scheduled_until=None,
+        postmortem_body=None,
+        postmortem_published_at=None,
+        updates=(),
+        components=components,
+    )
+
+
+def test_an_incident_counts_on_every_day_from_start_to_resolution() -> None:
+    start = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)  # 23:30 in Berlin
+    found = incidents_by_day(
+        [incident(start, start + timedelta(days=1), components={"api": "major_outage"})],
+        "api",
+        first_day=date(2026, 9, 1),
+        now=NOW,
+        tz=BERLIN,
+    )
+    assert found == {date(2026, 11, 22): ["Outage"], date(2026, 11, 23): ["Outage"]}
+
+
+def test_an_open_incident_runs_until_today_and_only_on_its_components() -> None:
+    start = NOW - timedelta(days=2)
+    views = [incident(start, None, components={"api": "major_outage"})]
+    assert len(incidents_by_day(views, "api", first_day=DAY, now=NOW, tz=BERLIN)) == 3
+    assert incidents_by_day(views, "database", first_day=DAY, now=NOW, tz=BERLIN) == {}
+
+
+def test_calendar_months_start_on_monday_and_leave_other_days_empty() -> None:
+    cells = [day_cell(DayFigure(date(2026, 11, d), figures(1))) for d in (29, 30)]
+    cells.append(day_cell(DayFigure(date(2026, 12, 1), figures(1))))
+    november, december = calendar_months(cells)
+    assert (november.title, december.title) == ("November 2026", "December 2026")
+    last_week = november.weeks[-1]  # Mon 30 Nov .. Sun 6 Dec
+    assert last_week[0] is not None
+    assert last_week[0].day == date(2026, 11, 30)
+    assert all(cell is None for cell in last_week[1:])

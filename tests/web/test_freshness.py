@@ -1,0 +1,100 @@
+"""The data stamp is read at most once per interval, behind the requests that need it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from statuspage.web.freshness import DataUnavailable, StampWatcher
+from storage.latest import DataStamp
+
+
+class Storage:
+    """A stand-in for `data_stamp`: counts reads, can be held back or broken."""
+
+    def __init__(self) -> None:
+        self.value = 1
+        self.reads = 0
+        self.broken = False
+        self.gate = asyncio.Event()
+        self.gate.set()
+
+    async def read(self) -> DataStamp:
+        self.reads += 1
+        await self.gate.wait()
+        if self.broken:
+            raise OperationalError("SELECT", {}, Exception("connection refused"))
+        return (self.value,)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_the_first_request_waits_for_the_stamp() -> None:
+    storage = Storage()
+    assert await StampWatcher(storage.read).stamp() == (1,)
+
+
+async def test_within_the_interval_the_database_is_not_asked_again() -> None:
+    storage, clock = Storage(), Clock()
+    watcher = StampWatcher(storage.read, interval_s=1.0, clock=clock)
+    for _ in range(10):
+        await watcher.stamp()
+    assert storage.reads == 1
+
+
+async def test_after_the_interval_requests_go_on_while_the_stamp_is_read() -> None:
+    storage, clock = Storage(), Clock()
+    watcher = StampWatcher(storage.read, interval_s=1.0, clock=clock)
+    await watcher.stamp()
+    storage.value, clock.now = 2, clock.now + 1.5
+    storage.gate.clear()  # the next read is slow
+    assert await asyncio.wait_for(watcher.stamp(), 0.1) == (1,)  # no waiting
+    storage.gate.set()
+    await settle()
+    assert await watcher.stamp() == (2,)
+    assert storage.reads == 2
+
+
+async def test_a_failed_read_means_unavailable_until_a_read_succeeds() -> None:
+    storage, clock = Storage(), Clock()
+    watcher = StampWatcher(storage.read, interval_s=1.0, clock=clock)
+    await watcher.stamp()
+    storage.broken, clock.now = True, clock.now + 1.5
+    await watcher.stamp()  # starts the failing read
+    await settle()
+    with pytest.raises(DataUnavailable):
+        await watcher.stamp()
+    storage.broken, clock.now = False, clock.now + 1.5
+    with pytest.raises(DataUnavailable):
+        await watcher.stamp()  # still away for this request; the read starts behind it
+    await settle()
+    assert await watcher.stamp() == (1,)
+
+
+async def test_a_render_that_failed_on_the_database_makes_it_unavailable() -> None:
+    watcher = StampWatcher(Storage().read, interval_s=1.0, clock=Clock())
+    await watcher.stamp()
+    watcher.failed(OSError("connection reset"))
+    with pytest.raises(DataUnavailable):
+        await watcher.stamp()
+
+
+async def test_an_interval_of_zero_reads_and_waits_every_time() -> None:
+    storage = Storage()
+    watcher = StampWatcher(storage.read, interval_s=0)
+    await watcher.stamp()
+    storage.value = 2
+    assert await watcher.stamp() == (2,)

@@ -1,0 +1,198 @@
+"""`/` through the real app: structure, statuses, bars, figures, incidents."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from storage.database import Database
+from storage.status import record_status_change
+from tests.web.conftest import Client
+from tests.web.factories import (
+    NOW,
+    Bucket,
+    Said,
+    add_day,
+    add_hour,
+    add_incident,
+    add_result,
+    days_back,
+)
+from tests.web.pages import attr, fetch, one, text_of
+
+
+async def test_the_page_has_landmarks_a_skip_link_and_one_h1(client: Client) -> None:
+    soup = await fetch(client, "/")
+    for landmark in ("header", "main", "footer", "nav"):
+        assert soup.find(landmark) is not None, landmark
+    assert len(soup.find_all("h1")) == 1
+    skip = one(soup, "a.skip-link")
+    assert skip["href"] == "#main"
+    assert soup.find(id="main") is not None
+
+
+async def test_headings_never_skip_a_level(client: Client, db: Database) -> None:
+    await add_incident(db, "Slow API", components={"api": "degraded_performance"})
+    soup = await fetch(client, "/")
+    levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+async def test_components_sit_in_their_groups_which_fold_without_script(client: Client) -> None:
+    soup = await fetch(client, "/")
+    group = one(soup, "details#group-platform")
+    assert group.has_attr("open")
+    assert text_of(one(group, "summary h3")) == "Platform"
+    names = [text_of(h) for h in group.select(".component-name")]
+    assert names == ["API", "Database"]
+
+
+async def test_a_component_without_data_says_so_in_words(client: Client) -> None:
+    soup = await fetch(client, "/")
+    status = one(soup, "#component-database .status")
+    assert text_of(status) == "No data yet"
+    assert one(soup, "h1").get_text(strip=True) == "No data yet"
+
+
+async def test_statuses_read_as_words_next_to_an_icon(client: Client, db: Database) -> None:
+    await record_status_change(db, "api", "partial_outage", at=NOW, source="probe")
+    await record_status_change(db, "database", "operational", at=NOW, source="probe")
+    soup = await fetch(client, "/")
+    status = one(soup, "#component-api .component-head .status")
+    assert text_of(status) == "Partial outage"
+    assert status.find("svg", attrs={"aria-hidden": "true"}) is not None
+    assert text_of(one(soup, "h1")) == "Minor Service Outage"
+
+
+async def test_each_probed_component_has_90_labelled_days(client: Client, db: Database) -> None:
+    await add_day(db, "api", NOW.date(), Bucket(up=998, down=2))
+    soup = await fetch(client, "/")
+    for component in ("api", "database"):
+        rects = soup.select(f"#component-{component} svg.day-bar rect")
+        assert len(rects) == 90
+        assert all(attr(r, "aria-label") == text_of(r.title) for r in rects)
+    today = soup.select("#component-api svg.day-bar rect")[-1]
+    assert attr(today, "aria-label").startswith("Thu 26 Nov 2026: availability 99.80 %")
+    assert today["class"] == ["lvl-fair"]
+
+
+async def test_a_manual_component_has_no_bar_and_says_who_sets_it(client: Client) -> None:
+    soup = await fetch(client, "/")
+    component = one(soup, "#component-notifications")
+    assert component.find("svg", class_="day-bar") is None
+    assert "Set by the operators" in text_of(component)
+
+
+async def test_availability_is_shown_over_24_hours_30_and_90_days(
+    client: Client, db: Database
+) -> None:
+    for day in days_back(40):
+        await add_day(db, "api", day, Bucket(up=1000))
+    await add_day(db, "api", days_back(10)[0], Bucket(down=10), region="eu")
+    await add_hour(db, "api", NOW, Bucket(up=100))
+    windows = [text_of(w) for w in (await fetch(client, "/")).select("#component-api .window")]
+    assert windows[0] == "24 hours 100.00 % available 100.00 % within SLA"
+    assert windows[1].startswith("30 days 99.96 % available")  # 30000 of 30010, rounded down
+    assert windows[2].startswith("90 days 99.97 % available")
+
+
+async def test_latency_is_judged_against_the_sla_and_the_seed_limits(
+    client: Client, db: Database
+) -> None:
+    await add_hour(db, "api", NOW, Bucket(up=100, latencies_ms=[150.0] * 90 + [1500.0] * 10))
+    table = one(await fetch(client, "/"), "#component-api table.performance")
+    rows = {text_of(r.th): text_of(r) for r in table.select("tbody tr")}
+    assert rows["p50 (median)"].endswith("Within none set")  # SLA 200 ms; no seed limit
+    assert "Over Critical (limit < 1 s)" in rows["p95"]
+    assert rows["p99"].endswith("Over OK (< 2 s)")
+
+
+async def test_dependencies_from_the_latest_health_check_are_listed(
+    client: Client, db: Database
+) -> None:
+    deps = {"database": "connected", "stripe": "down", "llm": "operational", "email": "odd"}
+    await add_result(db, "api", NOW - timedelta(seconds=30), dependencies=deps)
+    soup = await fetch(client, "/")
+    items = soup.select("#component-api .dependency")
+    assert [text_of(i) for i in items] == [
+        "database: connected",
+        "stripe: down",
+        "llm: operational",
+        "email: odd",
+    ]
+    assert [i["class"][1] for i in items] == [
+        "dependency-ok",
+        "dependency-down",
+        "dependency-ok",
+        "dependency-unknown",
+    ]
+
+
+async def test_target_urls_stay_private_unless_shown_on_purpose(client: Client) -> None:
+    html = await (await client.get("/")).text()
+    assert "127.0.0.1:9" not in html
+    assert "secret" not in html
+
+
+async def test_active_incidents_come_first_with_their_latest_update(
+    client: Client, db: Database
+) -> None:
+    updates = [
+        Said("identified", "Cause **found**.", NOW - timedelta(minutes=5)),
+        Said("investigating", "Looking.", NOW - timedelta(minutes=30)),
+    ]
+    incident_id = await add_incident(
+        db, "Slow API", impact="major", components={"api": "partial_outage"}, updates=updates
+    )
+    soup = await fetch(client, "/")
+    section = one(soup, "main section.incidents.active")
+    assert section.find_previous_sibling("section", class_="components") is None
+    link = one(section, "h3 a")
+    assert (text_of(link), link["href"]) == ("Slow API", f"/incidents/{incident_id}")
+    assert one(section, ".update-body strong").string == "found"
+    assert "Looking." not in text_of(section)
+    assert text_of(one(soup, "h1")) == "Partial System Outage"
+
+
+async def test_maintenance_in_progress_and_upcoming_are_listed_apart(
+    client: Client, db: Database
+) -> None:
+    for name, status in (("Disk swap", "scheduled"), ("Upgrade", "in_progress")):
+        await add_incident(
+            db,
+            name,
+            kind="maintenance",
+            status=status,
+            impact="maintenance",
+            scheduled_for=NOW + timedelta(days=1),
+            scheduled_until=NOW + timedelta(days=2),
+        )
+    soup = await fetch(client, "/")
+    assert "Upgrade" in text_of(one(soup, "section.incidents.maintenance"))
+    assert "Disk swap" in text_of(one(soup, "section.incidents.upcoming"))
+    assert text_of(one(soup, "h1")) == "Service Under Maintenance"
+
+
+async def test_the_page_explains_its_figures_and_its_time_zone(client: Client) -> None:
+    about = text_of(one(await fetch(client, "/"), "section#about"))
+    for words in (
+        "Availability",
+        "SLA compliance",
+        "p95",
+        "at least 99.9 %",
+        "below 95 %",
+        "Europe/Berlin",
+        "p95 < 1 s",
+        "p99 < 2 s",
+        "average < 500 ms",
+    ):
+        assert words in about, words
+
+
+async def test_branding_comes_from_the_configuration(client: Client) -> None:
+    soup = await fetch(client, "/")
+    assert one(soup, "a.brand").get_text(strip=True) == "Acme Status"
+    assert soup.find("a", href="https://www.acme.test") is not None
+    assert "support@acme.test" in text_of(one(soup, "footer"))
+    assert soup.find("link", href=lambda h: h and h.startswith("/static/theme.css?v="))
