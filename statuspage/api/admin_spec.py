@@ -1,0 +1,211 @@
+"""The admin write API (statuspage/admin/api.py) as the OpenAPI document describes it.
+
+Bodies are one JSON object with known keys only (an unknown key is a 400
+naming it). Answers are the incident or maintenance in v2 shape, read back as
+the public API shows it; errors are `{"error": {"status", "message", "field"}}`.
+Times are ISO 8601; one without an offset is read in the page's time zone.
+"""
+
+from __future__ import annotations
+
+from statuspage.api.v2 import Json
+
+INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"]
+MAINTENANCE_STATUSES = ["scheduled", "in_progress", "verifying", "completed"]
+IMPACTS = ["none", "minor", "major", "critical", "maintenance"]
+SEVERITIES = ["P0", "P1", "P2", "P3", None]
+TIME = {"type": "string", "description": "ISO 8601; without an offset: the page's time zone"}
+NAME = {"type": "string", "minLength": 1, "maxLength": 300}
+BODY = {"type": "string", "maxLength": 20000, "description": "Markdown"}
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
+ID_SCHEMA = {"type": "string", "pattern": "^[0-9]{1,18}$"}
+INCIDENT_ID = {"name": "incident_id", "in": "path", "required": True, "schema": ID_SCHEMA}
+UPDATE_ID = {"name": "update_id", "in": "path", "required": True, "schema": ID_SCHEMA}
+EITHER = {
+    "oneOf": [
+        {"$ref": "#/components/schemas/incident"},
+        {"$ref": "#/components/schemas/scheduled_maintenance"},
+    ]
+}
+
+
+def _components_map() -> Json:
+    return {
+        "type": "object",
+        "description": "Component id -> the status the incident gives it",
+        "additionalProperties": {"$ref": "#/components/schemas/component_status"},
+    }
+
+
+def _object(required: list[str], properties: Json, **extra: object) -> Json:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+        **extra,
+    }
+
+
+def admin_schemas() -> Json:
+    return {
+        "admin_new_incident": _new_incident(),
+        "admin_new_update": _object(
+            ["status", "body"],
+            {
+                "status": {"enum": INCIDENT_STATUSES + MAINTENANCE_STATUSES},
+                "body": BODY,
+                "components": _components_map(),
+            },
+        ),
+        "admin_new_maintenance": _new_maintenance(),
+        **_edits(),
+    }
+
+
+def _new_incident() -> Json:
+    return _object(
+        ["name", "status", "body"],
+        {
+            "name": NAME,
+            "status": {"enum": INCIDENT_STATUSES},
+            "body": BODY,
+            "severity": {"enum": SEVERITIES},
+            "components": _components_map(),
+            "impact": {"enum": IMPACTS, "description": "Default: derived from the components"},
+            "started_at": {**TIME, "description": "Back-dates the incident; not in the future"},
+            "draft": {"type": "boolean", "default": False},
+        },
+    )
+
+
+def _new_maintenance() -> Json:
+    ids = {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Ids; each is under_maintenance while it runs",
+    }
+    return _object(
+        ["name", "scheduled_for", "scheduled_until"],
+        {
+            "name": NAME,
+            "status": {"enum": MAINTENANCE_STATUSES, "default": "scheduled"},
+            "body": BODY,
+            "scheduled_for": TIME,
+            "scheduled_until": TIME,
+            "draft": {"type": "boolean", "default": False},
+            "components": {"anyOf": [ids, _components_map()]},
+        },
+    )
+
+
+def _edits() -> Json:
+    return {
+        "admin_edit_incident": _object(
+            [],
+            {
+                "name": NAME,
+                "impact": {"enum": IMPACTS},
+                "severity": {"enum": SEVERITIES},
+                "draft": {"const": False, "description": "false publishes a draft"},
+                "scheduled_for": TIME,
+                "scheduled_until": TIME,
+            },
+            minProperties=1,
+        ),
+        "admin_edit_update": _object(
+            [],
+            {"body": BODY, "status": {"enum": INCIDENT_STATUSES + MAINTENANCE_STATUSES}},
+            minProperties=1,
+        ),
+        "admin_postmortem": _object(
+            ["body"], {"body": BODY, "publish": {"type": "boolean", "default": True}}
+        ),
+    }
+
+
+def _json(schema: Json) -> Json:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _answers(success: str, schema: Json | None) -> Json:
+    error = _json({"$ref": "#/components/schemas/error"})
+    ok = (
+        {"description": "Done"}
+        if schema is None
+        else {"description": "In v2 shape", **_json(schema)}
+    )
+    return {
+        success: ok,
+        "400": {"description": "A field is not acceptable; error.field names it", **error},
+        "401": {"description": "No bearer token, or an unknown or revoked one", **error},
+        "404": {"description": "No such incident or update", **error},
+        "415": {"description": "The body is not application/json", **error},
+    }
+
+
+def _operation(
+    name: str, summary: str, success: str, answer: Json | None, body: str | None
+) -> Json:
+    operation: Json = {
+        "tags": ["Admin"],
+        "operationId": name,
+        "summary": summary,
+        "security": SECURITY,
+        "responses": _answers(success, answer),
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            **_json({"$ref": f"#/components/schemas/{body}"}),
+        }
+    return operation
+
+
+def _one(kind: str, answer: Json) -> Json:
+    return {
+        "parameters": [INCIDENT_ID],
+        "patch": _operation(
+            f"admin_edit_{kind}", f"Edit or publish a {kind}", "200", answer, "admin_edit_incident"
+        ),
+        "delete": _operation(
+            f"admin_delete_{kind}", f"Delete a {kind} (kept in the audit log)", "204", None, None
+        ),
+    }
+
+
+def admin_paths() -> Json:
+    incident = {"$ref": "#/components/schemas/incident"}
+    maintenance = {"$ref": "#/components/schemas/scheduled_maintenance"}
+    create = _operation(
+        "admin_create_incident", "Open an incident", "201", incident, "admin_new_incident"
+    )
+    schedule = _operation(
+        "admin_schedule_maintenance", "Schedule maintenance", "201", maintenance,
+        "admin_new_maintenance",
+    )  # fmt: skip
+    return {
+        "/api/admin/incidents": {"post": create},
+        **_incident_paths("/api/admin/incidents/{incident_id}", incident),
+        "/api/admin/maintenances": {"post": schedule},
+        "/api/admin/maintenances/{incident_id}": _one("maintenance", maintenance),
+    }
+
+
+def _incident_paths(base: str, incident: Json) -> Json:
+    post = _operation("admin_post_update", "Post an update", "201", EITHER, "admin_new_update")
+    edit = _operation("admin_edit_update", "Correct an update", "200", EITHER, "admin_edit_update")
+    postmortem = _operation(
+        "admin_postmortem", "Write (and publish) the post-mortem", "200", incident,
+        "admin_postmortem",
+    )  # fmt: skip
+    return {
+        base: _one("incident", incident),
+        base + "/updates": {"parameters": [INCIDENT_ID], "post": post},
+        base + "/updates/{update_id}": {
+            "parameters": [INCIDENT_ID, UPDATE_ID],
+            "patch": edit,
+            "delete": _operation("admin_delete_update", "Delete an update", "204", None, None),
+        },
+        base + "/postmortem": {"parameters": [INCIDENT_ID], "post": postmortem},
+    }

@@ -1,0 +1,94 @@
+"""One component, beyond Statuspage: its measured uptime as JSON, and its badges."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from statuspage import keys
+from statuspage.api.badges import (
+    Badge,
+    latency_badge,
+    render_badge,
+    status_badge,
+    uptime_badge,
+)
+from statuspage.api.data import load_snapshot
+from statuspage.api.serving import JSON, SVG, Document, serve_document
+from statuspage.api.uptime import UPTIME_DAYS, UPTIME_WINDOWS, uptime_v2
+from statuspage.api.v2 import page_v2
+from statuspage.api.views import json_text
+from statuspage.config import ComponentConfig, Settings
+from statuspage.web.errors import PageError
+from storage.figures import Figures
+from storage.status import current_statuses
+from storage.summary import component_summary
+
+BADGE_TYPES = ("status", "uptime", "latency")
+DEFAULT_WINDOW = {"status": "", "uptime": "30d", "latency": "24h"}
+# Badges are fetched through image proxies (GitHub's camo) that honour max-age.
+BADGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
+
+
+def configured(settings: Settings, component_id: str) -> ComponentConfig:
+    for config in settings.components:
+        if config.id == component_id:
+            return config
+    raise PageError(404, "There is no component with this name on this status page.")
+
+
+async def uptime(request: web.Request) -> web.StreamResponse:
+    app, component_id = request.app, request.match_info["component_id"]
+    configured(app[keys.SETTINGS].current, component_id)
+
+    async def build() -> Document:
+        settings, now = app[keys.SETTINGS].current, app[keys.WEB].clock()
+        config = configured(settings, component_id)  # again: a reload may have removed it
+        db = app[keys.DATABASE]
+        snapshot = await load_snapshot(db, settings, now=now)
+        summary = await component_summary(db, component_id, now=now, tz=settings.tz)
+        sla_ms = None if config.check is None else config.check.sla_ms
+        body = {
+            "page": page_v2(snapshot.page),
+            "component": snapshot.components_by_id[component_id],
+            **uptime_v2(summary, sla_ms),
+        }
+        return Document(json_text(body), JSON)
+
+    return await serve_document(request, request.path, build)
+
+
+def badge_query(request: web.Request) -> tuple[str, str]:
+    """(type, window) from the query, or a 400 naming the parameter."""
+    kind = request.query.get("type", "status")
+    if kind not in BADGE_TYPES:
+        raise PageError(400, f"type: expected one of {', '.join(BADGE_TYPES)}")
+    window = request.query.get("window", DEFAULT_WINDOW[kind])
+    if kind != "status" and window not in UPTIME_WINDOWS:
+        raise PageError(400, f"window: expected one of {', '.join(UPTIME_WINDOWS)}")
+    return kind, window
+
+
+async def badge(request: web.Request) -> web.StreamResponse:
+    app, component_id = request.app, request.match_info["component_id"]
+    configured(app[keys.SETTINGS].current, component_id)
+    kind, window = badge_query(request)
+
+    async def build() -> Document:
+        settings = app[keys.SETTINGS].current
+        config = configured(settings, component_id)
+        return Document(render_badge(await _badge(app, config, kind, window)), SVG)
+
+    key = f"{request.path}?type={kind}&window={window}"
+    return await serve_document(request, key, build, cache_control=BADGE_CACHE_CONTROL)
+
+
+async def _badge(app: web.Application, config: ComponentConfig, kind: str, window: str) -> Badge:
+    db, settings = app[keys.DATABASE], app[keys.SETTINGS].current
+    if kind == "status":
+        return status_badge(config.name, (await current_statuses(db)).get(config.id))
+    now = app[keys.WEB].clock()
+    summary = await component_summary(db, config.id, now=now, tz=settings.tz, days=UPTIME_DAYS)
+    if kind == "uptime":
+        return uptime_badge(config.name, window, summary.windows.get(window, Figures()))
+    sla_ms = None if config.check is None else config.check.sla_ms
+    return latency_badge(config.name, window, summary.latency.get(window), sla_ms)

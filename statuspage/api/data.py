@@ -1,0 +1,119 @@
+"""What the v2 API reads from storage, loaded once per response.
+
+`load_snapshot` gathers the page object and every component row; the admin
+write API uses it too, to answer with an incident in v2 shape:
+
+    snapshot = await load_snapshot(db, settings, now=now)
+    body = incident_v2(view, snapshot.components_by_id, snapshot.page)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from statuspage.api.v2 import (
+    ComponentFacts,
+    Json,
+    PageInfo,
+    components_by_id,
+    components_v2,
+    page_id,
+    public_component_status,
+)
+from statuspage.config import Settings
+from statuspage.web.banner import Banner, page_banner
+from storage.components import list_components
+from storage.database import Database
+from storage.incidents import IncidentView
+from storage.models import StatusChange
+from storage.models_incidents import Incident, IncidentStatus, IncidentUpdate
+from storage.status import current_statuses
+
+MAINTENANCE_NOW = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
+
+
+@dataclass(frozen=True, slots=True)
+class V2Snapshot:
+    page: PageInfo
+    facts: tuple[ComponentFacts, ...]  # configured order
+    components: list[Json]  # v2 rows, groups included
+    components_by_id: dict[str, Json]  # leaf rows: what incidents embed
+
+
+async def load_snapshot(db: Database, settings: Settings, *, now: datetime) -> V2Snapshot:
+    """`now` only stands in for the times of a component not yet in storage."""
+    facts = await component_facts(db, settings, now=now)
+    latest = await latest_incident_change(db)
+    moments = [f.updated_at for f in facts] + ([latest] if latest is not None else [])
+    site = settings.file.site
+    page = PageInfo(
+        id=page_id(site.name),
+        name=site.name,
+        url=site.url,
+        time_zone=site.time_zone,
+        updated_at=max(moments, default=now),
+    )
+    rows = components_v2(facts, page)
+    return V2Snapshot(page, tuple(facts), rows, components_by_id(rows))
+
+
+async def component_facts(
+    db: Database, settings: Settings, *, now: datetime
+) -> list[ComponentFacts]:
+    statuses = await current_statuses(db)
+    rows = {row.id: row for row in await list_components(db)}
+    changed = await status_changed_at(db)
+    facts = []
+    for config in settings.components:
+        row = rows.get(config.id)
+        created = row.created_at if row is not None else now
+        updated = row.updated_at if row is not None else now
+        if config.id in changed:
+            updated = max(updated, changed[config.id])
+        facts.append(ComponentFacts(config, statuses.get(config.id), created, updated))
+    return facts
+
+
+async def status_changed_at(db: Database) -> dict[str, datetime]:
+    """When each component's status last changed: its v2 `updated_at` moves with it."""
+    query = select(StatusChange.component_id, func.max(StatusChange.at)).group_by(
+        col(StatusChange.component_id)
+    )
+    async with db.read() as session:
+        return {cid: at for cid, at in await session.exec(query) if at is not None}
+
+
+async def latest_incident_change(db: Database) -> datetime | None:
+    """The newest edit of a public incident or of one of its updates."""
+    public = (col(Incident.draft).is_(False), col(Incident.deleted_at).is_(None))
+    incidents = select(func.max(Incident.updated_at)).where(*public)
+    updates = (
+        select(func.max(IncidentUpdate.updated_at))
+        .join(Incident, col(Incident.id) == col(IncidentUpdate.incident_id))
+        .where(*public, col(IncidentUpdate.deleted_at).is_(None))
+    )
+    async with db.read() as session:
+        found = [
+            (await session.exec(incidents)).one(),
+            (await session.exec(updates)).one(),
+        ]
+    moments = [m for m in found if m is not None]
+    return max(moments) if moments else None
+
+
+def rollup(
+    snapshot: V2Snapshot, unresolved: Sequence[IncidentView], maintenances: Sequence[IncidentView]
+) -> Banner:
+    """The page status, by the front page's rule. Leaves with no data yet count as
+    operational here, as the component rows beside it say, so a client that rolls
+    up the rows itself gets the same answer."""
+    return page_banner(
+        [public_component_status(f.status) for f in snapshot.facts],
+        [i.impact for i in unresolved],
+        maintenance_in_progress=any(m.status in MAINTENANCE_NOW for m in maintenances),
+    )

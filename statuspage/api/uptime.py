@@ -1,0 +1,82 @@
+"""`/api/v2/components/{id}/uptime.json`: our measured figures, beyond Statuspage.
+
+The same numbers the component page shows, from `storage.summary.component_summary`:
+
+- `availability` = (up + degraded) / (up + degraded + down), maintenance left
+  out, as a fraction 0..1; `availability_percent` is the page's text, rounded
+  down to two decimals ("99.99", never "100.00" unless nothing failed);
+- `sla_compliance` = probes within the latency target / probes that succeeded;
+- latency in milliseconds over successful probes (p50/p95/p99 nearest-rank,
+  read from the roll-up histograms, so within 10 % of the exact value);
+- a window or day with no result that counts is `null` throughout, never 0 or 1.
+
+Windows: "24h" (the current site-local hour and the 23 before it) and "7d",
+"30d", "90d" (today and the days before it, cut at midnight in the page's
+time zone). `days` holds the 90 day cells of the bar, oldest first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from statuspage.api.v2 import Json
+from statuspage.web.days import day_level
+from storage.figures import Figures, LatencyFigures
+from storage.summary import ComponentSummary
+
+UPTIME_WINDOWS = ("24h", "7d", "30d", "90d")
+UPTIME_DAYS = 90
+
+
+def counts_v2(figures: Figures) -> Json:
+    return {
+        "up": figures.up,
+        "degraded": figures.degraded,
+        "down": figures.down,
+        "maintenance": figures.maintenance,
+        "within_sla": figures.within_sla,
+    }
+
+
+def latency_v2(latency: LatencyFigures | None) -> Json | None:
+    if latency is None:
+        return None
+    return {
+        "count": latency.count,
+        "average": round(latency.average_ms, 3),
+        "p50": round(latency.p50_ms, 3),
+        "p95": round(latency.p95_ms, 3),
+        "p99": round(latency.p99_ms, 3),
+        "min": round(latency.min_ms, 3),
+        "max": round(latency.max_ms, 3),
+    }
+
+
+def figures_v2(figures: Figures, latency: LatencyFigures | None) -> Json:
+    has_data = figures.has_data
+    has_successes = figures.sla_compliance is not None
+    return {
+        "availability": figures.availability,
+        "availability_percent": figures.availability_text() if has_data else None,
+        "sla_compliance": figures.sla_compliance,
+        "sla_compliance_percent": figures.sla_compliance_text() if has_successes else None,
+        "probes": counts_v2(figures),
+        "latency_ms": latency_v2(latency),
+    }
+
+
+def day_v2(day: date, figures: Figures, latency: LatencyFigures | None) -> Json:
+    return {"date": day.isoformat(), "level": day_level(figures), **figures_v2(figures, latency)}
+
+
+def uptime_v2(summary: ComponentSummary, sla_ms: float | None) -> Json:
+    """The `sla_ms`, `windows` and `days` members of the response."""
+    windows = {
+        name: figures_v2(summary.windows.get(name, Figures()), summary.latency.get(name))
+        for name in UPTIME_WINDOWS
+    }
+    days = [
+        day_v2(d.day, d.figures, summary.day_latency.get(d.day))
+        for d in summary.days[-UPTIME_DAYS:]
+    ]
+    return {"sla_ms": sla_ms, "windows": windows, "days": days}

@@ -1,0 +1,63 @@
+"""`/api/v2/components/{id}/uptime.json`: the measured figures the component page shows."""
+
+from __future__ import annotations
+
+from storage.database import Database
+from tests.api.conftest import Client
+from tests.api.factories import measure
+from tests.api.helpers import get_json
+from tests.api.schemas import assert_valid
+
+
+async def test_an_unmeasured_component_has_null_figures_never_zero(client: Client) -> None:
+    body = await get_json(client, "/api/v2/components/api/uptime.json")
+    assert_valid(body, "uptime.json")
+    day = body["windows"]["24h"]
+    assert (day["availability"], day["availability_percent"], day["latency_ms"]) == (
+        None,
+        None,
+        None,
+    )
+    assert {d["level"] for d in body["days"]} == {"none"}
+
+
+async def test_windows_hold_availability_sla_and_latency(client: Client, db: Database) -> None:
+    await measure(db, "api", ["up"] * 9 + ["down"], latency_ms=120.0)
+    body = await get_json(client, "/api/v2/components/api/uptime.json")
+    assert_valid(body, "uptime.json")
+    window = body["windows"]["24h"]
+    assert (window["availability"], window["availability_percent"]) == (0.9, "90.00")
+    assert window["probes"] == {
+        "up": 9,
+        "degraded": 0,
+        "down": 1,
+        "maintenance": 0,
+        "within_sla": 9,
+    }
+    assert window["sla_compliance_percent"] == "100.00"
+    assert window["latency_ms"]["count"] == 9
+    assert abs(window["latency_ms"]["p95"] - 120.0) <= 12.0  # within one histogram bucket
+
+
+async def test_there_are_ninety_days_ending_today(client: Client, db: Database) -> None:
+    await measure(db, "api", ["up"] * 3)
+    days = (await get_json(client, "/api/v2/components/api/uptime.json"))["days"]
+    assert len(days) == 90
+    assert days[-1]["date"] == "2026-11-26"
+    assert (days[-1]["level"], days[-2]["level"]) == ("good", "none")
+
+
+async def test_the_component_row_and_sla_are_included(client: Client) -> None:
+    body = await get_json(client, "/api/v2/components/database/uptime.json")
+    assert (body["component"]["id"], body["sla_ms"]) == ("database", 100.0)
+
+
+async def test_a_manual_component_has_no_sla(client: Client) -> None:
+    body = await get_json(client, "/api/v2/components/notifications/uptime.json")
+    assert body["sla_ms"] is None
+    assert_valid(body, "uptime.json")
+
+
+async def test_an_unknown_component_is_a_json_404(client: Client) -> None:
+    body = await get_json(client, "/api/v2/components/missing/uptime.json", status=404)
+    assert body["error"]["status"] == 404
