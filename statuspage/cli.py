@@ -10,14 +10,23 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from statuspage.commands import check, db, demo, demo_target, reload, service
+from statuspage.commands import check, db, demo, demo_target, reload, service, tokens, users
 from statuspage.config import ConfigError
 from statuspage.service.startup import StartupError
 
 EXIT_USAGE = 2
 
 # command name -> module with add_parser(subparsers) and run(args) -> exit status
-COMMAND_MODULES: tuple[ModuleType, ...] = (check, service, demo, db, reload, demo_target)
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    check,
+    service,
+    demo,
+    db,
+    reload,
+    demo_target,
+    users,
+    tokens,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

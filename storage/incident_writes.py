@@ -8,13 +8,15 @@ raise `IncidentError` naming the field, which forms and the API show as is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.audit import INCIDENT_FIELDS, audit_incident_in, snapshot
 from storage.database import Database
 from storage.models import Component, ComponentStatus, StatusChange
 from storage.models_incidents import (
@@ -88,6 +90,17 @@ def worse_impact(a: str, b: str) -> str:
     return a if _IMPACT_RANK[a] >= _IMPACT_RANK[b] else b
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text as both databases can store it: a lone surrogate cannot be encoded at all
+    (it becomes U+FFFD) and PostgreSQL refuses NUL (it is dropped). Everything else,
+    markup and other control characters included, is kept exactly and made inert on
+    output."""
+    return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
+
+
 def _check_text(name: str, body: str) -> None:
     if not name.strip():
         raise IncidentError("name", "a title is required")
@@ -153,8 +166,12 @@ async def _status_now(session: AsyncSession, component_id: str, at: datetime) ->
     return row or "operational"
 
 
-async def create_incident(db: Database, new: NewIncident, *, now: datetime) -> int:
-    """Create an incident (or maintenance) with its first update; returns its id."""
+async def create_incident(
+    db: Database, new: NewIncident, *, now: datetime, actor: str | None = None
+) -> int:
+    """Create an incident (or maintenance) with its first update; returns its id.
+    With an `actor`, the audit log records it in the same transaction."""
+    new = replace(new, name=storable(new.name), body=storable(new.body))
     _check_new(new)
     started = new.started_at or now
     if started > now and new.kind == IncidentKind.INCIDENT:
@@ -167,6 +184,9 @@ async def create_incident(db: Database, new: NewIncident, *, now: datetime) -> i
         assert incident.id is not None
         update = NewUpdate(new.status, new.body, dict(new.components), new.author)
         await _add_update(session, incident, update, display_at=started, now=now)
+        after = snapshot(incident, INCIDENT_FIELDS) | {"body": new.body}
+        after["components"] = dict(new.components)
+        audit_incident_in(session, actor, f"{new.kind}.create", incident.id, at=now, after=after)
         return incident.id
 
 
@@ -193,8 +213,12 @@ def _incident_row(new: NewIncident, started: datetime, now: datetime) -> Inciden
     )
 
 
-async def post_update(db: Database, incident_id: int, update: NewUpdate, *, now: datetime) -> int:
-    """Add an update to an incident; returns the update's id."""
+async def post_update(
+    db: Database, incident_id: int, update: NewUpdate, *, now: datetime, actor: str | None = None
+) -> int:
+    """Add an update to an incident; returns the update's id. With an `actor`, the
+    audit log records it in the same transaction."""
+    update = replace(update, body=storable(update.body))
     async with db.write() as session:
         incident = await _live_incident(session, incident_id)
         allowed = (
@@ -209,7 +233,14 @@ async def post_update(db: Database, incident_id: int, update: NewUpdate, *, now:
         _check_component_statuses(components)
         await _known_components(session, list(components))
         effective = NewUpdate(update.status, update.body, components, update.author)
-        return await _add_update(session, incident, effective, display_at=now, now=now)
+        before = snapshot(incident, INCIDENT_FIELDS)
+        update_id = await _add_update(session, incident, effective, display_at=now, now=now)
+        after = {"update_id": update_id, "status": update.status, "body": update.body}
+        after["components"] = components
+        audit_incident_in(
+            session, actor, "update.post", incident_id, at=now, before=before, after=after
+        )
+        return update_id
 
 
 async def _components_for(
@@ -338,7 +369,9 @@ async def _apply_statuses(
         )
 
 
-async def publish_incident(db: Database, incident_id: int, *, now: datetime) -> None:
+async def publish_incident(
+    db: Database, incident_id: int, *, now: datetime, actor: str | None = None
+) -> None:
     """Make a draft public; its component statuses take effect now."""
     async with db.write() as session:
         incident = await _live_incident(session, incident_id)
@@ -346,6 +379,9 @@ async def publish_incident(db: Database, incident_id: int, *, now: datetime) -> 
             return
         incident.draft = False
         incident.updated_at = now
+        audit_incident_in(
+            session, actor, "incident.publish", incident_id, at=now, after={"draft": False}
+        )
         links = await session.exec(
             select(IncidentComponent).where(IncidentComponent.incident_id == incident_id)
         )

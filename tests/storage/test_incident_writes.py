@@ -151,3 +151,10 @@ async def test_maintenance_runs_on_its_own_at_the_window_edges(two: Database) ->
     assert await advance_maintenances(two, now=end) == [(maintenance_id, "completed")]
     assert await statuses(two) == {"api": ("operational", "maintenance")}
     assert await open_maintenances(two) == []
+
+
+async def test_text_no_database_can_store_is_replaced_not_refused(two: Database) -> None:
+    incident_id = await create_incident(two, outage(name="a\ud800b\x00c"), now=T0)
+    incident = await get_incident(two, incident_id)
+    assert incident is not None
+    assert incident.name == "a\ufffdbc"

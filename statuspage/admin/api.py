@@ -1,0 +1,258 @@
+"""The write API: the admin forms' writes for scripts, with a bearer token.
+
+    POST   /api/admin/incidents                              201, incident (v2)
+    PATCH  /api/admin/incidents/{id}                         200, incident (v2)
+    DELETE /api/admin/incidents/{id}                         204
+    POST   /api/admin/incidents/{id}/updates                 201, incident (v2)
+    PATCH  /api/admin/incidents/{id}/updates/{update_id}     200, incident (v2)
+    DELETE /api/admin/incidents/{id}/updates/{update_id}     204
+    POST   /api/admin/incidents/{id}/postmortem              200, incident (v2)
+    POST   /api/admin/maintenances                           201, maintenance (v2)
+    PATCH, DELETE /api/admin/maintenances/{id}               as for incidents
+
+The guard (`statuspage.admin.guard`) has already checked the token; cookies are
+never read here, so there is nothing for a forged cross-site request to ride
+on. Writes go through the same storage functions as the forms, with the same
+checks and the same audit entries (actor "token:<name>"). Answers use the v2
+shapes from `statuspage.api.v2`, so a client reads what it wrote exactly as
+the public API will show it. Errors: {"error": {"status", "message", "field"}}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from statuspage import keys
+from statuspage.admin import api_input as read
+from statuspage.admin.state import ADMIN, TOKEN
+from statuspage.api.data import load_snapshot
+from statuspage.api.v2 import incident_v2
+from storage.incident_edits import (
+    NO_SEVERITY,
+    IncidentEdit,
+    delete_incident,
+    delete_update,
+    edit_incident,
+    edit_update,
+    save_postmortem,
+)
+from storage.incident_writes import (
+    MAINTENANCE_STATUSES,
+    IncidentError,
+    NewIncident,
+    NewUpdate,
+    create_incident,
+    post_update,
+    publish_incident,
+)
+from storage.incidents import get_incident
+from storage.models_incidents import IncidentKind
+
+ApiHandler = Callable[[web.Request], Awaitable[web.Response]]
+NEW_INCIDENT_KEYS = (
+    "name",
+    "status",
+    "body",
+    "severity",
+    "components",
+    "impact",
+    "started_at",
+    "draft",
+)
+NEW_UPDATE_KEYS = ("status", "body", "components")
+NEW_MAINTENANCE_KEYS = (
+    "name", "status", "body", "components", "scheduled_for", "scheduled_until", "draft",
+)  # fmt: skip
+EDIT_KEYS = ("name", "impact", "severity", "draft", "scheduled_for", "scheduled_until")
+DEFAULT_MAINTENANCE_MESSAGE = "We will be performing scheduled maintenance."
+
+
+def setup_write_api(app: web.Application) -> None:
+    router = app.router
+    for base in ("/api/admin/incidents", "/api/admin/maintenances"):
+        one = base + r"/{incident_id:\d{1,18}}"
+        router.add_patch(one, _api(edit_incident_api))
+        router.add_delete(one, _api(delete_incident_api))
+    incident = r"/api/admin/incidents/{incident_id:\d{1,18}}"
+    update = incident + r"/updates/{update_id:\d{1,18}}"
+    router.add_post("/api/admin/incidents", _api(create_incident_api))
+    router.add_post(incident + "/updates", _api(post_update_api))
+    router.add_patch(update, _api(edit_update_api))
+    router.add_delete(update, _api(delete_update_api))
+    router.add_post(incident + "/postmortem", _api(postmortem_api))
+    router.add_post("/api/admin/maintenances", _api(create_maintenance_api))
+
+
+def error(status: int, message: str, field: str | None = None) -> web.Response:
+    body: dict[str, object] = {"status": status, "message": message}
+    if field:
+        body["field"] = field
+    return web.json_response({"error": body}, status=status)
+
+
+def _api(handler: ApiHandler) -> ApiHandler:
+    """Answers a refused field with 400, an unknown incident with 404, and bumps the
+    data version after a write so public caches move on."""
+
+    async def wrapped(request: web.Request) -> web.Response:
+        try:
+            response = await handler(request)
+        except IncidentError as refused:
+            return error(400, refused.message, refused.field)
+        except LookupError:
+            return error(404, "no such incident or update")
+        except read.UnsupportedMediaType:
+            return error(415, "send the body as JSON with Content-Type: application/json")
+        request.app[keys.DATA_VERSION].bump()
+        return response
+
+    return wrapped
+
+
+def _actor(request: web.Request) -> str:
+    return f"token:{request[TOKEN].name}"[:100]
+
+
+async def incident_json(request: web.Request, incident_id: int, status: int) -> web.Response:
+    db, settings = request.app[keys.DATABASE], request.app[keys.SETTINGS].current
+    view = await get_incident(db, incident_id, include_drafts=True)
+    if view is None:
+        raise LookupError(incident_id)
+    snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
+    return web.json_response(
+        incident_v2(view, snapshot.components_by_id, snapshot.page), status=status
+    )
+
+
+async def create_incident_api(request: web.Request) -> web.Response:
+    data = await read.json_object(request, NEW_INCIDENT_KEYS)
+    tz = request.app[keys.SETTINGS].current.tz
+    new = NewIncident(
+        name=read.text(data, "name", required=True) or "",
+        status=read.text(data, "status", required=True) or "",
+        body=read.text(data, "body", required=True) or "",
+        severity=read.text(data, "severity"),
+        components=read.component_map(data) or {},
+        impact=read.text(data, "impact"),
+        started_at=read.moment(data, "started_at", tz),
+        draft=read.flag(data, "draft", False),
+        author=_actor(request),
+    )
+    incident_id = await _create(request, new)
+    return await incident_json(request, incident_id, 201)
+
+
+async def _create(request: web.Request, new: NewIncident) -> int:
+    now = request.app[ADMIN].clock()
+    return await create_incident(request.app[keys.DATABASE], new, now=now, actor=_actor(request))
+
+
+async def create_maintenance_api(request: web.Request) -> web.Response:
+    data = await read.json_object(request, NEW_MAINTENANCE_KEYS)
+    tz = request.app[keys.SETTINGS].current.tz
+    status = read.text(data, "status") or "scheduled"
+    if status not in MAINTENANCE_STATUSES:
+        raise IncidentError("status", f"expected one of {', '.join(MAINTENANCE_STATUSES)}")
+    new = NewIncident(
+        name=read.text(data, "name", required=True) or "",
+        status=status,
+        body=(read.text(data, "body") or "").strip() or DEFAULT_MAINTENANCE_MESSAGE,
+        kind=IncidentKind.MAINTENANCE,
+        components=read.component_list(data, "under_maintenance"),
+        scheduled_for=read.moment(data, "scheduled_for", tz),
+        scheduled_until=read.moment(data, "scheduled_until", tz),
+        draft=read.flag(data, "draft", False),
+        author=_actor(request),
+    )
+    return await incident_json(request, await _create(request, new), 201)
+
+
+async def post_update_api(request: web.Request) -> web.Response:
+    incident_id = int(request.match_info["incident_id"])
+    data = await read.json_object(request, NEW_UPDATE_KEYS)
+    status = read.text(data, "status", required=True) or ""
+    if status == "postmortem":
+        raise IncidentError("status", "post a post-mortem to .../postmortem")
+    update = NewUpdate(
+        status=status,
+        body=read.text(data, "body", required=True) or "",
+        components=read.component_map(data),
+        author=_actor(request),
+    )
+    now = request.app[ADMIN].clock()
+    await post_update(
+        request.app[keys.DATABASE], incident_id, update, now=now, actor=_actor(request)
+    )
+    return await incident_json(request, incident_id, 201)
+
+
+async def edit_incident_api(request: web.Request) -> web.Response:
+    incident_id = int(request.match_info["incident_id"])
+    data = await read.json_object(request, EDIT_KEYS)
+    if not data:
+        raise IncidentError(read.REQUEST_FIELD, "send at least one field to change")
+    tz = request.app[keys.SETTINGS].current.tz
+    severity = read.text(data, "severity")
+    edit = IncidentEdit(
+        name=read.text(data, "name"),
+        severity=NO_SEVERITY if "severity" in data and severity is None else severity,
+        impact=read.text(data, "impact"),
+        scheduled_for=read.moment(data, "scheduled_for", tz),
+        scheduled_until=read.moment(data, "scheduled_until", tz),
+    )
+    if "draft" in data and read.flag(data, "draft", True):
+        raise IncidentError("draft", "a published incident cannot become a draft again")
+    db, now, actor = request.app[keys.DATABASE], request.app[ADMIN].clock(), _actor(request)
+    await edit_incident(db, incident_id, edit, now=now, actor=actor)
+    if data.get("draft") is False:
+        await publish_incident(db, incident_id, now=now, actor=actor)
+    return await incident_json(request, incident_id, 200)
+
+
+async def delete_incident_api(request: web.Request) -> web.Response:
+    incident_id = int(request.match_info["incident_id"])
+    now = request.app[ADMIN].clock()
+    await delete_incident(request.app[keys.DATABASE], incident_id, now=now, actor=_actor(request))
+    return web.Response(status=204)
+
+
+async def edit_update_api(request: web.Request) -> web.Response:
+    incident_id = int(request.match_info["incident_id"])
+    data = await read.json_object(request, ("body", "status"))
+    await edit_update(
+        request.app[keys.DATABASE],
+        int(request.match_info["update_id"]),
+        body=read.text(data, "body"),
+        status=read.text(data, "status"),
+        now=request.app[ADMIN].clock(),
+        actor=_actor(request),
+        incident_id=incident_id,
+    )
+    return await incident_json(request, incident_id, 200)
+
+
+async def delete_update_api(request: web.Request) -> web.Response:
+    await delete_update(
+        request.app[keys.DATABASE],
+        int(request.match_info["update_id"]),
+        now=request.app[ADMIN].clock(),
+        actor=_actor(request),
+        incident_id=int(request.match_info["incident_id"]),
+    )
+    return web.Response(status=204)
+
+
+async def postmortem_api(request: web.Request) -> web.Response:
+    incident_id = int(request.match_info["incident_id"])
+    data = await read.json_object(request, ("body", "publish"))
+    await save_postmortem(
+        request.app[keys.DATABASE],
+        incident_id,
+        read.text(data, "body", required=True) or "",
+        publish=read.flag(data, "publish", True),
+        now=request.app[ADMIN].clock(),
+        actor=_actor(request),
+    )
+    return await incident_json(request, incident_id, 200)

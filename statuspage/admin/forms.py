@@ -1,0 +1,81 @@
+"""Turning what an operator typed (a form or JSON) into storage's write requests.
+
+Both the HTML forms and the write API go through these functions and the
+storage layer's checks, so they accept and refuse exactly the same things.
+Every refusal is an `IncidentError(field, message)`: the form shows it next to
+the field, the API answers `{"error": {"field", "message"}}`.
+
+Times typed into a form are wall-clock times in the site's time zone (the form
+says which); a time that a clock change skips does not exist and is refused,
+and one that happens twice (clocks going back) means the first of the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from storage.incident_writes import IncidentError
+
+TEXT_LIMIT = 40_000  # a form field longer than twice any stored text is cut, then refused
+INCIDENT_FIRST_STATUSES = ("investigating", "identified", "monitoring")
+INCIDENT_UPDATE_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_UPDATE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
+# What an incident can do to a component; "operational" is what resolving restores.
+AFFECTING_STATUSES = ("degraded_performance", "partial_outage", "major_outage", "under_maintenance")
+COMPONENT_STATUSES = ("operational", *AFFECTING_STATUSES)
+SEVERITIES = ("P0", "P1", "P2", "P3")
+IMPACT_CHOICES = ("auto", "none", "minor", "major", "critical")
+COMPONENT_PREFIX = "component."  # form field `component.<id>` holds that component's status
+INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
+
+def form_text(form: Mapping[str, object], name: str, limit: int = TEXT_LIMIT) -> str:
+    """A text field as typed (line ends made \\n), cut at `limit`; "" when absent."""
+    value = form.get(name, "")
+    if not isinstance(value, str):
+        return ""
+    return value[:limit].replace("\r\n", "\n")
+
+
+def choice(value: str, allowed: tuple[str, ...], field: str, what: str) -> str:
+    if value not in allowed:
+        raise IncidentError(field, f"choose {what}: one of {', '.join(allowed)}")
+    return value
+
+
+def parse_local_time(text: str, tz: ZoneInfo, field: str) -> datetime | None:
+    """A typed time in the site's zone (or with its own offset), as UTC; None if blank."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise IncidentError(field, "expected a date and time like 2026-03-02T14:30") from None
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    local = parsed.replace(tzinfo=tz)
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != parsed:
+        raise IncidentError(field, f"{text} does not exist in {tz.key}: the clocks change then")
+    return local.astimezone(UTC)
+
+
+def input_time(at: datetime, tz: ZoneInfo) -> str:
+    """`at` as a datetime-local input value in the site's zone."""
+    return at.astimezone(tz).strftime(INPUT_FORMAT)
+
+
+def component_statuses(
+    form: Mapping[str, object], component_ids: list[str], allowed: tuple[str, ...]
+) -> dict[str, str]:
+    """The status chosen for each component; components left blank are not included."""
+    chosen: dict[str, str] = {}
+    for component_id in component_ids:
+        value = form_text(form, COMPONENT_PREFIX + component_id, 64)
+        if value:
+            chosen[component_id] = choice(
+                value, allowed, f"components.{component_id}", "a component status"
+            )
+    return chosen

@@ -1,0 +1,124 @@
+"""The one gate in front of /admin and /api/admin, whatever the spelling or method.
+
+Default deny: the middleware decides from the raw path (`paths.area_of`) before
+any handler runs. In the admin area a request needs a good session, except
+exactly GET/POST /admin/sign-in and the admin stylesheet; every method but GET
+and HEAD also needs a genuine CSRF token, checked here so that no form can
+forget it. Unauthenticated GET and HEAD are sent to the sign-in page; anything
+else is refused with 403. The write API needs a bearer token and never looks
+at cookies. Sessions (and so cookies) exist only in the admin area: public
+pages never set one.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from urllib.parse import quote
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from statuspage import keys
+from statuspage.admin.csrf import request_is_genuine
+from statuspage.admin.paths import Area, area_of
+from statuspage.admin.render import message
+from statuspage.admin.sessions import current_session, signed_in_user, with_session
+from statuspage.admin.state import ADMIN, AREA, TOKEN, USER
+from storage.tokens import authenticate_token
+
+SIGN_IN = "/admin/sign-in"
+STYLESHEET = "/admin/admin.css"
+_OPEN_PATHS = frozenset({SIGN_IN, STYLESHEET})  # exact spellings only
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+ADMIN_CSP = "; ".join(
+    (
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+ADMIN_HEADERS = {
+    "Content-Security-Policy": ADMIN_CSP,  # no script at all: the admin area needs none
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",  # pages hold tokens and unpublished drafts
+}
+
+
+def admin_middleware(app: web.Application) -> Middleware:
+    storage = app[ADMIN].sessions
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        area = area_of(request.raw_path)
+        request[AREA] = area
+        if area is Area.PUBLIC:
+            return await handler(request)
+        if area is Area.API:
+            return await _guard_api(request, handler)
+        return await with_session(request, partial(_guard_admin, handler=handler), storage)
+
+    return guard
+
+
+async def _guard_admin(request: web.Request, handler: Handler) -> web.StreamResponse:
+    is_open = request.path in _OPEN_PATHS and request.raw_path.split("?")[0] == request.path
+    if not is_open:
+        now = request.app[ADMIN].clock()
+        user = await signed_in_user(request, request.app[keys.DATABASE], now)
+        if user is None:
+            return _refuse_anonymous(request)
+        request[USER] = user
+    if request.method not in _READ_METHODS:
+        site_url = request.app[keys.SETTINGS].current.file.site.url
+        if not await request_is_genuine(request, current_session(request), site_url):
+            # Nothing has been read or written yet: a forged request changes nothing.
+            return message(
+                request,
+                403,
+                "Form expired",
+                "This form has expired or was sent from another site. Go back, reload the "
+                "page and try again.",
+            )
+    return await handler(request)
+
+
+def _refuse_anonymous(request: web.Request) -> web.StreamResponse:
+    if request.method in _READ_METHODS:
+        target = quote(request.rel_url.path_qs, safe="")
+        return web.Response(status=303, headers={"Location": f"{SIGN_IN}?next={target}"})
+    return message(request, 403, "Sign in first", "This needs you to be signed in.")
+
+
+async def _guard_api(request: web.Request, handler: Handler) -> web.StreamResponse:
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    token = credentials.strip()
+    if scheme.lower() != "bearer" or not token:
+        return _unauthorised("send Authorization: Bearer <token>", None)
+    clock = request.app[ADMIN].clock
+    found = await authenticate_token(request.app[keys.DATABASE], token, now=clock())
+    if found is None:
+        return _unauthorised("the token is not valid or has been revoked", "invalid_token")
+    request[TOKEN] = found
+    return await handler(request)
+
+
+def _unauthorised(text: str, error: str | None) -> web.Response:
+    challenge = 'Bearer realm="statuspage admin API"'
+    if error is not None:
+        challenge += f', error="{error}"'
+    body = {"error": {"status": 401, "message": text}}
+    return web.json_response(body, status=401, headers={"WWW-Authenticate": challenge})
+
+
+async def admin_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """`on_response_prepare`: the admin policy replaces the public one on every admin
+    and write-API response, redirects and errors included."""
+    area = request.get(AREA) or area_of(request.raw_path)
+    if area is not Area.PUBLIC:
+        response.headers.update(ADMIN_HEADERS)

@@ -1,0 +1,238 @@
+"""Contexts of the incident pages: the create form and the incident page with its forms.
+
+Every form context carries `values` (what was typed, to show again), `errors`
+(field -> message) and, where there is a message, `preview` (the sanitised
+Markdown, exactly as the public page will render it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from markupsafe import Markup
+
+from statuspage import keys
+from statuspage.admin.forms import (
+    COMPONENT_STATUSES,
+    IMPACT_CHOICES,
+    INCIDENT_UPDATE_STATUSES,
+    MAINTENANCE_UPDATE_STATUSES,
+    SEVERITIES,
+)
+from statuspage.admin.render import Chrome
+from statuspage.admin.response import target_text
+from statuspage.markdown import render_markdown
+from statuspage.web.display import (
+    StatusBadge,
+    TimeText,
+    clean_text,
+    impact_label,
+    incident_status_label,
+    status_badge,
+    time_text,
+)
+from storage.components import list_components
+from storage.incidents import IncidentView, UpdateView
+from storage.status import current_statuses
+
+_SEVERITY_NAMES = {"P0": "critical", "P1": "high", "P2": "medium", "P3": "low"}
+_COMPONENT_LABELS = {
+    "operational": "Operational",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "major_outage": "Major outage",
+    "under_maintenance": "Under maintenance",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+
+
+SEVERITY_CHOICES = tuple(
+    Choice(s, f"{s} {_SEVERITY_NAMES[s]}: update every {target_text(s)}") for s in SEVERITIES
+)
+IMPACT_OPTIONS = tuple(
+    Choice(i, "Derived from the components" if i == "auto" else impact_label(i))
+    for i in IMPACT_CHOICES
+)
+COMPONENT_CHOICES = tuple(Choice(s, _COMPONENT_LABELS[s]) for s in COMPONENT_STATUSES)
+
+
+def status_choices(statuses: tuple[str, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(s, incident_status_label(s)) for s in statuses)
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentField:
+    """One component in a form: its status now and the value the select shows."""
+
+    id: str
+    name: str
+    group: str | None
+    current: StatusBadge
+    selected: str  # "" = not affected / unchanged
+    was: str  # what the form first showed: only a change from it counts
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+    preview: Markup | None = None
+    components: tuple[ComponentField, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncidentPage:
+    """Context of admin/incident_new.html and admin/maintenance_new.html."""
+
+    chrome: Chrome
+    form: Form
+    time_zone: str
+    severities: tuple[Choice, ...] = SEVERITY_CHOICES
+    impacts: tuple[Choice, ...] = IMPACT_OPTIONS
+    first_statuses: tuple[Choice, ...] = status_choices(INCIDENT_UPDATE_STATUSES[:3])
+    component_statuses: tuple[Choice, ...] = COMPONENT_CHOICES[1:]
+
+
+async def component_fields(
+    request: web.Request, selected: Mapping[str, str], was: Mapping[str, str] | None = None
+) -> tuple[ComponentField, ...]:
+    db = request.app[keys.DATABASE]
+    statuses = await current_statuses(db)
+    baseline = selected if was is None else was
+    return tuple(
+        ComponentField(
+            id=c.id,
+            name=clean_text(c.name),
+            group=c.group_name,
+            current=status_badge(statuses.get(c.id)),
+            selected=selected.get(c.id, ""),
+            was=baseline.get(c.id, ""),
+        )
+        for c in await list_components(db)
+    )
+
+
+def preview(body: str) -> Markup:
+    return render_markdown(body)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateRow:
+    id: int
+    status: str  # key
+    status_label: str
+    body: Markup  # sanitised, as the public page shows it
+    source: str  # the Markdown as written
+    shown_at: TimeText
+    author: str | None
+    edited: bool
+    changes: tuple[str, ...]  # e.g. "API: Operational → Major outage"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentHeader:
+    id: int
+    kind: str
+    name: str
+    status: str  # key
+    status_label: str
+    severity: str | None
+    impact: str  # key
+    impact_label: str
+    impact_override: bool
+    draft: bool
+    started: TimeText
+    resolved: TimeText | None
+    scheduled_for: TimeText | None
+    scheduled_until: TimeText | None
+    public_url: str
+    postmortem_published: TimeText | None
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == "maintenance"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("resolved", "postmortem", "completed")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentPage:
+    """Context of admin/incident.html: an incident and every form that acts on it."""
+
+    chrome: Chrome
+    incident: IncidentHeader
+    updates: tuple[UpdateRow, ...]  # newest first
+    update_form: Form
+    edit_form: Form
+    postmortem_form: Form
+    delete_error: str | None
+    time_zone: str
+    update_statuses: tuple[Choice, ...]
+    component_statuses: tuple[Choice, ...] = COMPONENT_CHOICES
+    severities: tuple[Choice, ...] = SEVERITY_CHOICES
+    impacts: tuple[Choice, ...] = IMPACT_OPTIONS
+
+
+def maybe_time(at: datetime | None, tz: ZoneInfo) -> TimeText | None:
+    return None if at is None else time_text(at, tz)
+
+
+def incident_header(incident: IncidentView, tz: ZoneInfo, site_url: str) -> IncidentHeader:
+    return IncidentHeader(
+        id=incident.id,
+        kind=incident.kind,
+        name=clean_text(incident.name),
+        status=incident.status,
+        status_label=incident_status_label(incident.status),
+        severity=incident.severity,
+        impact=incident.impact,
+        impact_label=impact_label(incident.impact),
+        impact_override=incident.impact_override,
+        draft=incident.draft,
+        started=time_text(incident.started_at, tz),
+        resolved=maybe_time(incident.resolved_at, tz),
+        scheduled_for=maybe_time(incident.scheduled_for, tz),
+        scheduled_until=maybe_time(incident.scheduled_until, tz),
+        public_url=f"{site_url}/incidents/{incident.id}",
+        postmortem_published=maybe_time(incident.postmortem_published_at, tz),
+    )
+
+
+def update_row(update: UpdateView, tz: ZoneInfo) -> UpdateRow:
+    changes = tuple(
+        f"{clean_text(c.get('name', ''))}: {_label(c.get('old_status'))} → "
+        f"{_label(c.get('new_status'))}"
+        for c in update.affected_components or ()
+    )
+    return UpdateRow(
+        id=update.id,
+        status=update.status,
+        status_label=incident_status_label(update.status),
+        body=render_markdown(update.body),
+        source=update.body,
+        shown_at=time_text(update.display_at, tz),
+        author=update.author,
+        edited=update.updated_at > update.created_at,
+        changes=changes,
+    )
+
+
+def _label(status: str | None) -> str:
+    return _COMPONENT_LABELS.get(status or "", "Unknown")
+
+
+def update_statuses_for(incident: IncidentView) -> tuple[Choice, ...]:
+    if incident.is_maintenance:
+        return status_choices(MAINTENANCE_UPDATE_STATUSES)
+    return status_choices(INCIDENT_UPDATE_STATUSES)

@@ -1,0 +1,78 @@
+"""The audit log page: every admin action, newest first, AUDIT_PAGE_SIZE to a page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from statuspage import keys
+from statuspage.admin.render import Chrome, chrome, render
+from statuspage.web.display import TimeText, time_text
+from storage.audit import AuditView, list_audit
+
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    at: TimeText
+    actor: str
+    action: str
+    target: str | None
+    before: str | None  # pretty JSON
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """Context of admin/audit.html: AUDIT_PAGE_SIZE entries, newest first."""
+
+    chrome: Chrome
+    entries: tuple[AuditRow, ...]
+    page: int  # from 1
+    pages: int
+    previous_url: str | None
+    next_url: str | None
+
+
+async def audit(request: web.Request) -> web.Response:
+    number = _page_number(request.query.get("page", "1"))
+    found = await list_audit(
+        request.app[keys.DATABASE], offset=(number - 1) * AUDIT_PAGE_SIZE, limit=AUDIT_PAGE_SIZE
+    )
+    pages = max(1, -(-found.total // AUDIT_PAGE_SIZE))
+    tz = request.app[keys.SETTINGS].current.tz
+    page = AuditPage(
+        chrome=await chrome(request, "Audit log"),
+        entries=tuple(_audit_row(e, tz) for e in found.entries),
+        page=number,
+        pages=pages,
+        previous_url=f"/admin/audit?page={number - 1}" if number > 1 else None,
+        next_url=f"/admin/audit?page={number + 1}" if number < pages else None,
+    )
+    return render(request, "admin/audit.html", page)
+
+
+def _page_number(text: str) -> int:
+    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
+
+
+def _audit_row(entry: AuditView, tz: ZoneInfo) -> AuditRow:
+    return AuditRow(
+        at=time_text(entry.at, tz),
+        actor=entry.actor,
+        action=entry.action,
+        target=entry.target,
+        before=_pretty(entry.before),
+        after=_pretty(entry.after),
+    )
+
+
+def _pretty(snapshot: Mapping[str, object] | None) -> str | None:
+    if snapshot is None:
+        return None
+    return json.dumps(snapshot, indent=2, sort_keys=True, ensure_ascii=False, default=str)

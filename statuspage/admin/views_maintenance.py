@@ -1,0 +1,79 @@
+"""Scheduling maintenance from the admin area.
+
+Maintenance is written as scheduled; the periodic maintenance job moves it to
+in progress and completed at the window's edges (and sets its components'
+statuses), so nobody has to be awake for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from statuspage import keys
+from statuspage.admin.forms import form_text, parse_local_time
+from statuspage.admin.incident_context import Form, component_fields
+from statuspage.admin.render import Chrome, chrome, render, see_other
+from statuspage.admin.state import ADMIN, USER
+from statuspage.admin.views_incidents import component_ids
+from storage.incident_writes import IncidentError, NewIncident, create_incident
+from storage.models_incidents import IncidentKind
+
+MAINTENANCE_FIELDS = ("name", "body", "scheduled_for", "scheduled_until")
+DEFAULT_MAINTENANCE_MESSAGE = "We will be performing scheduled maintenance."
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenancePage:
+    """Context of admin/maintenance_new.html."""
+
+    chrome: Chrome
+    form: Form  # components: `selected` is "under_maintenance" for a ticked box
+    time_zone: str
+
+
+async def new_maintenance_form(request: web.Request) -> web.Response:
+    return await _maintenance_page(request, Form(components=await component_fields(request, {})))
+
+
+async def _maintenance_page(request: web.Request, form: Form, status: int = 200) -> web.Response:
+    zone = request.app[keys.SETTINGS].current.file.site.time_zone
+    page = MaintenancePage(await chrome(request, "Schedule maintenance"), form, zone)
+    return render(request, "admin/maintenance_new.html", page, status)
+
+
+async def create_maintenance(request: web.Request) -> web.Response:
+    posted, ids = await request.post(), await component_ids(request)
+    values = {name: form_text(posted, name) for name in MAINTENANCE_FIELDS}
+    ticked = {str(v) for v in posted.getall("components", []) if str(v) in ids}
+    selected = dict.fromkeys(sorted(ticked), "under_maintenance")
+    state, user = request.app[ADMIN], request[USER]
+    try:
+        new = _maintenance(request, values, selected, author=user.name)
+        maintenance_id = await create_incident(
+            request.app[keys.DATABASE], new, now=state.clock(), actor=user.name
+        )
+    except IncidentError as error:
+        fields = await component_fields(request, selected)
+        form = Form(values, {error.field: error.message}, None, fields)
+        return await _maintenance_page(request, form, 400)
+    request.app[keys.DATA_VERSION].bump()
+    return see_other(f"/admin/incidents/{maintenance_id}?done=maintenance")
+
+
+def _maintenance(
+    request: web.Request, values: Mapping[str, str], components: dict[str, str], *, author: str
+) -> NewIncident:
+    tz = request.app[keys.SETTINGS].current.tz
+    return NewIncident(
+        name=values["name"],
+        status="scheduled",
+        body=values["body"].strip() or DEFAULT_MAINTENANCE_MESSAGE,
+        kind=IncidentKind.MAINTENANCE,
+        components=components,
+        scheduled_for=parse_local_time(values["scheduled_for"], tz, "scheduled_for"),
+        scheduled_until=parse_local_time(values["scheduled_until"], tz, "scheduled_until"),
+        author=author,
+    )

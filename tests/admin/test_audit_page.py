@@ -1,0 +1,30 @@
+"""The audit log page: every admin action, newest first, fifty to a page."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from storage.audit import add_audit
+from storage.database import Database
+from tests.admin.helpers import NOW, Client
+
+
+async def test_the_audit_log_is_paginated_newest_first(admin: Client, db: Database) -> None:
+    for number in range(60):
+        await add_audit(db, actor="bob", action=f"test.{number}", target=None, at=NOW)
+    first = BeautifulSoup(await (await admin.get("/admin/audit")).text(), "html.parser")
+    rows = first.select("table.audit tbody tr")
+    assert len(rows) == 50
+    assert "test.59" in rows[0].get_text()  # same time as the others, written last
+    assert first.select_one('a[rel="next"]') is not None
+    second = BeautifulSoup(await (await admin.get("/admin/audit?page=2")).text(), "html.parser")
+    rest = second.select("table.audit tbody tr")
+    assert len(rest) == 12  # 60 + alice's user.add and session.sign_in
+    assert "user.add" in rest[-1].get_text()
+    assert second.select_one('a[rel="next"]') is None
+
+
+async def test_a_nonsense_page_number_shows_the_first_page(admin: Client) -> None:
+    response = await admin.get("/admin/audit?page=-3")
+    assert response.status == 200
+    assert "Page 1 of 1" in await response.text()

@@ -1,0 +1,71 @@
+"""API tokens: shown once, stored as a hash, listed by prefix, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from storage.database import Database
+from storage.models_incidents import ApiToken
+from storage.tokens import (
+    TokenError,
+    authenticate_token,
+    create_token,
+    list_tokens,
+    revoke_token,
+)
+from tests.admin.helpers import NOW, Client, post_form
+
+TOKEN = re.compile(r"sp_[A-Za-z0-9_-]{43}")
+
+
+async def test_a_token_made_in_the_admin_area_is_shown_once(admin: Client, db: Database) -> None:
+    response = await post_form(admin, "/admin/tokens", {"name": "deploy pipeline"})
+    assert response.status == 201
+    shown = TOKEN.findall(await response.text())
+    assert len(shown) == 1
+    later = await (await admin.get("/admin/tokens")).text()
+    assert shown[0] not in later
+    assert shown[0][:10] in later  # the prefix tells tokens apart
+
+
+async def test_only_the_tokens_hash_is_stored(db: Database) -> None:
+    _, token = await create_token(db, "ci", created_by="alice", now=NOW)
+    async with db.read() as session:
+        (row,) = (await session.exec(select(ApiToken))).all()
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in (row.token_hash, row.prefix)
+
+
+async def test_a_revoked_token_no_longer_opens_the_write_api(admin: Client, db: Database) -> None:
+    view, token = await create_token(db, "ci", created_by="alice", now=NOW)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await admin.post("/api/admin/incidents", json={}, headers=headers)).status == 400
+    response = await post_form(admin, f"/admin/tokens/{view.id}/revoke", {})
+    assert response.headers["Location"] == "/admin/tokens?done=revoked"
+    assert (await admin.post("/api/admin/incidents", json={}, headers=headers)).status == 401
+
+
+async def test_using_a_token_records_when_it_was_last_used(db: Database) -> None:
+    _, token = await create_token(db, "ci", created_by="alice", now=NOW)
+    later = NOW + timedelta(minutes=5)
+    assert await authenticate_token(db, token, now=later) is not None
+    (listed,) = await list_tokens(db)
+    assert listed.last_used_at == later
+
+
+async def test_an_unknown_or_malformed_token_authenticates_nothing(db: Database) -> None:
+    await create_token(db, "ci", created_by="alice", now=NOW)
+    for guess in ("", "sp_", "sp_" + "A" * 43, "Bearer x", "x" * 5000):
+        assert await authenticate_token(db, guess, now=NOW) is None
+
+
+async def test_a_name_shared_by_two_tokens_must_be_revoked_by_id(db: Database) -> None:
+    await create_token(db, "ci", created_by="alice", now=NOW)
+    await create_token(db, "ci", created_by="alice", now=NOW)
+    with pytest.raises(TokenError, match="several active tokens"):
+        await revoke_token(db, "ci", actor="alice", now=NOW)
