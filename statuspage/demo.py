@@ -8,11 +8,13 @@ pre-filled so the uptime bars are not empty; the status page is served.
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import datetime, timedelta
 
 from probes.model import Phases, ProbeResult, ProbeStatus
 from statuspage.demo_target import SimulatedApp
 from storage.database import Database
+from storage.incident_writes import NewIncident, NewUpdate, create_incident, post_update
 from storage.rollup import roll_up
 from storage.status import record_status_change
 from storage.writer import ResultRecord, ResultWriter
@@ -140,5 +142,57 @@ async def prefill_history(db: Database, *, now: datetime, tz_name: str, seed: in
             )
         at += PREFILL_EVERY
     await writer.close()
+    await _example_incident(db, now - timedelta(days=1, hours=3))
     await roll_up(db, now=now, tz=ZoneInfo(tz_name))
     return writer.written
+
+
+async def _example_incident(db: Database, start: datetime) -> None:
+    """One resolved incident, so the history page, the feeds and the API have content."""
+    incident_id = await create_incident(
+        db,
+        NewIncident(
+            name="Slow payment confirmations",
+            status="investigating",
+            body="Payment confirmations are taking longer than usual. We are investigating.",
+            severity="P1",
+            components={"external": "degraded_performance"},
+            author="demo",
+        ),
+        now=start,
+    )
+    steps = [
+        (
+            20,
+            "identified",
+            "Our payment provider's API is answering slowly; we have raised it with them.",
+        ),
+        (
+            50,
+            "monitoring",
+            "The provider has deployed a fix; latency is back to normal. We are **monitoring**.",
+        ),
+        (95, "resolved", "Payment confirmations have been fast for 45 minutes. Resolved."),
+    ]
+    for minutes, status, body in steps:
+        update = NewUpdate(status, body, author="demo")
+        await post_update(db, incident_id, update, now=start + timedelta(minutes=minutes))
+
+
+DEMO_ADMIN = "admin"
+
+
+async def demo_admin_password(db: Database, *, now: datetime) -> str:
+    """Create the demo's admin user, or give it a fresh password, and return the password.
+
+    The password is new on every start, so it can be printed: no password is
+    ever kept in a file.
+    """
+    from statuspage.admin.passwords import Passwords
+    from storage.users import add_user, set_password_hash
+
+    password = secrets.token_urlsafe(12)
+    password_hash = await Passwords().hash_off_loop(password)
+    if await set_password_hash(db, DEMO_ADMIN, password_hash, now=now, actor="demo") is None:
+        await add_user(db, DEMO_ADMIN, password_hash, now=now, actor="demo")
+    return password

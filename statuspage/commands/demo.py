@@ -9,14 +9,21 @@ from pathlib import Path
 
 from aiohttp import web
 
-from statuspage import keys
 from statuspage.commands.common import Subparsers
 from statuspage.config import Settings, load_settings
-from statuspage.demo import DEMO_CONFIG_NAME, demo_config_text, prefill_history
+from statuspage.demo import (
+    DEMO_ADMIN,
+    DEMO_CONFIG_NAME,
+    demo_admin_password,
+    demo_config_text,
+    prefill_history,
+)
 from statuspage.demo_target import create_demo_target
 from statuspage.service.logs import configure_logging
 from statuspage.service.process import serve
 from statuspage.service.roles import Roles
+from statuspage.service.startup import prepare_database
+from storage.database import Database
 from storage.recent import has_results
 
 COMMANDS = ("demo",)
@@ -49,17 +56,30 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_demo(settings, target_port))
 
 
+async def _prepare(settings: Settings) -> str:
+    """Schema, components, history and the admin user, before any probe runs: the
+    pre-fill would otherwise hold the event loop while live probes are timed."""
+    db = Database.from_url(settings.database_url)
+    try:
+        await prepare_database(db, settings, upgrade=True)
+        now = datetime.now(UTC)
+        if not await has_results(db):
+            await prefill_history(db, now=now, tz_name=settings.file.site.time_zone)
+        return await demo_admin_password(db, now=now)
+    finally:
+        await db.dispose()
+
+
 async def _demo(settings: Settings, target_port: int) -> int:
+    password = await _prepare(settings)
     target = web.AppRunner(create_demo_target(), access_log=None)
     await target.setup()
     await web.TCPSite(target, "127.0.0.1", target_port).start()
     server = settings.file.server
 
     async def on_ready(app: web.Application) -> None:
-        db = app[keys.DATABASE]
-        if not await has_results(db):
-            await prefill_history(db, now=datetime.now(UTC), tz_name=settings.file.site.time_zone)
         print(f"\n  Status page:  http://{server.host}:{server.port}/", flush=True)
+        print(f"  Admin user:   {DEMO_ADMIN} / {password}  (sign in at /admin)", flush=True)
         print(f"  Simulated app: http://127.0.0.1:{target_port}/api/health/system", flush=True)
         print("  Stop with Ctrl-C.\n", flush=True)
 
