@@ -11,9 +11,11 @@ from sqlmodel import SQLModel, select
 
 from storage.database import Database
 from storage.models import Granularity, ProbeResultRow, Rollup, RollupDirty
+from storage.models_incidents import SignInFailure
 
 _RESULTS: Table = SQLModel.metadata.tables[ProbeResultRow.__tablename__]
 _ROLLUPS: Table = SQLModel.metadata.tables[Rollup.__tablename__]
+_FAILURES: Table = SQLModel.metadata.tables[SignInFailure.__tablename__]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,9 @@ class RetentionPolicy:
     raw_days: int = 14
     hourly_days: int = 90
     daily_days: int = 400
+    # Failed sign-ins only matter for throttling (15 minutes) and for reviewing an
+    # attack; without a limit the table grows as fast as an attacker can knock.
+    sign_in_failure_days: int = 90
 
     def __post_init__(self) -> None:
         # Days are summed from hours and hours from raw results while they may
@@ -36,6 +41,7 @@ class RetentionReport:
     raw_deleted: int
     hourly_deleted: int
     daily_deleted: int
+    sign_in_failures_deleted: int = 0
 
 
 async def apply_retention(
@@ -52,7 +58,19 @@ async def apply_retention(
     daily = await _delete_rollups(
         db, Granularity.DAY, now - timedelta(days=policy.daily_days), batch_size
     )
-    return RetentionReport(raw_deleted=raw, hourly_deleted=hourly, daily_deleted=daily)
+    failures = await _delete_in_batches(
+        db,
+        _FAILURES,
+        (_FAILURES.c.id,),
+        _FAILURES.c.at < now - timedelta(days=policy.sign_in_failure_days),
+        batch_size,
+    )
+    return RetentionReport(
+        raw_deleted=raw,
+        hourly_deleted=hourly,
+        daily_deleted=daily,
+        sign_in_failures_deleted=failures,
+    )
 
 
 async def _raw_cutoff(db: Database, cutoff: datetime) -> datetime:

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from storage.database import Database
 from storage.models import ProbeResultRow, Rollup, StatusChange
+from storage.models_incidents import SignInFailure
 from storage.retention import RetentionPolicy, RetentionReport, apply_retention
 from storage.rollup import roll_up
 from storage.status import record_status_change
@@ -61,3 +62,15 @@ async def test_results_not_yet_rolled_up_are_kept(db: Database) -> None:
 def test_a_policy_that_keeps_hours_shorter_than_results_is_refused() -> None:
     with pytest.raises(ValueError, match="raw_days <= hourly_days"):
         RetentionPolicy(raw_days=30, hourly_days=7)
+
+
+async def test_old_failed_sign_ins_are_forgotten_but_recent_ones_kept(db: Database) -> None:
+    async with db.write() as session:
+        for days_ago in (200, 91, 89, 1):
+            at = T0 - timedelta(days=days_ago)
+            session.add(SignInFailure(at=at, user_name="admin", address="198.51.100.7"))
+    report = await apply_retention(db, now=T0, policy=RetentionPolicy())
+    assert report.sign_in_failures_deleted == 2
+    async with db.read() as session:
+        kept = sorted((T0 - r.at).days for r in await session.exec(select(SignInFailure)))
+    assert kept == [1, 89]
