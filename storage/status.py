@@ -121,7 +121,8 @@ async def record_status_change_in(
 
 
 async def current_statuses(db: Database) -> dict[str, str | None]:
-    """Latest status of every component not archived; None where none was ever recorded."""
+    """Latest status of every component not archived; None for a probed component
+    with no status recorded yet, "operational" for such a manual one."""
     ranked = select(
         StatusChange.component_id,
         StatusChange.new_status,
@@ -133,9 +134,14 @@ async def current_statuses(db: Database) -> dict[str, str | None]:
         .label("rank"),
     ).subquery()
     latest = select(ranked.c.component_id, ranked.c.new_status).where(ranked.c.rank == 1)
-    active = select(Component.id).where(col(Component.archived_at).is_(None))
+    active = select(Component.id, Component.probed).where(col(Component.archived_at).is_(None))
     async with db.read() as session:
-        statuses: dict[str, str | None] = dict.fromkeys((await session.exec(active)).all())
+        # A manual component changes only when an operator says so: until then it
+        # is operational. A probed one has no status until its first results.
+        statuses: dict[str, str | None] = {
+            cid: None if probed else ComponentStatus.OPERATIONAL.value
+            for cid, probed in await session.exec(active)
+        }
         for component_id, status in await session.exec(latest):
             if component_id in statuses:
                 statuses[component_id] = status

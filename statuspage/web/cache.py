@@ -153,6 +153,10 @@ class PageCache:
         """
         return await asyncio.shield(self.start_render(key, version, render))
 
+    def rendering(self, key: str, version: Version) -> bool:
+        running = self._renders.get(key)
+        return running is not None and running[0] == version
+
     def start_render(
         self, key: str, version: Version, render: Callable[[], Awaitable[RenderedPage]]
     ) -> asyncio.Future[RenderedPage]:

@@ -81,6 +81,8 @@ async def serve_page(request: web.Request, key: str, build: Build) -> web.Stream
 
 
 def refresh_in_background(state: WebState, key: str, version: Version, build: Build) -> None:
+    if state.cache.rendering(key, version):
+        return  # one refresh at a time, however many requests arrive meanwhile
     task = state.cache.start_render(key, version, lambda: render(state, key, version, build))
     task.add_done_callback(lambda done: _note_refresh_failure(state, key, done))
 

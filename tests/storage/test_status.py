@@ -63,6 +63,13 @@ async def test_current_statuses_has_none_for_a_component_without_history(db: Dat
     assert await current_statuses(db) == {"api": "partial_outage", "web": None}
 
 
+async def test_a_manual_component_is_operational_until_an_operator_says_otherwise(
+    db: Database,
+) -> None:
+    await sync_components(db, [component("api"), component("desk", probed=False)], T0)
+    assert await current_statuses(db) == {"api": None, "desk": "operational"}
+
+
 async def test_current_statuses_leaves_out_archived_components(db: Database) -> None:
     await change(db, "operational", 0)
     await sync_components(db, [component("web")], T0 + H)

@@ -52,7 +52,15 @@ async def test_a_component_without_data_says_so_in_words(client: Client) -> None
     soup = await fetch(client, "/")
     status = one(soup, "#component-database .status")
     assert text_of(status) == "No data yet"
-    assert one(soup, "h1").get_text(strip=True) == "No data yet"
+
+
+async def test_a_manual_component_is_operational_until_an_operator_says_otherwise(
+    client: Client,
+) -> None:
+    soup = await fetch(client, "/")
+    assert text_of(one(soup, "#component-notifications .component-head .status")) == "Operational"
+    # The probed components have not reported: only the manual one counts.
+    assert one(soup, "h1").get_text(strip=True) == "All Systems Operational"
 
 
 async def test_statuses_read_as_words_next_to_an_icon(client: Client, db: Database) -> None:
