@@ -26,6 +26,7 @@ from storage.incident_writes import (
     IncidentError,
     _check_text,
     _check_window,
+    _live_incident,
     derive_impact,
     storable,
 )
@@ -253,13 +254,6 @@ async def save_postmortem(
         after = snapshot(incident, INCIDENT_FIELDS)
         action = "postmortem.publish" if publish else "postmortem.save"
         audit_incident_in(session, actor, action, incident_id, at=now, before=before, after=after)
-
-
-async def _live_incident(session: AsyncSession, incident_id: int) -> Incident:
-    incident = await session.get(Incident, incident_id)
-    if incident is None or incident.deleted_at is not None:
-        raise LookupError(f"no incident {incident_id}")
-    return incident
 
 
 async def _live_update(
