@@ -51,6 +51,7 @@ def configure_logging(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # APScheduler logs every job run at INFO; its warnings still come through.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
+    # APScheduler logs every run at INFO and every skipped run as a warning; the
+    # probe scheduler counts skips and logs a summary a minute instead.
+    logging.getLogger("apscheduler").setLevel(max(logging.ERROR, root.level))
     logging.getLogger("aiohttp.access").setLevel(max(logging.WARNING, root.level))

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
 from asyncio_throttle.throttler import Throttler
+from prometheus_client import Counter, Histogram
 
-from probes.batch import start_rate_throttler
 from probes.http import probe
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
 from statuspage.service.metrics import ServiceMetrics
@@ -36,6 +36,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def even_start_throttler(rate_per_s: float) -> Throttler:
+    """asyncio-throttle admitting one start per 1/rate seconds.
+
+    One per period spaces starts evenly; `rate_limit=rate` over one second would
+    let a second's worth through at once and then none. A waiting start polls, so
+    the poll interval is kept below the spacing (and never above 10 ms).
+    """
+    period_s = 1.0 / rate_per_s
+    return Throttler(rate_limit=1, period=period_s, retry_interval=min(0.01, period_s / 2))
+
+
 @dataclass
 class ProbeLimits:
     """Global concurrency, start rate and per-host concurrency.
@@ -48,27 +59,72 @@ class ProbeLimits:
     rate_per_s: float
     per_host: int  # 0: no per-host cap
     _global: asyncio.Semaphore = field(init=False)
-    _throttler: Throttler = field(init=False)
+    _rate: Throttler = field(init=False)
     _hosts: dict[str, asyncio.Semaphore] = field(init=False, default_factory=dict)
+    _host_of_url: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._global = asyncio.Semaphore(self.concurrency)
-        # A burst of due probes waits for the throttler instead of being dropped.
-        self._throttler = start_rate_throttler(self.rate_per_s)
+        # A burst of due probes waits for its start time instead of being dropped.
+        self._rate = even_start_throttler(self.rate_per_s)
 
-    def host_slot(self, url: str) -> AbstractAsyncContextManager[object]:
+    def host_slot(self, url: str) -> asyncio.Semaphore | None:
         if self.per_host <= 0:
-            return nullcontext()
-        parts = urlsplit(url)
-        key = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+            return None
+        key = self._host_of_url.get(url)
+        if key is None:  # parsed once per URL: a URL is probed again and again
+            parts = urlsplit(url)
+            key = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+            self._host_of_url[url] = key
         if key not in self._hosts:
             self._hosts[key] = asyncio.Semaphore(self.per_host)
         return self._hosts[key]
 
-    @asynccontextmanager
-    async def slot(self, url: str) -> AsyncIterator[None]:
-        async with self.host_slot(url), self._global, self._throttler:
-            yield
+    def slot(self, url: str) -> _Slot:
+        return _Slot(self, self.host_slot(url))
+
+    async def acquire(self, host: asyncio.Semaphore | None) -> None:
+        """Take a host slot, then a global slot, then wait for a start time."""
+        if host is not None:
+            await host.acquire()
+        try:
+            await self._global.acquire()
+            try:
+                await self._rate.acquire()  # type: ignore[no-untyped-call]
+            except BaseException:
+                self._global.release()
+                raise
+        except BaseException:
+            if host is not None:
+                host.release()
+            raise
+
+    def release(self, host: asyncio.Semaphore | None) -> None:
+        self._global.release()
+        if host is not None:
+            host.release()
+
+
+class _Slot:
+    """The limits for one attempt, as a plain async context manager: it runs once per
+    probe, and a generator-based one cost several times as much."""
+
+    __slots__ = ("_host", "_limits")
+
+    def __init__(self, limits: ProbeLimits, host: asyncio.Semaphore | None) -> None:
+        self._limits = limits
+        self._host = host
+
+    async def __aenter__(self) -> None:
+        await self._limits.acquire(self._host)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._limits.release(self._host)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +152,13 @@ class ProbeRunner:
     region: str = "default"
     confirm_down_retries: int = 1
     clock: Callable[[], datetime] = utc_now
+    # Labelled metrics by component: looking them up again on every probe was a
+    # measurable share of a probe's cost with thousands of components.
+    _counted: dict[tuple[str, str], Counter] = field(init=False, default_factory=dict)
+    _timed: dict[str, Histogram] = field(init=False, default_factory=dict)
+    # Set at shutdown: a down result is then recorded without its confirmation
+    # retry, so stopping takes at most one probe timeout.
+    stopping: bool = field(init=False, default=False)
 
     async def run(self, component_id: str, spec: CheckSpec, due_at: datetime) -> ProbeResult:
         result = await self._confirmed(spec)
@@ -109,20 +172,26 @@ class ProbeRunner:
         first = await self._attempt(spec)
         result = first
         for attempt in range(self.confirm_down_retries):
-            if result.status is not ProbeStatus.DOWN:
+            if result.status is not ProbeStatus.DOWN or self.stopping:
                 break
             self.metrics.retries.inc()
-            result = replace(await self._attempt(spec), attempts=attempt + 2)
-        # The result keeps the first attempt's start: that is when the run began.
-        return replace(result, started_at=first.started_at)
+            again = await self._attempt(spec)
+            # The result keeps the first attempt's start: that is when the run began.
+            result = replace(again, attempts=attempt + 2, started_at=first.started_at)
+        return result
 
     async def _attempt(self, spec: CheckSpec) -> ProbeResult:
         async with self.limits.slot(spec.url):
             return await probe(self.sessions.for_check(spec), spec)
 
     def _observe(self, component_id: str, result: ProbeResult) -> None:
-        self.metrics.probes.labels(component_id, result.status.value).inc()
-        self.metrics.probe_latency.labels(component_id).observe(result.latency_ms / 1000)
+        key = (component_id, result.status.value)
+        if (counted := self._counted.get(key)) is None:
+            counted = self._counted[key] = self.metrics.probes.labels(*key)
+        counted.inc()
+        if (timed := self._timed.get(component_id)) is None:
+            timed = self._timed[component_id] = self.metrics.probe_latency.labels(component_id)
+        timed.observe(result.latency_ms / 1000)
         if result.status is ProbeStatus.DOWN:
             log.warning(
                 "probe failed",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -54,6 +55,9 @@ class ProbeScheduler:
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._jobs: dict[str, PlannedJob] = {}
         self._in_flight: set[asyncio.Task[object]] = set()
+        self.skipped = 0  # runs skipped: still running (max_instances) or too late (misfire)
+        self._skipped_reported = 0
+        self._scheduler.add_listener(self._count_skip, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
 
     @property
     def jobs(self) -> dict[str, PlannedJob]:
@@ -61,11 +65,28 @@ class ProbeScheduler:
 
     def start(self) -> None:
         self._scheduler.start()
+        # APScheduler warns once per skipped run (thousands a second when overloaded,
+        # its logger is set to ERROR in configure_logging); one summary a minute instead.
+        self._scheduler.add_job(
+            self._report_skips, "interval", seconds=60, id="_skip_summary", coalesce=True
+        )
+
+    def _count_skip(self, event: JobEvent) -> None:
+        self.skipped += 1
+
+    def _report_skips(self) -> None:
+        new = self.skipped - self._skipped_reported
+        if new:
+            self._skipped_reported = self.skipped
+            log.warning(
+                "probe runs skipped: the previous run was still going, or the run was late",
+                extra={"fields": {"skipped": new, "skipped_total": self.skipped}},
+            )
 
     def apply(self, components: Sequence[ComponentConfig]) -> ScheduleChanges:
         """Make the jobs match `components`; jobs whose check did not change keep running."""
         wanted = {c.id: c for c in components if c.check is not None}
-        removed = tuple(cid for cid in self._jobs if cid not in wanted)
+        removed = tuple(cid for cid in list(self._jobs) if cid not in wanted)
         for cid in removed:
             self._remove(cid)
         unchanged = tuple(cid for cid, c in wanted.items() if self._is_unchanged(c))
@@ -126,6 +147,7 @@ class ProbeScheduler:
     async def shutdown(self, grace_s: float) -> int:
         """Stop scheduling, let in-flight probes finish (or time out); return how many ran on."""
         self._scheduler.pause()
+        self._runner.stopping = True
         pending = set(self._in_flight)
         if pending:
             await asyncio.wait(pending, timeout=grace_s)

@@ -13,7 +13,7 @@ from statuspage.config import ComponentConfig
 from statuspage.service.runner import ProbeSessions
 from statuspage.service.schedule import ANCHOR
 from statuspage.service.scheduler import ProbeScheduler
-from tests.probes.targets import make_check
+from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
 
 
@@ -67,3 +67,20 @@ def test_apply_leaves_unchanged_jobs_alone_and_replaces_changed_ones() -> None:
     changes = scheduler.apply([first[0]])
     assert set(changes.removed) == {"b", "c"}
     assert set(scheduler.jobs) == {"a"}
+
+
+async def test_a_run_still_going_makes_the_next_one_skip_and_be_counted(
+    sessions: ProbeSessions,
+) -> None:
+    sink = ListSink()
+    scheduler = ProbeScheduler(runner(sessions, sink))
+    async with RawServer(hang_forever) as hanging:
+        stuck = replace(
+            component("stuck", hanging.url, 0.2), check=make_check(hanging.url, timeout_s=1.5)
+        )
+        scheduler.apply([stuck])
+        scheduler.start()
+        await asyncio.sleep(1.0)
+        await scheduler.shutdown(grace_s=2)
+    assert scheduler.skipped >= 2
+    assert len(sink.records) == 1
