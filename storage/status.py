@@ -50,7 +50,9 @@ def intervals_from_changes(
 ) -> list[StatusInterval]:
     """Clip changes (oldest first) to [start, end). The span before the first change,
     when no status is known, is left out."""
-    intervals = []
+    intervals: list[StatusInterval] = []
+    if not changes:
+        return intervals
     for change, following in zip(changes, [*changes[1:], None], strict=True):
         span_start = max(change.at, start)
         span_end = end if following is None else min(following.at, end)

@@ -80,7 +80,7 @@ class ComponentBlock:
     probed: bool  # False: a manual component, set by operators only (no bar, no SLA)
     sla: str | None  # e.g. "100 ms"; None for manual components
     target_url: str | None  # the probed URL without credentials or query; only if show_url
-    bar: Markup | None  # the 90-day SVG bar; None for manual components
+    bar: Markup | None  # the 90-day SVG bar (manual components: from their status history)
     days: tuple[DayCell, ...]  # the bar's cells, oldest first
     windows: tuple[WindowFigure, ...]  # availability and SLA compliance per window
     performance: Performance | None  # latency over the last 24 hours vs SLA and seed
@@ -176,6 +176,7 @@ class ComponentData:
     latency_24h: LatencyFigures | None
     latest: LatestResult | None
     incidents_by_day: Mapping[date, Sequence[str]]
+    status_days: Sequence[DayCell] = ()  # manual components: days from the status history
 
 
 def component_block(
@@ -186,7 +187,11 @@ def component_block(
     windows: Sequence[str] = ("24h", "30d", "90d"),
 ) -> ComponentBlock:
     name = clean_text(component.name)
-    cells = tuple(day_cells(data.days, data.incidents_by_day)) if component.probed else ()
+    cells = (
+        tuple(day_cells(data.days, data.incidents_by_day))
+        if component.probed
+        else tuple(data.status_days)
+    )
     bar_label = f"{name}: availability per day over the last {len(cells)} days"
     latest = data.latest
     sla_ms = None if component.check is None else component.check.sla_ms

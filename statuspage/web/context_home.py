@@ -8,7 +8,7 @@ hand-made data and a fixed `now`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig, Settings
@@ -23,7 +23,7 @@ from statuspage.web.context_components import (
 )
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
-from statuspage.web.days import incidents_by_day
+from statuspage.web.days import incidents_by_day, status_day_cells
 from statuspage.web.display import StatusBadge, TimeText, status_badge, time_text, worst_status
 from storage.database import Database
 from storage.figures import LatencyFigures, window_bounds
@@ -38,9 +38,9 @@ from storage.latest import LatestResult, latest_results
 from storage.models import Granularity
 from storage.models_incidents import FINISHED, IncidentStatus
 from storage.series import latency_by_component
-from storage.status import current_statuses
+from storage.status import current_statuses, status_intervals
 from storage.summary import ComponentOverview, component_overviews
-from storage.timebuckets import local_date
+from storage.timebuckets import day_range, local_date
 
 BAR_DAYS = 90
 PAST_INCIDENT_DAYS = 14
@@ -87,6 +87,7 @@ class HomeData:
     unresolved: list[IncidentView]
     maintenances: list[IncidentView]
     recent: list[IncidentView]  # started within the bar's days, newest first
+    manual_intervals: dict[str, list[tuple[str, datetime, datetime]]]  # manual components
 
 
 async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData:
@@ -107,7 +108,22 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
         recent=await list_incidents(
             db, IncidentFilter(started_from=bar_start, limit=DAY_INCIDENT_LIMIT)
         ),
+        manual_intervals=await manual_status_intervals(db, settings, now),
     )
+
+
+async def manual_status_intervals(
+    db: Database, settings: Settings, now: datetime
+) -> dict[str, list[tuple[str, datetime, datetime]]]:
+    """Status intervals over the bar's days of each manual component (few, and each
+    reads only its own status changes: never raw results)."""
+    start = day_range(local_date(now, settings.tz) - timedelta(days=BAR_DAYS - 1), settings.tz)[0]
+    found = {}
+    for component in settings.components:
+        if component.check is None:
+            spans = await status_intervals(db, component.id, start, now)
+            found[component.id] = [(i.status, i.start, i.end) for i in spans]
+    return found
 
 
 def home_page(data: HomeData, settings: Settings, site: SiteContext, now: datetime) -> HomePage:
@@ -179,6 +195,15 @@ def _block(
             incidents, component.id, first_day=first_day, now=now, tz=tz
         ),
     )
+    if not component.probed:
+        days = [first_day + timedelta(days=n) for n in range(BAR_DAYS)]
+        cells = status_day_cells(
+            data.manual_intervals.get(component.id, []),
+            days,
+            tz,
+            component_data.incidents_by_day,
+        )
+        component_data = replace(component_data, status_days=cells)
     return component_block(component, component_data, tz=tz)
 
 

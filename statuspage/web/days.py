@@ -148,3 +148,51 @@ def calendar_months(cells: Sequence[DayCell]) -> list[CalendarMonth]:
         )
         for year, month in months
     ]
+
+
+# Manual components have no probes: their days come from the status history, by
+# the Statuspage rule (major outage counts fully, partial outage at 30 %,
+# degraded performance and maintenance not at all), in parts per million.
+_DOWNTIME_WEIGHT_PPM = {"major_outage": 1_000_000, "partial_outage": 300_000}
+
+
+def status_day_cell(
+    day: date, spans: Sequence[tuple[str, float]], incidents: Sequence[str] = ()
+) -> DayCell:
+    """A manual component's day from (status, seconds) spans inside it."""
+    tracked = sum(seconds for _, seconds in spans)
+    if tracked <= 0:
+        figure = DayFigure(day, Figures())
+        return day_cell(figure, incidents)
+    lost = sum(_DOWNTIME_WEIGHT_PPM.get(status, 0) * seconds for status, seconds in spans)
+    up_ppm = 1_000_000 - round(lost / tracked)
+    level = next(
+        (name for name, num, den in LEVEL_THRESHOLDS if up_ppm * den >= num * 1_000_000),
+        "bad",
+    )
+    # Rounded down, like every percentage on the page: never 100 % with any outage.
+    whole, fraction = divmod(up_ppm // 100, 100)
+    uptime = f"{whole}.{fraction:02d} %"
+    when = weekday_date_text(day)
+    label = f"{when}: uptime {uptime} (from reported status); {_incident_phrase(incidents)}"
+    return DayCell(day, level, uptime, "not measured", tuple(incidents), label)
+
+
+def status_day_cells(
+    intervals: Sequence[tuple[str, datetime, datetime]],
+    days: Sequence[date],
+    tz: ZoneInfo,
+    incidents: Mapping[date, Sequence[str]],
+) -> list[DayCell]:
+    """One cell per site-local day from status intervals (status, start, end)."""
+    cells = []
+    for day in days:
+        start = datetime.combine(day, datetime.min.time(), tz)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
+        spans = [
+            (status, (min(e, end) - max(s, start)).total_seconds())
+            for status, s, e in intervals
+            if s < end and e > start
+        ]
+        cells.append(status_day_cell(day, spans, incidents.get(day, ())))
+    return cells

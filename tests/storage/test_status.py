@@ -104,3 +104,7 @@ async def test_an_unknown_status_or_source_is_refused(db: Database) -> None:
 async def test_an_unknown_component_is_refused(db: Database) -> None:
     with pytest.raises(LookupError, match="nope"):
         await record_status_change(db, "nope", "operational", at=T0, source="manual")
+
+
+async def test_a_component_without_history_has_no_intervals(db: Database) -> None:
+    assert await status_intervals(db, "api", T0, T0 + H) == []

@@ -54,6 +54,7 @@ def empty_data(
         unresolved=[],
         maintenances=maintenances or [],
         recent=[],
+        manual_intervals={},
     )
 
 

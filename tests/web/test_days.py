@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from statuspage.web.days import calendar_months, day_cell, day_level, incidents_by_day
+from statuspage.web.days import (
+    calendar_months,
+    day_cell,
+    day_level,
+    incidents_by_day,
+    status_day_cell,
+    status_day_cells,
+)
 from storage.figures import DayFigure, Figures
 from storage.incidents import IncidentView
 from tests.web.factories import BERLIN, NOW
@@ -116,3 +124,32 @@ def test_calendar_months_start_on_monday_and_leave_other_days_empty() -> None:
     assert last_week[0] is not None
     assert last_week[0].day == date(2026, 11, 30)
     assert all(cell is None for cell in last_week[1:])
+
+
+def test_a_manual_components_day_counts_major_outage_fully_and_partial_at_30_percent() -> None:
+    day = date(2026, 11, 20)
+    hour = 3600.0
+    cell = status_day_cell(
+        day, [("operational", 21 * hour), ("major_outage", 2 * hour), ("partial_outage", hour)]
+    )
+    # lost: 2 h + 0.3 h of 24 h -> 90.41 % (rounded down)
+    assert cell.availability == "90.41 %"
+    assert cell.level == "bad"
+    assert "uptime 90.41 % (from reported status)" in cell.label
+
+
+def test_a_manual_component_with_no_history_that_day_has_no_data() -> None:
+    cell = status_day_cell(date(2026, 11, 20), [])
+    assert cell.level == "none"
+    assert cell.availability == "no data"
+
+
+def test_manual_day_cells_are_cut_at_site_midnight() -> None:
+    tz = ZoneInfo("Europe/Berlin")
+    start = datetime(2026, 11, 19, 23, 0, tzinfo=tz)
+    end = datetime(2026, 11, 20, 1, 0, tzinfo=tz)
+    cells = status_day_cells(
+        [("major_outage", start, end)], [date(2026, 11, 19), date(2026, 11, 20)], tz, {}
+    )
+    # Each day holds one hour of the outage, and only that hour has a known status.
+    assert [(c.day.day, c.availability) for c in cells] == [(19, "0.00 %"), (20, "0.00 %")]

@@ -85,10 +85,9 @@ async def test_each_probed_component_has_90_labelled_days(client: Client, db: Da
     assert today["class"] == ["lvl-fair"]
 
 
-async def test_a_manual_component_has_no_bar_and_says_who_sets_it(client: Client) -> None:
+async def test_a_manual_component_says_who_sets_it(client: Client) -> None:
     soup = await fetch(client, "/")
     component = one(soup, "#component-notifications")
-    assert component.find("svg", class_="day-bar") is None
     assert "Set by the operators" in text_of(component)
 
 
@@ -204,3 +203,16 @@ async def test_branding_comes_from_the_configuration(client: Client) -> None:
     assert soup.find("a", href="https://www.acme.test") is not None
     assert "support@acme.test" in text_of(one(soup, "footer"))
     assert soup.find("link", href=lambda h: h and h.startswith("/static/theme.css?v="))
+
+
+async def test_a_manual_components_bar_comes_from_its_status_history(
+    client: Client, db: Database
+) -> None:
+    await record_status_change(
+        db, "notifications", "major_outage", at=NOW - timedelta(hours=1), source="manual"
+    )
+    soup = await fetch(client, "/")
+    rects = soup.select("#component-notifications svg.day-bar rect")
+    assert len(rects) == 90
+    assert "uptime 0.00 % (from reported status)" in attr(rects[-1], "aria-label")
+    assert "no data" in attr(rects[0], "aria-label")
