@@ -160,15 +160,19 @@ async def bench_summary(kind: str) -> None:
         f" ({rows / rolled:,.0f} results/s)"
     )
     async with database(kind) as db:
+        # 90 days fills every cell the page shows; 365 adds only history beyond it.
+        await insert_synthetic_rollups(db, days=90, hour_days=90)
+        full_bar = await summary_times(db)
+    async with database(kind) as db:
         await insert_synthetic_rollups(db, days=365, hour_days=90)
         full_year = await summary_times(db)
-    for label, short, long in (
-        ("component_overviews(100 components)", one_day[0], full_year[0]),
-        ("component_summary() x 100", one_day[1], full_year[1]),
+    for label, short, bar, long in (
+        ("component_overviews(100 components)", one_day[0], full_bar[0], full_year[0]),
+        ("component_summary() x 100", one_day[1], full_bar[1], full_year[1]),
     ):
         print(
             f"{kind}: {label:37} {short * 1000:6.0f} ms with 1 day of history,"
-            f" {long * 1000:6.0f} ms with 365 days"
+            f" {bar * 1000:6.0f} ms with 90 days, {long * 1000:6.0f} ms with 365 days"
         )
 
 
