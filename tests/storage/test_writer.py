@@ -12,7 +12,7 @@ from sqlmodel import select
 from storage.database import Database
 from storage.models import ProbeResultRow, RollupDirty
 from storage.testing import T0, every, record
-from storage.writer import ResultWriter
+from storage.writer import CATCH_UP_FACTOR, ResultRecord, ResultWriter
 
 SECOND = timedelta(seconds=1)
 
@@ -153,3 +153,24 @@ async def test_submitting_after_close_is_an_error(db: Database) -> None:
     await writer.close()
     with pytest.raises(RuntimeError, match="closed"):
         writer.submit(record(T0))
+
+
+class CountingWriter(ResultWriter):
+    """Records the size of every transaction the writer commits."""
+
+    def __init__(self, db: Database, **options: int) -> None:
+        super().__init__(db, **options)
+        self.transactions: list[int] = []
+
+    async def _insert(self, records: list[ResultRecord]) -> None:
+        await super()._insert(records)
+        self.transactions.append(len(records))
+
+
+async def test_a_writer_that_is_behind_catches_up_in_larger_transactions(db: Database) -> None:
+    writer = CountingWriter(db, batch_size=10)
+    submit_many(writer, 100)
+    assert await writer.flush() == 100
+    # 100 pending is behind: 80 at once; the 20 left are still two batches behind.
+    assert writer.transactions == [10 * CATCH_UP_FACTOR, 20]
+    assert await stored(db) == 100
