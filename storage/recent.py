@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from storage.database import Database
-from storage.models import ProbeResultRow, StatusChange
+from storage.models import ProbeResultRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,13 +18,6 @@ class RecentResult:
     status: str  # up | degraded | down
     started_at: datetime
     error: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StatusInForce:
-    status: str
-    source: str
-    at: datetime
 
 
 async def recent_results(
@@ -50,27 +42,6 @@ async def recent_results(
         for component_id, region, status, started_at, error in await session.exec(query):
             found[component_id][region].append(RecentResult(status, started_at, error))
     return {cid: dict(regions) for cid, regions in found.items()}
-
-
-async def statuses_in_force(db: Database) -> dict[str, StatusInForce]:
-    """The latest status change of every component that has one, with who made it."""
-    ranked_columns: tuple[Any, ...] = (
-        StatusChange.component_id,
-        StatusChange.new_status,
-        StatusChange.source,
-        StatusChange.at,
-        func.row_number()
-        .over(
-            partition_by=StatusChange.component_id,
-            order_by=(col(StatusChange.at).desc(), col(StatusChange.id).desc()),
-        )
-        .label("rank"),
-    )
-    ranked = select(*ranked_columns).subquery()
-    latest = select(ranked.c.component_id, ranked.c.new_status, ranked.c.source, ranked.c.at)
-    async with db.read() as session:
-        rows = await session.exec(latest.where(ranked.c.rank == 1))
-        return {cid: StatusInForce(status, source, at) for cid, status, source, at in rows}
 
 
 async def has_results(db: Database) -> bool:

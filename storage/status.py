@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -125,17 +126,6 @@ async def record_status_change_in(
 async def current_statuses(db: Database) -> dict[str, str | None]:
     """Latest status of every component not archived; None for a probed component
     with no status recorded yet, "operational" for such a manual one."""
-    ranked = select(
-        StatusChange.component_id,
-        StatusChange.new_status,
-        func.row_number()
-        .over(
-            partition_by=StatusChange.component_id,
-            order_by=(col(StatusChange.at).desc(), col(StatusChange.id).desc()),
-        )
-        .label("rank"),
-    ).subquery()
-    latest = select(ranked.c.component_id, ranked.c.new_status).where(ranked.c.rank == 1)
     active = select(Component.id, Component.probed).where(col(Component.archived_at).is_(None))
     async with db.read() as session:
         # A manual component changes only when an operator says so: until then it
@@ -144,10 +134,38 @@ async def current_statuses(db: Database) -> dict[str, str | None]:
             cid: None if probed else ComponentStatus.OPERATIONAL.value
             for cid, probed in await session.exec(active)
         }
-        for component_id, status in await session.exec(latest):
-            if component_id in statuses:
-                statuses[component_id] = status
+    for component_id, held in (await statuses_in_force(db)).items():
+        if component_id in statuses:
+            statuses[component_id] = held.status
     return statuses
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInForce:
+    status: str
+    source: str
+    at: datetime
+
+
+async def statuses_in_force(db: Database) -> dict[str, StatusInForce]:
+    """The latest status change of every component that has one, with who made it."""
+    ranked_columns: tuple[Any, ...] = (
+        StatusChange.component_id,
+        StatusChange.new_status,
+        StatusChange.source,
+        StatusChange.at,
+        func.row_number()
+        .over(
+            partition_by=StatusChange.component_id,
+            order_by=(col(StatusChange.at).desc(), col(StatusChange.id).desc()),
+        )
+        .label("rank"),
+    )
+    ranked = select(*ranked_columns).subquery()
+    latest = select(ranked.c.component_id, ranked.c.new_status, ranked.c.source, ranked.c.at)
+    async with db.read() as session:
+        rows = await session.exec(latest.where(ranked.c.rank == 1))
+        return {cid: StatusInForce(status, source, at) for cid, status, source, at in rows}
 
 
 async def status_intervals(

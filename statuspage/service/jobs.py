@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from statuspage.service.runner import utc_now
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.status_job import evaluate_statuses
 from storage.database import Database
@@ -28,10 +29,6 @@ STATUS_EVERY_S = 5
 ROLLUP_EVERY_S = 60
 MAINTENANCE_EVERY_S = 15  # a window opens or closes at most this late
 RETENTION_EVERY_S = 3600
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class PeriodicJobs:

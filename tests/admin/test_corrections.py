@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storage.database import Database
 from storage.incidents import get_incident
-from storage.recent import statuses_in_force
+from storage.status import statuses_in_force
 from tests.admin.helpers import Client, open_incident, post_form
 from tests.admin.public_views import public_view
 

@@ -4,7 +4,7 @@ open an incident, post an update, resolve it, publish the post-mortem."""
 from __future__ import annotations
 
 from storage.database import Database
-from storage.recent import statuses_in_force
+from storage.status import statuses_in_force
 from tests.admin.helpers import Client, Clock, open_incident, post_form
 from tests.admin.public_views import public_view
 

@@ -7,8 +7,7 @@ from datetime import timedelta
 from statuspage.config import ComponentConfig
 from statuspage.service.status_job import evaluate_statuses
 from storage.database import Database
-from storage.recent import statuses_in_force
-from storage.status import record_status_change
+from storage.status import record_status_change, statuses_in_force
 from storage.testing import T0, every, record, write
 from tests.probes.targets import make_check
 

@@ -18,7 +18,7 @@ from storage.incident_writes import (
     publish_incident,
 )
 from storage.incidents import get_incident, open_maintenances, unresolved_incidents
-from storage.recent import statuses_in_force
+from storage.status import statuses_in_force
 from storage.testing import T0, component
 
 LATER = T0 + timedelta(minutes=20)

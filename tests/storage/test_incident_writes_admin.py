@@ -26,7 +26,7 @@ from storage.incident_writes import (
     post_update,
 )
 from storage.incidents import IncidentFilter, get_incident, list_incidents
-from storage.recent import statuses_in_force
+from storage.status import statuses_in_force
 from storage.testing import T0, component
 
 LATER = T0 + timedelta(minutes=20)
