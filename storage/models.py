@@ -11,7 +11,7 @@ The migration in `storage/migrations/versions` must create exactly these tables;
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -203,6 +204,25 @@ class RollupDirty(SQLModel, table=True):
     region: str = Field(primary_key=True, max_length=64)
     hour_utc: datetime = Field(primary_key=True, sa_type=UTCDateTime)
     generation: int = 0
+
+
+class DayTotals(SQLModel, table=True):
+    """Running totals of a component's day roll-ups in one region, for one site
+    time zone (`storage.running_totals`). Derived data: `storage.day_totals`
+    rebuilds it from the roll-ups in the transaction that changes them.
+
+    Covers the site-local days [first_day, end_day); later days are read from
+    the day roll-ups themselves.
+    """
+
+    __tablename__ = "day_totals"
+
+    component_id: str = Field(primary_key=True, foreign_key="components.id", max_length=100)
+    region: str = Field(primary_key=True, max_length=64)
+    time_zone: str = Field(max_length=64)
+    first_day: date
+    end_day: date
+    running: bytes = Field(sa_type=LargeBinary)
 
 
 # The incident and admin tables live in their own module; importing it here

@@ -13,6 +13,10 @@ and removes the marks it has handled. So:
 - a result committed while a run is computing bumps the mark's generation; the
   run deletes a mark only if its generation is unchanged, so the hour is
   recomputed next time instead of being forgotten.
+
+Writing a day roll-up for a day before today also brings that component's day
+totals up to date in the same transaction (`storage.day_totals`), and each run
+ends by building totals for components that have none.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.aggregate import Aggregate, RawResult, merged
 from storage.database import Database
+from storage.day_totals import components_without_totals, update_day_totals
 from storage.models import Granularity, ProbeResultRow, Rollup, RollupDirty
 from storage.sql import dialect_of, upsert
 from storage.status import StatusTimeline, load_timelines
@@ -81,12 +86,26 @@ async def roll_up(db: Database, *, now: datetime, tz: ZoneInfo, batch_size: int 
     later run. Each batch is one short transaction.
     """
     written = 0
+    today = local_date(now, tz)
     after: tuple[str, str, datetime] | None = None
     while dirty := await _next_dirty(db, now=now, after=after, limit=batch_size):
-        written += await _roll_up_batch(db, dirty, tz)
+        written += await _roll_up_batch(db, dirty, tz, today)
         after = dirty[-1][:3]
         await asyncio.sleep(0)  # let probes and page renders in between batches
+    await _add_missing_day_totals(db, today, tz, batch_size)
     return written
+
+
+async def _add_missing_day_totals(db: Database, today: date, tz: ZoneInfo, batch: int) -> None:
+    """Totals for components that have none yet: after the upgrade that added
+    them, or when the site time zone changes."""
+    async with db.read() as session:
+        missing = await components_without_totals(session, today=today, tz=tz)
+    for start in range(0, len(missing), batch):
+        async with db.write() as session:
+            chunk = dict.fromkeys(missing[start : start + batch], today)
+            await update_day_totals(session, chunk, today=today, tz=tz)
+        await asyncio.sleep(0)
 
 
 async def _next_dirty(
@@ -101,7 +120,7 @@ async def _next_dirty(
         return [(c, r, h, g) for c, r, h, g in rows]
 
 
-async def _roll_up_batch(db: Database, dirty: list[Dirty], tz: ZoneInfo) -> int:
+async def _roll_up_batch(db: Database, dirty: list[Dirty], tz: ZoneInfo, today: date) -> int:
     hours = sorted({(c, r, b) for c, r, h, _ in dirty for b in hour_buckets_of_utc_hour(h, tz)})
     async with db.write() as session:
         until = max(next_hour_start(start, tz) for _, _, start in hours)
@@ -111,8 +130,21 @@ async def _roll_up_batch(db: Database, dirty: list[Dirty], tz: ZoneInfo) -> int:
         days = sorted({(c, r, local_date(start, tz)) for c, r, start in hours})
         day_rows = [await _day_row(session, c, r, day, tz) for c, r, day in days]
         await _upsert(session, day_rows)
+        # Same transaction: the totals must never miss a past day's roll-up.
+        await update_day_totals(session, _past_days(days, day_rows, today), today=today, tz=tz)
         await _forget(session, dirty)
     return sum(row is not None for row in [*hour_rows, *day_rows])
+
+
+def _past_days(
+    days: list[tuple[str, str, date]], rows: list[dict[str, object] | None], today: date
+) -> dict[str, date]:
+    """The earliest day before today written for each component."""
+    earliest: dict[str, date] = {}
+    for (component_id, _, day), row in zip(days, rows, strict=True):
+        if row is not None and day < today:
+            earliest[component_id] = min(day, earliest.get(component_id, day))
+    return earliest
 
 
 async def _hour_row(

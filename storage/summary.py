@@ -9,24 +9,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
+from storage.day_totals import TotalsByRegion, load_day_counts, load_day_totals
 from storage.figures import (
     WINDOW_DAYS,
-    WINDOWS,
     DayFigure,
     Figures,
     LatencyFigures,
-    counts_of,
     day_figures,
     day_latency,
     window_bounds,
@@ -34,7 +33,8 @@ from storage.figures import (
     window_latency,
 )
 from storage.models import Granularity, Rollup
-from storage.timebuckets import day_range, local_date
+from storage.running_totals import Counts, added
+from storage.timebuckets import DAY, day_range, local_date
 
 COUNTS = ("up", "degraded", "down", "maintenance", "within_sla")
 
@@ -85,23 +85,24 @@ async def component_overviews(
     region: str | None = None,
     days: int = 90,
 ) -> dict[str, ComponentOverview]:
-    """Window figures and day bars for many components in two queries; all regions
-    are added up unless `region` is given."""
-    day_span = (
-        day_range(local_date(now, tz) - timedelta(days=days - 1), tz)[0],
-        window_bounds("365d", now, tz)[1],
-    )
+    """Window figures and day bars for many components in three queries, each
+    returning about one row per component however long the history (the day
+    totals carry the past; see `storage.day_totals`). All regions are added up
+    unless `region` is given."""
+    today = local_date(now, tz)
+    shown = [today - (days - 1 - n) * DAY for n in range(days)]
     async with db.read() as session:
-        windows = await _window_counts(session, component_ids, now, tz, region)
-        day_rows = await _load(
-            session, component_ids, Granularity.DAY, day_span, region, _COUNT_COLUMNS
-        )
-    empty = {w: Figures() for w in WINDOWS}
+        totals = await load_day_totals(session, component_ids, tz, region)
+        recent = await _days_after_totals(session, totals, component_ids, today, tz, region)
+        hours = await _last_24_hours(session, component_ids, now, tz, region)
     return {
         cid: ComponentOverview(
             cid,
-            windows.get(cid, empty),
-            day_figures(day_rows.get(cid, []), now=now, tz=tz, count=days),
+            {
+                "24h": hours.get(cid, _NO_FIGURES),
+                **_day_windows(totals.get(cid, {}), recent.get(cid, {}), today),
+            },
+            _day_cells(totals.get(cid, {}), recent.get(cid, {}), shown),
         )
         for cid in component_ids
     }
@@ -135,59 +136,101 @@ async def component_summary(
     )
 
 
-def _in_window(window: str, now: datetime, tz: ZoneInfo) -> ColumnElement[bool]:
-    start, end = window_bounds(window, now, tz)
-    granularity = Granularity.HOUR if window == "24h" else Granularity.DAY
-    return and_(
-        col(Rollup.granularity) == granularity,
-        col(Rollup.bucket_start) >= start,
-        col(Rollup.bucket_start) < end,
-    )
+_NO_FIGURES = Figures()
 
 
-def _band(now: datetime, tz: ZoneInfo) -> ColumnElement[int]:
-    """Which of the disjoint spans a bucket falls in: 0 for the 24 hours, then one
-    per day window, each holding the days the next shorter window leaves out."""
-    day_starts = [window_bounds(w, now, tz)[0] for w in WINDOW_DAYS]
-    return case(
-        (col(Rollup.granularity) == Granularity.HOUR, 0),
-        *((col(Rollup.bucket_start) >= start, band) for band, start in enumerate(day_starts, 1)),
-        else_=len(day_starts) + 1,
-    )
+async def _days_after_totals(
+    session: AsyncSession,
+    totals: Mapping[str, TotalsByRegion],
+    component_ids: Sequence[str],
+    today: date,
+    tz: ZoneInfo,
+    region: str | None,
+) -> dict[str, dict[date, Counts]]:
+    """Day counts the totals do not hold (normally today's only), all regions
+    added up; for a component without totals, every day of the year. All regions
+    of a component share one `end_day`, because they are always written together."""
+    year_start = today - (WINDOW_DAYS["365d"] - 1) * DAY
+    starts: dict[date, list[str]] = {}
+    for cid in component_ids:
+        ends = [t.end_day for t in totals.get(cid, {}).values()]
+        starts.setdefault(max([year_start, *ends[:1]]), []).append(cid)
+    recent: dict[str, dict[date, Counts]] = {}
+    for first, ids in starts.items():
+        counts = await load_day_counts(
+            session, ids, first=first, stop=today + DAY, tz=tz, region=region
+        )
+        for (cid, _), by_day in counts.items():
+            summed = recent.setdefault(cid, {})
+            for day, values in by_day.items():
+                summed[day] = added(summed[day], values) if day in summed else values
+    return recent
 
 
-async def _window_counts(
+async def _last_24_hours(
     session: AsyncSession,
     component_ids: Sequence[str],
     now: datetime,
     tz: ZoneInfo,
     region: str | None,
-) -> dict[str, dict[str, Figures]]:
-    # One CASE per row and a GROUP BY, rather than a CASE per window and count:
-    # the database adds up a year of day buckets in a single pass.
-    band = _band(now, tz).label("band")
-    sums = [func.sum(getattr(Rollup, name)) for name in COUNTS]
+) -> dict[str, Figures]:
+    start, end = window_bounds("24h", now, tz)
     query = (
-        select(col(Rollup.component_id), band, *sums)
-        .where(col(Rollup.component_id).in_(component_ids))
-        .where(_in_window("24h", now, tz) | _in_window("365d", now, tz))
-        .group_by(col(Rollup.component_id), band)
+        select(col(Rollup.component_id), *(func.sum(getattr(Rollup, n)) for n in COUNTS))
+        .where(
+            col(Rollup.component_id).in_(component_ids),
+            Rollup.granularity == Granularity.HOUR,
+            Rollup.bucket_start >= start,
+            Rollup.bucket_start < end,
+        )
+        .group_by(col(Rollup.component_id))
     )
     if region is not None:
         query = query.where(Rollup.region == region)
-    bands: dict[str, dict[int, Figures]] = {}
     rows: Sequence[Sequence[Any]] = (await session.exec(query)).all()
-    for component_id, band_number, *values in rows:
-        counts = Figures(*(int(value or 0) for value in values))
-        bands.setdefault(component_id, {})[band_number] = counts
-    return {cid: _windows_from_bands(found) for cid, found in bands.items()}
+    return {cid: Figures(*(int(v or 0) for v in values)) for cid, *values in rows}
 
 
-def _windows_from_bands(bands: dict[int, Figures]) -> dict[str, Figures]:
-    windows = {"24h": bands.get(0, Figures())}
-    for number, window in enumerate(WINDOW_DAYS, 1):
-        windows[window] = counts_of(bands.get(b, Figures()) for b in range(1, number + 1))
+def _day_windows(
+    totals: TotalsByRegion, recent: Mapping[date, Counts], today: date
+) -> dict[str, Figures]:
+    windows = {}
+    stop = today + DAY
+    for window, length in WINDOW_DAYS.items():
+        first = today - (length - 1) * DAY
+        parts = [region_totals.between(first, stop) for region_totals in totals.values()]
+        parts.extend(values for day, values in recent.items() if first <= day <= today)
+        windows[window] = (
+            Figures._make(map(sum, zip(*parts, strict=True))) if parts else _NO_FIGURES
+        )
     return windows
+
+
+def _day_cells(
+    totals: TotalsByRegion, recent: Mapping[date, Counts], days: Sequence[date]
+) -> list[DayFigure]:
+    """One cell per day of `days` (consecutive), all regions added up."""
+    first, count = days[0], len(days)
+    regions = list(totals.values())
+    # One region is the common case; its cells need no adding up.
+    cells: list[Counts | None] = (
+        regions[0].per_day(first, count) if len(regions) == 1 else [None] * count
+    )
+    for region_totals in regions if len(regions) > 1 else []:
+        for n, values in enumerate(region_totals.per_day(first, count)):
+            if values is not None:
+                cell = cells[n]
+                cells[n] = values if cell is None else added(cell, values)
+    for day, values in recent.items():
+        n = (day - first).days
+        if 0 <= n < count:
+            cell = cells[n]
+            cells[n] = values if cell is None else added(cell, values)
+    empty, make = _NO_FIGURES, Figures._make
+    return [
+        DayFigure(day, empty if cell is None else make(cell))
+        for day, cell in zip(days, cells, strict=True)
+    ]
 
 
 async def _load(

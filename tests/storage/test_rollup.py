@@ -98,7 +98,7 @@ async def test_a_result_committed_during_a_run_is_not_forgotten(db: Database) ->
     await write(db, [record(T0)])
     seen = await _next_dirty(db, now=LATER, after=None, limit=100)
     await write(db, [record(T0 + timedelta(minutes=5), "down")])  # bumps the mark
-    await _roll_up_batch(db, seen, UTC_ZONE)  # computed from what it saw first
+    await _roll_up_batch(db, seen, UTC_ZONE, LATER.date())  # computed from what it saw first
     await roll_up(db, now=LATER, tz=UTC_ZONE)
     (hour,) = await rollups(db, "hour")
     assert (hour.up, hour.down) == (1, 1)
