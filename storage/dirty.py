@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Table
+from sqlalchemy import Table, literal_column
+from sqlalchemy.engine import Dialect
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.bulk import BulkStatement, compile_bulk, driver_values, execute_bulk
 from storage.models import RollupDirty
-from storage.sql import dialect_insert, dialect_of
+from storage.sql import dialect_insert
 
 DirtyKey = tuple[str, str, datetime]  # component_id, region, UTC hour
 
@@ -23,15 +26,22 @@ async def mark_dirty(session: AsyncSession, keys: Iterable[DirtyKey]) -> None:
     Keys are written in sorted order so that two transactions marking
     overlapping hours lock rows in the same order and cannot deadlock.
     """
+    dialect = session.get_bind().dialect
+    time = driver_values(dialect).time
     rows = [
-        {"component_id": c, "region": r, "hour_utc": h, "generation": 0}
+        {"component_id": c, "region": r, "hour_utc": time(h), "generation": 0}
         for c, r, h in sorted(set(keys))
     ]
-    if not rows:
-        return
-    statement = dialect_insert(dialect_of(session), _TABLE)
+    if rows:
+        await execute_bulk(session, _mark_statement(dialect), rows)
+
+
+@functools.cache
+def _mark_statement(dialect: Dialect) -> BulkStatement:
+    statement = dialect_insert(dialect.name, _TABLE)
     statement = statement.on_conflict_do_update(
         index_elements=["component_id", "region", "hour_utc"],
-        set_={"generation": _TABLE.c.generation + 1},
+        # A literal, not a bound 1: the compiled statement binds only row values.
+        set_={"generation": _TABLE.c.generation + literal_column("1")},
     )
-    await session.exec(statement, params=rows)
+    return compile_bulk(statement, dialect, ("component_id", "region", "hour_utc", "generation"))

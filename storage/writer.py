@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 from collections import deque
@@ -22,14 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Table
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from probes.model import ProbeResult
+from storage.bulk import BulkStatement, DriverValues, compile_bulk, driver_values, execute_bulk
 from storage.database import Database
 from storage.dirty import mark_dirty
 from storage.models import ProbeResultRow
-from storage.sql import dialect_of, insert_ignoring_duplicates
+from storage.sql import insert_ignoring_duplicates
 from storage.timebuckets import utc_hour
 
 log = logging.getLogger(__name__)
@@ -48,13 +51,14 @@ class ResultRecord:
     scheduled_at: datetime
     result: ProbeResult
 
-    def row(self) -> dict[str, object]:
+    def row(self, driver: DriverValues) -> dict[str, object]:
+        """The row to insert, its values already in the driver's form."""
         result, phases = self.result, self.result.phases
         return {
             "component_id": self.component_id,
             "region": self.region,
-            "scheduled_at": self.scheduled_at,
-            "started_at": result.started_at,
+            "scheduled_at": driver.time(self.scheduled_at),
+            "started_at": driver.time(result.started_at),
             "status": result.status.value,
             "latency_ms": result.latency_ms,
             "dns_ms": phases.dns_ms,
@@ -65,8 +69,33 @@ class ResultRecord:
             "error": result.error,
             "within_sla": result.within_sla,
             "attempts": result.attempts,
-            "dependencies": dict(result.dependencies) or None,
+            "dependencies": driver.json(dict(result.dependencies) or None),
         }
+
+
+_ROW_NAMES = (  # the keys of ResultRecord.row()
+    "component_id",
+    "region",
+    "scheduled_at",
+    "started_at",
+    "status",
+    "latency_ms",
+    "dns_ms",
+    "connect_ms",
+    "tls_ms",
+    "ttfb_ms",
+    "http_status",
+    "error",
+    "within_sla",
+    "attempts",
+    "dependencies",
+)
+
+
+@functools.cache
+def _results_insert(dialect: Dialect) -> BulkStatement:
+    statement = insert_ignoring_duplicates(dialect.name, _RESULTS, _NATURAL_KEY)
+    return compile_bulk(statement, dialect, _ROW_NAMES)
 
 
 class ResultWriter:
@@ -182,8 +211,9 @@ class ResultWriter:
 
     async def _insert(self, records: list[ResultRecord]) -> None:
         async with self._db.write() as session:
-            statement = insert_ignoring_duplicates(dialect_of(session), _RESULTS, _NATURAL_KEY)
-            await session.exec(statement, params=[r.row() for r in records])
+            dialect = session.get_bind().dialect
+            driver = driver_values(dialect)
+            await execute_bulk(session, _results_insert(dialect), [r.row(driver) for r in records])
             await mark_dirty(
                 session, ((r.component_id, r.region, utc_hour(r.scheduled_at)) for r in records)
             )

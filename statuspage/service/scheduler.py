@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from probes.model import CheckSpec
 from statuspage.config import ComponentConfig
+from statuspage.service.jobstore import BisectMemoryJobStore
 from statuspage.service.runner import ProbeRunner, utc_now
 from statuspage.service.schedule import due_at_or_after, due_at_or_before, spread_offsets
 
@@ -52,7 +53,9 @@ class ProbeScheduler:
     def __init__(self, runner: ProbeRunner, clock: Callable[[], datetime] = utc_now) -> None:
         self._runner = runner
         self._clock = clock
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._scheduler = AsyncIOScheduler(
+            timezone="UTC", jobstores={"default": BisectMemoryJobStore()}
+        )
         self._jobs: dict[str, PlannedJob] = {}
         self._in_flight: set[asyncio.Task[object]] = set()
         self.skipped = 0  # runs skipped: still running (max_instances) or too late (misfire)

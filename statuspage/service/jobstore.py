@@ -1,0 +1,66 @@
+"""APScheduler's in-memory job store, with its ordered list searched by `bisect`.
+
+`MemoryJobStore` keeps jobs sorted by (next run time, id) and finds a job's
+place with a binary search written in Python, twice for every run. With
+thousands of components that search was the largest part of the scheduler's
+cost per run (py-spy, `bench/probes.py`). This store keeps a parallel list of
+the sort keys, so the same search runs in C; order, semantics and the
+timestamps (APScheduler's own `datetime_to_utc_timestamp`) are unchanged.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from apscheduler.job import Job
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.util import datetime_to_utc_timestamp
+
+_NEVER = float("inf")  # a paused job (no next run time) sorts last, as in MemoryJobStore
+
+
+class BisectMemoryJobStore(MemoryJobStore):  # type: ignore[misc]  # APScheduler is untyped
+    def __init__(self) -> None:
+        super().__init__()
+        self._keys: list[tuple[float, str]] = []  # (timestamp or inf, job id), as self._jobs
+
+    def add_job(self, job: Job) -> None:
+        super().add_job(job)
+        _, timestamp = self._jobs_index[job.id]
+        self._keys.insert(self._get_job_index(timestamp, job.id), _key(timestamp, job.id))
+
+    def update_job(self, job: Job) -> None:
+        # MemoryJobStore.update_job, with the keys moved in step with the jobs.
+        old_job, old_timestamp = self._jobs_index.get(job.id, (None, None))
+        if old_job is None:
+            raise JobLookupError(job.id)
+        old_index = self._get_job_index(old_timestamp, job.id)
+        new_timestamp = datetime_to_utc_timestamp(job.next_run_time)
+        if old_timestamp == new_timestamp:
+            self._jobs[old_index] = (job, new_timestamp)
+        else:
+            del self._jobs[old_index]
+            del self._keys[old_index]
+            new_index = self._get_job_index(new_timestamp, job.id)
+            self._jobs.insert(new_index, (job, new_timestamp))
+            self._keys.insert(new_index, _key(new_timestamp, job.id))
+        self._jobs_index[job.id] = (job, new_timestamp)
+
+    def remove_job(self, job_id: str) -> None:
+        _, timestamp = self._jobs_index.get(job_id, (None, None))
+        index = self._get_job_index(timestamp, job_id) if job_id in self._jobs_index else -1
+        super().remove_job(job_id)
+        del self._keys[index]
+
+    def remove_all_jobs(self) -> None:
+        super().remove_all_jobs()
+        self._keys = []
+
+    def _get_job_index(self, timestamp: float | None, job_id: str) -> Any:
+        return bisect_left(self._keys, _key(timestamp, job_id))
+
+
+def _key(timestamp: float | None, job_id: str) -> tuple[float, str]:
+    return (_NEVER if timestamp is None else timestamp, job_id)
