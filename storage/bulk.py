@@ -75,9 +75,11 @@ def driver_values(dialect: Dialect) -> DriverValues:
 
 def sqlite_time(value: datetime) -> str:
     """The text `UTCDateTime` stores on SQLite: naive UTC, always six fraction digits."""
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value.tzinfo is not UTC:  # probes stamp datetime.now(UTC): no conversion then
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _aware_utc(value: datetime) -> datetime:

@@ -4,19 +4,22 @@
 place with a binary search written in Python, twice for every run. With
 thousands of components that search was the largest part of the scheduler's
 cost per run (py-spy, `bench/probes.py`). This store keeps a parallel list of
-the sort keys, so the same search runs in C; order, semantics and the
-timestamps (APScheduler's own `datetime_to_utc_timestamp`) are unchanged.
+the sort keys, so the same search runs in C, and turns datetimes into
+timestamps with `datetime.timestamp()` (C) rather than APScheduler's
+`datetime_to_utc_timestamp` (Python, via a time tuple). Every timestamp the
+store compares comes from the same conversion, so the order is unchanged.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
+from datetime import datetime
 from typing import Any
 
 from apscheduler.job import Job
-from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.util import datetime_to_utc_timestamp
 
 _NEVER = float("inf")  # a paused job (no next run time) sorts last, as in MemoryJobStore
 
@@ -26,10 +29,20 @@ class BisectMemoryJobStore(MemoryJobStore):  # type: ignore[misc]  # APScheduler
         super().__init__()
         self._keys: list[tuple[float, str]] = []  # (timestamp or inf, job id), as self._jobs
 
+    def get_due_jobs(self, now: datetime) -> list[Job]:
+        # MemoryJobStore.get_due_jobs, on this store's timestamps.
+        # (t,) sorts before every (t, id): the first key later than now ends the due run.
+        due = bisect_left(self._keys, (math.nextafter(now.timestamp(), _NEVER),))
+        return [job for job, _ in self._jobs[:due]]
+
     def add_job(self, job: Job) -> None:
-        super().add_job(job)
-        _, timestamp = self._jobs_index[job.id]
-        self._keys.insert(self._get_job_index(timestamp, job.id), _key(timestamp, job.id))
+        if job.id in self._jobs_index:
+            raise ConflictingIdError(job.id)
+        timestamp = _timestamp(job.next_run_time)
+        index = self._get_job_index(timestamp, job.id)
+        self._jobs.insert(index, (job, timestamp))
+        self._keys.insert(index, _key(timestamp, job.id))
+        self._jobs_index[job.id] = (job, timestamp)
 
     def update_job(self, job: Job) -> None:
         # MemoryJobStore.update_job, with the keys moved in step with the jobs.
@@ -37,7 +50,7 @@ class BisectMemoryJobStore(MemoryJobStore):  # type: ignore[misc]  # APScheduler
         if old_job is None:
             raise JobLookupError(job.id)
         old_index = self._get_job_index(old_timestamp, job.id)
-        new_timestamp = datetime_to_utc_timestamp(job.next_run_time)
+        new_timestamp = _timestamp(job.next_run_time)
         if old_timestamp == new_timestamp:
             self._jobs[old_index] = (job, new_timestamp)
         else:
@@ -60,6 +73,10 @@ class BisectMemoryJobStore(MemoryJobStore):  # type: ignore[misc]  # APScheduler
 
     def _get_job_index(self, timestamp: float | None, job_id: str) -> Any:
         return bisect_left(self._keys, _key(timestamp, job_id))
+
+
+def _timestamp(at: datetime | None) -> float | None:
+    return None if at is None else at.timestamp()
 
 
 def _key(timestamp: float | None, job_id: str) -> tuple[float, str]:
