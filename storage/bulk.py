@@ -14,12 +14,10 @@ to that.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Dialect
@@ -30,29 +28,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 @dataclass(frozen=True, slots=True)
 class BulkStatement:
     sql: str
-    order: tuple[str, ...]  # the values' names, in the order the SQL binds them
-
-    def rows(self, values: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        if len(self.order) == 1:
-            return [(row[self.order[0]],) for row in values]
-        pick = _picker(self.order)
-        return [pick(row) for row in values]
+    names: tuple[str, ...]  # each row is a tuple of these values, in this order
 
 
 def compile_bulk(statement: Insert, dialect: Dialect, names: Sequence[str]) -> BulkStatement:
-    """`statement` as driver SQL with positional parameters for the values `names`."""
+    """`statement` as driver SQL binding each row's values by position, in `names` order."""
     compiled = statement.compile(dialect=dialect, column_keys=list(names))
     order = tuple(compiled.positiontup or ())
-    if not compiled.positional or set(order) != set(names):
-        raise ValueError(f"{dialect.name}: cannot bind {sorted(names)} by position ({order})")
+    if not compiled.positional or order != tuple(names):
+        # The VALUES follow the table's column order: list `names` in that order.
+        raise ValueError(f"{dialect.name}: binds {order}, not {tuple(names)}")
     return BulkStatement(compiled.string, order)
 
 
 async def execute_bulk(
-    session: AsyncSession, statement: BulkStatement, values: Sequence[dict[str, Any]]
+    session: AsyncSession, statement: BulkStatement, rows: Sequence[tuple[Any, ...]]
 ) -> None:
     connection = await session.connection()
-    await connection.exec_driver_sql(statement.sql, statement.rows(values))
+    await connection.exec_driver_sql(statement.sql, list(rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +57,10 @@ class DriverValues:
 
 
 def driver_values(dialect: Dialect) -> DriverValues:
-    # JSON columns store Python None as the JSON text 'null', as SQLAlchemy's
-    # JSON type does by default (none_as_null=False).
     if dialect.name == "sqlite":
-        return DriverValues(time=sqlite_time, json=json.dumps)
+        return DriverValues(time=sqlite_time, json=json_text)
     if dialect.name == "postgresql":
-        return DriverValues(time=_aware_utc, json=json.dumps)
+        return DriverValues(time=_aware_utc, json=json_text)
     raise ValueError(f"unsupported dialect {dialect.name!r}")
 
 
@@ -82,12 +73,13 @@ def sqlite_time(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+def json_text(value: object) -> str:
+    """JSON as SQLAlchemy's JSON type stores it; None is the JSON text 'null'
+    (its default, none_as_null=False), the common case, without json.dumps."""
+    return "null" if value is None else json.dumps(value)
+
+
 def _aware_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
     return value
-
-
-@functools.cache
-def _picker(order: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    return itemgetter(*order)  # builds each row's tuple in C

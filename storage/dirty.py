@@ -28,10 +28,7 @@ async def mark_dirty(session: AsyncSession, keys: Iterable[DirtyKey]) -> None:
     """
     dialect = session.get_bind().dialect
     time = driver_values(dialect).time
-    rows = [
-        {"component_id": c, "region": r, "hour_utc": time(h), "generation": 0}
-        for c, r, h in sorted(set(keys))
-    ]
+    rows = [(c, r, time(h), 0) for c, r, h in sorted(set(keys))]
     if rows:
         await execute_bulk(session, _mark_statement(dialect), rows)
 

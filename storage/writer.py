@@ -51,29 +51,29 @@ class ResultRecord:
     scheduled_at: datetime
     result: ProbeResult
 
-    def row(self, driver: DriverValues) -> dict[str, object]:
-        """The row to insert, its values already in the driver's form."""
+    def row(self, driver: DriverValues) -> tuple[object, ...]:
+        """The row to insert, in `_ROW_NAMES` order, its values in the driver's form."""
         result, phases = self.result, self.result.phases
-        return {
-            "component_id": self.component_id,
-            "region": self.region,
-            "scheduled_at": driver.time(self.scheduled_at),
-            "started_at": driver.time(result.started_at),
-            "status": result.status.value,
-            "latency_ms": result.latency_ms,
-            "dns_ms": phases.dns_ms,
-            "connect_ms": phases.connect_ms,
-            "tls_ms": phases.tls_ms,
-            "ttfb_ms": phases.ttfb_ms,
-            "http_status": result.http_status,
-            "error": result.error,
-            "within_sla": result.within_sla,
-            "attempts": result.attempts,
-            "dependencies": driver.json(dict(result.dependencies) or None),
-        }
+        return (
+            self.component_id,
+            self.region,
+            driver.time(self.scheduled_at),
+            driver.time(result.started_at),
+            result.status.value,
+            result.latency_ms,
+            phases.dns_ms,
+            phases.connect_ms,
+            phases.tls_ms,
+            phases.ttfb_ms,
+            result.http_status,
+            result.error,
+            result.within_sla,
+            result.attempts,
+            driver.json(dict(result.dependencies) or None),
+        )
 
 
-_ROW_NAMES = (  # the keys of ResultRecord.row()
+_ROW_NAMES = (  # the values of ResultRecord.row(), in the table's column order
     "component_id",
     "region",
     "scheduled_at",

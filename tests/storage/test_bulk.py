@@ -9,11 +9,12 @@ import pytest
 from sqlmodel import col, select, text
 
 from probes.model import ProbeResult
-from storage.bulk import sqlite_time
+from storage.bulk import compile_bulk, driver_values, json_text, sqlite_time
 from storage.database import Database
 from storage.models import ProbeResultRow, RollupDirty
+from storage.sql import insert_ignoring_duplicates
 from storage.testing import record, result, write
-from storage.writer import _ROW_NAMES, ResultRecord, _results_insert
+from storage.writer import _NATURAL_KEY, _RESULTS, _ROW_NAMES, ResultRecord, _results_insert
 
 PLUS_TWO = timezone(timedelta(hours=2))
 ON_THE_SECOND = datetime(2026, 3, 2, 12, 0, 0, tzinfo=UTC)  # no fraction: still six digits
@@ -64,8 +65,23 @@ async def test_the_bulk_statement_binds_every_column_of_a_row(db: Database) -> N
     async with db.read() as session:
         dialect = session.get_bind().dialect
     statement = _results_insert(dialect)
-    assert sorted(statement.order) == sorted(_ROW_NAMES)
+    assert statement.names == _ROW_NAMES
     assert "ON CONFLICT" in statement.sql
+    record_row = record(ON_THE_SECOND).row(driver_values(dialect))
+    assert len(record_row) == len(_ROW_NAMES)
+
+
+async def test_names_out_of_the_tables_order_are_refused(db: Database) -> None:
+    async with db.read() as session:
+        dialect = session.get_bind().dialect
+    statement = insert_ignoring_duplicates(dialect.name, _RESULTS, _NATURAL_KEY)
+    with pytest.raises(ValueError, match="binds"):
+        compile_bulk(statement, dialect, tuple(reversed(_ROW_NAMES)))
+
+
+def test_json_null_is_spelled_as_sqlalchemy_spells_it() -> None:
+    assert json_text(None) == "null"
+    assert json_text({"db": "ok", "<b>": "'"}) == '{"db": "ok", "<b>": "\'"}'
 
 
 def test_a_naive_time_is_refused_rather_than_stored_in_the_wrong_zone() -> None:
