@@ -110,13 +110,15 @@ async def update_day_totals(
 async def components_without_totals(
     session: AsyncSession, *, today: date, tz: ZoneInfo
 ) -> list[str]:
-    """Components with day roll-ups before today but no totals for this time
-    zone: just upgraded, or the zone changed. (Components without past days need
-    none: the reader finds their few roll-ups directly.)"""
+    """Components with day roll-ups in the kept span before today but no totals
+    for this time zone: just upgraded, or the zone changed. (Components without
+    such days need none: the reader finds their few roll-ups directly, and
+    asking again every run would rebuild nothing.)"""
     covered = select(col(DayTotals.component_id)).where(DayTotals.time_zone == tz.key)
     past_days = select(col(Rollup.component_id)).where(
         Rollup.component_id == Component.id,
         Rollup.granularity == Granularity.DAY,
+        Rollup.bucket_start >= day_start(today - KEPT_DAYS * _DAY, tz),
         Rollup.bucket_start < day_start(today, tz),
     )
     query = select(col(Component.id)).where(col(Component.id).not_in(covered), past_days.exists())

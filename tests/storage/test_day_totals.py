@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, delete, select
 
 from storage.database import Database
-from storage.day_totals import KEPT_DAYS
+from storage.day_totals import KEPT_DAYS, components_without_totals
 from storage.models import DayTotals
 from storage.rollup import roll_up
 from storage.summary import ComponentOverview, component_overviews, component_summary
@@ -134,3 +134,11 @@ async def test_a_day_that_ended_without_results_is_still_counted_later(db: Datab
     now = T0.replace(hour=0) + 3 * 24 * HOUR + HOUR
     await assert_overview_matches_the_roll_ups(db, now, UTC_ZONE)
     assert (await overview(db, now, UTC_ZONE)).days[-3].figures.total == 8
+
+
+async def test_days_older_than_the_kept_span_are_not_asked_for_again(db: Database) -> None:
+    await write(db, [record(T0 - 380 * 24 * HOUR)])  # kept as a day roll-up, outside the totals
+    await roll_up(db, now=T0, tz=UTC_ZONE)
+    assert await stored_totals(db) == []
+    async with db.read() as session:
+        assert await components_without_totals(session, today=T0.date(), tz=UTC_ZONE) == []
