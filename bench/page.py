@@ -47,6 +47,7 @@ from storage import histogram
 from storage.database import Database
 from storage.migrate import upgrade_database
 from storage.models import Rollup
+from storage.rollup import roll_up
 from storage.status import record_status_change
 from storage.timebuckets import day_start, hour_start, local_date
 
@@ -120,6 +121,8 @@ async def build_database(config: Path) -> None:
             await record_status_change(
                 db, component.id, "operational", at=now - timedelta(days=DAYS), source="probe"
             )
+        # Nothing to roll up: this builds the day totals, as the service's job would.
+        await roll_up(db, now=now, tz=settings.tz)
     finally:
         await db.dispose()
 
