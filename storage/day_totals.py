@@ -14,7 +14,7 @@ upgrade that added them) is read from its roll-ups instead: slower, not wrong.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Component, DayTotals, Granularity, Rollup
 from storage.running_totals import COUNTERS, Counts, RunningTotals
-from storage.timebuckets import day_start, local_date
+from storage.timebuckets import DAY, day_start, local_date
 
 # The longest window is 365 days ending today; one spare day keeps a window
 # whole while the totals lag a day behind at midnight.
@@ -90,7 +90,8 @@ async def update_day_totals(
     before today whose roll-up each one has had written since its last update."""
     if not changed:
         return
-    stored = await _stored_totals(session, changed, tz)
+    # Totals of another zone are not loaded: those components start afresh.
+    stored = await load_day_totals(session, changed, tz, region=None)
     starts = {cid: _recount_from(stored.get(cid), day, today) for cid, day in changed.items()}
     rows = []
     for first, component_ids in _grouped(starts).items():
@@ -101,7 +102,7 @@ async def update_day_totals(
             for region in regions:
                 base = kept.get(region) or RunningTotals.empty(first)
                 totals = base.extended(today, counts.get((cid, region), {}))
-                rows.append(_row(cid, region, totals.starting(today - KEPT_DAYS * _DAY), tz))
+                rows.append(_row(cid, region, totals.starting(today - KEPT_DAYS * DAY), tz))
     await session.exec(delete(_TABLE).where(_TABLE.c.component_id.in_(list(changed))))
     if rows:
         await session.exec(insert(_TABLE), params=rows)
@@ -118,27 +119,17 @@ async def components_without_totals(
     past_days = select(col(Rollup.component_id)).where(
         Rollup.component_id == Component.id,
         Rollup.granularity == Granularity.DAY,
-        Rollup.bucket_start >= day_start(today - KEPT_DAYS * _DAY, tz),
+        Rollup.bucket_start >= day_start(today - KEPT_DAYS * DAY, tz),
         Rollup.bucket_start < day_start(today, tz),
     )
     query = select(col(Component.id)).where(col(Component.id).not_in(covered), past_days.exists())
     return list(await session.exec(query.order_by(col(Component.id))))
 
 
-_DAY = timedelta(days=1)
-
-
-async def _stored_totals(
-    session: AsyncSession, component_ids: Collection[str], tz: ZoneInfo
-) -> dict[str, TotalsByRegion]:
-    """Totals to build on; a component with totals for another zone starts afresh."""
-    return await load_day_totals(session, component_ids, tz, region=None)
-
-
 def _recount_from(stored: TotalsByRegion | None, changed: date, today: date) -> date:
     """The first day to recount: the changed day, or the end of the stored
     totals if that is earlier; the whole kept span if nothing usable is stored."""
-    whole = today - KEPT_DAYS * _DAY
+    whole = today - KEPT_DAYS * DAY
     if not stored:
         return whole
     first = max(min(changed, *(t.end_day for t in stored.values())), whole)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.bulk import BulkStatement, compile_bulk, driver_values, execute_bulk
+from storage.bulk import BulkStatement, compile_bulk, driver_time, execute_bulk
 from storage.models import RollupDirty
 from storage.sql import dialect_insert
 
@@ -27,7 +27,7 @@ async def mark_dirty(session: AsyncSession, keys: Iterable[DirtyKey]) -> None:
     overlapping hours lock rows in the same order and cannot deadlock.
     """
     dialect = session.get_bind().dialect
-    time = driver_values(dialect).time
+    time = driver_time(dialect)
     rows = [(c, r, time(h), 0) for c, r, h in sorted(set(keys))]
     if rows:
         await execute_bulk(session, _mark_statement(dialect), rows)

@@ -17,7 +17,9 @@ import sys
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
+from storage.timebuckets import DAY
 
 COUNTERS = ("up", "degraded", "down", "maintenance", "within_sla")
 WIDTH = len(COUNTERS)
@@ -28,7 +30,6 @@ NO_COUNTS: Counts = (0,) * WIDTH
 _TYPECODE = "I"
 if array(_TYPECODE).itemsize != 4:  # C's unsigned int; 4 bytes on every supported platform
     raise ImportError("storage.running_totals needs a 4-byte array('I')")
-_ONE_DAY = timedelta(days=1)
 
 
 def added(a: Counts, b: Counts) -> Counts:
@@ -58,7 +59,7 @@ class RunningTotals:
     @property
     def end_day(self) -> date:
         """The first day not covered."""
-        return self.first_day + self.day_count * _ONE_DAY
+        return self.first_day + self.day_count * DAY
 
     def extended(self, end_day: date, days: Mapping[date, Sequence[int]]) -> RunningTotals:
         """These totals carried on through [self.end_day, end_day) with `days`."""
@@ -70,7 +71,7 @@ class RunningTotals:
             if counts is not None:
                 last = [a + b for a, b in zip(last, counts, strict=True)]
             running.extend(last)
-            day += _ONE_DAY
+            day += DAY
         return RunningTotals(self.first_day, running)
 
     def ending(self, end_day: date) -> RunningTotals:

@@ -33,10 +33,8 @@ from storage.figures import (
     window_latency,
 )
 from storage.models import Granularity, Rollup
-from storage.running_totals import Counts, added
+from storage.running_totals import COUNTERS, Counts, added
 from storage.timebuckets import DAY, day_range, local_date
-
-COUNTS = ("up", "degraded", "down", "maintenance", "within_sla")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +71,6 @@ class StoredBucket:
 
 
 _ALL_COLUMNS = tuple(col(getattr(Rollup, name)) for name in StoredBucket.__slots__)
-_COUNT_COLUMNS = _ALL_COLUMNS[: 2 + len(COUNTS)]
 
 
 async def component_overviews(
@@ -154,7 +151,8 @@ async def _days_after_totals(
     starts: dict[date, list[str]] = {}
     for cid in component_ids:
         ends = [t.end_day for t in totals.get(cid, {}).values()]
-        starts.setdefault(max([year_start, *ends[:1]]), []).append(cid)
+        first = max(year_start, ends[0]) if ends else year_start
+        starts.setdefault(first, []).append(cid)
     recent: dict[str, dict[date, Counts]] = {}
     for first, ids in starts.items():
         counts = await load_day_counts(
@@ -176,7 +174,7 @@ async def _last_24_hours(
 ) -> dict[str, Figures]:
     start, end = window_bounds("24h", now, tz)
     query = (
-        select(col(Rollup.component_id), *(func.sum(getattr(Rollup, n)) for n in COUNTS))
+        select(col(Rollup.component_id), *(func.sum(getattr(Rollup, n)) for n in COUNTERS))
         .where(
             col(Rollup.component_id).in_(component_ids),
             Rollup.granularity == Granularity.HOUR,
@@ -212,25 +210,28 @@ def _day_cells(
     """One cell per day of `days` (consecutive), all regions added up."""
     first, count = days[0], len(days)
     regions = list(totals.values())
-    # One region is the common case; its cells need no adding up.
+    # One region is the common case: its cells are taken as they are.
     cells: list[Counts | None] = (
         regions[0].per_day(first, count) if len(regions) == 1 else [None] * count
     )
-    for region_totals in regions if len(regions) > 1 else []:
-        for n, values in enumerate(region_totals.per_day(first, count)):
-            if values is not None:
-                cell = cells[n]
-                cells[n] = values if cell is None else added(cell, values)
+    if len(regions) > 1:
+        for region_totals in regions:
+            for n, values in enumerate(region_totals.per_day(first, count)):
+                _add_to_cell(cells, n, values)
     for day, values in recent.items():
-        n = (day - first).days
-        if 0 <= n < count:
-            cell = cells[n]
-            cells[n] = values if cell is None else added(cell, values)
+        if 0 <= (n := (day - first).days) < count:
+            _add_to_cell(cells, n, values)
     empty, make = _NO_FIGURES, Figures._make
     return [
         DayFigure(day, empty if cell is None else make(cell))
         for day, cell in zip(days, cells, strict=True)
     ]
+
+
+def _add_to_cell(cells: list[Counts | None], n: int, values: Counts | None) -> None:
+    if values is not None:
+        cell = cells[n]
+        cells[n] = values if cell is None else added(cell, values)
 
 
 async def _load(

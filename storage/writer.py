@@ -28,7 +28,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from probes.model import ProbeResult
-from storage.bulk import BulkStatement, DriverValues, compile_bulk, driver_values, execute_bulk
+from storage.bulk import (
+    BulkStatement,
+    TimeToDriver,
+    compile_bulk,
+    driver_time,
+    execute_bulk,
+    json_text,
+)
 from storage.database import Database
 from storage.dirty import mark_dirty
 from storage.models import ProbeResultRow
@@ -51,14 +58,14 @@ class ResultRecord:
     scheduled_at: datetime
     result: ProbeResult
 
-    def row(self, driver: DriverValues) -> tuple[object, ...]:
+    def row(self, time: TimeToDriver) -> tuple[object, ...]:
         """The row to insert, in `_ROW_NAMES` order, its values in the driver's form."""
         result, phases = self.result, self.result.phases
         return (
             self.component_id,
             self.region,
-            driver.time(self.scheduled_at),
-            driver.time(result.started_at),
+            time(self.scheduled_at),
+            time(result.started_at),
             result.status.value,
             result.latency_ms,
             phases.dns_ms,
@@ -69,7 +76,7 @@ class ResultRecord:
             result.error,
             result.within_sla,
             result.attempts,
-            driver.json(dict(result.dependencies) or None),
+            json_text(dict(result.dependencies) or None),
         )
 
 
@@ -212,8 +219,8 @@ class ResultWriter:
     async def _insert(self, records: list[ResultRecord]) -> None:
         async with self._db.write() as session:
             dialect = session.get_bind().dialect
-            driver = driver_values(dialect)
-            await execute_bulk(session, _results_insert(dialect), [r.row(driver) for r in records])
+            time = driver_time(dialect)
+            await execute_bulk(session, _results_insert(dialect), [r.row(time) for r in records])
             await mark_dirty(
                 session, ((r.component_id, r.region, utc_hour(r.scheduled_at)) for r in records)
             )

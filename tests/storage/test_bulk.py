@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select, text
 
 from probes.model import ProbeResult
-from storage.bulk import compile_bulk, driver_values, json_text, sqlite_time
+from storage.bulk import compile_bulk, driver_time, json_text, sqlite_time
 from storage.database import Database
 from storage.models import ProbeResultRow, RollupDirty
 from storage.sql import insert_ignoring_duplicates
@@ -67,7 +67,7 @@ async def test_the_bulk_statement_binds_every_column_of_a_row(db: Database) -> N
     statement = _results_insert(dialect)
     assert statement.names == _ROW_NAMES
     assert "ON CONFLICT" in statement.sql
-    record_row = record(ON_THE_SECOND).row(driver_values(dialect))
+    record_row = record(ON_THE_SECOND).row(driver_time(dialect))
     assert len(record_row) == len(_ROW_NAMES)
 
 
