@@ -45,20 +45,24 @@ class BisectMemoryJobStore(MemoryJobStore):  # type: ignore[misc]  # APScheduler
         self._jobs_index[job.id] = (job, timestamp)
 
     def update_job(self, job: Job) -> None:
-        # MemoryJobStore.update_job, with the keys moved in step with the jobs.
+        # MemoryJobStore.update_job, with the keys moved in step with the jobs. It runs
+        # once per run and per skipped run, so the key arithmetic is written out here.
         old_job, old_timestamp = self._jobs_index.get(job.id, (None, None))
         if old_job is None:
             raise JobLookupError(job.id)
-        old_index = self._get_job_index(old_timestamp, job.id)
-        new_timestamp = _timestamp(job.next_run_time)
+        keys = self._keys
+        old_index = bisect_left(keys, _key(old_timestamp, job.id))
+        next_run = job.next_run_time
+        new_timestamp = None if next_run is None else next_run.timestamp()
         if old_timestamp == new_timestamp:
             self._jobs[old_index] = (job, new_timestamp)
         else:
             del self._jobs[old_index]
-            del self._keys[old_index]
-            new_index = self._get_job_index(new_timestamp, job.id)
+            del keys[old_index]
+            new_key = _key(new_timestamp, job.id)
+            new_index = bisect_left(keys, new_key)
             self._jobs.insert(new_index, (job, new_timestamp))
-            self._keys.insert(new_index, _key(new_timestamp, job.id))
+            keys.insert(new_index, new_key)
         self._jobs_index[job.id] = (job, new_timestamp)
 
     def remove_job(self, job_id: str) -> None:

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from probes.model import CheckSpec
 from statuspage.config import ComponentConfig
+from statuspage.service.apscheduler_parts import (
+    CoroutineExecutor,
+    GridIntervalTrigger,
+    LoopScheduler,
+)
 from statuspage.service.jobstore import BisectMemoryJobStore
 from statuspage.service.runner import ProbeRunner, utc_now
 from statuspage.service.schedule import due_at_or_after, due_at_or_before, spread_offsets
@@ -53,8 +56,11 @@ class ProbeScheduler:
     def __init__(self, runner: ProbeRunner, clock: Callable[[], datetime] = utc_now) -> None:
         self._runner = runner
         self._clock = clock
-        self._scheduler = AsyncIOScheduler(
-            timezone="UTC", jobstores={"default": BisectMemoryJobStore()}
+        # Stock APScheduler behaviour, with parts that cost less per run (apscheduler_parts).
+        self._scheduler = LoopScheduler(
+            timezone="UTC",
+            jobstores={"default": BisectMemoryJobStore()},
+            executors={"default": CoroutineExecutor()},
         )
         self._jobs: dict[str, PlannedJob] = {}
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -77,7 +83,7 @@ class ProbeScheduler:
     def _count_skip(self, event: JobEvent) -> None:
         self.skipped += 1
 
-    def _report_skips(self) -> None:
+    async def _report_skips(self) -> None:
         new = self.skipped - self._skipped_reported
         if new:
             self._skipped_reported = self.skipped
@@ -115,7 +121,7 @@ class ProbeScheduler:
         start = due_at_or_after(self._clock(), offset_s, component.interval_s)
         self._scheduler.add_job(
             self._run,
-            IntervalTrigger(seconds=component.interval_s, start_date=start, timezone="UTC"),
+            GridIntervalTrigger(seconds=component.interval_s, start_date=start),
             args=[component.id],
             id=component.id,
             name=component.name,

@@ -1,0 +1,165 @@
+"""The cheaper APScheduler parts behave as the stock ones do."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobEvent,
+)
+from apscheduler.triggers.interval import IntervalTrigger
+from hypothesis import given
+from hypothesis import strategies as st
+
+from statuspage.service.apscheduler_parts import (
+    CoroutineExecutor,
+    GridIntervalTrigger,
+    LoopScheduler,
+)
+
+T0 = datetime(2026, 3, 2, 12, 0, 0, 250_000, tzinfo=UTC)
+
+
+@given(
+    st.sampled_from([0.2, 0.5, 1.0, 7.5, 30.0, 3600.0]),
+    st.lists(st.integers(min_value=-5, max_value=50), min_size=1, max_size=30),
+)
+def test_the_grid_trigger_answers_as_interval_trigger_does(
+    seconds: float, steps: list[int]
+) -> None:
+    ours = GridIntervalTrigger(seconds=seconds, start_date=T0)
+    stock = IntervalTrigger(seconds=seconds, start_date=T0, timezone="UTC")
+    previous: datetime | None = None
+    for step in steps:
+        now = T0 + timedelta(seconds=step * seconds / 3)
+        for asked in (previous, previous):  # APScheduler asks twice for the same time
+            assert ours.get_next_fire_time(asked, now) == stock.get_next_fire_time(asked, now)
+        previous = ours.get_next_fire_time(previous, now)
+
+
+def test_the_grid_trigger_does_not_answer_an_equal_but_other_time_from_its_memo() -> None:
+    trigger = GridIntervalTrigger(seconds=10, start_date=T0)
+    first = trigger.get_next_fire_time(T0, T0)
+    later = T0 + timedelta(seconds=10)
+    assert trigger.get_next_fire_time(later, later) == T0 + timedelta(seconds=20)
+    assert trigger.get_next_fire_time(T0, T0) == first
+
+
+class Events:
+    def __init__(self) -> None:
+        self.codes: list[int] = []
+
+    def __call__(self, event: JobEvent) -> None:
+        self.codes.append(event.code)
+
+
+def scheduler_with(events: Events) -> LoopScheduler:
+    scheduler = LoopScheduler(timezone="UTC", executors={"default": CoroutineExecutor()})
+    scheduler.add_listener(
+        events, EVENT_JOB_MISSED | EVENT_JOB_ERROR | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_EXECUTED
+    )
+    return scheduler
+
+
+async def test_runs_are_timed_in_the_loop_and_a_running_job_is_not_started_twice() -> None:
+    loop = asyncio.get_running_loop()
+    events, started = Events(), 0
+    release = asyncio.Event()
+
+    async def slow() -> None:
+        nonlocal started
+        started += 1
+        await release.wait()
+
+    scheduler = scheduler_with(events)
+    scheduler.start()
+    scheduler.add_job(slow, "interval", seconds=0.1, max_instances=1, coalesce=True)
+    threadsafe_calls = 0
+    stock_call = loop.call_soon_threadsafe
+
+    def counting(*args: object, **kwargs: object) -> asyncio.Handle:
+        nonlocal threadsafe_calls
+        threadsafe_calls += 1
+        return stock_call(*args, **kwargs)  # type: ignore[arg-type]
+
+    loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+    try:
+        await asyncio.sleep(0.55)
+    finally:
+        loop.call_soon_threadsafe = stock_call  # type: ignore[method-assign]
+    assert started == 1
+    assert events.codes.count(EVENT_JOB_MAX_INSTANCES) >= 3  # the later runs were skipped
+    assert threadsafe_calls == 0  # timed wake-ups no longer hop through the self-pipe
+    release.set()
+    await asyncio.sleep(0.25)
+    assert started >= 2  # the instance was given back when the first run ended
+    scheduler.shutdown(wait=False)
+    await asyncio.sleep(0)
+
+
+async def test_a_late_run_is_missed_and_a_failing_one_reported() -> None:
+    events = Events()
+    ran: list[str] = []
+
+    async def record(name: str) -> None:
+        ran.append(name)
+
+    async def fail() -> None:
+        raise RuntimeError("boom")
+
+    scheduler = scheduler_with(events)
+    scheduler.start()
+    past = datetime.now(UTC) - timedelta(seconds=30)
+    scheduler.add_job(record, "date", run_date=past, args=["late"], misfire_grace_time=1)
+    scheduler.add_job(record, "date", args=["now"], misfire_grace_time=1)
+    scheduler.add_job(fail, "date", misfire_grace_time=1)
+    await asyncio.sleep(0.2)
+    scheduler.shutdown(wait=False)
+    await asyncio.sleep(0)
+    assert ran == ["now"]
+    assert events.codes.count(EVENT_JOB_MISSED) == 1
+    assert events.codes.count(EVENT_JOB_ERROR) == 1
+    assert EVENT_JOB_EXECUTED not in events.codes  # not sent: nothing here listens for it
+
+
+async def test_a_plain_function_job_fails_as_a_job_error() -> None:
+    events = Events()
+    scheduler = scheduler_with(events)
+    scheduler.start()
+    scheduler.add_job(print, "date", args=["not a coroutine"], misfire_grace_time=1)
+    await asyncio.sleep(0.1)
+    scheduler.shutdown(wait=False)
+    await asyncio.sleep(0)
+    assert events.codes == [EVENT_JOB_ERROR]
+
+
+@pytest.mark.parametrize("cancel_after_s", [0.05])
+async def test_a_cancelled_run_gives_its_instance_back(cancel_after_s: float) -> None:
+    events = Events()
+    starts = 0
+
+    async def sleepy() -> None:
+        nonlocal starts
+        starts += 1
+        await asyncio.sleep(10)
+
+    scheduler = scheduler_with(events)
+    scheduler.start()
+    scheduler.add_job(sleepy, "interval", seconds=0.1, max_instances=1, next_run_time=None)
+    job = scheduler.get_jobs()[0]
+    job.modify(next_run_time=datetime.now(UTC))
+    scheduler.wakeup()
+    await asyncio.sleep(cancel_after_s)
+    executor = scheduler._lookup_executor("default")
+    for task in list(executor._pending_futures):
+        task.cancel()
+    await asyncio.sleep(0.2)
+    assert starts >= 2  # the next run started: the cancelled one gave its instance back
+    scheduler.shutdown(wait=False)
+    await asyncio.sleep(0)
