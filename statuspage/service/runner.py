@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from asyncio_throttle.throttler import Throttler
-from prometheus_client import Counter, Histogram
 
 from probes.http import probe
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
@@ -152,19 +151,14 @@ class ProbeRunner:
     region: str = "default"
     confirm_down_retries: int = 1
     clock: Callable[[], datetime] = utc_now
-    # Labelled metrics by component: looking them up again on every probe was a
-    # measurable share of a probe's cost with thousands of components.
-    _counted: dict[tuple[str, str], Counter] = field(init=False, default_factory=dict)
-    _timed: dict[str, Histogram] = field(init=False, default_factory=dict)
     # Set at shutdown: a down result is then recorded without its confirmation
     # retry, so stopping takes at most one probe timeout.
     stopping: bool = field(init=False, default=False)
 
     async def run(self, component_id: str, spec: CheckSpec, due_at: datetime) -> ProbeResult:
         result = await self._confirmed(spec)
-        self.metrics.lateness.observe(max(0.0, (result.started_at - due_at).total_seconds()))
         self.sink.submit(ResultRecord(component_id, self.region, due_at, result))
-        self._observe(component_id, result)
+        self._observe(component_id, result, due_at)
         return result
 
     async def _confirmed(self, spec: CheckSpec) -> ProbeResult:
@@ -174,7 +168,7 @@ class ProbeRunner:
         for attempt in range(self.confirm_down_retries):
             if result.status is not ProbeStatus.DOWN or self.stopping:
                 break
-            self.metrics.retries.inc()
+            self.metrics.probes.retried()
             again = await self._attempt(spec)
             # The result keeps the first attempt's start: that is when the run began.
             result = replace(again, attempts=attempt + 2, started_at=first.started_at)
@@ -184,14 +178,11 @@ class ProbeRunner:
         async with self.limits.slot(spec.url):
             return await probe(self.sessions.for_check(spec), spec)
 
-    def _observe(self, component_id: str, result: ProbeResult) -> None:
-        key = (component_id, result.status.value)
-        if (counted := self._counted.get(key)) is None:
-            counted = self._counted[key] = self.metrics.probes.labels(*key)
-        counted.inc()
-        if (timed := self._timed.get(component_id)) is None:
-            timed = self._timed[component_id] = self.metrics.probe_latency.labels(component_id)
-        timed.observe(result.latency_ms / 1000)
+    def _observe(self, component_id: str, result: ProbeResult, due_at: datetime) -> None:
+        lateness_s = max(0.0, (result.started_at - due_at).total_seconds())
+        self.metrics.probes.record(
+            component_id, result.status.value, result.latency_ms / 1000, lateness_s
+        )
         if result.status is ProbeStatus.DOWN:
             log.warning(
                 "probe failed",
