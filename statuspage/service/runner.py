@@ -68,7 +68,8 @@ class ProbeLimits:
         self._rate = even_start_throttler(self.rate_per_s)
 
     def host_slot(self, url: str) -> asyncio.Semaphore | None:
-        if self.per_host <= 0:
+        # A host cap no smaller than the global one can never be the tighter limit.
+        if self.per_host <= 0 or self.per_host >= self.concurrency:
             return None
         key = self._host_of_url.get(url)
         if key is None:  # parsed once per URL: a URL is probed again and again
