@@ -112,13 +112,27 @@ async def _fetch(
                 allow_redirects=spec.max_redirects > 0,
                 # aiohttp fails on the Nth redirect response, having followed N-1.
                 max_redirects=spec.max_redirects + 1,
-                # The deadline above is the total; aiohttp's own would count pool waits.
-                timeout=aiohttp.ClientTimeout(total=None, sock_connect=spec.connect_timeout_s),
+                timeout=_client_timeout(spec.connect_timeout_s),
                 trace_request_ctx=timing,
             ) as resp:
                 body = await _read_body(resp, spec.max_body_bytes)
                 timing.mark_finished()
                 return _Response(resp.status, resp.headers, body, resp.content_type, resp.charset)
+
+
+_CLIENT_TIMEOUTS: dict[float | None, aiohttp.ClientTimeout] = {}
+
+
+def _client_timeout(connect_timeout_s: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's timeout for a probe, built once per connect timeout (it is immutable).
+
+    The deadline in `_fetch` is the total; aiohttp's own would count pool waits.
+    """
+    timeout = _CLIENT_TIMEOUTS.get(connect_timeout_s)
+    if timeout is None:
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout_s)
+        _CLIENT_TIMEOUTS[connect_timeout_s] = timeout
+    return timeout
 
 
 def _extend(deadline: asyncio.Timeout, seconds: float) -> None:

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -62,14 +61,9 @@ class RequestTiming:
     _dns_in_connect_s: float = 0.0
     _tcp_connected_at: float | None = None
 
-    @contextmanager
-    def bound(self) -> Iterator[None]:
+    def bound(self) -> _Bound:
         """Make this the timing that the TLS hook records into, for the block's duration."""
-        token = _current.set(self)
-        try:
-            yield
-        finally:
-            _current.reset(token)
+        return _Bound(self)
 
     def headers_received(self, http_status: int) -> None:
         self.headers_at = time.perf_counter()
@@ -134,6 +128,22 @@ class RequestTiming:
         if tls is not None:
             self.tls_s = (self.tls_s or 0.0) + tls
         self.connect_s = (self.connect_s or 0.0) + spent - self._dns_in_connect_s - (tls or 0.0)
+
+
+class _Bound:
+    """`with timing.bound():` as a plain class: it runs once per probe, and a
+    generator-based context manager costs several calls more."""
+
+    __slots__ = ("_timing", "_token")
+
+    def __init__(self, timing: RequestTiming) -> None:
+        self._timing = timing
+
+    def __enter__(self) -> None:
+        self._token: Token[RequestTiming | None] = _current.set(self._timing)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _current.reset(self._token)
 
 
 def _ms(seconds: float) -> float:
