@@ -76,6 +76,10 @@ class GridIntervalTrigger(IntervalTrigger):  # type: ignore[misc]
 class CoroutineExecutor(AsyncIOExecutor):  # type: ignore[misc]
     """Runs coroutine-function jobs as tasks of the scheduler's event loop."""
 
+    def running(self) -> set[asyncio.Task[Any]]:
+        """The runs submitted and not finished, whether their task has started or not."""
+        return set(self._pending_futures)
+
     def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
         task = self._eventloop.create_task(self._run(job, run_times))
         task.add_done_callback(self._finished_callback(job.id))

@@ -57,13 +57,13 @@ class ProbeScheduler:
         self._runner = runner
         self._clock = clock
         # Stock APScheduler behaviour, with parts that cost less per run (apscheduler_parts).
+        self._executor = CoroutineExecutor()
         self._scheduler = LoopScheduler(
             timezone="UTC",
             jobstores={"default": BisectMemoryJobStore()},
-            executors={"default": CoroutineExecutor()},
+            executors={"default": self._executor},
         )
         self._jobs: dict[str, PlannedJob] = {}
-        self._in_flight: set[asyncio.Task[object]] = set()
         self.skipped = 0  # runs skipped: still running (max_instances) or too late (misfire)
         self._skipped_reported = 0
         self._scheduler.add_listener(self._count_skip, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
@@ -140,9 +140,6 @@ class ProbeScheduler:
         job = self._jobs.get(component_id)
         if job is None:
             return
-        task = asyncio.current_task()
-        assert task is not None
-        self._in_flight.add(task)
         try:
             due = due_at_or_before(self._clock(), job.offset_s, job.interval_s)
             await self._runner.run(component_id, job.check, due)
@@ -150,14 +147,14 @@ class ProbeScheduler:
             # A probe turns every network failure into a result; reaching here
             # is a bug, and one broken job must not stop the others.
             log.exception("probe job crashed", extra={"fields": {"component": component_id}})
-        finally:
-            self._in_flight.discard(task)
 
     async def shutdown(self, grace_s: float) -> int:
         """Stop scheduling, let in-flight probes finish (or time out); return how many ran on."""
-        self._scheduler.pause()
+        self._scheduler.pause()  # no run is submitted after this
         self._runner.stopping = True
-        pending = set(self._in_flight)
+        # Every run submitted so far, including those whose task has not started yet:
+        # a run left out here would hand its result on after the writer closed.
+        pending = self._executor.running()
         if pending:
             await asyncio.wait(pending, timeout=grace_s)
         self._scheduler.shutdown(wait=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from pytest_aiohttp import AiohttpServer
 
@@ -13,6 +13,7 @@ from statuspage.config import ComponentConfig
 from statuspage.service.runner import ProbeSessions
 from statuspage.service.schedule import ANCHOR
 from statuspage.service.scheduler import ProbeScheduler
+from storage.writer import ResultRecord
 from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
 
@@ -84,3 +85,32 @@ async def test_a_run_still_going_makes_the_next_one_skip_and_be_counted(
         await scheduler.shutdown(grace_s=2)
     assert scheduler.skipped >= 2
     assert len(sink.records) == 1
+
+
+class ClosingSink(ListSink):
+    """A writer stand-in that refuses results once closed, as ResultWriter does."""
+
+    closed = False
+
+    def submit(self, record: ResultRecord) -> None:
+        if self.closed:
+            raise RuntimeError("the result writer is closed")
+        super().submit(record)
+
+
+async def test_shutdown_waits_for_runs_submitted_but_not_started_yet(
+    aiohttp_server: AiohttpServer, sessions: ProbeSessions
+) -> None:
+    url = str((await aiohttp_server(flaky_app(failures=0))).make_url("/health"))
+    sink = ClosingSink()
+    scheduler = ProbeScheduler(runner(sessions, sink))
+    scheduler.apply([component(f"c{i}", url, 30) for i in range(5)])
+    scheduler.start()
+    aps = scheduler._scheduler  # white box: make every run due and submit it, now
+    for job in aps.get_jobs():
+        job.modify(next_run_time=datetime.now(UTC))
+    aps._process_jobs()  # five tasks exist; none has taken its first step
+    await scheduler.shutdown(grace_s=5)
+    sink.closed = True
+    await asyncio.sleep(0.3)  # a run shutdown did not wait for would finish here, and fail
+    assert sorted(r.component_id for r in sink.records) == [f"c{i}" for i in range(5)]
