@@ -1,9 +1,12 @@
-"""Client-side failures that need the outside world, injected with aioresponses."""
+"""Client-side failures that need the outside world, injected with aioresponses.
+
+A TLS handshake failure and a connect timeout are produced for real on loopback in
+test_loopback_failures.py.
+"""
 
 from __future__ import annotations
 
 import socket
-import ssl
 
 import aiohttp
 from aiohttp.client_reqrep import ConnectionKey
@@ -31,28 +34,6 @@ async def test_it_reports_a_failed_dns_lookup(session: aiohttp.ClientSession) ->
 
     assert result.status is ProbeStatus.DOWN
     assert result.error == "DNS lookup failed"
-
-
-async def test_it_reports_a_tls_handshake_failure(session: aiohttp.ClientSession) -> None:
-    handshake = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
-    handshake.reason = "WRONG_VERSION_NUMBER"
-    with mocked_responses() as mocked:
-        mocked.get(URL, exception=aiohttp.ClientConnectorSSLError(connection_key(), handshake))
-
-        result = await probe(session, make_check(URL))
-
-    assert result.error == "TLS error: wrong version number"
-
-
-async def test_it_reports_a_connect_timeout_with_its_own_limit(
-    session: aiohttp.ClientSession,
-) -> None:
-    with mocked_responses() as mocked:
-        mocked.get(URL, exception=aiohttp.ConnectionTimeoutError("Connection timeout"))
-
-        result = await probe(session, make_check(URL, connect_timeout_s=0.25))
-
-    assert result.error == "connect timeout after 250 ms"
 
 
 async def test_it_reports_a_redirect_to_an_unreachable_host(
