@@ -1,0 +1,213 @@
+"""The probe benchmark's service runs: the real scheduler, runner and writer on a real database.
+
+This is the wiring of `statuspage.app` (ProbeScheduler, ProbeRunner, ProbeLimits,
+make_client_session() sessions, ResultWriter with its default batching), measured
+over a window after a warm-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from bench.probe_report import Timings
+from bench.probe_target import Target, Usage, Window
+from probes.http import make_client_session
+from probes.model import CheckSpec
+from statuspage.config import ComponentConfig
+from statuspage.service.metrics import ServiceMetrics
+from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
+from statuspage.service.scheduler import ProbeScheduler
+from storage.components import ComponentDefinition, sync_components
+from storage.database import Database
+from storage.migrate import upgrade_database
+from storage.models import ProbeResultRow
+from storage.testing import create_postgres_database, drop_postgres_database
+from storage.writer import ResultRecord, ResultWriter
+
+
+class TeeSink:
+    """Passes every record to the writer; counts them, and keeps them if asked to."""
+
+    def __init__(self, writer: ResultWriter, *, keep: bool) -> None:
+        self.writer = writer
+        self.keep = keep
+        self.submitted = 0
+        self.records: list[ResultRecord] = []
+
+    def submit(self, record: ResultRecord) -> None:
+        self.submitted += 1
+        if self.keep:
+            self.records.append(record)
+        self.writer.submit(record)
+
+
+class LogCounter(logging.Handler):
+    """Counts warnings and errors by logger: the scheduler reports skipped runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[f"{record.name} {record.levelname.lower()}"] += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One service run: `count` components every `interval_s`, each its own path."""
+
+    label: str
+    count: int
+    interval_s: float
+    reuse_connections: bool
+    concurrency: int
+    rate_per_s: float
+    warmup_s: float
+    window_s: float
+    delay_ms: float = 0.0
+
+    def components(self, target: Target) -> list[ComponentConfig]:
+        query = f"?delay_ms={self.delay_ms:g}" if self.delay_ms else ""
+        return [
+            ComponentConfig(
+                id=f"c{i:05d}",
+                name=f"c{i:05d}",
+                group=None,
+                group_id=None,
+                position=i,
+                description=None,
+                check=CheckSpec(
+                    name=f"c{i:05d}",
+                    url=target.url(f"/c/{i}{query}"),
+                    sla_ms=5000.0,
+                    timeout_s=10.0,
+                    reuse_connections=self.reuse_connections,
+                ),
+                interval_s=self.interval_s,
+                show_url=False,
+            )
+            for i in range(self.count)
+        ]
+
+
+@dataclass
+class ServiceRun:
+    """What one run of the service did in its measuring window, and in all."""
+
+    committed_per_s: float
+    done_per_s: float
+    pending: int
+    usage: Usage
+    window_start_s: float  # since the epoch, to pick records by due time
+    records: list[ResultRecord] = field(default_factory=list)
+    rows_in_db: int = 0
+    written: int = 0
+    dropped: int = 0
+
+
+@asynccontextmanager
+async def database(kind: str, folder: Path) -> AsyncIterator[Database]:
+    if kind == "sqlite":
+        url = f"sqlite:///{folder / 'bench.db'}"
+    else:
+        url = await create_postgres_database()
+    try:
+        await upgrade_database(url)
+        db = Database.from_url(url)
+        try:
+            yield db
+        finally:
+            await db.dispose()
+    finally:
+        if kind == "postgresql":
+            await drop_postgres_database(url)
+
+
+async def count_rows(db: Database) -> int:
+    async with db.read() as session:
+        result = await session.exec(select(func.count()).select_from(ProbeResultRow))
+        return int(result.one())
+
+
+def make_runner(plan: Plan, sink: TeeSink) -> ProbeRunner:
+    # The per-host cap equals the global one: every target shares 127.0.0.1:port, and a
+    # smaller cap would measure the cap, not the prober.
+    c = plan.concurrency
+    sessions = ProbeSessions(
+        fresh=make_client_session(concurrency=c, per_host=c),
+        kept=make_client_session(concurrency=c, per_host=c, keep_alive=True),
+    )
+    limits = ProbeLimits(concurrency=c, rate_per_s=plan.rate_per_s, per_host=c)
+    return ProbeRunner(sessions, sink, limits, ServiceMetrics())
+
+
+async def run_service(
+    plan: Plan, target: Target, db_kind: str, *, keep: bool, freeze: bool = False
+) -> ServiceRun:
+    with tempfile.TemporaryDirectory(prefix="bench-probes-") as folder:
+        async with database(db_kind, Path(folder)) as db:
+            components = plan.components(target)
+            definitions = [ComponentDefinition(c.id, c.name, probed=True) for c in components]
+            await sync_components(db, definitions, datetime.now(UTC))  # results need the FK
+            writer = ResultWriter(db)  # as statuspage.app wires it: default batching
+            writer.start()
+            sink = TeeSink(writer, keep=keep)
+            runner = make_runner(plan, sink)
+            if freeze:  # what a process would do once its long-lived objects exist
+                gc.collect()
+                gc.freeze()
+            try:
+                run = await _drive(plan, target, runner, sink, components)
+            finally:
+                await writer.close(timeout_s=60)
+                await runner.sessions.close()
+            gc.unfreeze()
+            run.rows_in_db = await count_rows(db)
+            run.written, run.dropped, run.records = writer.written, writer.dropped, sink.records
+            return run
+
+
+async def _drive(
+    plan: Plan,
+    target: Target,
+    runner: ProbeRunner,
+    sink: TeeSink,
+    components: list[ComponentConfig],
+) -> ServiceRun:
+    scheduler = ProbeScheduler(runner)
+    scheduler.apply(components)
+    scheduler.start()
+    try:
+        await asyncio.sleep(plan.warmup_s)
+        window, opened_at = Window(target), time.time()
+        written, submitted = sink.writer.written, sink.submitted
+        await asyncio.sleep(plan.window_s)
+        wall, usage = window.since()
+        committed, done = sink.writer.written - written, sink.submitted - submitted
+        pending = sink.writer.pending
+    finally:
+        await scheduler.shutdown(grace_s=15)
+    return ServiceRun(committed / wall, done / wall, pending, usage, opened_at)
+
+
+def service_timings(label: str, plan: Plan, run: ServiceRun) -> Timings:
+    """Bias and lateness of the results due inside the measuring window."""
+    start = datetime.fromtimestamp(run.window_start_s, UTC)
+    end = datetime.fromtimestamp(run.window_start_s + plan.window_s, UTC)
+    chosen = [r for r in run.records if start <= r.scheduled_at < end]
+    bias = [r.result.latency_ms - plan.delay_ms for r in chosen]
+    late = [(r.result.started_at - r.scheduled_at).total_seconds() * 1000 for r in chosen]
+    down = sum(1 for r in chosen if r.result.status.value == "down")
+    return Timings(label, bias, late, run.usage, f"{down} down" if down else "")
