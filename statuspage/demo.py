@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from probes.model import Phases, ProbeResult, ProbeStatus
 from statuspage.demo_target import SimulatedApp
 from storage.database import Database
-from storage.incident_writes import NewIncident, NewUpdate, create_incident, post_update
+from storage.incident_rules import NewIncident, NewUpdate
+from storage.incident_writes import create_incident, post_update
 from storage.rollup import roll_up
 from storage.status import record_status_change
 from storage.writer import ResultRecord, ResultWriter

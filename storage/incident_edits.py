@@ -20,16 +20,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import INCIDENT_FIELDS, UPDATE_FIELDS, audit_incident_in, snapshot
 from storage.database import Database
-from storage.incident_writes import (
+from storage.incident_rules import (
     ENDING,
     MAX_BODY,
     IncidentError,
-    _check_text,
-    _check_window,
-    _live_incident,
+    check_text,
+    check_window,
     derive_impact,
     storable,
 )
+from storage.incident_writes import live_incident
 from storage.models import StatusChange
 from storage.models_incidents import (
     UNRESOLVED_INCIDENT,
@@ -64,10 +64,10 @@ async def edit_incident(
     db: Database, incident_id: int, edit: IncidentEdit, *, now: datetime, actor: str
 ) -> None:
     async with db.write() as session:
-        incident = await _live_incident(session, incident_id)
+        incident = await live_incident(session, incident_id)
         before = snapshot(incident, INCIDENT_FIELDS)
         if edit.name is not None:
-            _check_text(edit.name, "")
+            check_text(edit.name, "")
             incident.name = storable(edit.name.strip())
         if edit.severity is not None:
             _set_severity(incident, edit.severity)
@@ -115,7 +115,7 @@ def _set_window(incident: Incident, edit: IncidentEdit) -> None:
         raise IncidentError("scheduled_for", "only maintenance that has not started can move")
     start = edit.scheduled_for or incident.scheduled_for
     end = edit.scheduled_until or incident.scheduled_until
-    _check_window(start, end)
+    check_window(start, end)
     incident.scheduled_for, incident.scheduled_until = start, end
     if start is not None:
         incident.started_at = start
@@ -150,7 +150,7 @@ async def edit_update(
 
 
 def _check_body(incident: Incident, body: str) -> None:
-    _check_text(incident.name, body)
+    check_text(incident.name, body)
     if not body.strip():
         raise IncidentError("body", "an update needs a message")
 
@@ -186,7 +186,7 @@ async def delete_update(
 
 async def delete_incident(db: Database, incident_id: int, *, now: datetime, actor: str) -> None:
     async with db.write() as session:
-        incident = await _live_incident(session, incident_id)
+        incident = await live_incident(session, incident_id)
         before = snapshot(incident, INCIDENT_FIELDS)
         restored: list[str] = []
         if not incident.draft and incident.status not in (*ENDING, "postmortem"):
@@ -236,7 +236,7 @@ async def save_postmortem(
     "postmortem"). A published post-mortem stays published when edited."""
     body = storable(body)
     async with db.write() as session:
-        incident = await _live_incident(session, incident_id)
+        incident = await live_incident(session, incident_id)
         if incident.kind != IncidentKind.INCIDENT or incident.status not in (
             "resolved",
             "postmortem",
@@ -264,7 +264,7 @@ async def _live_update(
         raise LookupError(f"no update {update_id}")
     if incident_id is not None and update.incident_id != incident_id:
         raise LookupError(f"no update {update_id} on incident {incident_id}")
-    return update, await _live_incident(session, update.incident_id)
+    return update, await live_incident(session, update.incident_id)
 
 
 async def _latest_update_id(session: AsyncSession, incident: Incident) -> int | None:

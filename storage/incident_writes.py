@@ -8,9 +8,8 @@ raise `IncidentError` naming the field, which forms and the API show as is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -18,129 +17,28 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import INCIDENT_FIELDS, audit_incident_in, snapshot
 from storage.database import Database
-from storage.models import Component, ComponentStatus, StatusChange
+from storage.incident_rules import (
+    ENDING,
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    IncidentError,
+    NewIncident,
+    NewUpdate,
+    check_component_statuses,
+    check_new,
+    check_text,
+    derive_impact,
+    storable,
+    worse_impact,
+)
+from storage.models import Component, StatusChange
 from storage.models_incidents import (
-    Impact,
     Incident,
     IncidentComponent,
     IncidentKind,
     IncidentUpdate,
-    Severity,
 )
 from storage.status import record_status_change_in
-
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-ENDING = frozenset({"resolved", "completed"})
-MAX_NAME = 300
-MAX_BODY = 20_000
-
-# The impact a component status implies; an incident takes the worst of its components.
-_IMPACT_OF_STATUS = {
-    "operational": "none",
-    "under_maintenance": "maintenance",
-    "degraded_performance": "minor",
-    "partial_outage": "major",
-    "major_outage": "critical",
-}
-_IMPACT_RANK = {"none": 0, "maintenance": 1, "minor": 2, "major": 3, "critical": 4}
-
-
-class IncidentError(ValueError):
-    """A field of an incident write is not acceptable; `field` names it."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        self.field = field_name
-        self.message = message
-        super().__init__(f"{field_name}: {message}")
-
-
-@dataclass(frozen=True, slots=True)
-class NewIncident:
-    name: str
-    status: str
-    body: str
-    severity: str | None = None
-    components: Mapping[str, str] = field(default_factory=dict)  # id -> status to show
-    impact: str | None = None  # None: derived from the components
-    started_at: datetime | None = None  # None: now; earlier: back-dated
-    draft: bool = False
-    author: str | None = None
-    kind: str = IncidentKind.INCIDENT
-    scheduled_for: datetime | None = None
-    scheduled_until: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewUpdate:
-    status: str
-    body: str
-    # None: leave statuses as they are, except that resolving (or completing)
-    # sets every affected component back to operational.
-    components: Mapping[str, str] | None = None
-    author: str | None = None
-
-
-def derive_impact(statuses: Sequence[str]) -> str:
-    impacts = [_IMPACT_OF_STATUS[s] for s in statuses]
-    return max(impacts, key=_IMPACT_RANK.__getitem__, default="none")
-
-
-def worse_impact(a: str, b: str) -> str:
-    return a if _IMPACT_RANK[a] >= _IMPACT_RANK[b] else b
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def storable(text: str) -> str:
-    """Text as both databases can store it: a lone surrogate cannot be encoded at all
-    (it becomes U+FFFD) and PostgreSQL refuses NUL (it is dropped). Everything else,
-    markup and other control characters included, is kept exactly and made inert on
-    output."""
-    return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
-
-
-def _check_text(name: str, body: str) -> None:
-    if not name.strip():
-        raise IncidentError("name", "a title is required")
-    if len(name) > MAX_NAME:
-        raise IncidentError("name", f"at most {MAX_NAME} characters")
-    if len(body) > MAX_BODY:
-        raise IncidentError("body", f"at most {MAX_BODY} characters")
-
-
-def _check_new(new: NewIncident) -> None:
-    _check_text(new.name, new.body)
-    allowed = MAINTENANCE_STATUSES if new.kind == IncidentKind.MAINTENANCE else INCIDENT_STATUSES
-    if new.status not in allowed:
-        raise IncidentError("status", f"expected one of {', '.join(allowed)}")
-    if new.kind == IncidentKind.INCIDENT and not new.body.strip():
-        raise IncidentError("body", "the first update needs a message")
-    if new.severity is not None and new.severity not in set(Severity):
-        raise IncidentError("severity", "expected P0, P1, P2 or P3")
-    if new.impact is not None and new.impact not in set(Impact):
-        raise IncidentError("impact", "expected none, minor, major, critical or maintenance")
-    _check_component_statuses(new.components)
-    if new.kind == IncidentKind.MAINTENANCE:
-        _check_window(new.scheduled_for, new.scheduled_until)
-
-
-def _check_component_statuses(components: Mapping[str, str]) -> None:
-    for component_id, status in components.items():
-        if status not in set(ComponentStatus):
-            raise IncidentError(
-                f"components.{component_id}", f"unknown component status {status!r}"
-            )
-
-
-def _check_window(start: datetime | None, end: datetime | None) -> None:
-    if start is None:
-        raise IncidentError("scheduled_for", "a start time is required")
-    if end is None:
-        raise IncidentError("scheduled_until", "an end time is required")
-    if end <= start:
-        raise IncidentError("scheduled_until", "must be after scheduled_for")
 
 
 async def _known_components(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
@@ -172,7 +70,7 @@ async def create_incident(
     """Create an incident (or maintenance) with its first update; returns its id.
     With an `actor`, the audit log records it in the same transaction."""
     new = replace(new, name=storable(new.name), body=storable(new.body))
-    _check_new(new)
+    check_new(new)
     started = new.started_at or now
     if started > now and new.kind == IncidentKind.INCIDENT:
         raise IncidentError("started_at", "cannot be in the future")
@@ -220,17 +118,17 @@ async def post_update(
     audit log records it in the same transaction."""
     update = replace(update, body=storable(update.body))
     async with db.write() as session:
-        incident = await _live_incident(session, incident_id)
+        incident = await live_incident(session, incident_id)
         allowed = (
             MAINTENANCE_STATUSES if incident.kind == IncidentKind.MAINTENANCE else INCIDENT_STATUSES
         )
         if update.status not in allowed:
             raise IncidentError("status", f"expected one of {', '.join(allowed)}")
-        _check_text(incident.name, update.body)
+        check_text(incident.name, update.body)
         if not update.body.strip():
             raise IncidentError("body", "an update needs a message")
         components = await _components_for(session, incident, update)
-        _check_component_statuses(components)
+        check_component_statuses(components)
         await _known_components(session, list(components))
         effective = NewUpdate(update.status, update.body, components, update.author)
         before = snapshot(incident, INCIDENT_FIELDS)
@@ -261,7 +159,7 @@ async def _components_for(
     return {}
 
 
-async def _live_incident(session: AsyncSession, incident_id: int) -> Incident:
+async def live_incident(session: AsyncSession, incident_id: int) -> Incident:
     incident = await session.get(Incident, incident_id)
     if incident is None or incident.deleted_at is not None:
         raise LookupError(f"no incident {incident_id}")
@@ -374,7 +272,7 @@ async def publish_incident(
 ) -> None:
     """Make a draft public; its component statuses take effect now."""
     async with db.write() as session:
-        incident = await _live_incident(session, incident_id)
+        incident = await live_incident(session, incident_id)
         if not incident.draft:
             return
         incident.draft = False

@@ -38,15 +38,8 @@ from storage.incident_edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incident_writes import (
-    MAINTENANCE_STATUSES,
-    IncidentError,
-    NewIncident,
-    NewUpdate,
-    create_incident,
-    post_update,
-    publish_incident,
-)
+from storage.incident_rules import MAINTENANCE_STATUSES, IncidentError, NewIncident, NewUpdate
+from storage.incident_writes import create_incident, post_update, publish_incident
 from storage.incidents import get_incident
 from storage.models_incidents import IncidentKind
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from storage.incident_writes import IncidentError
+from storage.incident_rules import IncidentError
 
 TEXT_LIMIT = 40_000  # a form field longer than twice any stored text is cut, then refused
 INCIDENT_FIRST_STATUSES = ("investigating", "identified", "monitoring")

@@ -34,7 +34,8 @@ from storage.incident_edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incident_writes import IncidentError, publish_incident
+from storage.incident_rules import IncidentError
+from storage.incident_writes import publish_incident
 from storage.incidents import IncidentView, UpdateView
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from statuspage.config import Settings, load_settings
 from storage.database import Database
-from storage.incident_writes import NewIncident, NewUpdate, create_incident, post_update
+from storage.incident_rules import NewIncident, NewUpdate
+from storage.incident_writes import create_incident, post_update
 from storage.models_incidents import IncidentKind
 from storage.rollup import roll_up
 from storage.testing import record, write

@@ -8,10 +8,8 @@ import pytest
 
 from storage.components import sync_components
 from storage.database import Database
+from storage.incident_rules import IncidentError, NewIncident, NewUpdate
 from storage.incident_writes import (
-    IncidentError,
-    NewIncident,
-    NewUpdate,
     advance_maintenances,
     create_incident,
     post_update,

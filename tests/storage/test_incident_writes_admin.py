@@ -18,13 +18,8 @@ from storage.incident_edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incident_writes import (
-    IncidentError,
-    NewIncident,
-    NewUpdate,
-    create_incident,
-    post_update,
-)
+from storage.incident_rules import IncidentError, NewIncident, NewUpdate
+from storage.incident_writes import create_incident, post_update
 from storage.incidents import IncidentFilter, get_incident, list_incidents
 from storage.status import statuses_in_force
 from storage.testing import T0, component
