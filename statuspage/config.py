@@ -32,6 +32,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str, type]] = {
     "STATUSPAGE_HOST": ("server", "host", str),
     "STATUSPAGE_PORT": ("server", "port", int),
     "STATUSPAGE_SECRET_KEY": ("server", "secret_key", str),
+    "STATUSPAGE_TRUSTED_PROXIES": ("server", "trusted_proxies", list),  # comma-separated
     "STATUSPAGE_REGION": ("probes", "region", str),
     "STATUSPAGE_LOG_LEVEL": ("logging", "level", str),
     "STATUSPAGE_LOG_FORMAT": ("logging", "format", str),
@@ -121,6 +122,8 @@ def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> None:
         if variable not in env:
             continue
         value: object = env[variable]
+        if kind is list:
+            value = [item.strip() for item in env[variable].split(",") if item.strip()]
         if kind is int:
             try:
                 value = int(env[variable])

@@ -140,3 +140,21 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     message = problems_for(tmp_path, "[server]\nport = 0\n[probes]\nconcurrency = 0\n")
     assert "server.port" in message
     assert "probes.concurrency" in message
+
+
+def test_trusted_proxies_are_addresses_or_networks(tmp_path: Path) -> None:
+    text = '[server]\ntrusted_proxies = ["10.0.0.0/8", "127.0.0.1", "fd00::/8"]\n' + MINIMAL
+    proxies = load_settings(write(tmp_path, text), {}).file.server.trusted_proxies
+    assert [str(p) for p in proxies] == ["10.0.0.0/8", "127.0.0.1/32", "fd00::/8"]
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused_by_name(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, '[server]\ntrusted_proxies = ["proxy.local"]\n' + MINIMAL)
+    assert "server.trusted_proxies" in message
+    assert "statuspage.toml" in message
+
+
+def test_trusted_proxies_come_from_the_environment_comma_separated(tmp_path: Path) -> None:
+    env = {"STATUSPAGE_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"}
+    proxies = load_settings(write(tmp_path, MINIMAL), env).file.server.trusted_proxies
+    assert [str(p) for p in proxies] == ["10.0.0.1/32", "192.168.0.0/16"]

@@ -17,6 +17,7 @@ from datetime import datetime
 from aiohttp import web
 
 from statuspage import keys
+from statuspage.admin.client_address import client_address
 from statuspage.admin.forms import form_text
 from statuspage.admin.passwords import MAX_LENGTH, PasswordRuleError, check_new_password
 from statuspage.admin.paths import safe_next
@@ -60,7 +61,7 @@ async def sign_in(request: web.Request) -> web.Response:
     name = form_text(form, "user_name", 200).strip()
     password = form_text(form, "password", MAX_LENGTH + 1)
     next_path = safe_next(form_text(form, "next", 2000))
-    address, now = request.remote or "unknown", state.clock()
+    address, now = _client(request), state.clock()
     trusted = state.devices.trusted_for(request, name)
     claims = (f"address:{address}",) if trusted else (f"address:{address}", f"user:{name}")
     with state.in_flight.claim(*claims) as claimed:
@@ -87,6 +88,10 @@ async def sign_in(request: web.Request) -> web.Response:
     return response
 
 
+def _client(request: web.Request) -> str:
+    return client_address(request, request.app[keys.SETTINGS].current.file.server.trusted_proxies)
+
+
 async def _record_failure(request: web.Request, name: str, address: str, now: datetime) -> None:
     fields = {"event": "sign_in_failed", "user_name": name, "address": address}
     log.warning("sign-in failed", extra={"fields": fields | {"at": now.isoformat()}})
@@ -97,7 +102,7 @@ async def _record_failure(request: web.Request, name: str, address: str, now: da
 
 
 async def _throttled(request: web.Request, name: str, next_path: str, wait_s: int) -> web.Response:
-    fields = {"event": "sign_in_throttled", "user_name": name, "address": request.remote}
+    fields = {"event": "sign_in_throttled", "user_name": name, "address": _client(request)}
     log.info("sign-in throttled", extra={"fields": fields | {"retry_after_s": wait_s}})
     text = f"Too many failed sign-ins. Try again in {wait_s} seconds."
     response = await _sign_in_again(request, name, next_path, text, status=429)

@@ -101,14 +101,22 @@ def same_site(client: Client) -> dict[str, str]:
 
 
 async def sign_in(
-    client: Client, name: str, password: str, *, next_path: str | None = None
+    client: Client,
+    name: str,
+    password: str,
+    *,
+    next_path: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> ClientResponse:
     token = await csrf_token(client, "/admin/sign-in")
     form = {"user_name": name, "password": password, "csrf_token": token}
     if next_path is not None:
         form["next"] = next_path
     return await client.post(
-        "/admin/sign-in", data=form, headers=same_site(client), allow_redirects=False
+        "/admin/sign-in",
+        data=form,
+        headers=same_site(client) | (headers or {}),
+        allow_redirects=False,
     )
 
 
