@@ -124,7 +124,7 @@ def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> None:
         value: object = env[variable]
         if kind is list:
             value = [item.strip() for item in env[variable].split(",") if item.strip()]
-        if kind is int:
+        elif kind is int:
             try:
                 value = int(env[variable])
             except ValueError:

@@ -69,9 +69,7 @@ def json_text(value: object) -> str:
 def sqlite_time(value: datetime) -> str:
     """The text `UTCDateTime` stores on SQLite: naive UTC, always six fraction digits."""
     if value.tzinfo is not UTC:  # probes stamp datetime.now(UTC): no conversion then
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
-        value = value.astimezone(UTC)
+        value = _aware_utc(value).astimezone(UTC)
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 

@@ -66,13 +66,13 @@ async def sign_in(request: web.Request) -> web.Response:
     claims = (f"address:{address}",) if trusted else (f"address:{address}", f"user:{name}")
     with state.in_flight.claim(*claims) as claimed:
         if not claimed:
-            return await _throttled(request, name, next_path, 1)
+            return await _throttled(request, name, address, next_path, 1)
         recent = await recent_sign_in_failures(
             db, user_name=name, address=address, now=now, window=WINDOW
         )
         wait_s = retry_after_s(recent, now, trusted_device=trusted)
         if wait_s > 0:
-            return await _throttled(request, name, next_path, wait_s)
+            return await _throttled(request, name, address, next_path, wait_s)
         credentials = await find_credentials(db, name) if name else None
         stored = None if credentials is None else credentials.password_hash
         if credentials is None or not await state.passwords.verify(stored, password):
@@ -101,8 +101,10 @@ async def _record_failure(request: web.Request, name: str, address: str, now: da
     request.app[keys.METRICS].failed_logins.inc()
 
 
-async def _throttled(request: web.Request, name: str, next_path: str, wait_s: int) -> web.Response:
-    fields = {"event": "sign_in_throttled", "user_name": name, "address": _client(request)}
+async def _throttled(
+    request: web.Request, name: str, address: str, next_path: str, wait_s: int
+) -> web.Response:
+    fields = {"event": "sign_in_throttled", "user_name": name, "address": address}
     log.info("sign-in throttled", extra={"fields": fields | {"retry_after_s": wait_s}})
     text = f"Too many failed sign-ins. Try again in {wait_s} seconds."
     response = await _sign_in_again(request, name, next_path, text, status=429)

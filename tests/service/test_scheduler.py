@@ -7,6 +7,7 @@ import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from pytest_aiohttp import AiohttpServer
 
 from statuspage.config import ComponentConfig
@@ -38,13 +39,17 @@ async def run_for(scheduler: ProbeScheduler, seconds: float) -> None:
     await scheduler.shutdown(grace_s=2)
 
 
+@pytest.fixture
+async def healthy_url(aiohttp_server: AiohttpServer) -> str:
+    return str((await aiohttp_server(flaky_app(failures=0))).make_url("/health"))
+
+
 async def test_every_component_is_probed_on_its_own_drift_free_grid(
-    aiohttp_server: AiohttpServer, sessions: ProbeSessions
+    healthy_url: str, sessions: ProbeSessions
 ) -> None:
-    url = str((await aiohttp_server(flaky_app(failures=0))).make_url("/health"))
     sink = ListSink()
     scheduler = ProbeScheduler(runner(sessions, sink))
-    scheduler.apply([component("a", url, 0.5), component("b", url, 0.5)])
+    scheduler.apply([component("a", healthy_url, 0.5), component("b", healthy_url, 0.5)])
     await run_for(scheduler, 2.2)
     offsets = {cid: job.offset_s for cid, job in scheduler.jobs.items()}
     assert offsets == {"a": 0.0, "b": 0.25}
@@ -99,12 +104,11 @@ class ClosingSink(ListSink):
 
 
 async def test_shutdown_waits_for_runs_submitted_but_not_started_yet(
-    aiohttp_server: AiohttpServer, sessions: ProbeSessions
+    healthy_url: str, sessions: ProbeSessions
 ) -> None:
-    url = str((await aiohttp_server(flaky_app(failures=0))).make_url("/health"))
     sink = ClosingSink()
     scheduler = ProbeScheduler(runner(sessions, sink))
-    scheduler.apply([component(f"c{i}", url, 30) for i in range(5)])
+    scheduler.apply([component(f"c{i}", healthy_url, 30) for i in range(5)])
     scheduler.start()
     aps = scheduler._scheduler  # white box: make every run due and submit it, now
     for job in aps.get_jobs():
