@@ -1,7 +1,7 @@
 """The probe benchmark's service runs: the real scheduler, runner and writer on a real database.
 
 This is the wiring of `statuspage.app` (ProbeScheduler, ProbeRunner, ProbeLimits,
-make_client_session() sessions, ResultWriter with its default batching), measured
+ProbeSessions.uncapped(), ResultWriter with its default batching), measured
 over a window after a warm-up.
 """
 
@@ -23,7 +23,6 @@ from sqlmodel import func, select
 
 from bench.probe_report import Timings
 from bench.probe_target import Target, Usage, Window
-from probes.http import make_client_session
 from probes.model import CheckSpec
 from statuspage.config import ComponentConfig
 from statuspage.service.metrics import ServiceMetrics
@@ -145,12 +144,8 @@ def make_runner(plan: Plan, sink: TeeSink) -> ProbeRunner:
     # The per-host cap equals the global one: every target shares 127.0.0.1:port, and a
     # smaller cap would measure the cap, not the prober.
     c = plan.concurrency
-    sessions = ProbeSessions(
-        fresh=make_client_session(concurrency=c, per_host=c),
-        kept=make_client_session(concurrency=c, per_host=c, keep_alive=True),
-    )
     limits = ProbeLimits(concurrency=c, rate_per_s=plan.rate_per_s, per_host=c)
-    return ProbeRunner(sessions, sink, limits, ServiceMetrics())
+    return ProbeRunner(ProbeSessions.uncapped(), sink, limits, ServiceMetrics())
 
 
 async def run_service(

@@ -54,8 +54,9 @@ def make_client_session(
 ) -> aiohttp.ClientSession:
     """A session for probes: timed, bounded, and sharing no cookies between probes.
 
-    `concurrency` bounds open connections in all, `per_host` to any one host. Call it from a
-    running event loop; `ssl_context` defaults to `probes.timing.make_ssl_context()`.
+    `concurrency` bounds open connections in all, `per_host` to any one host; 0 is no bound,
+    for a caller that limits probes itself. Call it from a running event loop;
+    `ssl_context` defaults to `probes.timing.make_ssl_context()`.
     """
     connector = aiohttp.TCPConnector(
         limit=concurrency,

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from probes.http import make_client_session
 from statuspage import keys
 from statuspage.config import Settings
 from statuspage.service.data_version import DataVersion
@@ -63,12 +62,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
-    probes = app[keys.SETTINGS].current.file.probes
-    concurrency, per_host = probes.concurrency, probes.per_host_limit
-    sessions = ProbeSessions(
-        fresh=make_client_session(concurrency=concurrency, per_host=per_host),
-        kept=make_client_session(concurrency=concurrency, per_host=per_host, keep_alive=True),
-    )
+    sessions = ProbeSessions.uncapped()
     app[keys.PROBE_SESSIONS] = sessions
     yield
     await sessions.close()

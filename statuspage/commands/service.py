@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 
 from statuspage.commands.common import Subparsers, load
 from statuspage.service.logs import configure_logging
@@ -35,8 +36,11 @@ def add_parser(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    overrides = {"STATUSPAGE_REGION": args.region} if getattr(args, "region", None) else {}
-    settings = load(args, overrides)
+    if getattr(args, "region", None):
+        # Into the process environment, not only this load's: a reload reads the
+        # environment again and must keep the region the command line chose.
+        os.environ["STATUSPAGE_REGION"] = args.region
+    settings = load(args)
     configure_logging(settings.file.logging.level, settings.file.logging.format)
     roles = Roles.for_command(args.command)
     server = settings.file.server

@@ -9,12 +9,18 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.config import ConfigError, Settings, load_settings
+from statuspage.service.logs import configure_logging
 from statuspage.service.startup import sync_configured_components
 
 log = logging.getLogger("statuspage.reload")
 
 # Settings a running process cannot change; a reload logs that a restart is needed.
-_RESTART_ONLY = (("storage", "url"), ("server", "host"), ("server", "port"))
+_RESTART_ONLY = (
+    ("storage", "url"),
+    ("server", "host"),
+    ("server", "port"),
+    ("server", "secret_key"),  # the admin's cookie keys are derived from it at start-up
+)
 
 
 def restart_only_changes(old: Settings, new: Settings) -> list[str]:
@@ -41,9 +47,14 @@ async def reload_config(app: web.Application, path: Path) -> bool:
     for name in restart_only_changes(holder.current, new):
         log.warning("setting needs a restart to take effect", extra={"fields": {"key": name}})
     await sync_configured_components(app[keys.DATABASE], new)
+    old_logging = holder.current.file.logging
     holder.replace(new)
+    if new.file.logging != old_logging:
+        configure_logging(new.file.logging.level, new.file.logging.format)
     scheduler = app.get(keys.SCHEDULER)
     if scheduler is not None:
+        for name in scheduler.runner.retune(new.file.probes):
+            log.info("setting applied", extra={"fields": {"key": name}})
         changes = scheduler.apply(new.components)
         log.info(
             "configuration reloaded",

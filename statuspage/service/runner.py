@@ -19,12 +19,22 @@ from urllib.parse import urlsplit
 import aiohttp
 from asyncio_throttle.throttler import Throttler
 
-from probes.http import probe
+from probes.http import make_client_session, probe
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
 from statuspage.service.metrics import ServiceMetrics
+from statuspage.settings_model import ProbeSettings
 from storage.writer import ResultRecord
 
 log = logging.getLogger("statuspage.probes")
+
+# The `[probes]` keys a running ProbeRunner holds, in `retune`'s order.
+_RETUNED_KEYS = (
+    "probes.concurrency",
+    "probes.rate_per_s",
+    "probes.per_host_limit",
+    "probes.region",
+    "probes.confirm_down_retries",
+)
 
 
 class ResultSink(Protocol):
@@ -135,6 +145,16 @@ class ProbeSessions:
     fresh: aiohttp.ClientSession
     kept: aiohttp.ClientSession
 
+    @classmethod
+    def uncapped(cls) -> ProbeSessions:
+        """Sessions whose connectors cap nothing: the runner's `ProbeLimits` are the only
+        caps, so a reload that changes `[probes]` concurrency or per_host_limit takes full
+        effect. Call it from a running event loop."""
+        return cls(
+            fresh=make_client_session(concurrency=0, per_host=0),
+            kept=make_client_session(concurrency=0, per_host=0, keep_alive=True),
+        )
+
     def for_check(self, spec: CheckSpec) -> aiohttp.ClientSession:
         return self.kept if spec.reuse_connections else self.fresh
 
@@ -155,6 +175,27 @@ class ProbeRunner:
     # Set at shutdown: a down result is then recorded without its confirmation
     # retry, so stopping takes at most one probe timeout.
     stopping: bool = field(init=False, default=False)
+
+    def retune(self, probes: ProbeSettings) -> list[str]:
+        """Take a reloaded `[probes]` section's process-wide keys; the names that changed.
+
+        New limits apply to attempts that start from now on. An attempt already holding
+        or waiting for a slot keeps the limits it asked (it releases to them), so for one
+        probe timeout the old and new caps can both have probes in flight.
+        """
+        limits = self.limits
+        before = (limits.concurrency, limits.rate_per_s, limits.per_host)
+        after = (probes.concurrency, probes.rate_per_s, probes.per_host_limit)
+        if before != after:
+            self.limits = ProbeLimits(*after)
+        values = zip(
+            (*before, self.region, self.confirm_down_retries),
+            (*after, probes.region, probes.confirm_down_retries),
+            strict=True,
+        )
+        changed = [key for key, (old, new) in zip(_RETUNED_KEYS, values, strict=True) if old != new]
+        self.region, self.confirm_down_retries = probes.region, probes.confirm_down_retries
+        return changed
 
     async def run(self, component_id: str, spec: CheckSpec, due_at: datetime) -> ProbeResult:
         result = await self._confirmed(spec)

@@ -72,6 +72,10 @@ class ProbeScheduler:
     def jobs(self) -> dict[str, PlannedJob]:
         return dict(self._jobs)
 
+    @property
+    def runner(self) -> ProbeRunner:
+        return self._runner
+
     def start(self) -> None:
         self._scheduler.start()
         # APScheduler warns once per skipped run (thousands a second when overloaded,

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from probes.http import make_client_session
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
 from storage.writer import ResultRecord
@@ -24,7 +23,7 @@ class ListSink:
 
 @pytest.fixture
 async def sessions() -> AsyncIterator[ProbeSessions]:
-    both = ProbeSessions(fresh=make_client_session(), kept=make_client_session(keep_alive=True))
+    both = ProbeSessions.uncapped()  # as statuspage.app wires them: the runner caps
     yield both
     await both.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -175,3 +176,42 @@ async def test_a_bad_new_config_is_refused_and_the_old_one_kept(
     _, err = await process.communicate()
     assert "reload refused" in err.decode()
     assert "nonsense: unknown key" in err.decode()
+
+
+async def regions_of(folder: Path, component_id: str) -> set[str]:
+    db = Database.from_url(f"sqlite:///{folder / 'status.db'}")
+    query = select(ProbeResultRow.region).where(ProbeResultRow.component_id == component_id)
+    async with db.read() as session:
+        found = set((await session.exec(query)).all())
+    await db.dispose()
+    return found
+
+
+async def test_reload_applies_probe_and_log_settings_and_keeps_the_command_line_region(
+    aiohttp_server: AiohttpServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    target = await aiohttp_server(slow_target())
+    base = str(target.make_url("")).rstrip("/")
+    config = write_config(tmp_path, base, ["alpha"])
+    assert await (await statuspage("db", "upgrade", "--config", str(config), env=env)).wait() == 0
+    port = free_port()
+    args = ("probe", "--config", str(config), "--region", "eu-west", "--metrics-port", str(port))
+    process = await statuspage(*args, env=env)
+    try:
+        await wait_healthy(port, process)
+        extra = '[logging]\nformat = "json"\n[probes]\nconcurrency = 7\n'
+        write_config(tmp_path, base, ["alpha", "gamma"], extra)
+        assert process.pid is not None
+        os.kill(process.pid, signal.SIGHUP)
+        for _ in range(100):
+            if await count_results(tmp_path, "gamma"):
+                break
+            await asyncio.sleep(0.1)
+        assert await regions_of(tmp_path, "gamma") == {"eu-west"}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await process.communicate()
+    lines = [json.loads(line) for line in err.decode().splitlines() if line.startswith("{")]
+    applied = [line["key"] for line in lines if line["msg"] == "setting applied"]
+    assert applied == ["probes.concurrency"]  # the region stayed the command line's
+    assert any(line["msg"] == "configuration reloaded" for line in lines)
