@@ -46,7 +46,10 @@ def _describe(exc: Exception, spec: CheckSpec) -> str:
     if isinstance(exc, TimeoutError):
         return f"timeout after {spec.timeout_s * 1000:.0f} ms"
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return "DNS lookup failed"
+        # The resolver's own words: "Name or service not known" (the system's),
+        # "Domain name not found" or "Timeout while contacting DNS servers" (c-ares).
+        detail = exc.os_error.strerror
+        return f"DNS lookup failed: {detail}" if detail else "DNS lookup failed"
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return f"TLS error: {_certificate_reason(exc.certificate_error)}"
     if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):

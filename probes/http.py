@@ -51,12 +51,14 @@ def make_client_session(
     keep_alive: bool = False,
     ssl_context: ssl.SSLContext | None = None,
     user_agent: str = USER_AGENT,
+    resolver: aiohttp.abc.AbstractResolver | None = None,
 ) -> aiohttp.ClientSession:
     """A session for probes: timed, bounded, and sharing no cookies between probes.
 
     `concurrency` bounds open connections in all, `per_host` to any one host; 0 is no bound,
     for a caller that limits probes itself. Call it from a running event loop;
-    `ssl_context` defaults to `probes.timing.make_ssl_context()`.
+    `ssl_context` defaults to `probes.timing.make_ssl_context()`; `resolver` to the
+    system's (`probes.resolver`), and the caller closes one it passes.
     """
     connector = aiohttp.TCPConnector(
         limit=concurrency,
@@ -64,6 +66,7 @@ def make_client_session(
         force_close=not keep_alive,
         use_dns_cache=keep_alive,
         ssl=ssl_context if ssl_context is not None else make_ssl_context(),
+        resolver=resolver,
     )
     return aiohttp.ClientSession(
         connector=connector,

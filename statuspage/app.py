@@ -62,7 +62,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
-    sessions = ProbeSessions.uncapped()
+    sessions = ProbeSessions.uncapped(app[keys.SETTINGS].current.file.probes.dns_servers)
     app[keys.PROBE_SESSIONS] = sessions
     yield
     await sessions.close()

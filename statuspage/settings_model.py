@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from probes.resolver import parse_dns_server
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -109,6 +111,14 @@ class ProbeSettings(_Section):
     region: Annotated[str, Field(pattern=SLUG_PATTERN)] = "default"
     max_body_bytes: Annotated[int, Field(ge=1, le=100 * 1024 * 1024)] = 1_048_576
     max_redirects: Annotated[int, Field(ge=0, le=30)] = 5
+    dns_servers: list[str] = Field(default_factory=list, max_length=10)  # []: the system's
+
+    @field_validator("dns_servers")
+    @classmethod
+    def _name_servers(cls, value: list[str]) -> list[str]:
+        for server in value:
+            parse_dns_server(server)  # its ValueError names the entry and what is wrong
+        return value
 
 
 class LoggingSettings(_Section):

@@ -10,6 +10,8 @@ from pathlib import Path
 from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
+from tests.probes.dns_server import TYPE_A, LoopbackDNS, Zone
+
 HEALTHY = {"status": "healthy", "database": {"status": "connected"}, "memory": {"percent": 41.5}}
 
 
@@ -114,3 +116,22 @@ async def test_every_command_has_help() -> None:
     code, out, _ = await statuspage("check", "--help")
     assert code == 0
     assert "--json" in out
+
+
+async def test_check_looks_names_up_on_the_configured_dns_servers(
+    aiohttp_server: AiohttpServer, tmp_path: Path
+) -> None:
+    port = (await target(aiohttp_server)).rsplit(":", 1)[1]
+    zone = Zone(addresses={"api.example.test": "127.0.0.1"})
+    async with LoopbackDNS(zone) as dns:
+        path = config(tmp_path, f"http://api.example.test:{port}", ["/ok"])
+        gone = '[[components]]\nname = "C1"\nurl = "http://gone.example.test/ok"\nsla_ms = 5000\n'
+        path.write_text(f'[probes]\ndns_servers = ["{dns.server}"]\n{path.read_text()}\n{gone}')
+
+        code, out, _ = await statuspage("check", "--config", str(path), "--json")
+
+    rows = {row["name"]: row for row in json.loads(out)}
+    assert code == 1
+    assert rows["C0"]["status"] == "up"
+    assert rows["C1"]["error"] == "DNS lookup failed: Domain name not found"
+    assert ("api.example.test", TYPE_A) in dns.queries

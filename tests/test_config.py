@@ -154,6 +154,19 @@ def test_a_trusted_proxy_that_is_not_an_address_is_refused_by_name(tmp_path: Pat
     assert "statuspage.toml" in message
 
 
+def test_dns_servers_are_addresses_with_optional_ports(tmp_path: Path) -> None:
+    text = '[probes]\ndns_servers = ["1.1.1.1", "127.0.0.1:5353", "[::1]:53"]\n' + MINIMAL
+    servers = load_settings(write(tmp_path, text), {}).file.probes.dns_servers
+    assert servers == ["1.1.1.1", "127.0.0.1:5353", "[::1]:53"]
+
+
+def test_a_dns_server_that_is_not_an_address_is_refused_by_name(tmp_path: Path) -> None:
+    message = problems_for(tmp_path, '[probes]\ndns_servers = ["dns.google"]\n' + MINIMAL)
+    assert "probes.dns_servers" in message
+    assert "'dns.google' is not an IP address" in message
+    assert "statuspage.toml" in message
+
+
 def test_trusted_proxies_come_from_the_environment_comma_separated(tmp_path: Path) -> None:
     env = {"STATUSPAGE_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"}
     proxies = load_settings(write(tmp_path, MINIMAL), env).file.server.trusted_proxies

@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
             [c.check for c in components if c.check is not None],
             concurrency=probes.concurrency,
             rate_per_s=probes.rate_per_s,
+            dns_servers=probes.dns_servers,
         )
     )
     if args.json:

@@ -20,6 +20,7 @@ _RESTART_ONLY = (
     ("server", "host"),
     ("server", "port"),
     ("server", "secret_key"),  # the admin's cookie keys are derived from it at start-up
+    ("probes", "dns_servers"),  # the client sessions' resolver is made at start-up
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -17,10 +17,12 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 from asyncio_throttle.throttler import Throttler
 
 from probes.http import make_client_session, probe
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
+from probes.resolver import dns_resolver
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.settings_model import ProbeSettings
 from storage.writer import ResultRecord
@@ -144,15 +146,18 @@ class ProbeSessions:
 
     fresh: aiohttp.ClientSession
     kept: aiohttp.ClientSession
+    resolver: AbstractResolver | None = None  # shared by both; None: the system's
 
     @classmethod
-    def uncapped(cls) -> ProbeSessions:
+    def uncapped(cls, dns_servers: Sequence[str] = ()) -> ProbeSessions:
         """Sessions whose connectors cap nothing: the runner's `ProbeLimits` are the only
         caps, so a reload that changes `[probes]` concurrency or per_host_limit takes full
-        effect. Call it from a running event loop."""
+        effect. Lookups go to `dns_servers` if any. Call it from a running event loop."""
+        resolver = dns_resolver(dns_servers)
         return cls(
-            fresh=make_client_session(concurrency=0, per_host=0),
-            kept=make_client_session(concurrency=0, per_host=0, keep_alive=True),
+            fresh=make_client_session(concurrency=0, per_host=0, resolver=resolver),
+            kept=make_client_session(concurrency=0, per_host=0, keep_alive=True, resolver=resolver),
+            resolver=resolver,
         )
 
     def for_check(self, spec: CheckSpec) -> aiohttp.ClientSession:
@@ -161,6 +166,8 @@ class ProbeSessions:
     async def close(self) -> None:
         await self.fresh.close()
         await self.kept.close()
+        if self.resolver is not None:
+            await self.resolver.close()
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Connection failures produced for real on 127.0.0.1, not injected.
 
-A DNS failure would need a resolver beyond loopback, so it stays in
-test_http_mocked.py; these two no longer need to.
+DNS failures are produced the same way, through a name server on loopback, in
+test_dns.py.
 """
 
 from __future__ import annotations

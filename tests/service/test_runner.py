@@ -11,6 +11,7 @@ from pytest_aiohttp import AiohttpServer
 
 from probes.model import ProbeStatus
 from statuspage.service.runner import ProbeSessions
+from tests.probes.dns_server import TYPE_A, LoopbackDNS, Zone
 from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
 
@@ -71,3 +72,21 @@ async def test_the_record_carries_region_due_time_and_start_time(
     (record,) = sink.records
     assert (record.component_id, record.region, record.scheduled_at) == ("api", "eu", DUE)
     assert record.result.started_at > DUE
+
+
+async def test_sessions_made_with_dns_servers_look_names_up_there(
+    aiohttp_server: AiohttpServer,
+) -> None:
+    server = await aiohttp_server(flaky_app(failures=0))
+    async with LoopbackDNS(Zone(addresses={"api.example.test": "127.0.0.1"})) as dns:
+        named = ProbeSessions.uncapped([dns.server])
+        sink = ListSink()
+        try:
+            url = f"http://api.example.test:{server.port}/health"
+            result = await runner(named, sink).run("api", make_check(url), DUE)
+        finally:
+            await named.close()
+    assert result.status is ProbeStatus.UP
+    assert ("api.example.test", TYPE_A) in dns.queries
+    assert named.fresh.closed
+    assert named.kept.closed

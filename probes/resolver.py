@@ -1,0 +1,73 @@
+"""Name servers for probes: by default the system's resolver, or the ones an operator names.
+
+A probe that asks the system resolver (`getaddrinfo` in a thread, aiohttp's default)
+sees what the host sees, /etc/hosts and search domains included. Naming servers in
+`[probes] dns_servers` makes every lookup go to them through c-ares (aiodns), which is
+how an operator checks that public resolvers, not only the probe host's, can find the
+service, and how tests point lookups at a server on loopback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Sequence
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+_BRACKETED = re.compile(r"^\[(?P<host>[^\]]+)\](?::(?P<port>\d{1,5}))?$")
+
+
+def parse_dns_server(text: str) -> tuple[str, int]:
+    """(address, port) of '1.1.1.1', '1.1.1.1:5353', '::1' or '[::1]:5353'; ValueError if not."""
+    host, port = text, "53"
+    if match := _BRACKETED.match(text):
+        host, port = match["host"], match["port"] or "53"
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not an IP address with an optional port "
+            "(e.g. '1.1.1.1', '1.1.1.1:5353' or '[2606:4700::1111]:53')"
+        ) from None
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"{text!r} has no port between 1 and 65535")
+    return str(address), int(port)
+
+
+class FreshLookupResolver(AbstractResolver):
+    """Asks the servers anew on every lookup, through a c-ares channel of its own.
+
+    A long-lived channel answers from c-ares's cache for as long as a record's TTL: the
+    probe would time a cache hit as its DNS phase and would notice the servers failing
+    only when the TTL ran out. A channel per lookup costs about 0.5 ms of CPU more than
+    a cache hit (`bench/dns.py`); only processes that name `dns_servers` pay it. Keep-alive sessions
+    still cache in aiohttp, as they do with the system's resolver.
+    """
+
+    def __init__(self, nameservers: Sequence[str]) -> None:
+        self._nameservers = list(nameservers)
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        lookup = aiohttp.AsyncResolver(nameservers=self._nameservers)
+        try:
+            return await lookup.resolve(host, port, family)
+        finally:
+            await lookup.close()
+
+    async def close(self) -> None:
+        """Nothing to close: each lookup closes its own channel."""
+
+
+def dns_resolver(servers: Sequence[str]) -> AbstractResolver | None:
+    """A resolver asking `servers` in turn, or None for the system's."""
+    if not servers:
+        return None
+    addresses = [parse_dns_server(s) for s in servers]
+    return FreshLookupResolver([f"[{a}]:{p}" if ":" in a else f"{a}:{p}" for a, p in addresses])

@@ -1,0 +1,137 @@
+"""Lookups through named DNS servers (`[probes] dns_servers`), against a server on 127.0.0.1.
+
+Each failure is a real UDP exchange with `tests.probes.dns_server.LoopbackDNS`; nothing is
+injected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from probes.http import make_client_session, probe
+from probes.model import ProbeStatus
+from probes.resolver import dns_resolver, parse_dns_server
+from tests.probes.dns_server import TYPE_A, LoopbackDNS, Zone
+from tests.probes.targets import make_check
+
+ZONE = Zone(
+    addresses={"app.example.test": "127.0.0.1"},
+    failing={"broken.example.test"},
+    silent={"quiet.example.test"},
+)
+
+
+@pytest.fixture
+async def dns() -> AsyncIterator[LoopbackDNS]:
+    async with LoopbackDNS(ZONE) as server:
+        yield server
+
+
+@pytest.fixture
+async def resolved(dns: LoopbackDNS) -> AsyncIterator[aiohttp.ClientSession]:
+    """A new-connection session whose every lookup goes to the loopback server."""
+    resolver = dns_resolver([dns.server])
+    async with make_client_session(resolver=resolver) as session:
+        yield session
+    assert resolver is not None
+    await resolver.close()
+
+
+async def test_a_name_is_looked_up_on_the_named_server_and_timed(
+    resolved: aiohttp.ClientSession, dns: LoopbackDNS, target: TestServer
+) -> None:
+    result = await probe(resolved, make_check(f"http://app.example.test:{target.port}/health"))
+
+    assert result.status is ProbeStatus.UP
+    assert ("app.example.test", TYPE_A) in dns.queries
+    assert result.phases.dns_ms is not None
+
+
+async def test_every_new_connection_looks_the_name_up_again(
+    resolved: aiohttp.ClientSession, dns: LoopbackDNS, target: TestServer
+) -> None:
+    check = make_check(f"http://app.example.test:{target.port}/health")
+    for _ in range(3):
+        assert (await probe(resolved, check)).status is ProbeStatus.UP
+
+    assert dns.queries.count(("app.example.test", TYPE_A)) == 3
+
+
+async def test_an_unknown_name_is_down_with_the_resolvers_reason(
+    resolved: aiohttp.ClientSession,
+) -> None:
+    result = await probe(resolved, make_check("http://gone.example.test/health"))
+
+    assert result.status is ProbeStatus.DOWN
+    assert result.error == "DNS lookup failed: Domain name not found"
+
+
+async def test_a_failing_server_is_down_with_the_resolvers_reason(
+    resolved: aiohttp.ClientSession,
+) -> None:
+    result = await probe(resolved, make_check("http://broken.example.test/health"))
+
+    assert result.status is ProbeStatus.DOWN
+    assert result.error == "DNS lookup failed: DNS server returned general failure"
+
+
+async def test_a_server_that_never_answers_is_cut_off_by_the_probe_deadline(
+    resolved: aiohttp.ClientSession, dns: LoopbackDNS
+) -> None:
+    result = await probe(resolved, make_check("http://quiet.example.test/health", timeout_s=0.5))
+
+    assert result.status is ProbeStatus.DOWN
+    assert result.error == "timeout after 500 ms"
+    assert ("quiet.example.test", TYPE_A) in dns.queries
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("1.1.1.1", ("1.1.1.1", 53)),
+        ("127.0.0.1:5353", ("127.0.0.1", 5353)),
+        ("2606:4700::1111", ("2606:4700::1111", 53)),
+        ("[::1]:5353", ("::1", 5353)),
+        ("[::1]", ("::1", 53)),
+    ],
+)
+def test_server_addresses_take_an_optional_port(text: str, parsed: tuple[str, int]) -> None:
+    assert parse_dns_server(text) == parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("dns.google", "is not an IP address"),
+        ("1.1.1.1:0", "has no port between 1 and 65535"),
+        ("1.1.1.1:99999", "has no port between 1 and 65535"),
+        ("1.1.1.1:dns", "has no port between 1 and 65535"),
+        ("[::1]:", "is not an IP address"),
+        ("", "is not an IP address"),
+    ],
+)
+def test_a_bad_server_address_is_refused_with_the_reason(text: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        parse_dns_server(text)
+
+
+def test_no_servers_means_the_systems_resolver() -> None:
+    assert dns_resolver([]) is None
+
+
+async def test_a_fixed_server_is_asked_again_while_its_answer_would_still_be_cached(
+    resolved: aiohttp.ClientSession, dns: LoopbackDNS, target: TestServer
+) -> None:
+    # The zone's TTL is 60 s: a caching resolver would stop asking after the first probe
+    # and go on reporting the name up after the server had begun failing.
+    check = make_check(f"http://app.example.test:{target.port}/health")
+    assert (await probe(resolved, check)).status is ProbeStatus.UP
+    dns.zone = Zone(failing={"app.example.test"})
+
+    result = await probe(resolved, check)
+
+    assert result.error == "DNS lookup failed: DNS server returned general failure"
