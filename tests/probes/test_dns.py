@@ -61,22 +61,20 @@ async def test_every_new_connection_looks_the_name_up_again(
     assert dns.queries.count(("app.example.test", TYPE_A)) == 3
 
 
-async def test_an_unknown_name_is_down_with_the_resolvers_reason(
-    resolved: aiohttp.ClientSession,
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [
+        ("gone.example.test", "Domain name not found"),  # NXDOMAIN
+        ("broken.example.test", "DNS server returned general failure"),  # SERVFAIL
+    ],
+)
+async def test_a_failed_lookup_is_down_with_the_resolvers_reason(
+    resolved: aiohttp.ClientSession, host: str, reason: str
 ) -> None:
-    result = await probe(resolved, make_check("http://gone.example.test/health"))
+    result = await probe(resolved, make_check(f"http://{host}/health"))
 
     assert result.status is ProbeStatus.DOWN
-    assert result.error == "DNS lookup failed: Domain name not found"
-
-
-async def test_a_failing_server_is_down_with_the_resolvers_reason(
-    resolved: aiohttp.ClientSession,
-) -> None:
-    result = await probe(resolved, make_check("http://broken.example.test/health"))
-
-    assert result.status is ProbeStatus.DOWN
-    assert result.error == "DNS lookup failed: DNS server returned general failure"
+    assert result.error == f"DNS lookup failed: {reason}"
 
 
 async def test_a_server_that_never_answers_is_cut_off_by_the_probe_deadline(
