@@ -155,6 +155,7 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument("--interval", type=float, default=1.0, help="part 1, seconds (1)")
     parser.add_argument("--concurrency", type=int, default=32, help="part 1 (32)")
     parser.add_argument("--target-workers", type=int, default=1)
+    parser.add_argument("--window", type=float, help="measuring window, seconds (20; 6 --quick)")
     parser.add_argument(
         "--gc-tune",
         action="store_true",
@@ -171,7 +172,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         interval_s=args.interval,
         concurrency=args.concurrency,
         warmup_s=3.0 if args.quick else 5.0,
-        window_s=6.0 if args.quick else 20.0,
+        window_s=args.window or (6.0 if args.quick else 20.0),
         timing_targets=1000,
         timing_interval_s=5.0,
         delay_ms=100.0,

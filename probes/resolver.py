@@ -45,8 +45,8 @@ class FreshLookupResolver(AbstractResolver):
     A long-lived channel answers from c-ares's cache for as long as a record's TTL: the
     probe would time a cache hit as its DNS phase and would notice the servers failing
     only when the TTL ran out. A channel per lookup costs about 0.5 ms of CPU more than
-    a cache hit (`bench/dns.py`); only processes that name `dns_servers` pay it. Keep-alive sessions
-    still cache in aiohttp, as they do with the system's resolver.
+    a cache hit (`bench/dns.py`); only processes that name `dns_servers` pay it.
+    Keep-alive sessions still cache in aiohttp, as they do with the system's resolver.
     """
 
     def __init__(self, nameservers: Sequence[str]) -> None:
