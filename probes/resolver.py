@@ -9,6 +9,7 @@ service, and how tests point lookups at a server on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import re
 import socket
@@ -17,6 +18,8 @@ from collections.abc import Sequence
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+# Channels kept ready for lookups; more lookups at once than this make their own.
+MAX_READY_CHANNELS = 16
 _BRACKETED = re.compile(r"^\[(?P<host>[^\]]+)\](?::(?P<port>\d{1,5}))?$")
 
 
@@ -40,29 +43,53 @@ def parse_dns_server(text: str) -> tuple[str, int]:
 
 
 class FreshLookupResolver(AbstractResolver):
-    """Asks the servers anew on every lookup, through a c-ares channel of its own.
+    """Asks the servers anew on every lookup, each time through an unused c-ares channel.
 
     A long-lived channel answers from c-ares's cache for as long as a record's TTL: the
     probe would time a cache hit as its DNS phase and would notice the servers failing
-    only when the TTL ran out. A channel per lookup costs about 0.5 ms of CPU more than
-    a cache hit (`bench/dns.py`); only processes that name `dns_servers` pay it.
-    Keep-alive sessions still cache in aiohttp, as they do with the system's resolver.
+    only when the TTL ran out. Making a channel takes time (about 0.15 ms on the
+    benchmark machine, `bench/dns.py`), and aiohttp times the DNS phase around
+    `resolve`, so channels are made ahead: after each lookup, outside its timed span, a
+    new one replaces the one used. Lookups beyond the channels ready at once make their own. Only processes that
+    name `dns_servers` pay for this. Keep-alive sessions still cache in aiohttp, as they
+    do with the system's resolver.
     """
 
     def __init__(self, nameservers: Sequence[str]) -> None:
         self._nameservers = list(nameservers)
+        self._ready: list[aiohttp.AsyncResolver] = []
+        self._retiring: set[asyncio.Task[None]] = set()
+
+    @property
+    def ready_channels(self) -> int:
+        """Unused channels made ahead for the next lookups."""
+        return len(self._ready)
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
-        lookup = aiohttp.AsyncResolver(nameservers=self._nameservers)
+        channel = self._ready.pop() if self._ready else self._new_channel()
         try:
-            return await lookup.resolve(host, port, family)
+            return await channel.resolve(host, port, family)
         finally:
-            await lookup.close()
+            # Runs after this lookup's span ends: drop the used channel, make the next.
+            task = asyncio.get_running_loop().create_task(self._retire(channel))
+            self._retiring.add(task)
+            task.add_done_callback(self._retiring.discard)
+
+    async def _retire(self, used: aiohttp.AsyncResolver) -> None:
+        await used.close()
+        if len(self._ready) < MAX_READY_CHANNELS:
+            self._ready.append(self._new_channel())
+
+    def _new_channel(self) -> aiohttp.AsyncResolver:
+        return aiohttp.AsyncResolver(nameservers=self._nameservers)
 
     async def close(self) -> None:
-        """Nothing to close: each lookup closes its own channel."""
+        await asyncio.gather(*self._retiring)
+        ready, self._ready = self._ready, []
+        for channel in ready:
+            await channel.close()
 
 
 def dns_resolver(servers: Sequence[str]) -> AbstractResolver | None:

@@ -6,7 +6,9 @@ injected.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -14,7 +16,7 @@ from aiohttp.test_utils import TestServer
 
 from probes.http import make_client_session, probe
 from probes.model import ProbeStatus
-from probes.resolver import dns_resolver, parse_dns_server
+from probes.resolver import FreshLookupResolver, dns_resolver, parse_dns_server
 from tests.probes.dns_server import TYPE_A, LoopbackDNS, Zone
 from tests.probes.targets import make_check
 
@@ -133,3 +135,31 @@ async def test_a_fixed_server_is_asked_again_while_its_answer_would_still_be_cac
     result = await probe(resolved, check)
 
     assert result.error == "DNS lookup failed: DNS server returned general failure"
+
+
+async def test_the_next_lookups_channel_is_made_after_the_timed_lookup_not_during_it(
+    dns: LoopbackDNS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # aiohttp times the DNS phase around resolve(): making a channel there (about
+    # 0.5 ms) would be counted as the name servers' time.
+    resolver = FreshLookupResolver([dns.server])
+    made_in_lookup: list[bool] = []
+    in_lookup = False
+    real = aiohttp.AsyncResolver
+
+    def counted(*args: Any, **kwargs: Any) -> aiohttp.AsyncResolver:
+        made_in_lookup.append(in_lookup)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(aiohttp, "AsyncResolver", counted)
+    for _ in range(4):
+        in_lookup = True
+        await resolver.resolve("app.example.test", 80)
+        in_lookup = False
+        await asyncio.sleep(0.01)  # the used channel is replaced
+
+    # Only the very first lookup, with none ready, made its channel while timed.
+    assert made_in_lookup == [True, False, False, False, False]
+    assert resolver.ready_channels == 1
+    await resolver.close()
+    assert resolver.ready_channels == 0
