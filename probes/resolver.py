@@ -50,9 +50,9 @@ class FreshLookupResolver(AbstractResolver):
     only when the TTL ran out. Making a channel takes time (about 0.15 ms on the
     benchmark machine, `bench/dns.py`), and aiohttp times the DNS phase around
     `resolve`, so channels are made ahead: after each lookup, outside its timed span, a
-    new one replaces the one used. Lookups beyond the channels ready at once make their own. Only processes that
-    name `dns_servers` pay for this. Keep-alive sessions still cache in aiohttp, as they
-    do with the system's resolver.
+    new one replaces the one used. Lookups beyond the channels ready at once make their
+    own. Only processes that name `dns_servers` pay for this. Keep-alive sessions still
+    cache in aiohttp, as they do with the system's resolver.
     """
 
     def __init__(self, nameservers: Sequence[str]) -> None:
