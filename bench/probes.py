@@ -157,6 +157,9 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument("--target-workers", type=int, default=1)
     parser.add_argument("--window", type=float, help="measuring window, seconds (20; 6 --quick)")
     parser.add_argument(
+        "--timing-rate", type=int, default=200, help="part 2, probes due per second (200)"
+    )
+    parser.add_argument(
         "--gc-tune",
         action="store_true",
         help=f"gc.set_threshold{GC_TUNED} and gc.freeze() after start-up, to measure them",
@@ -173,7 +176,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         concurrency=args.concurrency,
         warmup_s=3.0 if args.quick else 5.0,
         window_s=args.window or (6.0 if args.quick else 20.0),
-        timing_targets=1000,
+        timing_targets=args.timing_rate * 5,  # every 5 s
         timing_interval_s=5.0,
         delay_ms=100.0,
         target_workers=args.target_workers,
@@ -197,14 +200,16 @@ def throughput_plan(opts: Options, reuse: bool, interval_s: float) -> Plan:
 
 
 def timing_plan(opts: Options) -> Plan:
+    rate = opts.timing_targets / opts.timing_interval_s
     return Plan(
         label="service (scheduler+runner+writer)",
         count=opts.timing_targets,
         interval_s=opts.timing_interval_s,
         reuse_connections=False,
-        # Little's law: 200/s x 0.1 s is 20 in flight; 256 slots never make anyone wait.
-        concurrency=256,
-        rate_per_s=1000,  # headroom over the 200/s due, as an operator would leave it
+        # Little's law: 200/s x 0.1 s is 20 in flight; 256 slots (or ten times what is
+        # in flight, at a higher --timing-rate) never make anyone wait.
+        concurrency=max(256, round(10 * rate * opts.delay_ms / 1000)),
+        rate_per_s=5 * rate,  # headroom over what is due, as an operator would leave it
         warmup_s=opts.timing_interval_s,  # one full round first
         window_s=opts.window_s,
         delay_ms=opts.delay_ms,

@@ -8,6 +8,7 @@ therefore lets in-flight probes finish before the writer's final flush.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -22,9 +23,12 @@ from statuspage.service.roles import Roles
 from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
+from statuspage.service.shards import components_to_probe
 from statuspage.service.startup import prepare_database
 from storage.database import Database
 from storage.writer import ResultWriter
+
+log = logging.getLogger("statuspage")
 
 # How long past the longest probe timeout shutdown waits for the last flush.
 SHUTDOWN_FLUSH_S = 0.8
@@ -88,8 +92,13 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         confirm_down_retries=probes.confirm_down_retries,
     )
     scheduler = ProbeScheduler(runner)
-    scheduler.apply(settings.components)
+    scheduler.apply(components_to_probe(settings))
     scheduler.start()
+    if probes.shard != "1/1":
+        log.info(
+            "probing one shard",
+            extra={"fields": {"shard": probes.shard, "jobs": len(scheduler.jobs)}},
+        )
     app[keys.SCHEDULER] = scheduler
     yield
     await scheduler.shutdown(grace_s=longest_timeout_s(app[keys.SETTINGS].current))

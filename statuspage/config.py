@@ -34,6 +34,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str, type]] = {
     "STATUSPAGE_SECRET_KEY": ("server", "secret_key", str),
     "STATUSPAGE_TRUSTED_PROXIES": ("server", "trusted_proxies", list),  # comma-separated
     "STATUSPAGE_REGION": ("probes", "region", str),
+    "STATUSPAGE_SHARD": ("probes", "shard", str),
     "STATUSPAGE_LOG_LEVEL": ("logging", "level", str),
     "STATUSPAGE_LOG_FORMAT": ("logging", "format", str),
 }

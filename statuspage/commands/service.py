@@ -27,6 +27,11 @@ def add_parser(subparsers: Subparsers) -> None:
         "any number of these can run at once, each naming its region.",
     )
     probe.add_argument("--region", help="region name recorded with each result")
+    probe.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="probe only the K-th of N shares of the components (N processes share them)",
+    )
     probe.add_argument("--metrics-port", type=int, help="serve /healthz and /metrics on this port")
     subparsers.add_parser(
         "serve",
@@ -36,10 +41,11 @@ def add_parser(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "region", None):
-        # Into the process environment, not only this load's: a reload reads the
-        # environment again and must keep the region the command line chose.
-        os.environ["STATUSPAGE_REGION"] = args.region
+    # Into the process environment, not only this load's: a reload reads the
+    # environment again and must keep what the command line chose.
+    for option, variable in (("region", "STATUSPAGE_REGION"), ("shard", "STATUSPAGE_SHARD")):
+        if value := getattr(args, option, None):
+            os.environ[variable] = value
     settings = load(args)
     configure_logging(settings.file.logging.level, settings.file.logging.format)
     roles = Roles.for_command(args.command)

@@ -10,6 +10,7 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.config import ConfigError, Settings, load_settings
 from statuspage.service.logs import configure_logging
+from statuspage.service.shards import components_to_probe
 from statuspage.service.startup import sync_configured_components
 
 log = logging.getLogger("statuspage.reload")
@@ -56,7 +57,7 @@ async def reload_config(app: web.Application, path: Path) -> bool:
     if scheduler is not None:
         for name in scheduler.runner.retune(new.file.probes):
             log.info("setting applied", extra={"fields": {"key": name}})
-        changes = scheduler.apply(new.components)
+        changes = scheduler.apply(components_to_probe(new))
         log.info(
             "configuration reloaded",
             extra={

@@ -18,6 +18,7 @@ from pytest_aiohttp import AiohttpServer
 from sqlalchemy import func
 from sqlmodel import select
 
+from statuspage.service.shards import Shard
 from storage.database import Database
 from storage.models import ProbeResultRow
 
@@ -215,3 +216,26 @@ async def test_reload_applies_probe_and_log_settings_and_keeps_the_command_line_
     applied = [line["key"] for line in lines if line["msg"] == "setting applied"]
     assert applied == ["probes.concurrency"]  # the region stayed the command line's
     assert any(line["msg"] == "configuration reloaded" for line in lines)
+
+
+async def test_a_probe_process_given_a_shard_probes_only_its_share(
+    aiohttp_server: AiohttpServer, tmp_path: Path, env: dict[str, str]
+) -> None:
+    target = await aiohttp_server(slow_target())
+    names = [f"c{i}" for i in range(8)]
+    mine = {n for n in names if Shard(2, 2).holds(n)}
+    assert mine
+    assert mine != set(names)
+    config = write_config(tmp_path, str(target.make_url("")).rstrip("/"), names)
+    assert await (await statuspage("db", "upgrade", "--config", str(config), env=env)).wait() == 0
+    port = free_port()
+    args = ("probe", "--config", str(config), "--shard", "2/2", "--metrics-port", str(port))
+    process = await statuspage(*args, env=env)
+    try:
+        await wait_healthy(port, process)
+        await asyncio.sleep(2.5)  # two rounds at 1 s
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await process.communicate()
+    probed = {n for n in names if await count_results(tmp_path, n)}
+    assert probed == mine
