@@ -96,6 +96,19 @@ async def count_results(folder: Path, component_id: str | None = None) -> int:
     return int(found)
 
 
+async def start_probe(
+    config: Path, env: dict[str, str], *options: str
+) -> asyncio.subprocess.Process:
+    """`statuspage probe` on a freshly upgraded database, once it answers /healthz."""
+    upgrade = await statuspage("db", "upgrade", "--config", str(config), env=env)
+    assert await upgrade.wait() == 0
+    port = free_port()
+    args = ("probe", "--config", str(config), *options, "--metrics-port", str(port))
+    process = await statuspage(*args, env=env)
+    await wait_healthy(port, process)
+    return process
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return dict(os.environ) | {"STATUSPAGE_RUNTIME_DIR": str(tmp_path / "run")}
@@ -107,13 +120,7 @@ async def probe_process(
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, Path, web.Application]]:
     target = await aiohttp_server(slow_target())
     config = write_config(tmp_path, str(target.make_url("")).rstrip("/"), ["alpha", "beta"])
-    upgrade = await statuspage("db", "upgrade", "--config", str(config), env=env)
-    assert await upgrade.wait() == 0
-    port = free_port()
-    process = await statuspage(
-        "probe", "--config", str(config), "--metrics-port", str(port), env=env
-    )
-    await wait_healthy(port, process)
+    process = await start_probe(config, env)
     yield process, config, target.app
     if process.returncode is None:
         process.kill()
@@ -194,12 +201,8 @@ async def test_reload_applies_probe_and_log_settings_and_keeps_the_command_line_
     target = await aiohttp_server(slow_target())
     base = str(target.make_url("")).rstrip("/")
     config = write_config(tmp_path, base, ["alpha"])
-    assert await (await statuspage("db", "upgrade", "--config", str(config), env=env)).wait() == 0
-    port = free_port()
-    args = ("probe", "--config", str(config), "--region", "eu-west", "--metrics-port", str(port))
-    process = await statuspage(*args, env=env)
+    process = await start_probe(config, env, "--region", "eu-west")
     try:
-        await wait_healthy(port, process)
         extra = '[logging]\nformat = "json"\n[probes]\nconcurrency = 7\n'
         write_config(tmp_path, base, ["alpha", "gamma"], extra)
         assert process.pid is not None
@@ -227,12 +230,8 @@ async def test_a_probe_process_given_a_shard_probes_only_its_share(
     assert mine
     assert mine != set(names)
     config = write_config(tmp_path, str(target.make_url("")).rstrip("/"), names)
-    assert await (await statuspage("db", "upgrade", "--config", str(config), env=env)).wait() == 0
-    port = free_port()
-    args = ("probe", "--config", str(config), "--shard", "2/2", "--metrics-port", str(port))
-    process = await statuspage(*args, env=env)
+    process = await start_probe(config, env, "--shard", "2/2")
     try:
-        await wait_healthy(port, process)
         await asyncio.sleep(2.5)  # two rounds at 1 s
     finally:
         process.send_signal(signal.SIGTERM)
