@@ -169,13 +169,24 @@ class ResultWriter:
     async def flush(self) -> int:
         """Write everything buffered now; returns how many were committed.
 
+        Results submitted while it runs are left for later: chasing them would write a
+        transaction of a few rows after each batch for as long as results keep coming.
         A database error propagates, and the unwritten results stay buffered.
         """
         async with self._flush_lock:
-            written = 0
-            while self._buffer:
-                written += await self._write_next_batch()
-            return written
+            return await self._write_while(self._newest_sequence())
+
+    def _newest_sequence(self) -> int:
+        return self._buffer[-1][0] if self._buffer else -1
+
+    async def _write_while(self, through: int) -> int:
+        """Write batches while results up to sequence `through` or a full batch wait."""
+        written = 0
+        while self._buffer and (
+            self._buffer[0][0] <= through or len(self._buffer) >= self._batch_size
+        ):
+            written += await self._write_next_batch()
+        return written
 
     async def _write_next_batch(self) -> int:
         # Behind (a burst, or a database that was away): larger transactions catch up
@@ -232,19 +243,33 @@ class ResultWriter:
         return self._task
 
     async def run(self) -> None:
-        """Write batches when one is full or every `flush_interval_s`; back off on errors."""
-        delay = 0.0
+        """Write batches when one is full, and everything every `flush_interval_s`; back
+        off on errors."""
+        loop = asyncio.get_running_loop()
+        delay, drained_at = 0.0, loop.time()
         while not self._stopping.is_set():
-            await self._wait(delay or self._flush_interval_s, wake_on_batch=not delay)
+            until_drain = max(0.0, drained_at + self._flush_interval_s - loop.time())
+            await self._wait(delay or until_drain, wake_on_batch=not delay)
             if self._stopping.is_set():
                 return
+            drain = loop.time() >= drained_at + self._flush_interval_s
             try:
-                await self.flush()
+                await self._write_due(drain)
             except Exception as error:
                 delay = min(max(delay * 2, self._retry_initial_s), self._retry_max_s)
                 self._note_failure(error, delay)
             else:
                 delay = 0.0
+                if drain:
+                    drained_at = loop.time()
+
+    async def _write_due(self, drain: bool) -> None:
+        # Between drains only full batches go, and a drain stops at what was buffered
+        # when it began. Writing whatever had arrived each time a batch finished meant,
+        # at a steady 2,000 results a second, about 180 commits of 11 rows a second
+        # instead of 4 of 500, at about 1 ms of CPU each.
+        async with self._flush_lock:
+            await self._write_while(self._newest_sequence() if drain else -1)
 
     def _note_failure(self, error: Exception, retry_in_s: float) -> None:
         self.last_error = f"{type(error).__name__}: {error}"

@@ -174,3 +174,44 @@ async def test_a_writer_that_is_behind_catches_up_in_larger_transactions(db: Dat
     # 100 pending is behind: 80 at once; the 20 left are still two batches behind.
     assert writer.transactions == [10 * CATCH_UP_FACTOR, 20]
     assert await stored(db) == 100
+
+
+class BusyWriter(CountingWriter):
+    """New results arrive while each transaction is written, as they do in service."""
+
+    def __init__(self, db: Database, **options: int) -> None:
+        super().__init__(db, **options)
+        self.arrived = 0
+
+    async def _insert(self, records: list[ResultRecord]) -> None:
+        await super()._insert(records)
+        submit_many(self, 3, start_s=1000 + self.arrived)
+        self.arrived += 3
+
+
+async def test_a_flush_writes_what_was_buffered_and_leaves_what_arrived_meanwhile(
+    db: Database,
+) -> None:
+    writer = BusyWriter(db, batch_size=10)
+    submit_many(writer, 15)
+    # The second batch takes the 5 left and the 3 that came during the first; the 3
+    # that come during the second wait. Chasing them would never stop here.
+    async with asyncio.timeout(10):
+        assert await writer.flush() == 18
+    assert writer.transactions == [10, 8]
+    assert writer.pending == 3
+
+
+async def test_between_intervals_the_background_loop_writes_only_full_batches(
+    db: Database,
+) -> None:
+    writer = CountingWriter(db, batch_size=5, flush_interval_s=60)
+    writer.start()
+    submit_many(writer, 7)
+    async with asyncio.timeout(5):
+        while writer.written < 5:
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)  # time enough for a partial batch to have gone, if it would
+    assert (writer.transactions, writer.pending) == ([5], 2)
+    await writer.close()
+    assert (writer.transactions, await stored(db)) == ([5, 2], 7)
