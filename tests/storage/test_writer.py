@@ -65,19 +65,6 @@ async def test_writing_marks_the_utc_hours_for_the_roll_up_job(db: Database) -> 
     assert sorted(hours) == [T0, T0 + timedelta(hours=2)]
 
 
-async def test_the_background_loop_writes_a_full_batch_without_waiting_for_the_interval(
-    db: Database,
-) -> None:
-    writer = ResultWriter(db, batch_size=5, flush_interval_s=60)
-    writer.start()
-    submit_many(writer, 5)
-    async with asyncio.timeout(5):
-        while writer.written < 5:
-            await asyncio.sleep(0.01)
-    await writer.close()
-    assert await stored(db) == 5
-
-
 async def test_the_background_loop_writes_a_partial_batch_after_the_interval(db: Database) -> None:
     writer = ResultWriter(db, batch_size=500, flush_interval_s=0.05)
     writer.start()
@@ -202,7 +189,7 @@ async def test_a_flush_writes_what_was_buffered_and_leaves_what_arrived_meanwhil
     assert writer.pending == 3
 
 
-async def test_between_intervals_the_background_loop_writes_only_full_batches(
+async def test_the_background_loop_writes_a_full_batch_at_once_and_no_partial_one_early(
     db: Database,
 ) -> None:
     writer = CountingWriter(db, batch_size=5, flush_interval_s=60)
