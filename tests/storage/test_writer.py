@@ -22,6 +22,12 @@ async def stored(db: Database) -> int:
         return (await session.exec(select(func.count()).select_from(ProbeResultRow))).one()
 
 
+async def until_written(writer: ResultWriter, count: int) -> None:
+    async with asyncio.timeout(5):
+        while writer.written < count:
+            await asyncio.sleep(0.01)
+
+
 def submit_many(writer: ResultWriter, count: int, *, start_s: int = 0) -> None:
     for at in every(T0 + start_s * SECOND, SECOND, count):
         writer.submit(record(at))
@@ -69,9 +75,7 @@ async def test_the_background_loop_writes_a_partial_batch_after_the_interval(db:
     writer = ResultWriter(db, batch_size=500, flush_interval_s=0.05)
     writer.start()
     submit_many(writer, 3)
-    async with asyncio.timeout(5):
-        while writer.written < 3:
-            await asyncio.sleep(0.01)
+    await until_written(writer, 3)
     await writer.close()
     assert await stored(db) == 3
 
@@ -195,9 +199,7 @@ async def test_the_background_loop_writes_a_full_batch_at_once_and_no_partial_on
     writer = CountingWriter(db, batch_size=5, flush_interval_s=60)
     writer.start()
     submit_many(writer, 7)
-    async with asyncio.timeout(5):
-        while writer.written < 5:
-            await asyncio.sleep(0.01)
+    await until_written(writer, 5)
     await asyncio.sleep(0.1)  # time enough for a partial batch to have gone, if it would
     assert (writer.transactions, writer.pending) == ([5], 2)
     await writer.close()
