@@ -1,7 +1,7 @@
 """The probe benchmark's service runs: the real scheduler, runner and writer on a real database.
 
 This is the wiring of `statuspage.app` (ProbeScheduler, ProbeRunner, ProbeLimits,
-ProbeSessions.uncapped(), ResultWriter with its default batching), measured
+uncapped ProbeSessions.open(), ResultWriter with its default batching), measured
 over a window after a warm-up.
 """
 
@@ -24,9 +24,10 @@ from sqlmodel import func, select
 from bench.probe_report import Timings
 from bench.probe_target import Target, Usage, Window
 from probes.model import CheckSpec
+from probes.sessions import ProbeSessions
 from statuspage.config import ComponentConfig
 from statuspage.service.metrics import ServiceMetrics
-from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
+from statuspage.service.runner import ProbeLimits, ProbeRunner
 from statuspage.service.scheduler import ProbeScheduler
 from storage.components import ComponentDefinition, sync_components
 from storage.database import Database
@@ -145,7 +146,7 @@ def make_runner(plan: Plan, sink: TeeSink) -> ProbeRunner:
     # smaller cap would measure the cap, not the prober.
     c = plan.concurrency
     limits = ProbeLimits(concurrency=c, rate_per_s=plan.rate_per_s, per_host=c)
-    return ProbeRunner(ProbeSessions.uncapped(), sink, limits, ServiceMetrics())
+    return ProbeRunner(ProbeSessions.open(), sink, limits, ServiceMetrics())
 
 
 async def run_service(

@@ -247,12 +247,12 @@ async def saturated_rate(opts: Options, target: Target, reuse: bool) -> Rate:
     for _ in range(SHORTER_INTERVAL_TRIES + 1):
         plan = throughput_plan(opts, reuse, interval_s)
         run = await run_service(plan, target, opts.db_kind, keep=False, freeze=opts.gc_tune)
-        due_per_s = plan.count / plan.interval_s
-        if run.done_per_s < KEPT_UP_SHARE * due_per_s:
+        kept_up = run.done_per_s >= KEPT_UP_SHARE * plan.count / plan.interval_s
+        if not kept_up:
             break
         interval_s /= 2
     note = f"rows {run.rows_in_db}, dropped {run.dropped}"
-    if run.done_per_s >= KEPT_UP_SHARE * due_per_s:
+    if kept_up:
         note += "; kept up with all that was due: the capacity is higher"
     return Rate(plan.label, run.committed_per_s, run.usage, run.done_per_s, run.pending, note)
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 
 import aiohttp
 from asyncio_throttle.throttler import Throttler
 
-from probes.http import make_client_session, probe
+from probes.http import probe
 from probes.model import CheckSpec, ProbeResult
-from probes.resolver import dns_resolver
+from probes.sessions import ProbeSessions
 
 _SessionFor = Callable[[CheckSpec], aiohttp.ClientSession]
+PER_HOST = 10  # connections to one host at once
 
 
 async def check_all(
@@ -32,9 +33,9 @@ async def check_all(
     """Probe every spec once; results are in the order of `specs`.
 
     At most `concurrency` probes are in flight and at most `rate_per_s` start per second.
-    Without a `session`, one is made for fresh-connection checks and, if any check asks
-    for `reuse_connections`, one that keeps connections alive; both are closed after.
-    Their lookups go to `dns_servers` if any are named (`probes.resolver`).
+    Without a `session`, a `ProbeSessions` pair is made (a session for fresh-connection
+    checks, one that keeps connections alive) and closed after; its lookups go to
+    `dns_servers` if any are named (`probes.resolver`).
     """
     if concurrency < 1 or not rate_per_s > 0:
         raise ValueError("concurrency must be at least 1 and rate_per_s above 0")
@@ -45,7 +46,7 @@ async def check_all(
         async with slots, throttler:
             return await probe(chosen, spec)
 
-    made = _sessions(specs, concurrency, session, dns_servers)
+    made = _sessions(concurrency, session, dns_servers)
     async with made as session_for, asyncio.TaskGroup() as tg:
         tasks = [tg.create_task(run(spec, session_for(spec))) for spec in specs]
     return [task.result() for task in tasks]
@@ -59,24 +60,13 @@ def start_rate_throttler(rate_per_s: float) -> Throttler:
 
 @asynccontextmanager
 async def _sessions(
-    specs: Sequence[CheckSpec],
-    concurrency: int,
-    given: aiohttp.ClientSession | None,
-    dns_servers: Sequence[str],
+    concurrency: int, given: aiohttp.ClientSession | None, dns_servers: Sequence[str]
 ) -> AsyncIterator[_SessionFor]:
     if given is not None:
         yield lambda spec: given
         return
-    async with AsyncExitStack() as stack:
-        resolver = dns_resolver(dns_servers)
-        if resolver is not None:
-            stack.push_async_callback(resolver.close)  # closed after the sessions
-        fresh = await stack.enter_async_context(
-            make_client_session(concurrency=concurrency, resolver=resolver)
-        )
-        kept = fresh
-        if any(spec.reuse_connections for spec in specs):
-            kept = await stack.enter_async_context(
-                make_client_session(concurrency=concurrency, keep_alive=True, resolver=resolver)
-            )
-        yield lambda spec: kept if spec.reuse_connections else fresh
+    sessions = ProbeSessions.open(dns_servers, concurrency=concurrency, per_host=PER_HOST)
+    try:
+        yield sessions.for_check
+    finally:
+        await sessions.close()

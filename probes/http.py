@@ -8,9 +8,9 @@ Connections. A session from `make_client_session()` opens a new connection (and 
 DNS afresh) for every probe, as a first-time visitor would; `keep_alive=True` builds one
 that pools connections and caches DNS. aiohttp cannot choose per request, so a caller that
 runs both kinds of check holds one session of each and picks by `spec.reuse_connections`
-(as `probes.batch` does). On a keep-alive session a check with `reuse_connections=False`
-sends `Connection: close`, so a server that follows HTTP/1.1 closes the connection and it
-is never pooled; such a check may still be handed a connection that a
+(`probes.sessions.ProbeSessions`). On a keep-alive session a check with
+`reuse_connections=False` sends `Connection: close`, so a server that follows HTTP/1.1
+closes the connection and it is never pooled; such a check may still be handed a connection that a
 `reuse_connections=True` check of the same origin left in the pool (its phases then show
 no connect time).
 

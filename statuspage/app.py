@@ -14,13 +14,14 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from probes.sessions import ProbeSessions
 from statuspage import keys
 from statuspage.config import Settings
 from statuspage.service.data_version import DataVersion
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
-from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
+from statuspage.service.runner import ProbeLimits, ProbeRunner
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
@@ -66,7 +67,9 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
-    sessions = ProbeSessions.uncapped(app[keys.SETTINGS].current.file.probes.dns_servers)
+    # Uncapped: the runner's ProbeLimits are the only caps, so a reload that changes
+    # [probes] concurrency or per_host_limit takes full effect.
+    sessions = ProbeSessions.open(app[keys.SETTINGS].current.file.probes.dns_servers)
     app[keys.PROBE_SESSIONS] = sessions
     yield
     await sessions.close()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from probes.sessions import ProbeSessions
 from statuspage.service.data_version import DataVersion
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
-from statuspage.service.runner import ProbeSessions
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.web.state import WebState

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol
 from urllib.parse import urlsplit
 
-import aiohttp
-from aiohttp.abc import AbstractResolver
 from asyncio_throttle.throttler import Throttler
 
-from probes.http import make_client_session, probe
+from probes.http import probe
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
-from probes.resolver import dns_resolver
+from probes.sessions import ProbeSessions
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.settings_model import ProbeSettings
 from storage.writer import ResultRecord
@@ -139,37 +137,6 @@ class _Slot:
         self._limits.release(self._host)
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeSessions:
-    """aiohttp cannot choose per request whether to keep a connection alive, so probes
-    that open a new connection each time and probes that reuse one need a session each."""
-
-    fresh: aiohttp.ClientSession
-    kept: aiohttp.ClientSession
-    resolver: AbstractResolver | None = None  # shared by both; None: the system's
-
-    @classmethod
-    def uncapped(cls, dns_servers: Sequence[str] = ()) -> ProbeSessions:
-        """Sessions whose connectors cap nothing: the runner's `ProbeLimits` are the only
-        caps, so a reload that changes `[probes]` concurrency or per_host_limit takes full
-        effect. Lookups go to `dns_servers` if any. Call it from a running event loop."""
-        resolver = dns_resolver(dns_servers)
-        return cls(
-            fresh=make_client_session(concurrency=0, per_host=0, resolver=resolver),
-            kept=make_client_session(concurrency=0, per_host=0, keep_alive=True, resolver=resolver),
-            resolver=resolver,
-        )
-
-    def for_check(self, spec: CheckSpec) -> aiohttp.ClientSession:
-        return self.kept if spec.reuse_connections else self.fresh
-
-    async def close(self) -> None:
-        await self.fresh.close()
-        await self.kept.close()
-        if self.resolver is not None:
-            await self.resolver.close()
-
-
 @dataclass
 class ProbeRunner:
     sessions: ProbeSessions
@@ -195,12 +162,9 @@ class ProbeRunner:
         after = (probes.concurrency, probes.rate_per_s, probes.per_host_limit)
         if before != after:
             self.limits = ProbeLimits(*after)
-        values = zip(
-            (*before, self.region, self.confirm_down_retries),
-            (*after, probes.region, probes.confirm_down_retries),
-            strict=True,
-        )
-        changed = [key for key, (old, new) in zip(_RETUNED_KEYS, values, strict=True) if old != new]
+        olds = (*before, self.region, self.confirm_down_retries)
+        news = (*after, probes.region, probes.confirm_down_retries)
+        changed = [k for k, o, n in zip(_RETUNED_KEYS, olds, news, strict=True) if o != n]
         self.region, self.confirm_down_retries = probes.region, probes.confirm_down_retries
         return changed
 

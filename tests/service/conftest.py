@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from probes.sessions import ProbeSessions
 from statuspage.service.metrics import ServiceMetrics
-from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
+from statuspage.service.runner import ProbeLimits, ProbeRunner
 from storage.writer import ResultRecord
 from tests.probes.targets import HEALTHY
 
@@ -23,7 +24,7 @@ class ListSink:
 
 @pytest.fixture
 async def sessions() -> AsyncIterator[ProbeSessions]:
-    both = ProbeSessions.uncapped()  # as statuspage.app wires them: the runner caps
+    both = ProbeSessions.open()  # as statuspage.app wires them: the runner caps
     yield both
     await both.close()
 

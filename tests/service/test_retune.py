@@ -9,8 +9,9 @@ from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
 from probes.model import ProbeStatus
+from probes.sessions import ProbeSessions
 from statuspage.service.metrics import ServiceMetrics
-from statuspage.service.runner import ProbeLimits, ProbeRunner, ProbeSessions
+from statuspage.service.runner import ProbeLimits, ProbeRunner
 from statuspage.settings_model import ProbeSettings
 from tests.probes.targets import make_check
 from tests.service.conftest import ListSink, flaky_app

@@ -10,7 +10,7 @@ import pytest
 from pytest_aiohttp import AiohttpServer
 
 from probes.model import ProbeStatus
-from statuspage.service.runner import ProbeSessions
+from probes.sessions import ProbeSessions
 from tests.probes.dns_server import TYPE_A, LoopbackDNS, Zone
 from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
@@ -79,7 +79,7 @@ async def test_sessions_made_with_dns_servers_look_names_up_there(
 ) -> None:
     server = await aiohttp_server(flaky_app(failures=0))
     async with LoopbackDNS(Zone(addresses={"api.example.test": "127.0.0.1"})) as dns:
-        named = ProbeSessions.uncapped([dns.server])
+        named = ProbeSessions.open([dns.server])
         sink = ListSink()
         try:
             url = f"http://api.example.test:{server.port}/health"

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytest_aiohttp import AiohttpServer
 
+from probes.sessions import ProbeSessions
 from statuspage.config import ComponentConfig
-from statuspage.service.runner import ProbeSessions
 from statuspage.service.schedule import ANCHOR
 from statuspage.service.scheduler import ProbeScheduler
 from storage.writer import ResultRecord
