@@ -31,13 +31,14 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 from sqlalchemy import insert
 
+from probes.clock import system_clock
 from statuspage import keys
 from statuspage.app import create_app
 from statuspage.config import load_settings
@@ -111,8 +112,8 @@ async def build_database(config: Path) -> None:
     await upgrade_database(settings.database_url)
     db = Database.from_url(settings.database_url)
     try:
-        await sync_configured_components(db, settings)
-        now = datetime.now(UTC)
+        now = system_clock()
+        await sync_configured_components(db, settings, lambda: now)
         for component in settings.components:
             async with db.write() as session:
                 await session.exec(
@@ -293,7 +294,7 @@ def report(results: list[Result], seconds: int) -> None:
     tool = "wrk 1 thread" if shutil.which("wrk") else "aiohttp load loop"
     print(
         f"\n`/` with {COMPONENTS} components x {DAYS} days; server on 1 CPU, load from "
-        f"another ({tool}), {seconds} s per run, {datetime.now(UTC):%Y-%m-%d}\n"
+        f"another ({tool}), {seconds} s per run, {system_clock():%Y-%m-%d}\n"
     )
     print("| case | connections | requests/s | p50 | p99 |")
     print("|---|---:|---:|---:|---:|")

@@ -23,6 +23,7 @@ from sqlmodel import func, select
 
 from bench.probe_report import Timings
 from bench.probe_target import Target, Usage, Window
+from probes.clock import system_clock
 from probes.model import CheckSpec
 from probes.sessions import ProbeSessions
 from statuspage.config import ComponentConfig
@@ -182,7 +183,7 @@ async def _drive(
     sink: TeeSink,
     components: list[ComponentConfig],
 ) -> ServiceRun:
-    scheduler = ProbeScheduler(runner)
+    scheduler = ProbeScheduler(runner, system_clock)
     scheduler.apply(components)
     scheduler.start()
     try:

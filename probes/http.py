@@ -26,13 +26,14 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiohttp
 
 from probes.assertions import MISSING, Assertion, AssertionContext, AssertionOutcome
+from probes.clock import Clock, system_clock
 from probes.dependencies import extract_dependencies
 from probes.errors import ProbeFailure, describe_error
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
@@ -81,7 +82,7 @@ async def probe(
     session: aiohttp.ClientSession,
     spec: CheckSpec,
     *,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),  # the wall clock for started_at
+    now: Clock = system_clock,  # stamps started_at
 ) -> ProbeResult:
     """Request `spec.url` once and judge the response; never raises for network trouble."""
     started_at = now()

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from probes.clock import Clock, system_clock
 from probes.sessions import ProbeSessions
 from statuspage import keys
 from statuspage.config import Settings
@@ -35,8 +36,10 @@ log = logging.getLogger("statuspage")
 SHUTDOWN_FLUSH_S = 0.8
 
 
-def create_app(settings: Settings, roles: Roles) -> web.Application:
+def create_app(settings: Settings, roles: Roles, *, clock: Clock = system_clock) -> web.Application:
+    """The service for `roles`; `clock` is the one clock every part reads (tests move it)."""
     app = web.Application()
+    app[keys.CLOCK] = clock
     app[keys.SETTINGS] = SettingsHolder(settings)
     app[keys.ROLES] = roles
     app[keys.METRICS] = ServiceMetrics()
@@ -59,7 +62,9 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS].current
     db = Database.from_url(settings.database_url)
     try:
-        await prepare_database(db, settings, upgrade=app[keys.ROLES].upgrades_schema)
+        await prepare_database(
+            db, settings, upgrade=app[keys.ROLES].upgrades_schema, clock=app[keys.CLOCK]
+        )
         app[keys.DATABASE] = db
         yield
     finally:
@@ -93,8 +98,9 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         metrics=app[keys.METRICS],
         region=probes.region,
         confirm_down_retries=probes.confirm_down_retries,
+        clock=app[keys.CLOCK],
     )
-    scheduler = ProbeScheduler(runner)
+    scheduler = ProbeScheduler(runner, app[keys.CLOCK])
     scheduler.apply(components_to_probe(settings))
     scheduler.start()
     if probes.shard != "1/1":
@@ -109,7 +115,10 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
 
 async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:
     jobs = PeriodicJobs(
-        app[keys.DATABASE], app[keys.SETTINGS], on_data_changed=app[keys.DATA_VERSION].bump
+        app[keys.DATABASE],
+        app[keys.SETTINGS],
+        on_data_changed=app[keys.DATA_VERSION].bump,
+        clock=app[keys.CLOCK],
     )
     jobs.start()
     yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from probes.clock import Clock
 from probes.sessions import ProbeSessions
 from statuspage.service.data_version import DataVersion
 from statuspage.service.metrics import ServiceMetrics
@@ -14,6 +15,7 @@ from statuspage.web.state import WebState
 from storage.database import Database
 from storage.writer import ResultWriter
 
+CLOCK = web.AppKey("clock", Clock)  # the one clock every part of the app reads
 SETTINGS = web.AppKey("settings", SettingsHolder)
 ROLES = web.AppKey("roles", Roles)
 DATABASE = web.AppKey("database", Database)

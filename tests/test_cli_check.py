@@ -7,10 +7,14 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
 from tests.probes.dns_server import TYPE_A, LoopbackDNS, Zone
+
+# Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).
+pytestmark = pytest.mark.slow
 
 HEALTHY = {"status": "healthy", "database": {"status": "connected"}, "memory": {"percent": 41.5}}
 

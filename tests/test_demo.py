@@ -15,6 +15,9 @@ from statuspage.config import load_settings
 from statuspage.demo import demo_config_text
 from tests.service.test_process import free_port
 
+# Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).
+pytestmark = pytest.mark.slow
+
 
 def test_the_demo_watches_what_the_seed_example_configures(tmp_path: Path) -> None:
     path = tmp_path / "demo.toml"

@@ -40,6 +40,7 @@ def setup_admin(app: web.Application) -> None:
         sessions=session_storage(secret, secure=secure),
         devices=DeviceCookies(fernet_key(secret, "statuspage device cookie"), secure=secure),
         stylesheet=(templates / "admin" / "admin.css").read_text(encoding="utf-8"),
+        clock=app[keys.CLOCK],
     )
     app.middlewares.append(admin_middleware(app))
     app.on_response_prepare.append(admin_headers)

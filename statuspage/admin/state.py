@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
+from probes.clock import Clock
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.paths import Area
@@ -18,10 +17,6 @@ from storage.tokens import TokenView
 from storage.users import UserView
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(slots=True)
 class AdminState:
     renderer: Renderer
@@ -29,9 +24,9 @@ class AdminState:
     sessions: EncryptedCookieStorage
     devices: DeviceCookies
     stylesheet: str  # templates/admin/admin.css, read once
+    # The app's clock (`keys.CLOCK`): "now" for sessions, throttling and every write.
+    clock: Clock
     in_flight: InFlight = field(default_factory=InFlight)
-    # "now" for sessions, throttling and every write; tests move it instead of sleeping.
-    clock: Callable[[], datetime] = field(default=utc_now)
 
 
 ADMIN = web.AppKey("admin", AdminState)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
 
+from probes.clock import system_clock
 from statuspage.commands.common import Subparsers
 from statuspage.config import Settings, load_settings
 from statuspage.demo import (
@@ -61,8 +61,8 @@ async def _prepare(settings: Settings) -> str:
     pre-fill would otherwise hold the event loop while live probes are timed."""
     db = Database.from_url(settings.database_url)
     try:
-        await prepare_database(db, settings, upgrade=True)
-        now = datetime.now(UTC)
+        await prepare_database(db, settings, upgrade=True, clock=system_clock)
+        now = system_clock()
         if not await has_results(db):
             await prefill_history(db, now=now, tz_name=settings.file.site.time_zone)
         return await demo_admin_password(db, now=now)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import UTC, datetime
 
+from probes.clock import system_clock
 from statuspage.commands.common import Subparsers, load
 from statuspage.commands.users import ACTOR, add_config_option, fail, with_database
 from storage.database import Database
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _create(db: Database, args: argparse.Namespace) -> int:
     try:
-        view, token = await create_token(db, args.name, created_by=ACTOR, now=datetime.now(UTC))
+        view, token = await create_token(db, args.name, created_by=ACTOR, now=system_clock())
     except TokenError as error:
         return fail(str(error))
     print(token)
@@ -73,7 +73,7 @@ def _row(token: TokenView) -> str:
 
 async def _revoke(db: Database, args: argparse.Namespace) -> int:
     try:
-        view = await revoke_token(db, args.token, actor=ACTOR, now=datetime.now(UTC))
+        view = await revoke_token(db, args.token, actor=ACTOR, now=system_clock())
     except TokenError as error:
         return fail(str(error))
     print(f"revoked token {view.id} ({view.name})")

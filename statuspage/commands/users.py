@@ -12,9 +12,9 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import TextIO
 
+from probes.clock import system_clock
 from statuspage.admin.passwords import PasswordRuleError, Passwords, check_new_password
 from statuspage.commands.common import Subparsers, load
 from statuspage.config import Settings
@@ -107,7 +107,7 @@ async def _add(db: Database, args: argparse.Namespace) -> int:
     try:
         password = read_new_password(args.password_stdin)
         hashed = Passwords().hash(password)
-        user = await add_user(db, args.name, hashed, now=datetime.now(UTC), actor=ACTOR)
+        user = await add_user(db, args.name, hashed, now=system_clock(), actor=ACTOR)
     except (PasswordRuleError, UserError) as error:
         return fail(str(error))
     print(f"added user {user.name}")
@@ -124,7 +124,7 @@ async def _list(db: Database, args: argparse.Namespace) -> int:
 
 
 async def _remove(db: Database, args: argparse.Namespace) -> int:
-    if not await remove_user(db, args.name, now=datetime.now(UTC), actor=ACTOR):
+    if not await remove_user(db, args.name, now=system_clock(), actor=ACTOR):
         return fail(f"no user {args.name!r}")
     print(f"removed user {args.name}; their sessions have ended")
     return 0
@@ -135,7 +135,7 @@ async def _passwd(db: Database, args: argparse.Namespace) -> int:
         hashed = Passwords().hash(read_new_password(args.password_stdin))
     except PasswordRuleError as error:
         return fail(str(error))
-    if await set_password_hash(db, args.name, hashed, now=datetime.now(UTC), actor=ACTOR) is None:
+    if await set_password_hash(db, args.name, hashed, now=system_clock(), actor=ACTOR) is None:
         return fail(f"no user {args.name!r}")
     print(f"changed the password of {args.name}; their sessions have ended")
     return 0

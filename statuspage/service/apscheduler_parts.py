@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
@@ -36,6 +36,8 @@ from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+
+from probes.clock import Clock, system_clock
 
 log = logging.getLogger("apscheduler.executors.default")
 
@@ -74,7 +76,14 @@ class GridIntervalTrigger(IntervalTrigger):  # type: ignore[misc]
 
 
 class CoroutineExecutor(AsyncIOExecutor):  # type: ignore[misc]
-    """Runs coroutine-function jobs as tasks of the scheduler's event loop."""
+    """Runs coroutine-function jobs as tasks of the scheduler's event loop.
+
+    `clock` is the service's clock, read for the misfire check.
+    """
+
+    def __init__(self, clock: Clock = system_clock) -> None:
+        super().__init__()
+        self._clock = clock
 
     def running(self) -> set[asyncio.Task[Any]]:
         """The runs submitted and not finished, whether their task has started or not."""
@@ -101,7 +110,7 @@ class CoroutineExecutor(AsyncIOExecutor):  # type: ignore[misc]
         events = []
         grace_s = job.misfire_grace_time
         for run_time in run_times:
-            if grace_s is not None and (datetime.now(UTC) - run_time).total_seconds() > grace_s:
+            if grace_s is not None and (self._clock() - run_time).total_seconds() > grace_s:
                 events.append(
                     JobExecutionEvent(EVENT_JOB_MISSED, job.id, job._jobstore_alias, run_time)
                 )

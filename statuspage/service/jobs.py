@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from statuspage.service.runner import utc_now
+from probes.clock import Clock
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.status_job import evaluate_statuses
 from storage.database import Database
@@ -38,7 +37,7 @@ class PeriodicJobs:
         settings: SettingsHolder,
         *,
         on_data_changed: Callable[[], None] | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock,
     ) -> None:
         self._db = db
         self._settings = settings

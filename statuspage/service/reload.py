@@ -48,7 +48,7 @@ async def reload_config(app: web.Application, path: Path) -> bool:
         return False
     for name in restart_only_changes(holder.current, new):
         log.warning("setting needs a restart to take effect", extra={"fields": {"key": name}})
-    await sync_configured_components(app[keys.DATABASE], new)
+    await sync_configured_components(app[keys.DATABASE], new, app[keys.CLOCK])
     old_logging = holder.current.file.logging
     holder.replace(new)
     if new.file.logging != old_logging:

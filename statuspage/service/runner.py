@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from asyncio_throttle.throttler import Throttler
 
+from probes.clock import Clock, system_clock
 from probes.http import probe
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
 from probes.sessions import ProbeSessions
@@ -39,10 +39,6 @@ _RETUNED_KEYS = (
 
 class ResultSink(Protocol):
     def submit(self, record: ResultRecord) -> None: ...
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def even_start_throttler(rate_per_s: float) -> Throttler:
@@ -145,7 +141,7 @@ class ProbeRunner:
     metrics: ServiceMetrics
     region: str = "default"
     confirm_down_retries: int = 1
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = system_clock  # stamps each result's start
     # Set at shutdown: a down result is then recorded without its confirmation
     # retry, so stopping takes at most one probe timeout.
     stopping: bool = field(init=False, default=False)
@@ -189,7 +185,7 @@ class ProbeRunner:
 
     async def _attempt(self, spec: CheckSpec) -> ProbeResult:
         async with self.limits.slot(spec.url):
-            return await probe(self.sessions.for_check(spec), spec)
+            return await probe(self.sessions.for_check(spec), spec, now=self.clock)
 
     def _observe(self, component_id: str, result: ProbeResult, due_at: datetime) -> None:
         lateness_s = max(0.0, (result.started_at - due_at).total_seconds())

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 
+from probes.clock import Clock
 from probes.model import CheckSpec
 from statuspage.config import ComponentConfig
 from statuspage.service.apscheduler_parts import (
@@ -24,7 +24,7 @@ from statuspage.service.apscheduler_parts import (
     LoopScheduler,
 )
 from statuspage.service.jobstore import BisectMemoryJobStore
-from statuspage.service.runner import ProbeRunner, utc_now
+from statuspage.service.runner import ProbeRunner
 from statuspage.service.schedule import due_at_or_after, due_at_or_before, spread_offsets
 
 log = logging.getLogger("statuspage.scheduler")
@@ -53,11 +53,11 @@ def misfire_grace_s(interval_s: float) -> int:
 
 
 class ProbeScheduler:
-    def __init__(self, runner: ProbeRunner, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, runner: ProbeRunner, clock: Clock) -> None:
         self._runner = runner
         self._clock = clock
         # Stock APScheduler behaviour, with parts that cost less per run (apscheduler_parts).
-        self._executor = CoroutineExecutor()
+        self._executor = CoroutineExecutor(self._clock)
         self._scheduler = LoopScheduler(
             timezone="UTC",
             jobstores={"default": BisectMemoryJobStore()},

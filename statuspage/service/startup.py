@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.exc import IntegrityError
 
+from probes.clock import Clock
 from statuspage.config import Settings
 from storage.components import ComponentDefinition, sync_components
 from storage.database import Database
@@ -31,7 +30,9 @@ def component_definitions(settings: Settings) -> list[ComponentDefinition]:
     ]
 
 
-async def prepare_database(db: Database, settings: Settings, *, upgrade: bool) -> None:
+async def prepare_database(
+    db: Database, settings: Settings, *, upgrade: bool, clock: Clock
+) -> None:
     """Upgrade the schema (or check it is current) and make components match the config."""
     if upgrade:
         await upgrade_database(settings.database_url)
@@ -42,13 +43,13 @@ async def prepare_database(db: Database, settings: Settings, *, upgrade: bool) -
                 f"the database schema is at revision {found or 'none'}, this version needs "
                 f"{wanted}: run `statuspage db upgrade --config {settings.source}` first"
             )
-    await sync_configured_components(db, settings)
+    await sync_configured_components(db, settings, clock)
 
 
-async def sync_configured_components(db: Database, settings: Settings) -> None:
+async def sync_configured_components(db: Database, settings: Settings, clock: Clock) -> None:
     definitions = component_definitions(settings)
     try:
-        await sync_components(db, definitions, datetime.now(UTC))
+        await sync_components(db, definitions, clock())
     except IntegrityError:
         # Another process inserted the same new component a moment ago; now it exists.
-        await sync_components(db, definitions, datetime.now(UTC))
+        await sync_components(db, definitions, clock())

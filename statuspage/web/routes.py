@@ -29,6 +29,7 @@ def setup_routes(app: web.Application) -> None:
         assets=Assets.load(),
         cache=PageCache(),
         watcher=StampWatcher(read_stamp),
+        clock=app[keys.CLOCK],
     )
     app.middlewares.append(error_pages)
     app.on_response_prepare.append(add_security_headers)

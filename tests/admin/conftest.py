@@ -11,7 +11,6 @@ import pytest
 from pytest_aiohttp import AiohttpClient
 
 from statuspage import keys
-from statuspage.admin.state import ADMIN
 from statuspage.app import create_app
 from statuspage.config import Settings
 from statuspage.service.roles import Roles
@@ -44,9 +43,7 @@ def settings(tmp_path: Path, migrated: Path) -> Settings:
 
 @pytest.fixture
 async def client(aiohttp_client: AiohttpClient, settings: Settings, clock: Clock) -> Client:
-    app = create_app(settings, WEB_ONLY)
-    app[ADMIN].clock = clock
-    app[keys.WEB].clock = clock
+    app = create_app(settings, WEB_ONLY, clock=clock)
     return await aiohttp_client(app)
 
 

@@ -7,8 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from statuspage.config import Settings
 from tests.admin.helpers import Client, sign_in
+
+# Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).
+pytestmark = pytest.mark.slow
 
 PASSWORD = "a long enough password"
 

@@ -41,7 +41,7 @@ async def history(settings: Settings) -> AsyncIterator[Database]:
     """Resolved and open incidents a month apart, upcoming maintenance, measurements."""
     await upgrade_database(settings.database_url)
     db = Database.from_url(settings.database_url)
-    await sync_configured_components(db, settings)
+    await sync_configured_components(db, settings, lambda: NOW)
     old = await open_incident(db, "Old outage", at=NOW - timedelta(days=35))
     await post(db, old, "resolved", "Fixed.", at=NOW - timedelta(days=35) + timedelta(hours=1))
     await open_incident(db, "Slow <queries>", components={"api": "degraded_performance"})

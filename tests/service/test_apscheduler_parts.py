@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from apscheduler.events import (
     EVENT_JOB_ERROR,
     EVENT_JOB_EXECUTED,
@@ -22,6 +21,7 @@ from statuspage.service.apscheduler_parts import (
     GridIntervalTrigger,
     LoopScheduler,
 )
+from tests.waiting import eventually
 
 T0 = datetime(2026, 3, 2, 12, 0, 0, 250_000, tzinfo=UTC)
 
@@ -90,15 +90,17 @@ async def test_runs_are_timed_in_the_loop_and_a_running_job_is_not_started_twice
 
     loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
     try:
-        await asyncio.sleep(0.55)
+        await eventually(
+            lambda: events.codes.count(EVENT_JOB_MAX_INSTANCES) >= 3,
+            "three runs skipped while the first one runs",
+        )
     finally:
         loop.call_soon_threadsafe = stock_call  # type: ignore[method-assign]
-    assert started == 1
-    assert events.codes.count(EVENT_JOB_MAX_INSTANCES) >= 3  # the later runs were skipped
+    assert started == 1  # the later runs were skipped
     assert threadsafe_calls == 0  # timed wake-ups no longer hop through the self-pipe
     release.set()
-    await asyncio.sleep(0.25)
-    assert started >= 2  # the instance was given back when the first run ended
+    # The instance is given back when the first run ends, so another starts.
+    await eventually(lambda: started >= 2, "a second run")
     scheduler.shutdown(wait=False)
     await asyncio.sleep(0)
 
@@ -119,7 +121,7 @@ async def test_a_late_run_is_missed_and_a_failing_one_reported() -> None:
     scheduler.add_job(record, "date", run_date=past, args=["late"], misfire_grace_time=1)
     scheduler.add_job(record, "date", args=["now"], misfire_grace_time=1)
     scheduler.add_job(fail, "date", misfire_grace_time=1)
-    await asyncio.sleep(0.2)
+    await eventually(lambda: len(events.codes) >= 2 and bool(ran), "the three jobs handled")
     scheduler.shutdown(wait=False)
     await asyncio.sleep(0)
     assert ran == ["now"]
@@ -133,14 +135,13 @@ async def test_a_plain_function_job_fails_as_a_job_error() -> None:
     scheduler = scheduler_with(events)
     scheduler.start()
     scheduler.add_job(print, "date", args=["not a coroutine"], misfire_grace_time=1)
-    await asyncio.sleep(0.1)
+    await eventually(lambda: bool(events.codes), "the job's outcome")
     scheduler.shutdown(wait=False)
     await asyncio.sleep(0)
     assert events.codes == [EVENT_JOB_ERROR]
 
 
-@pytest.mark.parametrize("cancel_after_s", [0.05])
-async def test_a_cancelled_run_gives_its_instance_back(cancel_after_s: float) -> None:
+async def test_a_cancelled_run_gives_its_instance_back() -> None:
     events = Events()
     starts = 0
 
@@ -155,11 +156,11 @@ async def test_a_cancelled_run_gives_its_instance_back(cancel_after_s: float) ->
     job = scheduler.get_jobs()[0]
     job.modify(next_run_time=datetime.now(UTC))
     scheduler.wakeup()
-    await asyncio.sleep(cancel_after_s)
+    await eventually(lambda: starts == 1, "the first run")
     executor = scheduler._lookup_executor("default")
     for task in list(executor._pending_futures):
         task.cancel()
-    await asyncio.sleep(0.2)
-    assert starts >= 2  # the next run started: the cancelled one gave its instance back
+    # The next run starts: the cancelled one gave its instance back.
+    await eventually(lambda: starts >= 2, "the next run")
     scheduler.shutdown(wait=False)
     await asyncio.sleep(0)

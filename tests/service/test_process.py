@@ -21,6 +21,10 @@ from sqlmodel import select
 from statuspage.service.shards import Shard
 from storage.database import Database
 from storage.models import ProbeResultRow
+from tests.waiting import eventually, read_until
+
+# Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).
+pytestmark = pytest.mark.slow
 
 SLOW_S = 0.6
 COUNT = web.AppKey("count", dict)
@@ -96,6 +100,14 @@ async def count_results(folder: Path, component_id: str | None = None) -> int:
     return int(found)
 
 
+async def more_results_than(folder: Path, component_id: str, count: int) -> bool:
+    return await count_results(folder, component_id) > count
+
+
+async def each_probed_twice(folder: Path, component_ids: set[str]) -> bool:
+    return all([await count_results(folder, c) >= 2 for c in component_ids])
+
+
 async def start_probe(
     config: Path, env: dict[str, str], *options: str
 ) -> asyncio.subprocess.Process:
@@ -131,8 +143,7 @@ async def test_sigterm_finishes_in_flight_probes_and_flushes_every_result(
     probe_process: tuple[asyncio.subprocess.Process, Path, web.Application], tmp_path: Path
 ) -> None:
     process, _, target = probe_process
-    while target[COUNT]["requests"] < 4:
-        await asyncio.sleep(0.05)
+    await eventually(lambda: target[COUNT]["requests"] >= 4, "four probes sent")
     process.send_signal(signal.SIGTERM)
     # Bound: the longest timeout (2 s) plus a second, plus slack for a busy machine.
     returncode = await asyncio.wait_for(process.wait(), timeout=10)
@@ -160,11 +171,7 @@ async def test_reload_adds_a_component_without_restarting(
     write_config(tmp_path, base, ["alpha", "beta", "gamma"])
     reload = await statuspage("reload", "--config", str(config), env=env)
     assert await reload.wait() == 0
-    for _ in range(100):
-        if await count_results(tmp_path, "gamma"):
-            break
-        await asyncio.sleep(0.1)
-    assert await count_results(tmp_path, "gamma") > 0
+    await eventually(lambda: count_results(tmp_path, "gamma"), "results for the new component")
     assert process.returncode is None
 
 
@@ -174,16 +181,16 @@ async def test_a_bad_new_config_is_refused_and_the_old_one_kept(
 ) -> None:
     process, config, _ = probe_process
     config.write_text(config.read_text() + "\nnonsense = 1\n")
-    before = await count_results(tmp_path, "alpha")
     assert process.pid is not None
+    assert process.stderr is not None
     os.kill(process.pid, signal.SIGHUP)
-    await asyncio.sleep(2.5)
+    refused = await read_until(process.stderr, "reload refused")
+    assert "nonsense: unknown key" in refused
+    before = await count_results(tmp_path, "alpha")
+    await eventually(
+        lambda: more_results_than(tmp_path, "alpha", before), "probing to go on after the refusal"
+    )
     assert process.returncode is None
-    assert await count_results(tmp_path, "alpha") > before
-    process.send_signal(signal.SIGTERM)
-    _, err = await process.communicate()
-    assert "reload refused" in err.decode()
-    assert "nonsense: unknown key" in err.decode()
 
 
 async def regions_of(folder: Path, component_id: str) -> set[str]:
@@ -207,10 +214,7 @@ async def test_reload_applies_probe_and_log_settings_and_keeps_the_command_line_
         write_config(tmp_path, base, ["alpha", "gamma"], extra)
         assert process.pid is not None
         os.kill(process.pid, signal.SIGHUP)
-        for _ in range(100):
-            if await count_results(tmp_path, "gamma"):
-                break
-            await asyncio.sleep(0.1)
+        await eventually(lambda: count_results(tmp_path, "gamma"), "results for the new component")
         assert await regions_of(tmp_path, "gamma") == {"eu-west"}
     finally:
         process.send_signal(signal.SIGTERM)
@@ -232,7 +236,9 @@ async def test_a_probe_process_given_a_shard_probes_only_its_share(
     config = write_config(tmp_path, str(target.make_url("")).rstrip("/"), names)
     process = await start_probe(config, env, "--shard", "2/2")
     try:
-        await asyncio.sleep(2.5)  # two rounds at 1 s
+        # Two rounds of this share: all components are spread over one interval, so
+        # by then an unsharded process would have probed the others too.
+        await eventually(lambda: each_probed_twice(tmp_path, mine), "two rounds of the share")
     finally:
         process.send_signal(signal.SIGTERM)
         await process.communicate()

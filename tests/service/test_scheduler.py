@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytest_aiohttp import AiohttpServer
 
+from probes.clock import system_clock
 from probes.sessions import ProbeSessions
 from statuspage.config import ComponentConfig
 from statuspage.service.schedule import ANCHOR
@@ -17,6 +18,7 @@ from statuspage.service.scheduler import ProbeScheduler
 from storage.writer import ResultRecord
 from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
+from tests.waiting import eventually
 
 
 def component(cid: str, url: str, interval_s: float) -> ComponentConfig:
@@ -33,10 +35,8 @@ def component(cid: str, url: str, interval_s: float) -> ComponentConfig:
     )
 
 
-async def run_for(scheduler: ProbeScheduler, seconds: float) -> None:
-    scheduler.start()
-    await asyncio.sleep(seconds)
-    await scheduler.shutdown(grace_s=2)
+def runs_of(sink: ListSink, component_id: str) -> int:
+    return sum(r.component_id == component_id for r in sink.records)
 
 
 @pytest.fixture
@@ -48,9 +48,11 @@ async def test_every_component_is_probed_on_its_own_drift_free_grid(
     healthy_url: str, sessions: ProbeSessions
 ) -> None:
     sink = ListSink()
-    scheduler = ProbeScheduler(runner(sessions, sink))
+    scheduler = ProbeScheduler(runner(sessions, sink), system_clock)
     scheduler.apply([component("a", healthy_url, 0.5), component("b", healthy_url, 0.5)])
-    await run_for(scheduler, 2.2)
+    scheduler.start()
+    await eventually(lambda: min(runs_of(sink, "a"), runs_of(sink, "b")) >= 3, "three runs each")
+    await scheduler.shutdown(grace_s=2)
     offsets = {cid: job.offset_s for cid, job in scheduler.jobs.items()}
     assert offsets == {"a": 0.0, "b": 0.25}
     for cid in ("a", "b"):
@@ -62,7 +64,7 @@ async def test_every_component_is_probed_on_its_own_drift_free_grid(
 
 
 def test_apply_leaves_unchanged_jobs_alone_and_replaces_changed_ones() -> None:
-    scheduler = ProbeScheduler(runner=None)  # type: ignore[arg-type]  # never runs here
+    scheduler = ProbeScheduler(runner=None, clock=system_clock)  # type: ignore[arg-type]  # never runs here
     first = [component("a", "http://127.0.0.1:9/a", 30), component("b", "http://127.0.0.1:9/b", 30)]
     scheduler.apply(first)
     changed_b = replace(first[1], check=make_check("http://127.0.0.1:9/b2"))
@@ -79,14 +81,14 @@ async def test_a_run_still_going_makes_the_next_one_skip_and_be_counted(
     sessions: ProbeSessions,
 ) -> None:
     sink = ListSink()
-    scheduler = ProbeScheduler(runner(sessions, sink))
+    scheduler = ProbeScheduler(runner(sessions, sink), system_clock)
     async with RawServer(hang_forever) as hanging:
         stuck = replace(
             component("stuck", hanging.url, 0.2), check=make_check(hanging.url, timeout_s=1.5)
         )
         scheduler.apply([stuck])
         scheduler.start()
-        await asyncio.sleep(1.0)
+        await eventually(lambda: scheduler.skipped >= 2, "two skipped runs")
         await scheduler.shutdown(grace_s=2)
     assert scheduler.skipped >= 2
     assert len(sink.records) == 1
@@ -107,7 +109,7 @@ async def test_shutdown_waits_for_runs_submitted_but_not_started_yet(
     healthy_url: str, sessions: ProbeSessions
 ) -> None:
     sink = ClosingSink()
-    scheduler = ProbeScheduler(runner(sessions, sink))
+    scheduler = ProbeScheduler(runner(sessions, sink), system_clock)
     scheduler.apply([component(f"c{i}", healthy_url, 30) for i in range(5)])
     scheduler.start()
     aps = scheduler._scheduler  # white box: make every run due and submit it, now

@@ -21,6 +21,7 @@ from storage.rollup import roll_up
 from storage.status import current_statuses, record_status_change
 from storage.testing import T0, every, record, terminate_connections
 from storage.writer import ResultWriter
+from tests.waiting import eventually
 
 CHILD = Path(__file__).with_name("sigkill_writer.py")
 
@@ -86,14 +87,13 @@ async def test_readers_and_a_second_writer_never_see_database_is_locked(
     writer = ResultWriter(db, batch_size=100, flush_interval_s=0.005)
     writer.start()
     stop = asyncio.Event()
+    reads = [0] * 4
 
-    async def read_until_stopped() -> int:
-        reads = 0
+    async def read_until_stopped(reader: int) -> None:
         while not stop.is_set():
             await current_statuses(other)
             await list_components(other)
-            reads += 1
-        return reads
+            reads[reader] += 1
 
     async def change_status_until_stopped() -> None:
         status = "operational"
@@ -102,15 +102,15 @@ async def test_readers_and_a_second_writer_never_see_database_is_locked(
             await record_status_change(other, "api", status, at=T0, source="probe")
             await roll_up(other, now=T0 + timedelta(days=1), tz=ZoneInfo("UTC"))
 
-    readers = [asyncio.create_task(read_until_stopped()) for _ in range(4)]
+    readers = [asyncio.create_task(read_until_stopped(i)) for i in range(4)]
     changer = asyncio.create_task(change_status_until_stopped())
     for i, at in enumerate(every(T0, timedelta(seconds=1), 3000)):
         writer.submit(record(at))
         if i % 50 == 0:
             await asyncio.sleep(0.001)
-    await asyncio.sleep(0.5)
+    await eventually(lambda: writer.pending == 0 and min(reads) > 0, "every reader reading")
     stop.set()
-    reads = await asyncio.gather(*readers)
+    await asyncio.gather(*readers)
     await changer
     await writer.close()
     await other.dispose()

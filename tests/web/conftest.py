@@ -29,8 +29,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def client(aiohttp_client: AiohttpClient, settings: Settings) -> Client:
     await prepare_database(settings.database_url)
-    app = create_app(settings, WEB_ONLY)
-    app[keys.WEB].clock = lambda: NOW
+    app = create_app(settings, WEB_ONLY, clock=lambda: NOW)
     return await aiohttp_client(app)
 
 
