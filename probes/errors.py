@@ -21,12 +21,47 @@ _ERRNO_REASONS = {
 }
 
 
+# Failures of the prober's own machine, not of the target: a probe that meets one
+# measured nothing (`local_failure`).
+_LOCAL_ERRNOS = {
+    errno.EMFILE: "too many open files",
+    errno.ENFILE: "too many open files in the system",
+    errno.ENOMEM: "out of memory",
+    errno.ENOBUFS: "no buffer space",
+}
+NOT_MEASURED = "not measured"
+
+
 class ProbeFailure(Exception):
     """A failure the probe itself detected, e.g. a body over the size limit."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def local_failure(exc: BaseException) -> str | None:
+    """The reason `exc` is the prober's own failure, e.g. "not measured: too many open
+    files on the prober"; None when it may be the target's."""
+    if isinstance(exc, MemoryError):
+        return f"{NOT_MEASURED}: out of memory on the prober"
+    for cause in _causes(exc):
+        if isinstance(cause, OSError) and (what := _LOCAL_ERRNOS.get(cause.errno or 0)):
+            return f"{NOT_MEASURED}: {what} on the prober"
+    return None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc`, the OS error aiohttp wraps in it, and what it was raised from."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [exc]
+    while pending and len(found) < 8:
+        cause = pending.pop()
+        if cause is None or cause in found:
+            continue
+        found.append(cause)
+        pending += [getattr(cause, "os_error", None), cause.__cause__, cause.__context__]
+    return found
 
 
 def describe_error(exc: Exception, spec: CheckSpec) -> str:

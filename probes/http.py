@@ -35,14 +35,14 @@ import aiohttp
 from probes.assertions import MISSING, Assertion, AssertionContext, AssertionOutcome
 from probes.clock import Clock, system_clock
 from probes.dependencies import extract_dependencies
-from probes.errors import ProbeFailure, describe_error
+from probes.errors import ProbeFailure, describe_error, local_failure
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
 from probes.timing import RequestTiming, make_ssl_context, make_trace_config
 
 USER_AGENT = "statuspage-probe/0.1"
 _READ_CHUNK_BYTES = 64 * 1024
 # TimeoutError and ssl.SSLError are OSErrors; URL and header mistakes are ValueErrors.
-_PROBE_ERRORS = (aiohttp.ClientError, OSError, ValueError, ProbeFailure)
+_PROBE_ERRORS = (aiohttp.ClientError, OSError, ValueError, ProbeFailure, MemoryError)
 
 
 def make_client_session(
@@ -90,7 +90,9 @@ async def probe(
     try:
         response = await _fetch(session, spec, timing)
     except _PROBE_ERRORS as exc:
-        return _down(started_at, timing, describe_error(exc, spec))
+        if (local := local_failure(exc)) is not None:
+            return _result(ProbeStatus.UNKNOWN, started_at, timing, local)
+        return _result(ProbeStatus.DOWN, started_at, timing, describe_error(exc, spec))
     return _judge(spec, response, timing, started_at)
 
 
@@ -241,9 +243,11 @@ def _text(response: _Response) -> str:
         return response.body.decode("utf-8", errors="replace")
 
 
-def _down(started_at: datetime, timing: RequestTiming, reason: str) -> ProbeResult:
+def _result(
+    status: ProbeStatus, started_at: datetime, timing: RequestTiming, reason: str
+) -> ProbeResult:
     return ProbeResult(
-        status=ProbeStatus.DOWN,
+        status=status,
         latency_ms=timing.elapsed_ms(),
         started_at=started_at,
         phases=timing.phases(),

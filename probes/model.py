@@ -23,6 +23,10 @@ class ProbeStatus(enum.StrEnum):
     UP = "up"
     DEGRADED = "degraded"  # everything passed, but slower than the SLA
     DOWN = "down"
+    # Not measured: the prober itself failed (no file descriptors, no memory, its event
+    # loop stalled), so the result says nothing about the target. Left out of every
+    # figure and of status evaluation.
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)

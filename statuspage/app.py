@@ -102,6 +102,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     )
     scheduler = ProbeScheduler(runner, app[keys.CLOCK])
     scheduler.apply(components_to_probe(settings))
+    runner.monitor.start()
     scheduler.start()
     if probes.shard != "1/1":
         log.info(
@@ -111,6 +112,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     app[keys.SCHEDULER] = scheduler
     yield
     await scheduler.shutdown(grace_s=longest_timeout_s(app[keys.SETTINGS].current))
+    runner.monitor.stop()
 
 
 async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:
@@ -145,5 +147,13 @@ async def metrics(request: web.Request) -> web.Response:
     if writer is not None:
         service_metrics.buffer_pending.set(writer.pending)
         service_metrics.buffer_dropped.set(writer.dropped)
+    if (guard := request.app.get(keys.CONNECTIONS)) is not None:
+        service_metrics.connections_open.set(guard.open)
+        service_metrics.connections_shed.set(guard.shed)
+        service_metrics.connections_refused.set(guard.refused)
+    if (scheduler := request.app.get(keys.SCHEDULER)) is not None:
+        monitor = scheduler.runner.monitor
+        service_metrics.loop_stalls.set(monitor.count)
+        service_metrics.loop_longest_stall.set(monitor.longest_s)
     body = generate_latest(service_metrics.registry)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from probes.clock import Clock
 from probes.sessions import ProbeSessions
+from statuspage.service.connections import ConnectionGuard
 from statuspage.service.data_version import DataVersion
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
@@ -24,4 +25,5 @@ PROBE_SESSIONS = web.AppKey("probe_sessions", ProbeSessions)
 WRITER = web.AppKey("writer", ResultWriter)
 SCHEDULER = web.AppKey("scheduler", ProbeScheduler)
 DATA_VERSION = web.AppKey("data_version", DataVersion)
+CONNECTIONS = web.AppKey("connections", ConnectionGuard)  # set by a process that listens
 WEB = web.AppKey("web", WebState)  # public pages: renderer, page cache, assets

@@ -84,6 +84,12 @@ class ServerSettings(_Section):
     secret_key: Annotated[str, Field(min_length=32)] | None = None
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
     trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    # Bounds on what clients can hold: a client that opens connections and sends
+    # nothing, or a request a byte at a time, is cut off instead of starving the page
+    # and the probes of file descriptors.
+    max_connections: Annotated[int, Field(ge=1, le=1_000_000)] = 512
+    request_header_timeout_s: Annotated[float, Field(gt=0, le=600)] = 15
+    request_body_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 30
 
 
 class StorageSettings(_Section):

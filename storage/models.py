@@ -161,6 +161,25 @@ class ProbeResultRow(SQLModel, table=True):
     dependencies: dict[str, str] | None = Field(default=None, sa_type=JSON)
 
 
+class UnmeasuredRun(SQLModel, table=True):
+    """A probe run that measured nothing because the prober itself failed (no file
+    descriptors, no memory, a stalled event loop). Kept apart from `probe_results`, so
+    no figure, roll-up or status decision can ever count it as the target's."""
+
+    __tablename__ = "unmeasured_runs"
+    __table_args__ = (
+        UniqueConstraint("component_id", "region", "scheduled_at"),
+        Index(None, "scheduled_at"),  # retention, and "how many lately" for the alert
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
+    component_id: str = Field(foreign_key="components.id", max_length=100)
+    region: str = Field(default="default", max_length=64)
+    scheduled_at: datetime = Field(sa_type=UTCDateTime)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    reason: str = Field(max_length=200)
+
+
 class Rollup(SQLModel, table=True):
     """Counts and a latency histogram for one component, region and hour or day.
 

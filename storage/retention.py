@@ -10,10 +10,11 @@ from sqlalchemy import ColumnElement, Table, delete, func, tuple_
 from sqlmodel import SQLModel, select
 
 from storage.database import Database
-from storage.models import Granularity, ProbeResultRow, Rollup, RollupDirty
+from storage.models import Granularity, ProbeResultRow, Rollup, RollupDirty, UnmeasuredRun
 from storage.models_incidents import SignInFailure
 
 _RESULTS: Table = SQLModel.metadata.tables[ProbeResultRow.__tablename__]
+_UNMEASURED: Table = SQLModel.metadata.tables[UnmeasuredRun.__tablename__]
 _ROLLUPS: Table = SQLModel.metadata.tables[Rollup.__tablename__]
 _FAILURES: Table = SQLModel.metadata.tables[SignInFailure.__tablename__]
 
@@ -39,6 +40,7 @@ class RetentionPolicy:
 @dataclass(frozen=True, slots=True)
 class RetentionReport:
     raw_deleted: int
+    unmeasured_deleted: int
     hourly_deleted: int
     daily_deleted: int
     sign_in_failures_deleted: int = 0
@@ -58,6 +60,13 @@ async def apply_retention(
     daily = await _delete_rollups(
         db, Granularity.DAY, now - timedelta(days=policy.daily_days), batch_size
     )
+    unmeasured = await _delete_in_batches(
+        db,
+        _UNMEASURED,
+        (_UNMEASURED.c.id,),
+        _UNMEASURED.c.scheduled_at < now - timedelta(days=policy.raw_days),
+        batch_size,
+    )
     failures = await _delete_in_batches(
         db,
         _FAILURES,
@@ -67,6 +76,7 @@ async def apply_retention(
     )
     return RetentionReport(
         raw_deleted=raw,
+        unmeasured_deleted=unmeasured,
         hourly_deleted=hourly,
         daily_deleted=daily,
         sign_in_failures_deleted=failures,

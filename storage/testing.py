@@ -35,19 +35,25 @@ def component(slug: str, **fields: Any) -> ComponentDefinition:
     return dataclasses.replace(probed, **fields)
 
 
+_REASONS = {
+    ProbeStatus.DOWN: "connection refused",
+    ProbeStatus.UNKNOWN: "not measured: too many open files on the prober",
+}
+
+
 def result(
     at: datetime, status: str = "up", latency_ms: float = 100.0, *, within_sla: bool | None = None
 ) -> ProbeResult:
     """A probe result; `within_sla` defaults to "up means within the target"."""
     probe_status = ProbeStatus(status)
-    failed = probe_status is ProbeStatus.DOWN
+    failed = probe_status in (ProbeStatus.DOWN, ProbeStatus.UNKNOWN)
     return ProbeResult(
         status=probe_status,
         latency_ms=latency_ms,
         started_at=at,
         phases=Phases(dns_ms=1.0, connect_ms=2.0, ttfb_ms=latency_ms - 5, total_ms=latency_ms),
         http_status=None if failed else 200,
-        error="connection refused" if failed else None,
+        error=_REASONS.get(probe_status),
         within_sla=probe_status is ProbeStatus.UP if within_sla is None else within_sla,
     )
 

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from probes.model import ProbeResult
+from probes.model import ProbeResult, ProbeStatus
 from storage.bulk import (
     BulkStatement,
     TimeToDriver,
@@ -38,13 +38,14 @@ from storage.bulk import (
 )
 from storage.database import Database
 from storage.dirty import mark_dirty
-from storage.models import ProbeResultRow
+from storage.models import ProbeResultRow, UnmeasuredRun
 from storage.sql import insert_ignoring_duplicates
 from storage.timebuckets import utc_hour
 
 log = logging.getLogger(__name__)
 
 _RESULTS: Table = SQLModel.metadata.tables[ProbeResultRow.__tablename__]
+_UNMEASURED: Table = SQLModel.metadata.tables[UnmeasuredRun.__tablename__]
 _NATURAL_KEY = ("component_id", "region", "scheduled_at")
 CATCH_UP_FACTOR = 8  # batches this many times larger while the buffer is behind
 
@@ -103,6 +104,16 @@ _ROW_NAMES = (  # the values of ResultRecord.row(), in the table's column order
 def _results_insert(dialect: Dialect) -> BulkStatement:
     statement = insert_ignoring_duplicates(dialect.name, _RESULTS, _NATURAL_KEY)
     return compile_bulk(statement, dialect, _ROW_NAMES)
+
+
+def _unmeasured_row(record: ResultRecord) -> dict[str, object]:
+    return {
+        "component_id": record.component_id,
+        "region": record.region,
+        "scheduled_at": record.scheduled_at,
+        "started_at": record.result.started_at,
+        "reason": (record.result.error or "not measured")[:200],
+    }
 
 
 class ResultWriter:
@@ -228,13 +239,21 @@ class ResultWriter:
         return committed
 
     async def _insert(self, records: list[ResultRecord]) -> None:
+        measured = [r for r in records if r.result.status is not ProbeStatus.UNKNOWN]
+        unmeasured = [r for r in records if r.result.status is ProbeStatus.UNKNOWN]
         async with self._db.write() as session:
             dialect = session.get_bind().dialect
-            time = driver_time(dialect)
-            await execute_bulk(session, _results_insert(dialect), [r.row(time) for r in records])
-            await mark_dirty(
-                session, ((r.component_id, r.region, utc_hour(r.scheduled_at)) for r in records)
-            )
+            if measured:
+                time = driver_time(dialect)
+                rows = [r.row(time) for r in measured]
+                await execute_bulk(session, _results_insert(dialect), rows)
+                await mark_dirty(
+                    session,
+                    ((r.component_id, r.region, utc_hour(r.scheduled_at)) for r in measured),
+                )
+            if unmeasured:  # rare: the prober failed; the plain ORM path is fast enough
+                statement = insert_ignoring_duplicates(dialect.name, _UNMEASURED, _NATURAL_KEY)
+                await session.exec(statement, params=[_unmeasured_row(r) for r in unmeasured])
 
     def start(self) -> asyncio.Task[None]:
         """Run the write loop in a background task until `close()`."""

@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         print_json(components, results, sys.stdout)
     else:
         print_table(components, results, sys.stdout)
-    down = any(r.status is ProbeStatus.DOWN for r in results)
+    # A run the prober could not measure proves nothing is up either.
+    down = any(r.status in (ProbeStatus.DOWN, ProbeStatus.UNKNOWN) for r in results)
     return EXIT_SOMETHING_DOWN if down else EXIT_ALL_UP
 
 

@@ -116,4 +116,9 @@ class PeriodicJobs:
             daily_days=storage.daily_retention_days,
         )
         report = await apply_retention(self._db, now=self._clock(), policy=policy)
-        return report.raw_deleted + report.hourly_deleted + report.daily_deleted
+        return (
+            report.raw_deleted
+            + report.unmeasured_deleted
+            + report.hourly_deleted
+            + report.daily_deleted
+        )

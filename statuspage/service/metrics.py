@@ -26,6 +26,38 @@ class ServiceMetrics:
             "Results dropped because the buffer was full",
             registry=r,
         )
+        self.unmeasured = Counter(
+            "statuspage_probes_unmeasured",
+            "Probe runs recorded as unknown because the prober itself failed: cause "
+            "local_error (no file descriptors, no memory) or loop_stall (its event loop "
+            "stood still during the probe)",
+            ["cause"],
+            registry=r,
+        )
+        self.loop_stalls = Gauge(
+            "statuspage_event_loop_stalls",
+            "Times this process's event loop stood still for 0.5 s or more, since start",
+            registry=r,
+        )
+        self.loop_longest_stall = Gauge(
+            "statuspage_event_loop_longest_stall_seconds",
+            "The longest stall of this process's event loop since start",
+            registry=r,
+        )
+        self.connections_open = Gauge(
+            "statuspage_http_connections_open", "Web connections open now", registry=r
+        )
+        self.connections_shed = Gauge(
+            "statuspage_http_connections_shed",
+            "Connections closed to make room because they had sent no complete request, "
+            "since start",
+            registry=r,
+        )
+        self.connections_refused = Gauge(
+            "statuspage_http_connections_refused",
+            "Connections answered 503 because server.max_connections were all busy, since start",
+            registry=r,
+        )
         self.failed_logins = Counter(
             "statuspage_failed_sign_ins", "Failed admin sign-in attempts", registry=r
         )

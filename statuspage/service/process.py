@@ -17,8 +17,15 @@ from pathlib import Path
 
 from aiohttp import web
 
+from statuspage import keys
 from statuspage.app import create_app
 from statuspage.config import Settings
+from statuspage.service import connections
+from statuspage.service.connections import (
+    ConnectionGuard,
+    connection_cap,
+    raise_open_file_limit,
+)
 from statuspage.service.pidfiles import pid_file
 from statuspage.service.reload import reload_config
 from statuspage.service.roles import Roles
@@ -36,24 +43,63 @@ async def serve(
     on_ready: ReadyHook | None = None,
 ) -> int:
     app = create_app(settings, roles)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    # A connection that has not sent a complete request head this long after it
+    # opened (or after its last response) is closed: aiohttp's keep-alive timer.
+    runner = web.AppRunner(
+        app,
+        handle_signals=False,
+        access_log=None,
+        keepalive_timeout=settings.file.server.request_header_timeout_s,
+    )
+    guard = _connection_guard(settings) if listen is not None else None
+    if guard is not None:
+        app[keys.CONNECTIONS] = guard  # before setup: the app is frozen then
     await runner.setup()
     tune_garbage_collector()
     stop = asyncio.Event()
     _install_signal_handlers(app, settings.source, stop)
+    listener: asyncio.Server | None = None
     try:
-        if listen is not None:
-            await web.TCPSite(runner, listen[0], listen[1]).start()
-            log.info("listening", extra={"fields": {"url": f"http://{listen[0]}:{listen[1]}/"}})
+        if listen is not None and guard is not None:
+            listener = await _listen(runner, listen, guard)
         if on_ready is not None:
             await on_ready(app)
         with pid_file(settings.source):
             await stop.wait()
         log.info("stopping: finishing in-flight probes and flushing results")
     finally:
+        if listener is not None:
+            listener.close()
         await runner.cleanup()
     log.info("stopped")
     return 0
+
+
+async def _listen(
+    runner: web.AppRunner, listen: tuple[str, int], guard: ConnectionGuard
+) -> asyncio.Server:
+    assert runner.server is not None  # the runner is set up
+    listener = await connections.listen(runner.server, listen[0], listen[1], guard)
+    url = f"http://{listen[0]}:{listen[1]}/"
+    log.info("listening", extra={"fields": {"url": url, "max_connections": guard.limit}})
+    return listener
+
+
+def _connection_guard(settings: Settings) -> ConnectionGuard:
+    """Raise the open-file limit to the hard one and cap web connections below it."""
+    files = raise_open_file_limit()
+    configured = settings.file.server.max_connections
+    cap = connection_cap(configured, files.after, settings.file.probes.concurrency)
+    if files.after != files.before:
+        log.info(
+            "open file limit raised", extra={"fields": {"from": files.before, "to": files.after}}
+        )
+    if cap < configured:
+        log.warning(
+            "server.max_connections lowered to keep file descriptors for the probes",
+            extra={"fields": {"configured": configured, "used": cap, "limit": files.after}},
+        )
+    return ConnectionGuard(cap)
 
 
 def tune_garbage_collector() -> None:

@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 from asyncio_throttle.throttler import Throttler
 
 from probes.clock import Clock, system_clock
+from probes.errors import NOT_MEASURED
 from probes.http import probe
 from probes.model import CheckSpec, ProbeResult, ProbeStatus
 from probes.sessions import ProbeSessions
+from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.settings_model import ProbeSettings
 from storage.writer import ResultRecord
@@ -142,6 +144,8 @@ class ProbeRunner:
     region: str = "default"
     confirm_down_retries: int = 1
     clock: Clock = system_clock  # stamps each result's start
+    # Tells a failure the prober's own stalled loop caused from the target's.
+    monitor: LoopMonitor = field(default_factory=LoopMonitor)
     # Set at shutdown: a down result is then recorded without its confirmation
     # retry, so stopping takes at most one probe timeout.
     stopping: bool = field(init=False, default=False)
@@ -185,14 +189,37 @@ class ProbeRunner:
 
     async def _attempt(self, spec: CheckSpec) -> ProbeResult:
         async with self.limits.slot(spec.url):
-            return await probe(self.sessions.for_check(spec), spec, now=self.clock)
+            loop = asyncio.get_running_loop()
+            began = loop.time()
+            result = await probe(self.sessions.for_check(spec), spec, now=self.clock)
+            if result.status is ProbeStatus.UNKNOWN:  # no file descriptors, no memory
+                self.metrics.unmeasured.labels("local_error").inc()
+                return result
+            return self._unless_stalled(result, began, loop.time())
+
+    def _unless_stalled(self, result: ProbeResult, began: float, ended: float) -> ProbeResult:
+        """A failed or slow result the prober's own loop stall could explain is not
+        the target's: it is recorded as unknown."""
+        if result.status is ProbeStatus.UP:
+            return result
+        held_s = self.monitor.stalled_during(began, ended)
+        if held_s < self.monitor.stall_s:
+            return result
+        self.metrics.unmeasured.labels("loop_stall").inc()
+        reason = f"{NOT_MEASURED}: the prober's event loop stood still for {held_s * 1000:.0f} ms"
+        return replace(result, status=ProbeStatus.UNKNOWN, error=reason, within_sla=False)
 
     def _observe(self, component_id: str, result: ProbeResult, due_at: datetime) -> None:
         lateness_s = max(0.0, (result.started_at - due_at).total_seconds())
         self.metrics.probes.record(
             component_id, result.status.value, result.latency_ms / 1000, lateness_s
         )
-        if result.status is ProbeStatus.DOWN:
+        if result.status is ProbeStatus.UNKNOWN:
+            log.warning(
+                "probe not measured: the prober failed, not the target",
+                extra={"fields": {"component": component_id, "reason": result.error}},
+            )
+        elif result.status is ProbeStatus.DOWN:
             log.warning(
                 "probe failed",
                 extra={

@@ -23,6 +23,7 @@ TITLES = {
     400: "Bad request",
     404: "Page not found",
     405: "Method not allowed",
+    408: "Request timeout",
     500: "Something went wrong",
     503: "Temporarily unavailable",
 }
@@ -32,7 +33,7 @@ MESSAGES = {
     500: "The page could not be shown. The error has been logged; please try again shortly.",
     503: "Live data is temporarily unavailable. Please try again in a minute.",
 }
-_PASSED_ON = ("Allow", "Retry-After")  # headers an error response must keep
+_PASSED_ON = ("Allow", "Retry-After", "Connection")  # headers an error response must keep
 
 
 class PageError(Exception):
@@ -85,16 +86,20 @@ def error_response(
     # A missing page may appear soon (a new incident); a failure must not be cached.
     cache = "public, max-age=30" if status < 500 else "no-store"
     extra = {"Cache-Control": cache, **(headers or {})}
-    if request.path.startswith("/api/"):
-        body = {"error": {"status": status, "message": text}}
-        return web.json_response(body, status=status, headers=extra)
-    return web.Response(
-        text=_render(request, status, heading, text),
-        status=status,
-        content_type="text/html",
-        charset="utf-8",
-        headers=extra,
+    response = (
+        web.json_response({"error": {"status": status, "message": text}}, status=status)
+        if request.path.startswith("/api/")
+        else web.Response(
+            text=_render(request, status, heading, text),
+            status=status,
+            content_type="text/html",
+            charset="utf-8",
+        )
     )
+    response.headers.update(extra)
+    if extra.get("Connection") == "close":
+        response.force_close()  # e.g. a body still on its way: this connection is done
+    return response
 
 
 def _render(request: web.Request, status: int, heading: str, message: str) -> str:

@@ -13,6 +13,7 @@ from statuspage.web.assets import Assets
 from statuspage.web.cache import PageCache
 from statuspage.web.errors import error_pages
 from statuspage.web.freshness import StampWatcher
+from statuspage.web.limits import body_deadline
 from statuspage.web.render import Renderer
 from statuspage.web.security import add_security_headers
 from statuspage.web.state import WebState
@@ -32,6 +33,7 @@ def setup_routes(app: web.Application) -> None:
         clock=app[keys.CLOCK],
     )
     app.middlewares.append(error_pages)
+    app.middlewares.append(body_deadline)  # before any handler or guard reads a body
     app.on_response_prepare.append(add_security_headers)
     router = app.router
     router.add_get("/", views.home, name="home")

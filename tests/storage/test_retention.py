@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage.database import Database
-from storage.models import ProbeResultRow, Rollup, StatusChange
+from storage.models import ProbeResultRow, Rollup, StatusChange, UnmeasuredRun
 from storage.models_incidents import SignInFailure
 from storage.retention import RetentionPolicy, RetentionReport, apply_retention
 from storage.rollup import roll_up
@@ -21,7 +21,9 @@ DAY = timedelta(days=1)
 POLICY = RetentionPolicy(raw_days=2, hourly_days=4, daily_days=6)
 
 
-async def count(db: Database, model: type[ProbeResultRow | Rollup | StatusChange]) -> int:
+async def count(
+    db: Database, model: type[ProbeResultRow | Rollup | StatusChange | UnmeasuredRun]
+) -> int:
     async with db.read() as session:
         return (await session.exec(select(func.count()).select_from(model))).one()
 
@@ -35,7 +37,9 @@ async def ten_days_rolled_up(db: Database) -> None:
 async def test_each_kind_of_row_is_kept_for_its_own_number_of_days(db: Database) -> None:
     await ten_days_rolled_up(db)
     report = await apply_retention(db, now=T0 + 9 * DAY + timedelta(hours=1), policy=POLICY)
-    assert report == RetentionReport(raw_deleted=8, hourly_deleted=6, daily_deleted=4)
+    assert report == RetentionReport(
+        raw_deleted=8, unmeasured_deleted=0, hourly_deleted=6, daily_deleted=4
+    )
     assert (await count(db, ProbeResultRow), await count(db, Rollup)) == (2, 4 + 6)
 
 
@@ -44,7 +48,15 @@ async def test_deleting_in_small_batches_deletes_the_same_rows(db: Database) -> 
     report = await apply_retention(
         db, now=T0 + 9 * DAY + timedelta(hours=1), policy=POLICY, batch_size=3
     )
-    assert report == RetentionReport(raw_deleted=8, hourly_deleted=6, daily_deleted=4)
+    assert report == RetentionReport(
+        raw_deleted=8, unmeasured_deleted=0, hourly_deleted=6, daily_deleted=4
+    )
+
+
+async def test_unmeasured_runs_go_after_as_many_days_as_raw_results(db: Database) -> None:
+    await write(db, [record(at, "unknown") for at in every(T0, DAY, 10)])
+    report = await apply_retention(db, now=T0 + 9 * DAY + timedelta(hours=1), policy=POLICY)
+    assert (report.unmeasured_deleted, await count(db, UnmeasuredRun)) == (8, 2)
 
 
 async def test_status_history_is_never_deleted(db: Database) -> None:

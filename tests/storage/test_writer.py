@@ -10,7 +10,7 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from storage.database import Database
-from storage.models import ProbeResultRow, RollupDirty
+from storage.models import ProbeResultRow, RollupDirty, UnmeasuredRun
 from storage.testing import T0, every, record
 from storage.writer import CATCH_UP_FACTOR, ResultRecord, ResultWriter
 
@@ -38,6 +38,34 @@ async def test_flush_writes_everything_buffered_in_batches(db: Database) -> None
     submit_many(writer, 25)
     assert await writer.flush() == 25
     assert (writer.written, writer.pending, await stored(db)) == (25, 0, 25)
+
+
+async def test_an_unmeasured_run_is_kept_apart_from_the_targets_results(db: Database) -> None:
+    writer = ResultWriter(db)
+    for at, status in zip(every(T0, SECOND, 3), ["up", "unknown", "down"], strict=True):
+        writer.submit(record(at, status))
+    assert await writer.flush() == 3
+    async with db.read() as session:
+        results = (await session.exec(select(ProbeResultRow.status))).all()
+        unmeasured = (await session.exec(select(UnmeasuredRun))).one()
+        dirty = (await session.exec(select(func.count()).select_from(RollupDirty))).one()
+    assert sorted(results) == ["down", "up"]
+    assert (unmeasured.scheduled_at, unmeasured.reason) == (
+        T0 + SECOND,
+        "not measured: too many open files on the prober",
+    )
+    assert dirty == 1  # only the measured results' hour waits for a roll-up
+
+
+async def test_an_unmeasured_run_retried_after_a_lost_commit_is_stored_once(
+    db: Database,
+) -> None:
+    writer = ResultWriter(db)
+    writer.submit(record(T0, "unknown"))
+    writer.submit(record(T0, "unknown"))
+    await writer.flush()
+    async with db.read() as session:
+        assert (await session.exec(select(func.count()).select_from(UnmeasuredRun))).one() == 1
 
 
 async def test_a_stored_row_keeps_every_field_of_the_result(db: Database) -> None:

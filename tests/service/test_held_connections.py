@@ -1,0 +1,157 @@
+"""The attack from the security review, against a real `statuspage run`: one client
+holds hundreds of half-sent requests open on a process with few file descriptors.
+The page keeps answering and no probe result blames the targets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import resource
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from pytest_aiohttp import AiohttpServer
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage.database import Database
+from storage.models import ProbeResultRow, StatusChange, UnmeasuredRun
+from tests.service.conftest import flaky_app
+from tests.service.test_process import free_port, wait_healthy
+from tests.waiting import eventually
+
+pytestmark = pytest.mark.slow
+
+OPEN_FILES = 256  # the child's limit, soft and hard: the attack needs more than this
+ATTACKERS = 400
+PARTIAL = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n"  # and then nothing
+
+
+def config(folder: Path, target: str, port: int) -> Path:
+    components = "".join(
+        f'[[components]]\nname = "c{i}"\nurl = "{target}"\nsla_ms = 2000\ninterval_s = 1\n'
+        for i in range(3)
+    )
+    path = folder / "statuspage.toml"
+    path.write_text(
+        f"[server]\nport = {port}\nrequest_header_timeout_s = 2\n[probes]\nconcurrency = 20\n"
+        f'[storage]\nurl = "sqlite:///status.db"\n{components}'
+    )
+    return path
+
+
+def few_file_descriptors() -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES))
+
+
+@contextlib.asynccontextmanager
+async def running(path: Path, port: int) -> AsyncIterator[asyncio.subprocess.Process]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "statuspage",
+        "run",
+        "--config",
+        str(path),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        env=dict(os.environ) | {"STATUSPAGE_RUNTIME_DIR": str(path.parent / "run")},
+        preexec_fn=few_file_descriptors,
+    )
+    try:
+        await wait_healthy(port, process)
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.communicate()
+
+
+class Attacker:
+    """Keeps ATTACKERS half-sent requests open, reopening each one the server closes."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.opened = 0
+        self.stop = asyncio.Event()
+
+    async def run(self) -> None:
+        await asyncio.gather(*(self._one() for _ in range(ATTACKERS)))
+
+    async def _one(self) -> None:
+        while not self.stop.is_set():
+            with contextlib.suppress(OSError):
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                self.opened += 1
+                writer.write(PARTIAL)
+                await self._until_closed_or_stopped(reader)
+                writer.close()
+            await asyncio.sleep(0.01)
+
+    async def _until_closed_or_stopped(self, reader: asyncio.StreamReader) -> None:
+        read = asyncio.create_task(reader.read())
+        stopped = asyncio.create_task(self.stop.wait())
+        await asyncio.wait({read, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        read.cancel()
+        stopped.cancel()
+        await asyncio.gather(read, stopped, return_exceptions=True)
+
+
+async def counts(folder: Path) -> dict[str, int]:
+    db = Database.from_url(f"sqlite:///{folder / 'status.db'}")
+    async with db.read() as session:
+        rows = await session.exec(
+            select(ProbeResultRow.status, func.count()).group_by(ProbeResultRow.status)
+        )
+        found = {status: int(n) for status, n in rows}
+        found["unmeasured"] = (
+            await session.exec(select(func.count()).select_from(UnmeasuredRun))
+        ).one()
+        changes = await session.exec(select(StatusChange.new_status).distinct())
+        found |= {f"status:{s}": 1 for s in changes}
+    await db.dispose()
+    return found
+
+
+async def test_held_half_sent_requests_neither_stop_the_page_nor_fake_an_outage(
+    aiohttp_server: AiohttpServer, tmp_path: Path
+) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # this side needs 400+
+    target = await aiohttp_server(flaky_app(failures=0))
+    port = free_port()
+    path = config(tmp_path, str(target.make_url("/health")), port)
+    async with running(path, port) as process:
+        before = await counts(tmp_path)
+        attacker = Attacker(port)
+        attack = asyncio.create_task(attacker.run())
+        try:
+            await eventually(lambda: attacker.opened >= ATTACKERS, "every attacker connected")
+            async with aiohttp.ClientSession() as visitor:
+                for _ in range(3):
+                    async with visitor.get(f"http://127.0.0.1:{port}/") as page:
+                        assert page.status == 200
+            # Several rounds of probes (three components, every second) under attack.
+            await eventually(
+                lambda: more_results(tmp_path, before.get("up", 0) + 15), "probes under attack"
+            )
+        finally:
+            attacker.stop.set()
+            await attack
+        process.send_signal(signal.SIGTERM)
+        assert await process.wait() == 0
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    after = await counts(tmp_path)
+    assert attacker.opened > ATTACKERS  # the server closed and the attacker reopened many
+    assert after.get("down", 0) == 0
+    assert after["unmeasured"] == 0  # the probes kept their file descriptors
+    assert set(after) - {"up", "unmeasured"} == {"status:operational"}
+
+
+async def more_results(folder: Path, at_least: int) -> bool:
+    return (await counts(folder)).get("up", 0) >= at_least
