@@ -25,7 +25,8 @@ from statuspage.admin.ratelimit import WINDOW, retry_after_s
 from statuspage.admin.render import Chrome, chrome, render, see_other
 from statuspage.admin.sessions import (
     current_session,
-    keep_session_after_password_change,
+    end_session,
+    session_key,
     signed_in_user,
     start_session,
 )
@@ -78,7 +79,7 @@ async def sign_in(request: web.Request) -> web.Response:
         if credentials is None or not await state.passwords.verify(stored, password):
             await _record_failure(request, name, address, now)
             return await _sign_in_again(request, name, next_path, "Wrong user name or password.")
-    await start_session(request, credentials.user, now)
+    await start_session(request, db, credentials.user, now)
     await add_audit(db, actor=name, action="session.sign_in", target=f"user:{name}", at=now)
     log.info(
         "signed in", extra={"fields": {"event": "sign_in", "user_name": name, "address": address}}
@@ -120,11 +121,8 @@ async def _sign_in_again(
 
 
 async def sign_out(request: web.Request) -> web.Response:
-    session = current_session(request)
-    session.invalidate()
-    user = request[USER]
-    now = request.app[ADMIN].clock()
-    db = request.app[keys.DATABASE]
+    user, now, db = request[USER], request.app[ADMIN].clock(), request.app[keys.DATABASE]
+    await end_session(request, db)
     await add_audit(
         db, actor=user.name, action="session.sign_out", target=f"user:{user.name}", at=now
     )
@@ -157,9 +155,10 @@ async def change_password(request: web.Request) -> web.Response:
     except PasswordRuleError as error:
         return await _password_again(request, f"New password: {error}.")
     hashed = await state.passwords.hash_off_loop(new)
-    changed = await set_password_hash(db, user.name, hashed, now=state.clock(), actor=user.name)
-    if changed is not None:
-        keep_session_after_password_change(current_session(request), changed)
+    this_browser = session_key(current_session(request))
+    await set_password_hash(
+        db, user.name, hashed, now=state.clock(), actor=user.name, keep_session=this_browser
+    )
     return see_other("/admin?done=password")
 
 
