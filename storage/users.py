@@ -171,6 +171,17 @@ async def set_password_hash(
         return _view(row)
 
 
+async def replace_password_hash(db: Database, user_id: int, old_hash: str, new_hash: str) -> bool:
+    """Store a new hash of the same password (new parameters), unless the password
+    changed meanwhile; sessions stay. False when nothing was replaced."""
+    async with db.write() as session:
+        row = await session.get(User, user_id)
+        if row is None or row.password_hash != old_hash:
+            return False
+        row.password_hash = new_hash
+        return True
+
+
 async def _row_by_name(session: AsyncSession, name: str) -> User | None:
     return (await session.exec(select(User).where(User.name == name))).first()
 

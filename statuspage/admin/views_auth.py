@@ -32,7 +32,7 @@ from statuspage.admin.sessions import (
 )
 from statuspage.admin.state import ADMIN, USER
 from storage.audit import add_audit, recent_sign_in_failures, record_sign_in_failure
-from storage.users import find_credentials, set_password_hash
+from storage.users import Credentials, find_credentials, replace_password_hash, set_password_hash
 
 log = logging.getLogger("statuspage.admin")
 
@@ -76,9 +76,13 @@ async def sign_in(request: web.Request) -> web.Response:
             return await _throttled(request, name, address, next_path, wait_s)
         credentials = await find_credentials(db, name) if name else None
         stored = None if credentials is None else credentials.password_hash
-        if credentials is None or not await state.passwords.verify(stored, password):
+        # Checked whether or not the name exists (against a dummy hash when not),
+        # so an unknown name costs the same one check as a wrong password.
+        matched = await state.passwords.verify(stored, password)
+        if credentials is None or not matched:
             await _record_failure(request, name, address, now)
             return await _sign_in_again(request, name, next_path, "Wrong user name or password.")
+    await _keep_hash_current(request, credentials, password)
     await start_session(request, db, credentials.user, now)
     await add_audit(db, actor=name, action="session.sign_in", target=f"user:{name}", at=now)
     log.info(
@@ -87,6 +91,17 @@ async def sign_in(request: web.Request) -> web.Response:
     response = see_other(next_path)
     state.devices.remember(response, name)
     return response
+
+
+async def _keep_hash_current(request: web.Request, credentials: Credentials, password: str) -> None:
+    """Re-hash a password stored with other parameters than new ones get, so every
+    stored hash costs what the dummy hash for unknown names costs."""
+    passwords = request.app[ADMIN].passwords
+    if passwords.needs_rehash(credentials.password_hash):
+        new_hash = await passwords.hash_off_loop(password)
+        await replace_password_hash(
+            request.app[keys.DATABASE], credentials.user.id, credentials.password_hash, new_hash
+        )
 
 
 def _client(request: web.Request) -> str:
