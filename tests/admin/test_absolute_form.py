@@ -78,13 +78,6 @@ async def answer(client: Client, method: str, target: str) -> tuple[object, ...]
     return (status, *(headers.get(name) for name in kept))
 
 
-def test_the_router_holds_admin_and_write_api_routes(settings: Settings) -> None:
-    paths = guarded_paths(create_app(settings, WEB_ONLY))
-    assert "/admin/tokens" in paths
-    assert "/api/admin/incidents/1/updates/1" in paths
-    assert len(paths) >= 20
-
-
 @pytest.mark.parametrize(
     "authority",
     ["http://{here}", "http://other.example", "https://{here}", "HTTP://OTHER.EXAMPLE:81"],
@@ -94,8 +87,10 @@ async def test_an_absolute_form_target_is_answered_like_its_plain_path(
 ) -> None:
     client, reached = watched
     here = f"{client.server.host}:{client.server.port}"
+    paths = guarded_paths(client.app)
+    assert {"/admin/tokens", "/api/admin/incidents/1/updates/1"} <= set(paths)
     differences = []
-    for path in guarded_paths(client.app):
+    for path in paths:
         for method in METHODS:
             plain = await answer(client, method, path)
             absolute = await answer(client, method, authority.format(here=here) + path)
