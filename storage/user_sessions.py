@@ -3,8 +3,8 @@
 The session cookie carries a random key (256 bits); only its SHA-256 is stored,
 so a copy of the table opens nothing. A session is good while its row exists,
 its user is live (`storage.users.find_session_user` reads both at once) and its
-absolute expiry has not passed. Every way a session
-ends is the row going away, in the one table every process reads:
+absolute expiry has not passed. Every way a session ends is the row going away,
+in the one table every process reads:
 
 - signing out deletes the row of that browser (`end_user_session`);
 - a new password ends every session of the user but, when the user changed it
