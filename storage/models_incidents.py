@@ -130,11 +130,22 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100)
     password_hash: str = Field(max_length=200)
-    # Bumped on a password change: sessions carry the epoch they were made in,
-    # so every other session of the user ends at once.
-    session_epoch: int = 0
     created_at: datetime = Field(sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser (`storage.user_sessions`): the session cookie carries a random
+    key, and only its SHA-256 is kept here. The row is the session: deleting it signs
+    that browser out, in every process at once."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index(None, "user_id"), Index(None, "expires_at"))
+
+    key_hash: str = Field(primary_key=True, max_length=64)  # SHA-256 hex of the cookie's key
+    user_id: int = Field(foreign_key="users.id")
+    started_at: datetime = Field(sa_type=UTCDateTime)  # when the user signed in
+    expires_at: datetime = Field(sa_type=UTCDateTime)  # absolute; rows past it are pruned
 
 
 class ApiToken(SQLModel, table=True):

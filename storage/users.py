@@ -3,8 +3,8 @@
 A removed user keeps its row (with `deleted_at`), so the audit log's names keep
 meaning something; adding the name again brings the row back with the new
 password. Every change that should end sessions (a new password, removal)
-bumps `session_epoch`: a session remembers the epoch it was made in and is
-refused once the two differ.
+deletes the user's rows in `user_sessions` in the same transaction
+(`storage.user_sessions`), so a copied cookie opens nothing afterwards.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import add_audit_in
 from storage.database import Database
-from storage.models_incidents import User
+from storage.models_incidents import User, UserSession
+from storage.user_sessions import end_sessions_in, hash_session_key
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
 NAME_RULE = "1 to 100 letters, digits or . _ @ -, starting with a letter or digit"
@@ -34,8 +35,17 @@ class UserView:
 
     id: int
     name: str
-    session_epoch: int
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A session whose row exists and whose user is live; whether it is still in
+    time is the caller's rule (it has the clock)."""
+
+    user: UserView
+    started_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +75,6 @@ async def add_user(
             session.add(row)
         else:
             row.password_hash, row.deleted_at = password_hash, None
-            row.session_epoch += 1  # a session of the old account must not come back to life
         await session.flush()
         add_audit_in(
             session,
@@ -87,12 +96,21 @@ async def find_credentials(db: Database, name: str) -> Credentials | None:
         return Credentials(_view(row), row.password_hash)
 
 
-async def get_user(db: Database, user_id: int) -> UserView | None:
+async def find_session_user(db: Database, key: str) -> SignedIn | None:
+    """The session of this cookie key and its user, in one read; None when the
+    session has ended or its user has been removed."""
+    query = (
+        select(UserSession, User)
+        .join(User, col(User.id) == col(UserSession.user_id))
+        .where(UserSession.key_hash == hash_session_key(key))
+        .where(col(User.deleted_at).is_(None))
+    )
     async with db.read() as session:
-        row = await session.get(User, user_id)
-        if row is None or row.deleted_at is not None:
-            return None
-        return _view(row)
+        found = (await session.exec(query)).first()
+    if found is None:
+        return None
+    signed_in, user = found
+    return SignedIn(_view(user), signed_in.started_at, signed_in.expires_at)
 
 
 async def list_users(db: Database) -> list[UserView]:
@@ -110,7 +128,8 @@ async def remove_user(db: Database, name: str, *, now: datetime, actor: str) -> 
         if row is None or row.deleted_at is not None:
             return False
         row.deleted_at = now
-        row.session_epoch += 1
+        assert row.id is not None
+        ended = await end_sessions_in(session, row.id)
         add_audit_in(
             session,
             actor=actor,
@@ -118,30 +137,49 @@ async def remove_user(db: Database, name: str, *, now: datetime, actor: str) -> 
             target=f"user:{name}",
             at=now,
             before={"name": name},
+            after={"sessions_ended": ended},
         )
         return True
 
 
 async def set_password_hash(
-    db: Database, name: str, password_hash: str, *, now: datetime, actor: str
+    db: Database,
+    name: str,
+    password_hash: str,
+    *,
+    now: datetime,
+    actor: str,
+    keep_session: str | None = None,
 ) -> UserView | None:
-    """Replace the password and end every session of the user; None: no such user.
-    The returned view carries the new epoch, so the caller can keep its own session."""
+    """Replace the password and end every session of the user but `keep_session` (the
+    key of the browser the user changed it from, if they did); None: no such user."""
     async with db.write() as session:
         row = await _row_by_name(session, name)
         if row is None or row.deleted_at is not None:
             return None
         row.password_hash = password_hash
-        row.session_epoch += 1
+        assert row.id is not None
+        ended = await end_sessions_in(session, row.id, keep=keep_session)
         add_audit_in(
             session,
             actor=actor,
             action="user.password",
             target=f"user:{name}",
             at=now,
-            after={"session_epoch": row.session_epoch},
+            after={"sessions_ended": ended},
         )
         return _view(row)
+
+
+async def replace_password_hash(db: Database, user_id: int, old_hash: str, new_hash: str) -> bool:
+    """Store a new hash of the same password (new parameters), unless the password
+    changed meanwhile; sessions stay. False when nothing was replaced."""
+    async with db.write() as session:
+        row = await session.get(User, user_id)
+        if row is None or row.password_hash != old_hash:
+            return False
+        row.password_hash = new_hash
+        return True
 
 
 async def _row_by_name(session: AsyncSession, name: str) -> User | None:
@@ -150,4 +188,4 @@ async def _row_by_name(session: AsyncSession, name: str) -> User | None:
 
 def _view(row: User) -> UserView:
     assert row.id is not None
-    return UserView(row.id, row.name, row.session_epoch, row.created_at)
+    return UserView(row.id, row.name, row.created_at)

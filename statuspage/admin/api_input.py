@@ -4,7 +4,9 @@ Each function raises `IncidentError(field, message)` for the first problem, so
 the API answers 400 naming the field, like the forms do. Unknown keys are
 refused rather than ignored: a misspelt "severty" must not silently do nothing.
 Times are ISO 8601; one without an offset is read in the site's time zone,
-like a time typed into a form.
+like a time typed into a form. A body nested deeper than `MAX_DEPTH` is
+refused whole: no body the API takes nests more than three levels, and a very
+deep one would otherwise exhaust the parser's recursion.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from storage.incident_rules import IncidentError
 
 Body = dict[str, object]
 REQUEST_FIELD = ""  # IncidentError.field for a problem with the request as a whole
+MAX_DEPTH = 32  # arrays and objects inside each other
+TOO_DEEP = f"the body nests arrays or objects more than {MAX_DEPTH} levels deep"
 
 
 class UnsupportedMediaType(Exception):
@@ -34,12 +38,29 @@ async def json_object(request: web.Request, allowed: Collection[str]) -> Body:
         data = json.loads(await request.text())
     except (ValueError, UnicodeDecodeError):
         raise IncidentError(REQUEST_FIELD, "the body is not valid JSON") from None
+    except RecursionError:  # thousands of levels: the parser gave up before we could look
+        raise IncidentError(REQUEST_FIELD, TOO_DEEP) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise IncidentError(REQUEST_FIELD, TOO_DEEP)
     if not isinstance(data, dict):
         raise IncidentError(REQUEST_FIELD, "send one JSON object")
     for key in data:
         if key not in allowed:
             raise IncidentError(str(key)[:100], "unknown field")
     return data
+
+
+def nesting_depth(value: object) -> int:
+    """How many arrays and objects deep `value` goes; walked without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def text(data: Mapping[str, object], key: str, *, required: bool = False) -> str | None:

@@ -3,9 +3,10 @@ one of our own forms.
 
 Two independent checks, both required: the form carries the session's secret
 token (compared in constant time), and the browser's Origin header (or Referer,
-when Origin is absent) names this site. When a browser sends neither header the
-token alone decides; a forged request cannot know the token either way. The
-write API under /api/admin never reads cookies, so it needs neither check.
+when Origin is absent) names this site, scheme and port included. When a
+browser sends neither header the token alone decides; a forged request cannot
+know the token either way. The write API under /api/admin never reads cookies,
+so it needs neither check.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aiohttp_session import Session
 
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def ensure_token(session: Session) -> str:
@@ -45,13 +47,29 @@ async def request_is_genuine(request: web.Request, session: Session, site_url: s
 
 
 def same_site(request: web.Request, site_url: str) -> bool:
-    """Origin (or else Referer) names this site: its configured host or the Host
-    the request came to (which differ behind a proxy that rewrites Host)."""
+    """Origin (or else Referer) names this site: the scheme of site.url, and its host
+    or the Host the request came to (they differ behind a proxy that rewrites Host).
+    The scheme is site.url's, not the request's: behind a proxy that ends TLS the
+    request arrives over http while the browser's page is https, and an http page
+    (which anyone on the network can write) must not post to an https site."""
     claimed = request.headers.get("Origin") or request.headers.get("Referer")
     if claimed is None:
         return True
-    parts = urlsplit(claimed)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    origin, site = web_origin(claimed), web_origin(site_url)
+    if origin is None or site is None:
         return False  # includes Origin: null (sandboxed frames, data: pages)
-    allowed = {urlsplit(site_url).netloc.lower(), request.host.lower()}
-    return parts.netloc.lower() in allowed
+    came_to = web_origin(f"{site[0]}://{request.host}")
+    return origin in {site, came_to}
+
+
+def web_origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL, the port filled in; None for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number, or a broken [IPv6] host
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname, port or DEFAULT_PORTS[scheme]

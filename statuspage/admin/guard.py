@@ -1,13 +1,16 @@
 """The one gate in front of /admin and /api/admin, whatever the spelling or method.
 
-Default deny: the middleware decides from the raw path (`paths.area_of`) before
-any handler runs. In the admin area a request needs a good session, except
-exactly GET/POST /admin/sign-in and the admin stylesheet; every method but GET
-and HEAD also needs a genuine CSRF token, checked here so that no form can
-forget it. Unauthenticated GET and HEAD are sent to the sign-in page; anything
-else is refused with 403. The write API needs a bearer token and never looks
-at cookies. Sessions (and so cookies) exist only in the admin area: public
-pages never set one.
+Default deny: the middleware decides the area before any handler runs, from
+every reading of the request target (`area_of_request`): the target exactly as
+sent, its path when it is in absolute form (`GET http://host/admin HTTP/1.1`,
+which HTTP/1.1 servers must accept), the decoded path the router matched, and
+the matched route's own pattern. The strictest reading wins. In the admin area
+a request needs a good session, except exactly GET/POST /admin/sign-in and the
+admin stylesheet; every method but GET and HEAD also needs a genuine CSRF
+token, checked here so that no form can forget it. Unauthenticated GET and HEAD
+are sent to the sign-in page; anything else is refused with 403. The write API
+needs a bearer token and never looks at cookies. Sessions (and so cookies)
+exist only in the admin area: public pages never set one.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ SIGN_IN = "/admin/sign-in"
 STYLESHEET = "/admin/admin.css"
 _OPEN_PATHS = frozenset({SIGN_IN, STYLESHEET})  # exact spellings only
 _READ_METHODS = frozenset({"GET", "HEAD"})
+_STRICTEST_FIRST = (Area.API, Area.ADMIN)
 
 ADMIN_CSP = "; ".join(
     (
@@ -55,7 +59,7 @@ def admin_middleware(app: web.Application) -> Middleware:
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-        area = area_of(request.raw_path)
+        area = area_of_request(request)
         request[AREA] = area
         if area is Area.PUBLIC:
             return await handler(request)
@@ -66,8 +70,24 @@ def admin_middleware(app: web.Application) -> Middleware:
     return guard
 
 
+def area_of_request(request: web.Request) -> Area:
+    """The area of the request, read every way it could be read. A route in the admin
+    area or the write API is guarded as such whatever its spelling; otherwise the
+    strictest of the readings of the target decides (a path nobody routes, such as
+    `/ADMIN`, is refused like an admin page rather than answered with a 404)."""
+    route = request.match_info.route.resource
+    if route is not None and (routed := area_of(route.canonical)) is not Area.PUBLIC:
+        return routed
+    # raw_path is the target as sent: in absolute form it starts "http://host", so
+    # its first segment reads "http:"; rel_url holds the path part alone.
+    readings = (request.raw_path, request.rel_url.raw_path, request.path)
+    areas = {area_of(reading) for reading in readings}
+    return next((area for area in _STRICTEST_FIRST if area in areas), Area.PUBLIC)
+
+
 async def _guard_admin(request: web.Request, handler: Handler) -> web.StreamResponse:
-    is_open = request.path in _OPEN_PATHS and request.raw_path.split("?")[0] == request.path
+    # Open only when spelt exactly so (the path part alone, for an absolute-form target).
+    is_open = request.path in _OPEN_PATHS and request.rel_url.raw_path == request.path
     if not is_open:
         now = request.app[ADMIN].clock()
         user = await signed_in_user(request, request.app[keys.DATABASE], now)
@@ -119,6 +139,6 @@ def _unauthorised(text: str, error: str | None) -> web.Response:
 async def admin_headers(request: web.Request, response: web.StreamResponse) -> None:
     """`on_response_prepare`: the admin policy replaces the public one on every admin
     and write-API response, redirects and errors included."""
-    area = request.get(AREA) or area_of(request.raw_path)
+    area = request.get(AREA) or area_of_request(request)
     if area is not Area.PUBLIC:
         response.headers.update(ADMIN_HEADERS)

@@ -4,16 +4,23 @@ argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes) cost
 tens of milliseconds of CPU per check, which would stall every other request if
 run on the event loop; checks therefore run in a thread, at most
 `MAX_CONCURRENT_CHECKS` at a time so a burst of sign-ins cannot exhaust memory.
-An unknown user name is checked against a dummy hash, so the answer takes as
-long as for a real user and does not reveal which names exist.
+
+An unknown user name is checked against a dummy hash with the same parameters
+as every stored hash, so the answer takes as long as for a real user and does
+not reveal which names exist. Stored hashes keep those parameters: a hash made
+with others (older argon2-cffi defaults, say) is replaced at the user's next
+sign-in (`needs_rehash`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import ARGON2_VERSION
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 takes any length; a bound keeps a request from costing more
@@ -33,10 +40,23 @@ def check_new_password(password: str, repeated: str | None = None) -> None:
         raise PasswordRuleError(f"a password has at most {MAX_LENGTH} characters")
 
 
+def unmatchable_hash(hasher: PasswordHasher) -> str:
+    """A hash in `hasher`'s encoding and parameters with a random salt and digest:
+    no password matches it, and checking one against it costs exactly what a real
+    check costs. Made without hashing, so no request pays for making it."""
+
+    def b64(size: int) -> str:
+        return base64.b64encode(secrets.token_bytes(size)).decode().rstrip("=")
+
+    costs = f"m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}"
+    kind = f"argon2{hasher.type.name.lower()}"
+    return f"${kind}$v={ARGON2_VERSION}${costs}${b64(hasher.salt_len)}${b64(hasher.hash_len)}"
+
+
 class Passwords:
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
         self._hasher = hasher or PasswordHasher()
-        self._dummy: str | None = None  # made on first need: hashing is slow by design
+        self._dummy = unmatchable_hash(self._hasher)
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_CHECKS)
 
     def hash(self, password: str) -> str:
@@ -55,12 +75,15 @@ class Passwords:
             matched = await asyncio.to_thread(self._check, stored_hash, password)
         return matched and stored_hash is not None
 
-    def _check(self, stored_hash: str | None, password: str) -> bool:
-        if stored_hash is None:
-            if self._dummy is None:
-                self._dummy = self._hasher.hash("not the password of anyone")
-            stored_hash = self._dummy
+    def needs_rehash(self, stored_hash: str) -> bool:
+        """True when `stored_hash` was made with other parameters than new hashes get."""
         try:
-            return self._hasher.verify(stored_hash, password)
+            return self._hasher.check_needs_rehash(stored_hash)
+        except InvalidHashError:
+            return True
+
+    def _check(self, stored_hash: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored_hash or self._dummy, password)
         except (VerificationError, InvalidHashError):
             return False

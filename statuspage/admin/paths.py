@@ -1,9 +1,10 @@
 """Which area a request path belongs to, however it is spelt, and where sign-in may return.
 
-The guard decides on the raw path, before routing, and errs towards guarding:
-a path is in the admin area when *any* reasonable reading of it is (percent-
-decoded up to three times, backslashes read as slashes, case folded, repeated
-slashes collapsed, dot segments resolved or not). A path nobody routes, such as
+The guard (`guard.area_of_request`) asks this of each reading of the request
+target and errs towards guarding: a path is in the admin area when *any*
+reasonable reading of it is (percent-decoded up to three times, backslashes
+read as slashes, case folded, repeated slashes collapsed, dot segments resolved
+or not). A path nobody routes, such as
 `/ADMIN` or `/admin/%2e%2e/x`, is therefore refused like a real admin page
 rather than answered with a 404 that would differ by spelling.
 """

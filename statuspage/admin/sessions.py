@@ -1,14 +1,18 @@
-"""Admin sessions: an encrypted cookie that names the user, the epoch and the sign-in time.
+"""Admin sessions: an encrypted cookie holding a session key, and a row per session.
 
 The cookie (`statuspage_admin`, Path=/admin, HttpOnly, SameSite=Lax, Secure when
 site.url is https) is encrypted and authenticated with Fernet under a key derived
-from `server.secret_key`, so it cannot be read or forged. A session ends:
+from `server.secret_key`, so it cannot be read or forged. It carries a random
+session key and the CSRF token; the session itself is a row in `user_sessions`
+(`storage.user_sessions`), which every process reads, so ending it there ends
+it everywhere at once, restarts included. A session ends:
 
 - 12 hours after sign-in, however active it is (absolute, not sliding: an
   unattended laptop does not stay signed in over a weekend);
-- when the user's password changes or the user is removed (the epoch moves on);
-- on sign-out, and when the secret key changes (every process restart, if no
-  key is configured).
+- on sign-out: the row is deleted, so a copy of the cookie opens nothing;
+- when the user's password changes (every other session of the user) or the
+  user is removed (all of them);
+- when the secret key changes (every process restart, if no key is configured).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from statuspage.config import Settings
 from storage.database import Database
-from storage.users import UserView, get_user
+from storage.user_sessions import end_user_session, new_session_key, start_user_session
+from storage.users import SignedIn, UserView, find_session_user
 
 log = logging.getLogger("statuspage.admin")
 
@@ -108,35 +113,52 @@ def current_session(request: web.Request) -> Session:
     return request[SESSION]
 
 
-async def start_session(request: web.Request, user: UserView, now: datetime) -> Session:
+def session_key(session: Session) -> str | None:
+    """The key naming this browser's session row, if it has one."""
+    key = session.get("key")
+    return key if isinstance(key, str) and key else None
+
+
+async def start_session(
+    request: web.Request, db: Database, user: UserView, now: datetime
+) -> Session:
     """A brand-new session for `user`: nothing of the previous one survives (no
-    fixation), and it gets a fresh CSRF token."""
+    fixation; its row, if any, is ended too), and it gets a fresh CSRF token."""
+    previous = session_key(current_session(request))
+    key = new_session_key()
+    await start_user_session(
+        db, user.id, key, now=now, expires_at=now + LIFETIME, replacing=previous
+    )
     session = Session(None, data=None, new=True, max_age=int(LIFETIME.total_seconds()))
     request[SESSION] = session
-    session["uid"] = user.id
-    session["epoch"] = user.session_epoch
-    session["at"] = now.timestamp()
+    session["key"] = key
     session["csrf"] = secrets.token_urlsafe(32)
     return session
+
+
+async def end_session(request: web.Request, db: Database) -> None:
+    """Sign this browser out: its row goes, so a copy of the cookie is worth nothing."""
+    session = current_session(request)
+    key = session_key(session)
+    if key is not None:
+        await end_user_session(db, key)
+    session.invalidate()
 
 
 async def signed_in_user(request: web.Request, db: Database, now: datetime) -> UserView | None:
     """The user this request's session belongs to, if the session is still good."""
     session = current_session(request)
-    uid, epoch, at = session.get("uid"), session.get("epoch"), session.get("at")
-    if not isinstance(uid, int) or not isinstance(epoch, int) or not isinstance(at, float):
+    key = session_key(session)
+    if key is None:
+        return None  # not signed in (the session may hold the sign-in form's CSRF token)
+    found = await find_session_user(db, key)
+    if found is None or not in_time(found, now):
+        session.invalidate()  # ended or expired: the browser drops the cookie
         return None
-    started = datetime.fromtimestamp(at, now.tzinfo)
-    if not (now - LIFETIME <= started <= now + CLOCK_SKEW):
-        session.invalidate()
-        return None
-    user = await get_user(db, uid)
-    if user is None or user.session_epoch != epoch:
-        session.invalidate()
-        return None
-    return user
+    return found.user
 
 
-def keep_session_after_password_change(session: Session, user: UserView) -> None:
-    """The epoch has moved on to end the user's other sessions; this one stays."""
-    session["epoch"] = user.session_epoch
+def in_time(found: SignedIn, now: datetime) -> bool:
+    """Not yet expired, and not begun in the future by more than the clocks of
+    processes behind one load balancer may disagree."""
+    return found.started_at <= now + CLOCK_SKEW and now < found.expires_at

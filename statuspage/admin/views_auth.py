@@ -25,13 +25,14 @@ from statuspage.admin.ratelimit import WINDOW, retry_after_s
 from statuspage.admin.render import Chrome, chrome, render, see_other
 from statuspage.admin.sessions import (
     current_session,
-    keep_session_after_password_change,
+    end_session,
+    session_key,
     signed_in_user,
     start_session,
 )
 from statuspage.admin.state import ADMIN, USER
 from storage.audit import add_audit, recent_sign_in_failures, record_sign_in_failure
-from storage.users import find_credentials, set_password_hash
+from storage.users import Credentials, find_credentials, replace_password_hash, set_password_hash
 
 log = logging.getLogger("statuspage.admin")
 
@@ -75,10 +76,14 @@ async def sign_in(request: web.Request) -> web.Response:
             return await _throttled(request, name, address, next_path, wait_s)
         credentials = await find_credentials(db, name) if name else None
         stored = None if credentials is None else credentials.password_hash
-        if credentials is None or not await state.passwords.verify(stored, password):
+        # Checked whether or not the name exists (against a dummy hash when not),
+        # so an unknown name costs the same one check as a wrong password.
+        matched = await state.passwords.verify(stored, password)
+        if credentials is None or not matched:
             await _record_failure(request, name, address, now)
             return await _sign_in_again(request, name, next_path, "Wrong user name or password.")
-    await start_session(request, credentials.user, now)
+    await _keep_hash_current(request, credentials, password)
+    await start_session(request, db, credentials.user, now)
     await add_audit(db, actor=name, action="session.sign_in", target=f"user:{name}", at=now)
     log.info(
         "signed in", extra={"fields": {"event": "sign_in", "user_name": name, "address": address}}
@@ -86,6 +91,17 @@ async def sign_in(request: web.Request) -> web.Response:
     response = see_other(next_path)
     state.devices.remember(response, name)
     return response
+
+
+async def _keep_hash_current(request: web.Request, credentials: Credentials, password: str) -> None:
+    """Re-hash a password stored with other parameters than new ones get, so every
+    stored hash costs what the dummy hash for unknown names costs."""
+    passwords = request.app[ADMIN].passwords
+    if passwords.needs_rehash(credentials.password_hash):
+        new_hash = await passwords.hash_off_loop(password)
+        await replace_password_hash(
+            request.app[keys.DATABASE], credentials.user.id, credentials.password_hash, new_hash
+        )
 
 
 def _client(request: web.Request) -> str:
@@ -120,11 +136,8 @@ async def _sign_in_again(
 
 
 async def sign_out(request: web.Request) -> web.Response:
-    session = current_session(request)
-    session.invalidate()
-    user = request[USER]
-    now = request.app[ADMIN].clock()
-    db = request.app[keys.DATABASE]
+    user, now, db = request[USER], request.app[ADMIN].clock(), request.app[keys.DATABASE]
+    await end_session(request, db)
     await add_audit(
         db, actor=user.name, action="session.sign_out", target=f"user:{user.name}", at=now
     )
@@ -157,9 +170,10 @@ async def change_password(request: web.Request) -> web.Response:
     except PasswordRuleError as error:
         return await _password_again(request, f"New password: {error}.")
     hashed = await state.passwords.hash_off_loop(new)
-    changed = await set_password_hash(db, user.name, hashed, now=state.clock(), actor=user.name)
-    if changed is not None:
-        keep_session_after_password_change(current_session(request), changed)
+    this_browser = session_key(current_session(request))
+    await set_password_hash(
+        db, user.name, hashed, now=state.clock(), actor=user.name, keep_session=this_browser
+    )
     return see_other("/admin?done=password")
 
 

@@ -10,6 +10,11 @@ Two kinds (STATUSPAGE-CONVENTIONS.md, "Feeds"):
 
 Items are newest first. Feed-level dates are the newest item's, never "now",
 so an unchanged feed is byte-identical and its ETag holds.
+
+Titles and the feed's description are plain text, whatever an operator typed:
+Atom marks them type="text"; RSS, which cannot say, carries them escaped once
+more (`text.rss_text`), so a reader that renders them as HTML shows the
+markup as text. Item bodies are HTML (`text.history_html`, `text.update_html`).
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from statuspage.api.v2 import incident_permalink
-from statuspage.feeds.text import clean, history_html, title_text, update_html
+from statuspage.feeds.text import clean, history_html, rss_text, title_text, update_html
 from statuspage.web.display import incident_status_label
 from storage.incidents import IncidentView, UpdateView
 
@@ -52,13 +58,37 @@ def published(incident: IncidentView) -> datetime:
     return min(incident.started_at, incident.created_at)
 
 
-def _generator(info: FeedInfo, updated: datetime) -> FeedGenerator:
+class PlainTextTitles:
+    """A feedgen extension (its hook for changing the XML it builds, for the feed and
+    for each entry) that marks Atom titles and subtitles type="text", so no reader
+    treats them as HTML. feedgen calls these three methods; it needs no base class."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, element: Any) -> Any:  # an lxml element
+        for child in element:
+            if str(child.tag).rsplit("}", 1)[-1] in ("title", "subtitle"):
+                child.set("type", "text")
+        return element
+
+    def extend_rss(self, element: Any) -> Any:
+        return element
+
+
+def plain(text: str, atom: bool) -> str:
+    """A title as the format needs it to stay text (see the module docstring)."""
+    return text if atom else rss_text(text)
+
+
+def _generator(info: FeedInfo, updated: datetime, atom: bool) -> FeedGenerator:
     feed = FeedGenerator()
+    feed.register_extension("plain_text", PlainTextTitles, PlainTextTitles, atom=True, rss=False)
     # The id is the feed's path without its format, so the RSS and Atom copies
     # of one feed share it, and it stays the same whatever the format.
     feed.id(info.site_url + info.path.rsplit(".", 1)[0])
-    feed.title(title_text(info.title))
-    feed.description(title_text(info.title))
+    feed.title(plain(title_text(info.title), atom))
+    feed.description(plain(title_text(info.title), atom))
     feed.link(href=info.site_url + info.path, rel="self")
     # feedgen takes the RSS <link> from the last link given: the page, not the feed.
     feed.link(href=info.site_url + info.page_path, rel="alternate")
@@ -72,13 +102,13 @@ def _generator(info: FeedInfo, updated: datetime) -> FeedGenerator:
 def history_feed(incidents: Sequence[IncidentView], info: FeedInfo, *, atom: bool) -> bytes:
     ordered = sorted(incidents, key=lambda i: (item_date(i), i.id), reverse=True)
     updated = item_date(ordered[0]) if ordered else info.fallback_updated
-    feed = _generator(info, updated)
+    feed = _generator(info, updated, atom)
     for incident in ordered:
         permalink = incident_permalink(info.site_url, incident.id)
         entry = feed.add_entry(order="append")
         entry.id(permalink)
         entry.guid(permalink, permalink=True)
-        entry.title(title_text(incident.name, f"Incident {incident.id}"))
+        entry.title(plain(title_text(incident.name, f"Incident {incident.id}"), atom))
         entry.link(href=permalink, rel="alternate")
         body = history_html(incident, info.tz)
         _body(entry, body, atom)
@@ -108,13 +138,13 @@ def updates_feed(
 ) -> bytes:
     pairs = update_entries(incidents)
     updated = max((_update_date(u) for u, _ in pairs), default=info.fallback_updated)
-    feed = _generator(info, updated)
+    feed = _generator(info, updated, atom)
     for update, incident in pairs:
         identifier = update_id(info.site_url, update)
         entry = feed.add_entry(order="append")
         entry.id(identifier)
         entry.guid(identifier, permalink=False)
-        entry.title(update_title(update, incident))
+        entry.title(plain(update_title(update, incident), atom))
         entry.link(href=incident_permalink(info.site_url, incident.id), rel="alternate")
         body = update_html(update, incident, names)
         _body(entry, body, atom)

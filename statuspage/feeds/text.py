@@ -37,6 +37,14 @@ def title_text(text: str, fallback: str = "Untitled") -> str:
     return line if len(line) <= MAX_TITLE else line[: MAX_TITLE - 1] + "…"
 
 
+def rss_text(text: str) -> str:
+    """Plain text for an RSS <title> or <description> that a reader may render as
+    HTML (RSS 2.0 does not say which): escaped here once more than XML escapes it,
+    as the RSS Best Practices Profile advises, so `<b>` shows as the three
+    characters it is instead of turning bold. Atom says type="text" instead."""
+    return escape(text, quote=False)
+
+
 def moment_text(at: datetime, tz: ZoneInfo) -> str:
     """ "26 Nov 2026, 11:15 CET": the date line of an update."""
     local = at.astimezone(tz)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from statuspage import keys
-from statuspage.web.context_site import SiteContext, site_context
+from statuspage.web.context_site import SiteContext, feed_links, site_context
 
 log = logging.getLogger("statuspage.web")
 
@@ -104,8 +104,11 @@ def error_response(
 
 def _render(request: web.Request, status: int, heading: str, message: str) -> str:
     try:
-        state = request.app[keys.WEB]
-        site = site_context(request.app[keys.SETTINGS].current, state.assets, request.path)
+        state, settings = request.app[keys.WEB], request.app[keys.SETTINGS].current
+        site = site_context(settings, state.assets, request.path)
+        # The address of an error is not a page: announce the site-wide feeds only,
+        # never a component's feed "under" it (/components/x/badge.svg/history.atom).
+        site = replace(site, feeds=feed_links("/", settings.file.site.name))
         page = ErrorPage(site, f"{heading} · {site.name}", status, heading, message)
         return state.renderer.render("error.html", page)
     except Exception:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from statuspage.admin.paths import Area, area_of, safe_next
-from tests.admin.helpers import PASSWORD, Client, sign_in
+from tests.admin.helpers import PASSWORD, Client, raw_request, sign_in
 
 ADMIN_PATHS = [
     "/admin",
@@ -34,23 +33,6 @@ ADMIN_PATHS = [
     "/admin\\incidents",
 ]
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-
-async def raw_request(
-    client: Client, method: str, raw_path: str, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str]]:
-    """Send the path exactly as written: no client normalises it on the way."""
-    server = client.server
-    reader, writer = await asyncio.open_connection(server.host, server.port)
-    lines = [f"{method} {raw_path} HTTP/1.1", f"Host: {server.host}:{server.port}"]
-    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-    writer.write(("\r\n".join([*lines, "Content-Length: 0", "Connection: close", "", ""])).encode())
-    await writer.drain()
-    head = (await reader.read()).split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-    writer.close()
-    await writer.wait_closed()
-    status = int(head[0].split()[1])
-    return status, {k.lower(): v for k, v in (line.split(": ", 1) for line in head[1:])}
 
 
 @pytest.mark.parametrize("path", ADMIN_PATHS)

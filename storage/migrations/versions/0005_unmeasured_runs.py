@@ -1,7 +1,7 @@
 """Probe runs that measured nothing because the prober itself failed.
 
-Revision ID: 0004_unmeasured_runs
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-05
 
 A new table only: `probe_results` keeps its constraint, so nothing is rewritten.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_unmeasured_runs"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | None = None
 depends_on: str | None = None
 
