@@ -26,8 +26,6 @@ from statuspage.service.startup import prepare_database
 from storage.database import Database
 from storage.recent import has_results
 
-COMMANDS = ("demo",)
-
 
 def add_parser(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(

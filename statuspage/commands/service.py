@@ -54,6 +54,3 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "probe" and args.metrics_port:
         listen = (server.host, args.metrics_port)
     return asyncio.run(serve(settings, roles, listen=listen))
-
-
-COMMANDS = ("run", "probe", "serve")
