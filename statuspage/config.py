@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from probes.assertions import AssertionSyntaxError, parse_assertion
+from probes.assertions import parse_assertion
 from probes.model import CheckSpec
 from statuspage.settings_model import ComponentSettings, FileSettings
 
@@ -90,18 +90,24 @@ def config_path_from(cli_value: str | None, environ: Mapping[str, str]) -> Path:
 
 
 def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Every problem in the file is reported in one ConfigError: the shape and values
+    (pydantic), and what needs the components side by side (unique ids, environment
+    variables referenced), each checked whether or not the others passed."""
     env = os.environ if environ is None else environ
     raw = _read_toml(path)
-    _apply_env_overrides(raw, env)
+    problems = _apply_env_overrides(raw, env)
+    file_settings: FileSettings | None = None
     try:
         file_settings = FileSettings.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(str(path), _describe_validation(exc, raw)) from None
-    components = _resolve_components(path, file_settings, env)
+        problems += _describe_validation(exc, raw)
+    problems += _component_problems(raw.get("components"), env)
+    if problems or file_settings is None:
+        raise ConfigError(str(path), problems)
     return Settings(
         source=path,
         file=file_settings,
-        components=components,
+        components=_resolve_components(file_settings, env),
         database_url=_resolve_database_url(file_settings.storage.url, path),
     )
 
@@ -118,7 +124,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), [f"cannot read: {exc.strerror}"]) from None
 
 
-def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> None:
+def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> list[str]:
+    """Put the environment's values into `raw`; returns the values that cannot be used."""
+    problems: list[str] = []
     for variable, (section, key, kind) in ENV_OVERRIDES.items():
         if variable not in env:
             continue
@@ -129,12 +137,15 @@ def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> None:
             try:
                 value = int(env[variable])
             except ValueError:
-                raise ConfigError(
-                    variable, [f"expected a whole number, got {env[variable]!r}"]
-                ) from None
+                problems.append(
+                    f"environment variable {variable}: expected a whole number, "
+                    f"got {env[variable]!r} (for {section}.{key})"
+                )
+                continue
         target = raw.setdefault(section, {})
         if isinstance(target, dict):
             target[key] = value
+    return problems
 
 
 def _describe_validation(exc: ValidationError, raw: Mapping[str, Any]) -> list[str]:
@@ -182,31 +193,65 @@ def slugify(text: str) -> str:
     return slug[:63] or "component"
 
 
-def _resolve_components(
-    path: Path, settings: FileSettings, env: Mapping[str, str]
-) -> tuple[ComponentConfig, ...]:
+def _component_problems(raw_components: object, env: Mapping[str, str]) -> list[str]:
+    """Duplicate ids and unset `${VAR}`s, read from the file as written, so they are
+    found even when a component has other problems too."""
+    if not isinstance(raw_components, list):
+        return []  # pydantic says what is wrong with it
     problems: list[str] = []
-    resolved: list[ComponentConfig] = []
     seen: dict[str, int] = {}
-    for index, component in enumerate(settings.components):
-        where = f"components[{index}] ({component.name!r})"
-        component_id = component.id or slugify(component.name)
-        if component_id in seen:
+    for index, component in enumerate(raw_components):
+        if not isinstance(component, dict):
+            continue
+        name = component.get("name")
+        where = f"components[{index}]" + (f" ({name!r})" if isinstance(name, str) else "")
+        component_id = _raw_id(component)
+        if component_id is not None and component_id in seen:
             problems.append(
                 f"{where}.id: {component_id!r} is already used by components[{seen[component_id]}]"
                 " (set a unique id)"
             )
-            continue
-        seen[component_id] = index
-        try:
-            check = _build_check(component, settings, env, where)
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-            continue
-        resolved.append(_component_config(component, component_id, index, check, settings))
-    if problems:
-        raise ConfigError(str(path), problems)
-    return tuple(resolved)
+        elif component_id is not None:
+            seen[component_id] = index
+        problems += _unset_variables(component, env, where)
+    return problems
+
+
+def _raw_id(component: Mapping[str, Any]) -> str | None:
+    explicit, name = component.get("id"), component.get("name")
+    if isinstance(explicit, str):
+        return explicit
+    return slugify(name) if isinstance(name, str) and name else None
+
+
+def _unset_variables(component: Mapping[str, Any], env: Mapping[str, str], where: str) -> list[str]:
+    values = {"url": component.get("url")}
+    headers = component.get("headers")
+    if isinstance(headers, dict):
+        values |= {f"headers.{name}": value for name, value in headers.items()}
+    return [
+        f"{where}.{key}: environment variable {variable} is not set"
+        for key, value in values.items()
+        if isinstance(value, str)
+        for variable in _ENV_REFERENCE.findall(value)
+        if variable not in env
+    ]
+
+
+def _resolve_components(
+    settings: FileSettings, env: Mapping[str, str]
+) -> tuple[ComponentConfig, ...]:
+    """Ids and checks of components already checked by `_component_problems`."""
+    return tuple(
+        _component_config(
+            component,
+            component.id or slugify(component.name),
+            index,
+            _build_check(component, settings, env),
+            settings,
+        )
+        for index, component in enumerate(settings.components)
+    )
 
 
 def _component_config(
@@ -231,44 +276,31 @@ def _component_config(
 
 
 def _build_check(
-    component: ComponentSettings, settings: FileSettings, env: Mapping[str, str], where: str
+    component: ComponentSettings, settings: FileSettings, env: Mapping[str, str]
 ) -> CheckSpec | None:
     if component.url is None or component.sla_ms is None:
         return None
     probes = settings.probes
-    assertions = []
-    for number, text in enumerate(component.assertions):
-        try:
-            assertions.append(parse_assertion(text))
-        except AssertionSyntaxError as exc:
-            raise ConfigError("", [f"{where}.assertions[{number}]: {exc}"]) from None
     return CheckSpec(
         name=component.name,
-        url=_expand_env(component.url, env, f"{where}.url"),
+        url=_expand_env(component.url, env),
         sla_ms=component.sla_ms,
         timeout_s=component.timeout_s or probes.timeout_s,
         connect_timeout_s=probes.connect_timeout_s,
         method=component.method,
-        headers={
-            name: _expand_env(value, env, f"{where}.headers.{name}")
-            for name, value in component.headers.items()
-        },
+        headers={name: _expand_env(value, env) for name, value in component.headers.items()},
         body=component.body,
         expect_status=tuple(component.expect_status),
-        assertions=tuple(assertions),
+        # Validation parsed each one already (to report it with the other problems);
+        # parsing again is cheap and keeps the settings model plain text.
+        assertions=tuple(parse_assertion(text) for text in component.assertions),
         max_redirects=probes.max_redirects,
         max_body_bytes=component.max_body_bytes or probes.max_body_bytes,
         reuse_connections=component.reuse_connections,
     )
 
 
-def _expand_env(value: str, env: Mapping[str, str], where: str) -> str:
-    """Replace `${NAME}` with the environment variable, so tokens stay out of the file."""
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise ConfigError("", [f"{where}: environment variable {name} is not set"])
-        return env[name]
-
-    return _ENV_REFERENCE.sub(replace, value)
+def _expand_env(value: str, env: Mapping[str, str]) -> str:
+    """Replace `${NAME}` with the environment variable, so tokens stay out of the file.
+    `_component_problems` has made sure each one is set."""
+    return _ENV_REFERENCE.sub(lambda match: env[match.group(1)], value)

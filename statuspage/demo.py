@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from probes.model import Phases, ProbeResult, ProbeStatus
 from statuspage.demo_target import SimulatedApp
@@ -20,10 +21,22 @@ from storage.rollup import roll_up
 from storage.status import record_status_change
 from storage.writer import ResultRecord, ResultWriter
 
-DEMO_CONFIG_NAME = "statuspage-demo.toml"
+# Everything the demo writes lives in one folder: the config, and beside it (the
+# config's storage.url is relative to it) the database with its WAL and lock files.
+DEMO_DIR = ".statuspage-demo"
+DEMO_CONFIG_NAME = "statuspage.toml"
+DEMO_DATABASE_NAME = "statuspage.db"
 PREFILL_DAYS = 3
 PREFILL_EVERY = timedelta(minutes=5)
 SLAS_MS = {"system": 100.0, "database": 200.0, "external": 500.0}
+
+
+def demo_folder(folder: Path) -> Path:
+    """Make the demo's folder; its own `.gitignore` keeps it out of whatever repository
+    it is made in, not only this one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".gitignore").write_text("# Written by `statuspage demo`.\n*\n", encoding="utf-8")
+    return folder
 
 
 def demo_config_text(*, port: int, target_port: int, db_name: str) -> str:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from probes.assertions import parse_assertion
 from probes.resolver import parse_dns_server
 from statuspage.service.shards import parse_shard
 
@@ -28,6 +30,17 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 PositiveSeconds = Annotated[float, Field(gt=0, le=3600)]
+
+
+def _parses_as_assertion(text: str) -> str:
+    # Parsed here, not after validation, so a malformed assertion is reported with
+    # every other problem in the file. What the parser raises is a ValueError that
+    # says where and what, which pydantic reports under the assertion's key.
+    parse_assertion(text)
+    return text
+
+
+AssertionText = Annotated[str, Field(max_length=500), AfterValidator(_parses_as_assertion)]
 
 
 class _Section(BaseModel):
@@ -153,7 +166,7 @@ class ComponentSettings(_Section):
     interval_s: Annotated[float, Field(ge=1, le=86400)] | None = None
     timeout_s: PositiveSeconds | None = None
     expect_status: list[Annotated[int, Field(ge=100, le=599)]] = Field(default_factory=list)
-    assertions: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list)
+    assertions: list[AssertionText] = Field(default_factory=list)
     reuse_connections: bool = False
     max_body_bytes: Annotated[int, Field(ge=1, le=100 * 1024 * 1024)] | None = None
 

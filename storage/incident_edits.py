@@ -27,6 +27,7 @@ from storage.incident_rules import (
     check_text,
     check_window,
     derive_impact,
+    is_blank,
     storable,
 )
 from storage.incident_writes import live_incident
@@ -151,7 +152,7 @@ async def edit_update(
 
 def _check_body(incident: Incident, body: str) -> None:
     check_text(incident.name, body)
-    if not body.strip():
+    if is_blank(body):
         raise IncidentError("body", "an update needs a message")
 
 
@@ -244,8 +245,9 @@ async def save_postmortem(
             raise IncidentError("postmortem_body", "only a resolved incident has a post-mortem")
         if len(body) > MAX_BODY:
             raise IncidentError("postmortem_body", f"at most {MAX_BODY} characters")
-        if publish and not body.strip():
-            raise IncidentError("postmortem_body", "write the post-mortem before publishing it")
+        # A published post-mortem stays published when saved, so it may not be emptied.
+        if is_blank(body) and (publish or incident.postmortem_published_at is not None):
+            raise IncidentError("postmortem_body", "a published post-mortem needs text")
         before = snapshot(incident, INCIDENT_FIELDS)
         incident.postmortem_body = body
         if publish and incident.postmortem_published_at is None:

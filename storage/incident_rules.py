@@ -7,6 +7,7 @@ API show as is; `storable` makes text storable on both databases.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,8 +87,18 @@ def storable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", ""))
 
 
+# Characters that show nothing: spaces of every width, line breaks, control and
+# format characters (zero-width spaces and joiners, the byte-order mark).
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+
+
+def is_blank(text: str) -> bool:
+    """True when a reader would see nothing: a message of only spaces is no message."""
+    return all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in text)
+
+
 def check_text(name: str, body: str) -> None:
-    if not name.strip():
+    if is_blank(name):
         raise IncidentError("name", "a title is required")
     if len(name) > MAX_NAME:
         raise IncidentError("name", f"at most {MAX_NAME} characters")
@@ -100,7 +111,7 @@ def check_new(new: NewIncident) -> None:
     allowed = MAINTENANCE_STATUSES if new.kind == IncidentKind.MAINTENANCE else INCIDENT_STATUSES
     if new.status not in allowed:
         raise IncidentError("status", f"expected one of {', '.join(allowed)}")
-    if new.kind == IncidentKind.INCIDENT and not new.body.strip():
+    if new.kind == IncidentKind.INCIDENT and is_blank(new.body):
         raise IncidentError("body", "the first update needs a message")
     if new.severity is not None and new.severity not in set(Severity):
         raise IncidentError("severity", "expected P0, P1, P2 or P3")
@@ -125,4 +136,4 @@ def check_window(start: datetime | None, end: datetime | None) -> None:
     if end is None:
         raise IncidentError("scheduled_until", "an end time is required")
     if end <= start:
-        raise IncidentError("scheduled_until", "must be after scheduled_for")
+        raise IncidentError("scheduled_until", "must be after the start")

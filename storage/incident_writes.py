@@ -28,6 +28,7 @@ from storage.incident_rules import (
     check_new,
     check_text,
     derive_impact,
+    is_blank,
     storable,
     worse_impact,
 )
@@ -125,7 +126,7 @@ async def post_update(
         if update.status not in allowed:
             raise IncidentError("status", f"expected one of {', '.join(allowed)}")
         check_text(incident.name, update.body)
-        if not update.body.strip():
+        if is_blank(update.body):
             raise IncidentError("body", "an update needs a message")
         components = await _components_for(session, incident, update)
         check_component_statuses(components)

@@ -54,7 +54,8 @@ async def fetch_page(port: int, process: asyncio.subprocess.Process) -> str:
     pytest.fail("the demo page never answered")
 
 
-async def test_the_demo_starts_and_its_page_shows_the_three_components(tmp_path: Path) -> None:
+async def run_demo_until_its_page_answers(folder: Path, run_dir: Path) -> tuple[str, str]:
+    """Start the demo in `folder`, wait for its page, stop it; (page, stdout)."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -65,18 +66,32 @@ async def test_the_demo_starts_and_its_page_shows_the_three_components(tmp_path:
         str(port),
         "--target-port",
         str(free_port()),
-        cwd=tmp_path,
+        cwd=folder,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=dict(os.environ) | {"STATUSPAGE_RUNTIME_DIR": str(tmp_path / "run")},
+        env=dict(os.environ) | {"STATUSPAGE_RUNTIME_DIR": str(run_dir)},
     )
     try:
         page = await fetch_page(port, process)
-        for name in ("System", "Database", "External services"):
-            assert name in page
-        assert (tmp_path / "statuspage-demo.db").exists()
     finally:
         process.send_signal(signal.SIGINT)
         out, _ = await asyncio.wait_for(process.communicate(), timeout=20)
     assert process.returncode == 0
-    assert "Admin user" in out.decode()
+    return page, out.decode()
+
+
+async def test_the_demo_starts_and_its_page_shows_the_three_components(tmp_path: Path) -> None:
+    page, out = await run_demo_until_its_page_answers(tmp_path, tmp_path / "run")
+    for name in ("System", "Database", "External services"):
+        assert name in page
+    assert "Admin user" in out
+
+
+async def test_the_demo_leaves_nothing_but_its_own_folder(tmp_path: Path) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    await run_demo_until_its_page_answers(here, tmp_path / "run")
+    assert [p.name for p in here.iterdir()] == [".statuspage-demo"]
+    kept = {p.name for p in (here / ".statuspage-demo").iterdir()}
+    assert {".gitignore", "statuspage.toml", "statuspage.db"} <= kept
+    assert any(name.endswith(".lock") for name in kept)

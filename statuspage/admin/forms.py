@@ -3,7 +3,9 @@
 Both the HTML forms and the write API go through these functions and the
 storage layer's checks, so they accept and refuse exactly the same things.
 Every refusal is an `IncidentError(field, message)`: the form shows it next to
-the field, the API answers `{"error": {"field", "message"}}`.
+the field and, in the list of problems above the form, under the field's label
+(`FIELD_LABELS`, never the internal name); the API answers
+`{"error": {"field", "message"}}` with the internal name, for scripts.
 
 Times typed into a form are wall-clock times in the site's time zone (the form
 says which); a time that a clock change skips does not exist and is refused,
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from storage.incident_rules import IncidentError
@@ -28,7 +31,33 @@ COMPONENT_STATUSES = ("operational", *AFFECTING_STATUSES)
 SEVERITIES = ("P0", "P1", "P2", "P3")
 IMPACT_CHOICES = ("auto", "none", "minor", "major", "critical")
 COMPONENT_PREFIX = "component."  # form field `component.<id>` holds that component's status
+COMPONENT_ERROR_PREFIX = "components."  # an error about one component names `components.<id>`
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
+# What the admin forms call each field an error can name: the templates show these
+# as the fields' labels, and the list of problems names fields by them. An error
+# about one component is named by the component's name instead.
+FIELD_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "name": "Title",
+        "severity": "Severity",
+        "impact": "Impact",
+        "status": "Status",
+        "body": "Message",
+        "started_at": "Started at",
+        "scheduled_for": "Starts",
+        "scheduled_until": "Ends",
+        "postmortem_body": "Post-mortem",
+    }
+)
+
+
+def field_label(field: str, component_names: Mapping[str, str]) -> str:
+    """The label a form shows for `field` (`component_names`: id -> name)."""
+    if field.startswith(COMPONENT_ERROR_PREFIX):
+        component_id = field.removeprefix(COMPONENT_ERROR_PREFIX)
+        return component_names.get(component_id, component_id)
+    return FIELD_LABELS.get(field, field)
 
 
 def form_text(form: Mapping[str, object], name: str, limit: int = TEXT_LIMIT) -> str:
@@ -76,6 +105,6 @@ def component_statuses(
         value = form_text(form, COMPONENT_PREFIX + component_id, 64)
         if value:
             chosen[component_id] = choice(
-                value, allowed, f"components.{component_id}", "a component status"
+                value, allowed, COMPONENT_ERROR_PREFIX + component_id, "a component status"
             )
     return chosen

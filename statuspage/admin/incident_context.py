@@ -22,6 +22,7 @@ from statuspage.admin.forms import (
     INCIDENT_UPDATE_STATUSES,
     MAINTENANCE_UPDATE_STATUSES,
     SEVERITIES,
+    field_label,
 )
 from statuspage.admin.render import Chrome
 from statuspage.admin.response import target_text
@@ -84,9 +85,13 @@ class ComponentField:
 @dataclass(frozen=True, slots=True)
 class Form:
     values: Mapping[str, str] = field(default_factory=dict)
-    errors: Mapping[str, str] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)  # field -> message
     preview: Markup | None = None
     components: tuple[ComponentField, ...] = ()
+
+    def label(self, name: str) -> str:
+        """What this form calls the field `name`: its label, or a component's name."""
+        return field_label(name, {c.id: c.name for c in self.components})
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +180,7 @@ class IncidentPage:
     updates: tuple[UpdateRow, ...]  # newest first
     update_form: Form
     edit_form: Form
-    postmortem_form: Form
+    postmortem_form: Form  # under "postmortem_body", storage's name for it (it posts "body")
     delete_error: str | None
     time_zone: str
     update_statuses: tuple[Choice, ...]

@@ -43,17 +43,25 @@ CLOCK_SKEW = timedelta(minutes=5)  # processes behind one load balancer disagree
 
 
 def secret_key(settings: Settings) -> str:
-    """The configured key, or a random one for this process (with a warning)."""
-    configured = settings.file.server.secret_key
-    if configured:
-        return configured
+    """The configured key, or a random one for this process."""
+    return settings.file.server.secret_key or secrets.token_urlsafe(48)
+
+
+def warn_if_no_secret_key(settings: Settings) -> None:
+    """Say once, at start-up, that sessions will not outlive the process.
+
+    Called by the commands that serve the admin area (`run`, `serve`), not from
+    `create_app`: `export` and the benchmarks build the app too, but nobody signs
+    in to them, so the warning would only be noise there.
+    """
+    if settings.file.server.secret_key:
+        return
     log.warning(
         "server.secret_key is not set: using a random key, so admin sessions end when "
         "the process restarts and are not shared between processes "
         "(set STATUSPAGE_SECRET_KEY to at least 32 random characters)",
         extra={"fields": {"event": "secret_key_generated"}},
     )
-    return secrets.token_urlsafe(48)
 
 
 def derive_key(secret: str, purpose: str) -> bytes:

@@ -130,7 +130,7 @@ async def postmortem_view(request: web.Request) -> web.Response:
     form = await request.post()
     body, action = form_text(form, "body"), form_text(form, "action", 16)
     if action == "preview":
-        shown = Form({"body": body}, {}, preview(body))
+        shown = Form({"postmortem_body": body}, {}, preview(body))
         return await render_incident(request, incident, postmortem_form=shown)
     state, user = request.app[ADMIN], request[USER]
     try:
@@ -143,7 +143,7 @@ async def postmortem_view(request: web.Request) -> web.Response:
             actor=user.name,
         )
     except IncidentError as error:
-        shown = Form({"body": body}, {"body": error.message})
+        shown = Form({"postmortem_body": body}, {error.field: error.message})
         return await render_incident(request, incident, postmortem_form=shown, status=400)
     return _done(request, f"/admin/incidents/{incident.id}?done=postmortem")
 

@@ -156,7 +156,8 @@ async def render_incident(
         updates=tuple(update_row(u, tz) for u in incident.updates),
         update_form=update_form or await _default_update_form(request, incident),
         edit_form=edit_form or Form(values=edit_values(incident, tz)),
-        postmortem_form=postmortem_form or Form(values={"body": incident.postmortem_body or ""}),
+        postmortem_form=postmortem_form
+        or Form(values={"postmortem_body": incident.postmortem_body or ""}),
         delete_error=delete_error,
         time_zone=tz.key,
         update_statuses=update_statuses_for(incident),

@@ -18,7 +18,7 @@ from statuspage.admin.incident_context import Form, component_fields
 from statuspage.admin.render import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import component_ids
-from storage.incident_rules import IncidentError, NewIncident
+from storage.incident_rules import IncidentError, NewIncident, is_blank
 from storage.incident_writes import create_incident
 from storage.models_incidents import IncidentKind
 
@@ -71,7 +71,7 @@ def _maintenance(
     return NewIncident(
         name=values["name"],
         status="scheduled",
-        body=values["body"].strip() or DEFAULT_MAINTENANCE_MESSAGE,
+        body=DEFAULT_MAINTENANCE_MESSAGE if is_blank(values["body"]) else values["body"],
         kind=IncidentKind.MAINTENANCE,
         components=components,
         scheduled_for=parse_local_time(values["scheduled_for"], tz, "scheduled_for"),

@@ -14,8 +14,11 @@ from statuspage.config import Settings, load_settings
 from statuspage.demo import (
     DEMO_ADMIN,
     DEMO_CONFIG_NAME,
+    DEMO_DATABASE_NAME,
+    DEMO_DIR,
     demo_admin_password,
     demo_config_text,
+    demo_folder,
     prefill_history,
 )
 from statuspage.demo_target import create_demo_target
@@ -26,29 +29,34 @@ from statuspage.service.startup import prepare_database
 from storage.database import Database
 from storage.recent import has_results
 
-COMMANDS = ("demo",)
-
 
 def add_parser(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="try it: a simulated app, probes every few seconds and the status page",
-        description="Needs no configuration. Serves a simulated application with the seed's "
-        "three health endpoints, probes it every 5 s into ./statuspage-demo.db, pre-fills "
-        "a few days of history and serves the status page. Writes the configuration it "
-        "uses to ./statuspage-demo.toml.",
+        description="Needs no configuration. Serves a simulated application with three "
+        "health endpoints, probes it every 5 s, pre-fills a few days of history and serves "
+        "the status page. Everything it writes (its configuration, database and lock "
+        f"files) stays in one folder, ./{DEMO_DIR} unless --data-dir says otherwise.",
     )
     parser.add_argument("--port", type=int, default=8080, help="status page port (8080)")
     parser.add_argument(
         "--target-port", type=int, help="simulated application port (default: port + 1)"
     )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=Path(DEMO_DIR),
+        help=f"folder for everything the demo writes (default: ./{DEMO_DIR})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     target_port = args.target_port or args.port + 1
-    config_path = Path.cwd() / DEMO_CONFIG_NAME
+    config_path = demo_folder(args.data_dir) / DEMO_CONFIG_NAME
     config_path.write_text(
-        demo_config_text(port=args.port, target_port=target_port, db_name="statuspage-demo.db"),
+        demo_config_text(port=args.port, target_port=target_port, db_name=DEMO_DATABASE_NAME),
         encoding="utf-8",
     )
     settings = load_settings(config_path)

@@ -24,6 +24,3 @@ def add_parser(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     web.run_app(create_demo_target(), host=args.host, port=args.port, print=None)
     return 0
-
-
-COMMANDS = ("demo-target",)

@@ -10,7 +10,6 @@ from pathlib import Path
 from statuspage.commands.common import Subparsers, load
 from statuspage.export.site import ExportReport, export_site
 
-COMMANDS = ("export",)
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # written, but some linked URL could not be exported
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 
+from statuspage.admin.sessions import warn_if_no_secret_key
 from statuspage.commands.common import Subparsers, load
 from statuspage.service.logs import configure_logging
 from statuspage.service.process import serve
@@ -49,11 +50,10 @@ def run(args: argparse.Namespace) -> int:
     settings = load(args)
     configure_logging(settings.file.logging.level, settings.file.logging.format)
     roles = Roles.for_command(args.command)
+    if roles.web:
+        warn_if_no_secret_key(settings)
     server = settings.file.server
     listen: tuple[str, int] | None = (server.host, server.port) if roles.web else None
     if args.command == "probe" and args.metrics_port:
         listen = (server.host, args.metrics_port)
     return asyncio.run(serve(settings, roles, listen=listen))
-
-
-COMMANDS = ("run", "probe", "serve")

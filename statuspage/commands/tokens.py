@@ -17,8 +17,6 @@ from statuspage.commands.users import ACTOR, add_config_option, fail, with_datab
 from storage.database import Database
 from storage.tokens import TokenError, TokenView, create_token, list_tokens, revoke_token
 
-COMMANDS = ("token",)
-
 
 def add_parser(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(

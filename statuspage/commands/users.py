@@ -23,7 +23,6 @@ from storage.database import Database
 from storage.migrate import current_revision, head_revision
 from storage.users import UserError, add_user, list_users, remove_user, set_password_hash
 
-COMMANDS = ("user",)
 ACTOR = "cli"  # who the audit log names for changes made from the command line
 EXIT_FAILED = 1
 

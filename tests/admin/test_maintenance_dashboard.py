@@ -40,7 +40,7 @@ async def test_a_window_that_ends_before_it_starts_is_refused_and_kept(admin: Cl
     response = await post_form(admin, "/admin/maintenances", form)
     assert response.status == 400
     html = await response.text()
-    assert "must be after scheduled_for" in html
+    assert "must be after the start" in html
     box = BeautifulSoup(html, "html.parser").select_one('input[value="web"]')
     assert box is not None
     assert box.has_attr("checked")

@@ -13,6 +13,7 @@ from pytest_aiohttp import AiohttpClient
 from sqlmodel import select
 
 from statuspage import keys
+from statuspage.admin.sessions import warn_if_no_secret_key
 from statuspage.app import create_app
 from storage.database import Database
 from storage.models_incidents import SignInFailure
@@ -185,8 +186,10 @@ async def test_without_a_configured_secret_a_random_one_is_used_with_a_warning(
 ) -> None:
     shutil.copyfile(migrated, tmp_path / "page.db")
     unkeyed = settings_for(tmp_path, SITE.replace(SERVER, ""))
+    create_app(unkeyed, WEB_ONLY)
+    # `run` and `serve` warn (tests/test_secret_key_warning.py), not every app built.
     with caplog.at_level(logging.WARNING, logger="statuspage.admin"):
-        create_app(unkeyed, WEB_ONLY)
+        warn_if_no_secret_key(unkeyed)
     assert "sessions end when the process restarts" in caplog.text
 
 

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from statuspage.api.views import V2_ENDPOINTS
+from statuspage.cli import build_parser
 from statuspage.commands import export as export_command
 from statuspage.config import Settings
 from statuspage.export.site import export_site
@@ -120,10 +121,8 @@ async def test_exporting_again_replaces_the_tree_in_one_step(
 async def test_the_command_writes_the_tree_and_reports(
     settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    parser = argparse.ArgumentParser()
-    export_command.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["export", "--out", str(tmp_path / "out")])
-    args.config = str(settings.source)
+    out, config = str(tmp_path / "out"), str(settings.source)
+    args = build_parser().parse_args(["export", "--out", out, "--config", config])
     status = await asyncio_to_thread_run(args)
     assert status == 0
     assert "exported" in capsys.readouterr().out
