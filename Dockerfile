@@ -23,7 +23,7 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
     && groupadd --system --gid 10001 statuspage \
     && useradd --system --uid 10001 --gid statuspage --home-dir /data --shell /usr/sbin/nologin statuspage \
     && mkdir -p /data /etc/statuspage && chown statuspage:statuspage /data
-COPY examples/seed.toml /etc/statuspage/statuspage.toml
+COPY examples/production.toml /etc/statuspage/statuspage.toml
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]

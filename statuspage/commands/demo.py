@@ -33,7 +33,7 @@ def add_parser(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="try it: a simulated app, probes every few seconds and the status page",
-        description="Needs no configuration. Serves a simulated application with the seed's "
+        description="Needs no configuration. Serves a simulated application with its "
         "three health endpoints, probes it every 5 s into ./statuspage-demo.db, pre-fills "
         "a few days of history and serves the status page. Writes the configuration it "
         "uses to ./statuspage-demo.toml.",

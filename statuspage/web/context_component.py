@@ -54,7 +54,7 @@ class WindowRow:
     label: str  # "24 hours", ...
     availability: str
     sla_compliance: str
-    performance: Performance | None  # latency in the window vs SLA and seed; None: no data
+    performance: Performance | None  # latency in the window vs SLA and objectives; None: no data
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +199,7 @@ def window_rows(summary: ComponentSummary, component: ComponentConfig) -> tuple[
             label=WINDOW_LABELS[name],
             availability=percent_text(summary.windows[name].availability_text()),
             sla_compliance=percent_text(summary.windows[name].sla_compliance_text()),
-            performance=performance(summary.latency.get(name), sla_ms),
+            performance=performance(summary.latency.get(name), sla_ms, dict(component.objectives)),
         )
         for name in WINDOWS
     )

@@ -25,7 +25,7 @@ from statuspage.web.display import (
     status_badge,
     time_text,
 )
-from statuspage.web.performance import SEED_THRESHOLDS, Performance, performance
+from statuspage.web.performance import Performance, objective_text, performance
 from statuspage.web.svg import day_bar
 from storage.figures import DayFigure, Figures, LatencyFigures
 from storage.latest import LatestResult
@@ -83,7 +83,7 @@ class ComponentBlock:
     bar: Markup | None  # the 90-day SVG bar (manual components: from their status history)
     days: tuple[DayCell, ...]  # the bar's cells, oldest first
     windows: tuple[WindowFigure, ...]  # availability and SLA compliance per window
-    performance: Performance | None  # latency over the last 24 hours vs SLA and seed
+    performance: Performance | None  # latency over the last 24 hours vs SLA and objectives
     dependencies: tuple[DependencyState, ...]
     last_checked: TimeText | None  # start of the latest probe; None: no recent result
     last_result: str | None  # up | degraded | down of that probe
@@ -95,17 +95,17 @@ class AboutFigures:
 
     time_zone: str
     levels: tuple[tuple[str, str], ...]  # (level, threshold text), good first
-    seed_limits: tuple[tuple[str, str, str], ...]  # (metric, limit, what missing it means)
+    objectives: tuple[tuple[str, str], ...]  # the site's latency objectives: (metric, "< 1 s")
+    own_objectives: bool  # some component sets objectives of its own
 
 
 def about_figures(settings: Settings) -> AboutFigures:
+    site = settings.file.site.objectives.merged(None)
     return AboutFigures(
         time_zone=settings.file.site.time_zone,
         levels=tuple(LEVEL_LABELS.items()),
-        seed_limits=tuple(
-            (metric, f"< {format_ms(limit)}", meaning)
-            for metric, (limit, meaning) in SEED_THRESHOLDS.items()
-        ),
+        objectives=tuple((m, objective_text(ms)) for m, ms in site.items()),
+        own_objectives=any(c.probed and dict(c.objectives) != site for c in settings.components),
     )
 
 
@@ -207,7 +207,9 @@ def component_block(
         bar=day_bar(cells, label=bar_label) if cells else None,
         days=cells,
         windows=window_figures(data.windows, windows) if component.probed else (),
-        performance=None if sla_ms is None else performance(data.latency_24h, sla_ms),
+        performance=None
+        if sla_ms is None
+        else performance(data.latency_24h, sla_ms, dict(component.objectives)),
         dependencies=dependency_states(latest),
         last_checked=None if latest is None else time_text(latest.started_at, tz),
         last_result=None if latest is None else latest.status,
