@@ -115,16 +115,35 @@ def postmortem_of(incident: IncidentView) -> tuple[datetime, str] | None:
 def component_names(
     update: UpdateView, incident: IncidentView, names: Mapping[str, str]
 ) -> list[tuple[str, str]]:
-    """(name, status words) of what the update changed, else of what the incident touches."""
+    """(name, status words) of what the update changed, else of what the incident
+    touches, each as the updates up to this one had left it."""
     if update.affected_components:
         return [
             (clean(change.get("name", "")), status_badge(change.get("new_status")).label)
             for change in update.affected_components
         ]
+    announced = statuses_as_of(update, incident)
     return [
-        (clean(names.get(cid, cid)), status_badge(status).label)
-        for cid, status in incident.components.items()
+        (clean(names.get(cid, cid)), status_badge(announced.get(cid, worst)).label)
+        for cid, worst in incident.components.items()
     ]
+
+
+def statuses_as_of(update: UpdateView, incident: IncidentView) -> dict[str, str]:
+    """Each component's status as last announced by `update` or an earlier update.
+
+    The incident's own component statuses are the worst each reached, which is
+    not what an update in the middle of it found.
+    """
+    found: dict[str, str] = {}
+    for earlier in incident.updates:  # newest first
+        if (earlier.display_at, earlier.id) > (update.display_at, update.id):
+            continue
+        for change in earlier.affected_components or ():
+            code, status = change.get("code"), change.get("new_status")
+            if code and status:
+                found.setdefault(code, status)
+    return found
 
 
 def update_html(update: UpdateView, incident: IncidentView, names: Mapping[str, str]) -> str:

@@ -79,3 +79,15 @@ async def test_the_rss_item_is_dated_by_its_latest_change_as_statuspage_does(
     (item,) = xml.findall("channel/item")
     assert item.findtext("guid") == f"{SITE_URL}/incidents/{incident}"
     assert item.findtext("pubDate") == "Thu, 26 Nov 2026 09:55:02 +0000"
+
+
+async def test_an_update_that_changed_nothing_lists_the_status_it_found_not_the_worst(
+    client: Client, db: Database
+) -> None:
+    incident = await open_incident(db, components={"database": "major_outage"}, at=STARTED)
+    await post(db, incident, "monitoring", "Recovering.", at=LATEST - timedelta(minutes=5),
+               components={"database": "degraded_performance"})  # fmt: skip
+    await post(db, incident, "monitoring", "Still watching.", at=LATEST)
+    entry = (await fetch_feed(client, "/updates.atom")).entries[0]
+    assert entry.title == "[Monitoring] Database latency"
+    assert "<li>Database: Degraded performance</li>" in content(entry)
