@@ -66,7 +66,7 @@ def _report(out: Path, found: Crawl) -> ExportReport:
 
 async def export_paths(db: Database, settings: Settings) -> list[str]:
     """Every URL the export must hold, whether or not a page links to it."""
-    paths = ["/", "/history", *FEEDS, "/api/openapi.json"]
+    paths = ["/", "/history", "/subscribe", *FEEDS, "/api/openapi.json"]
     paths += [f"/api/v2/{path}" for path in V2_ENDPOINTS]
     paths += [f"/api/schemas/{name}" for name in schema_files()]
     for component in settings.components:
