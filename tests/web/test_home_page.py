@@ -43,7 +43,9 @@ async def test_components_sit_in_their_groups_which_fold_without_script(client: 
     soup = await fetch(client, "/")
     group = one(soup, "details#group-platform")
     assert group.has_attr("open")
-    assert text_of(one(group, "summary h3")) == "Platform"
+    assert text_of(one(group, "summary h3 .group-title")) == "Platform"
+    assert text_of(one(group, "summary h3 .status")) == "No data yet"
+    assert [c.name for c in one(group, "summary").find_all(recursive=False)] == ["h3"]
     names = [text_of(h) for h in group.select(".component-name")]
     assert names == ["API", "Database"]
 
