@@ -63,6 +63,7 @@ class ComponentConfig:
     check: CheckSpec | None  # None: a manual component
     interval_s: float
     show_url: bool
+    objectives: tuple[tuple[str, float], ...] = ()  # (p95 | p99 | average, ms) that apply
 
     @property
     def probed(self) -> bool:
@@ -272,6 +273,9 @@ def _component_config(
         check=check,
         interval_s=component.interval_s or settings.probes.interval_s,
         show_url=settings.site.show_target_urls if show_url is None else show_url,
+        objectives=tuple(settings.site.objectives.merged(component.objectives).items())
+        if check is not None
+        else (),
     )
 
 

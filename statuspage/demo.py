@@ -1,7 +1,7 @@
 """`statuspage demo`: everything a newcomer needs to see the product working at once.
 
-A simulated application serves the seed's three health endpoints in this
-process; the probes watch it every few seconds; a few days of history are
+A simulated application serves the production configuration's three health
+endpoints in this process; the probes watch it every few seconds; a few days of history are
 pre-filled so the uptime bars are not empty; the status page is served.
 """
 
@@ -40,13 +40,13 @@ def demo_folder(folder: Path) -> Path:
 
 
 def demo_config_text(*, port: int, target_port: int, db_name: str) -> str:
-    """The seed example's components, pointed at the simulated app, probed every 5 s.
+    """The production example's components, pointed at the simulated app, probed every 5 s.
 
     `tests/test_demo.py` checks these components, SLAs and assertions match
-    `examples/seed.toml`, so the demo shows what the example configures.
+    `examples/production.toml`, so the demo shows what the example configures.
     """
     target = f"http://127.0.0.1:{target_port}/api/health"
-    return f"""# Written by `statuspage demo`; copy examples/seed.toml to monitor your own app.
+    return f"""# Written by `statuspage demo`; copy examples/production.toml for your own app.
 [site]
 name = "Acme Status (demo)"
 url = "http://127.0.0.1:{port}"
@@ -110,7 +110,7 @@ assertions = [
 id = "status-updates"
 name = "Customer notifications"
 group = "Providers"
-description = "Set by operators during incidents; not probed."
+description = "Incident notices and emails we send to customers."
 """
 
 
@@ -137,11 +137,11 @@ def simulated_result(app: SimulatedApp, component_id: str, at: datetime) -> Prob
     )
 
 
-async def prefill_history(db: Database, *, now: datetime, tz_name: str, seed: int = 7) -> int:
+async def prefill_history(db: Database, *, now: datetime, tz_name: str, rng_state: int = 7) -> int:
     """Write PREFILL_DAYS of simulated results and roll them up; returns results written."""
     from zoneinfo import ZoneInfo
 
-    simulated = SimulatedApp(rng=random.Random(seed))
+    simulated = SimulatedApp(rng=random.Random(rng_state))
     start = now - timedelta(days=PREFILL_DAYS)
     for component_id in SLAS_MS:
         await record_status_change(db, component_id, "operational", at=start, source="probe")

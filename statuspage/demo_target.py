@@ -1,4 +1,5 @@
-"""A simulated application serving the seed's three health endpoints.
+"""A simulated application serving the production configuration's three
+health endpoints (system, database, external services).
 
 It exists so a newcomer sees live data at once (`statuspage demo`) and so tests
 and benchmarks have a realistic target. Latencies are drawn from log-normal
@@ -48,7 +49,7 @@ class SimulatedApp:
         return self.rng.random() < self.behaviour[endpoint].failure_rate
 
     def step_memory(self) -> float:
-        """A bounded random walk, so memory sometimes crosses the seed's 80 % target."""
+        """A bounded random walk, so memory sometimes crosses the 80 % memory target."""
         self.memory_percent += self.rng.gauss(0, 1.5)
         self.memory_percent = min(max(self.memory_percent, 30.0), 92.0)
         return round(self.memory_percent, 1)

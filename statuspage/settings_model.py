@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     IPvAnyNetwork,
@@ -53,6 +54,39 @@ def _require_http_url(value: str) -> str:
     return value
 
 
+def _objective_ms(value: object) -> object:
+    """A latency objective: milliseconds above 0, or `false` to have none."""
+    if value is False:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600_000:
+        raise ValueError("expected milliseconds above 0 and at most 600000, or false for none")
+    return float(value)
+
+
+ObjectiveMs = Annotated[float | Literal[False], BeforeValidator(_objective_ms)]
+OBJECTIVE_METRICS = ("p95", "p99", "average")
+
+
+class LatencyObjectives(_Section):
+    """What the latency of a component should stay under, shown on the page as
+    "Objective"; `false` turns one off. In a component's `objectives`, the keys it
+    gives replace the site's and the others follow the site's."""
+
+    p95_ms: ObjectiveMs = 1000.0
+    p99_ms: ObjectiveMs = 2000.0
+    average_ms: ObjectiveMs = 500.0
+
+    def merged(self, override: LatencyObjectives | None) -> dict[str, float]:
+        """metric -> objective in ms, the override's keys first; metrics turned off left out."""
+        given = (
+            {} if override is None else {k: getattr(override, k) for k in override.model_fields_set}
+        )
+        chosen = {
+            name: given.get(f"{name}_ms", getattr(self, f"{name}_ms")) for name in OBJECTIVE_METRICS
+        }
+        return {name: float(ms) for name, ms in chosen.items() if ms is not False}
+
+
 class SiteSettings(_Section):
     name: Annotated[str, Field(min_length=1, max_length=100)] = "Status"
     url: str = "http://127.0.0.1:8080"
@@ -63,6 +97,7 @@ class SiteSettings(_Section):
     accent_colour: str = "#1f6feb"
     footer_text: Annotated[str, Field(max_length=500)] | None = None
     show_target_urls: bool = False  # endpoint URLs stay private unless an operator opts in
+    objectives: LatencyObjectives = Field(default_factory=LatencyObjectives)
 
     @field_validator("url")
     @classmethod
@@ -169,6 +204,7 @@ class ComponentSettings(_Section):
     assertions: list[AssertionText] = Field(default_factory=list)
     reuse_connections: bool = False
     max_body_bytes: Annotated[int, Field(ge=1, le=100 * 1024 * 1024)] | None = None
+    objectives: LatencyObjectives | None = None  # None: the site's
 
     @field_validator("url")
     @classmethod
@@ -186,6 +222,8 @@ class ComponentSettings(_Section):
     def _probe_keys_need_url(self) -> ComponentSettings:
         if self.url is None and self.sla_ms is not None:
             raise ValueError("sla_ms is set but url is missing (a manual component has no SLA)")
+        if self.url is None and self.objectives is not None:
+            raise ValueError("objectives are set but url is missing (a manual component has none)")
         if self.url is not None and self.sla_ms is None:
             raise ValueError("sla_ms is required for a probed component (set url and sla_ms)")
         return self

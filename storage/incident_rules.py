@@ -76,6 +76,13 @@ def worse_impact(a: str, b: str) -> str:
     return a if _IMPACT_RANK[a] >= _IMPACT_RANK[b] else b
 
 
+def worse_status(a: str, b: str) -> str:
+    """The worse of two component statuses, ranked by the impact each implies
+    (operational < under maintenance < degraded < partial < major outage)."""
+    rank_a, rank_b = (_IMPACT_RANK[_IMPACT_OF_STATUS[status]] for status in (a, b))
+    return a if rank_a >= rank_b else b
+
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -31,6 +31,7 @@ from storage.incident_rules import (
     is_blank,
     storable,
     worse_impact,
+    worse_status,
 )
 from storage.models import Component, StatusChange
 from storage.models_incidents import (
@@ -244,8 +245,13 @@ async def _link_components(
             session.add(
                 IncidentComponent(incident_id=incident.id, component_id=component_id, status=status)
             )
-        elif status != "operational":
-            link.status = status  # keep the worst-known status shown, not "operational"
+        elif incident.draft:
+            if status != "operational":
+                link.status = status  # nothing has happened yet: what the draft says now
+        else:
+            # What the incident did to the component: the worst status it had during it,
+            # kept through recovery and resolution.
+            link.status = worse_status(link.status, status)
 
 
 async def _apply_statuses(

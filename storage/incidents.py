@@ -61,7 +61,7 @@ class IncidentView:
     postmortem_body: str | None
     postmortem_published_at: datetime | None
     updates: tuple[UpdateView, ...]  # newest first
-    components: dict[str, str]  # component id -> status the incident gave it
+    components: dict[str, str]  # component id -> the worst status the incident gave it
 
     @property
     def is_maintenance(self) -> bool:

@@ -56,10 +56,13 @@ class LatestResult:
 
 @dataclass(frozen=True, slots=True)
 class PhaseAverages:
-    """Average time per request phase over a component's newest successful results.
+    """Average time per request phase over one set of results: a component's newest
+    successful results that were timed phase by phase (first byte and total known).
 
-    A phase is None when no averaged result went through it (no TLS for plain
-    HTTP; no DNS or connect for a reused connection).
+    Every average is over that same set, a phase a result did not go through
+    counting as 0 ms (no TLS for plain HTTP; no DNS or connect on a reused
+    connection), so the phases add up to the whole request. A phase is None when
+    no result of the set went through it.
     """
 
     count: int  # results averaged, at most PHASE_SAMPLE
@@ -102,26 +105,35 @@ async def latest_results(
 async def phase_averages(
     db: Database, component_id: str, *, since: datetime, limit: int = PHASE_SAMPLE
 ) -> PhaseAverages:
-    """Average phases over the newest `limit` successful results scheduled since `since`.
+    """Average phases over the newest `limit` timed successful results since `since`.
 
     Failed results are left out: a timeout's phases say how it failed, not how
-    long a healthy request spends where. Both bounds matter: `limit` keeps the
-    figure about "now", `since` keeps the scan on the index's recent end.
+    long a healthy request spends where. So are results without a first-byte
+    time (written without phases): averaging each phase over a different set of
+    results is what made the phases and the whole request disagree. Both bounds
+    matter: `limit` keeps the figure about "now", `since` keeps the scan on the
+    index's recent end.
     """
     newest = (
         select(*_PHASE_COLUMNS)
         .where(ProbeResultRow.component_id == component_id)
         .where(ProbeResultRow.scheduled_at >= since)
         .where(ProbeResultRow.status != "down")
+        .where(col(ProbeResultRow.ttfb_ms).is_not(None))
         .order_by(col(ProbeResultRow.scheduled_at).desc())
         .limit(limit)
         .subquery()
     )
-    sums: list[Any] = [func.count(), *(func.avg(column) for column in newest.c)]
-    averages = select(*sums)
+    dns, connect, tls, ttfb, total = newest.c
+    columns: list[Any] = [func.count()]
+    for phase in (dns, connect, tls):  # a phase not gone through took 0 ms
+        columns += [func.avg(func.coalesce(phase, 0.0)), func.count(phase)]
+    columns += [func.avg(ttfb), func.avg(total)]
     async with db.read() as session:
-        count, dns, connect, tls, ttfb, total = (await session.exec(averages)).one()
-    return PhaseAverages(int(count), *(_float(v) for v in (dns, connect, tls, ttfb, total)))
+        row = (await session.exec(select(*columns))).one()
+    # Each phase comes as (average, results that went through it).
+    dns_ms, connect_ms, tls_ms = (_float(row[i]) if row[i + 1] else None for i in (1, 3, 5))
+    return PhaseAverages(int(row[0]), dns_ms, connect_ms, tls_ms, _float(row[7]), _float(row[8]))
 
 
 def _float(value: Any) -> float | None:

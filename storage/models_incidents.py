@@ -52,7 +52,7 @@ class Impact(enum.StrEnum):
 
 
 class Severity(enum.StrEnum):
-    """The seed's incident severities."""
+    """Incident severities of the incident procedure, most urgent first."""
 
     P0 = "P0"  # critical: revenue impact, security breach, data loss
     P1 = "P1"  # high: major feature failure, performance degradation

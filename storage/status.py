@@ -184,6 +184,32 @@ async def status_intervals(
     return intervals_from_changes(changes, start, end)
 
 
+async def manual_status_intervals(
+    db: Database, component_id: str, start: datetime, end: datetime
+) -> list[StatusInterval]:
+    """A manual component's statuses over [start, end), oldest first.
+
+    Until an operator first sets one, a manual component is operational from
+    when it was added, as `current_statuses` says: its history must not read
+    "no data" while its status reads "Operational".
+    """
+    intervals = await status_intervals(db, component_id, start, end)
+    async with db.read() as session:
+        added = await session.scalar(
+            select(Component.created_at).where(Component.id == component_id)
+        )
+    known_from = intervals[0].start if intervals else end
+    if added is None or (intervals and known_from <= start):
+        return intervals
+    default_start = max(added, start)
+    if default_start >= known_from:
+        return intervals
+    default = StatusInterval(
+        ComponentStatus.OPERATIONAL.value, default_start, known_from, "default", None
+    )
+    return [default, *intervals]
+
+
 async def load_timelines(
     session: AsyncSession, component_ids: Iterable[str], *, until: datetime
 ) -> dict[str, StatusTimeline]:

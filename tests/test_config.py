@@ -29,14 +29,14 @@ def problems_for(tmp_path: Path, text: str, env: dict[str, str] | None = None) -
     return str(caught.value)
 
 
-def test_it_loads_the_bundled_seed_example() -> None:
-    settings = load_settings(Path("examples/seed.toml"), {})
+def test_it_loads_the_bundled_production_example() -> None:
+    settings = load_settings(Path("examples/production.toml"), {})
     probed = {c.id: c.check.sla_ms for c in settings.components if c.check}
     assert probed == {"system": 100, "database": 200, "external": 500}
 
 
-def test_the_seed_example_asserts_memory_below_eighty_percent() -> None:
-    settings = load_settings(Path("examples/seed.toml"), {})
+def test_the_production_example_asserts_memory_below_eighty_percent() -> None:
+    settings = load_settings(Path("examples/production.toml"), {})
     system = next(c for c in settings.components if c.id == "system")
     assert system.check is not None
     assert "body.memory.percent < 80" in [a.text for a in system.check.assertions]

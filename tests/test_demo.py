@@ -19,10 +19,10 @@ from tests.service.test_process import free_port
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_watches_what_the_seed_example_configures(tmp_path: Path) -> None:
+def test_the_demo_watches_what_the_production_example_configures(tmp_path: Path) -> None:
     path = tmp_path / "demo.toml"
     path.write_text(demo_config_text(port=8080, target_port=8081, db_name="d.db"))
-    demo, seed = load_settings(path, {}), load_settings(Path("examples/seed.toml"), {})
+    demo, example = load_settings(path, {}), load_settings(Path("examples/production.toml"), {})
 
     def described(settings: object) -> list[tuple[object, ...]]:
         return [
@@ -36,7 +36,7 @@ def test_the_demo_watches_what_the_seed_example_configures(tmp_path: Path) -> No
             for c in settings.components  # type: ignore[attr-defined]
         ]
 
-    assert described(demo) == described(seed)
+    assert described(demo) == described(example)
 
 
 async def fetch_page(port: int, process: asyncio.subprocess.Process) -> str:

@@ -1,4 +1,5 @@
-"""How soon an open incident needs its next update, from the seed's response times.
+"""How soon an open incident needs its next update, from the incident procedure's
+response times.
 
 P0 5 minutes, P1 30 minutes, P2 2 hours after the last update; P3 by the end of
 the next business day (Monday to Friday in the site's time zone; public

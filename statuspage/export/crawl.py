@@ -1,6 +1,6 @@
 """Fetch every public URL from the running app and rewrite page links for a static tree.
 
-Starting from the seeds, each HTML page is scanned for `href` and `src`
+Starting from the given paths, each HTML page is scanned for `href` and `src`
 attributes; links to this site are queued, and rewritten to the relative path
 of the file they will be exported to. Feeds, JSON and SVG are written as
 served: their links are absolute, based on `site.url`, as feed readers and API
@@ -48,10 +48,10 @@ def rewrite_page(text: str, page_file: str, site_url: str) -> tuple[str, list[st
     return _ATTRIBUTE.sub(replace, text), targets
 
 
-async def crawl(client: ClientSession, base: str, seeds: Iterable[str], site_url: str) -> Crawl:
-    """Fetch `seeds` and everything their pages link to, from the app at `base`."""
+async def crawl(client: ClientSession, base: str, start: Iterable[str], site_url: str) -> Crawl:
+    """Fetch the `start` paths and everything their pages link to, from the app at `base`."""
     result = Crawl()
-    queue: deque[str] = deque(dict.fromkeys(seeds))
+    queue: deque[str] = deque(dict.fromkeys(start))
     seen = set(queue)
     while queue and len(result.files) < MAX_FILES:
         target = queue.popleft()

@@ -51,11 +51,11 @@ class ExportReport:
 async def export_site(settings: Settings, out: Path) -> ExportReport:
     app = create_app(settings, EXPORT_ROLES)
     async with TestServer(app, host="127.0.0.1") as server:
-        seeds = await seed_paths(app[keys.DATABASE], settings)
+        start_paths = await export_paths(app[keys.DATABASE], settings)
         base = str(server.make_url("")).rstrip("/")
         timeout = ClientTimeout(total=REQUEST_TIMEOUT_S)
         async with ClientSession(timeout=timeout) as session:
-            found = await crawl(session, base, seeds, settings.file.site.url)
+            found = await crawl(session, base, start_paths, settings.file.site.url)
     write_tree(found.files, out)
     return _report(out, found)
 
@@ -64,21 +64,21 @@ def _report(out: Path, found: Crawl) -> ExportReport:
     return ExportReport(out, len(found.files), tuple(found.failed), tuple(sorted(found.unmapped)))
 
 
-async def seed_paths(db: Database, settings: Settings) -> list[str]:
+async def export_paths(db: Database, settings: Settings) -> list[str]:
     """Every URL the export must hold, whether or not a page links to it."""
-    seeds = ["/", "/history", *FEEDS, "/api/openapi.json"]
-    seeds += [f"/api/v2/{path}" for path in V2_ENDPOINTS]
-    seeds += [f"/api/schemas/{name}" for name in schema_files()]
+    paths = ["/", "/history", "/subscribe", *FEEDS, "/api/openapi.json"]
+    paths += [f"/api/v2/{path}" for path in V2_ENDPOINTS]
+    paths += [f"/api/schemas/{name}" for name in schema_files()]
     for component in settings.components:
         page = f"/components/{component.id}"
-        seeds += [page, f"{page}/history.rss", f"{page}/history.atom"]
-        seeds += [f"{page}/badge.svg{query}" for query in BADGES]
-        seeds.append(f"/api/v2/components/{component.id}/uptime.json")
+        paths += [page, f"{page}/history.rss", f"{page}/history.atom"]
+        paths += [f"{page}/badge.svg{query}" for query in BADGES]
+        paths.append(f"/api/v2/components/{component.id}/uptime.json")
     incidents = await list_incidents(db, IncidentFilter())
-    seeds += [f"/incidents/{incident.id}" for incident in incidents]
+    paths += [f"/incidents/{incident.id}" for incident in incidents]
     months = {local_date(i.started_at, settings.tz).strftime("%Y-%m") for i in incidents}
-    seeds += [f"/history?month={month}" for month in sorted(months)]
-    return seeds
+    paths += [f"/history?month={month}" for month in sorted(months)]
+    return paths
 
 
 def write_tree(files: Mapping[str, bytes], out: Path) -> None:

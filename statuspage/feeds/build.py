@@ -4,9 +4,15 @@ Two kinds (STATUSPAGE-CONVENTIONS.md, "Feeds"):
 
 - history: one item per incident or maintenance; guid/id is the incident
   permalink, which never changes; the item's date is the incident's latest
-  change, so it moves with every update; the body holds every update.
+  change, so it moves with every update; the body holds the published
+  post-mortem and every update.
 - updates: one entry per incident update, id `<permalink>#update-<update id>`,
-  dated when the update was posted, so a reader shows each update as new.
+  dated when the update was posted, so a reader shows each update as new; and
+  one entry "Post-mortem published", id and link `<permalink>#postmortem`.
+
+Both render messages the same way: Markdown, sanitised, as on the page. A
+history item's Atom `published` is the incident's start and `updated` its
+latest change; RSS has one date, `pubDate`, the latest change.
 
 Items are newest first. Feed-level dates are the newest item's, never "now",
 so an unchanged feed is byte-identical and its ETag holds.
@@ -29,11 +35,20 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from statuspage.api.v2 import incident_permalink
-from statuspage.feeds.text import clean, history_html, rss_text, title_text, update_html
+from statuspage.feeds.text import (
+    clean,
+    history_html,
+    message_html,
+    postmortem_of,
+    rss_text,
+    title_text,
+    update_html,
+)
 from statuspage.web.display import incident_status_label
 from storage.incidents import IncidentView, UpdateView
 
 UPDATES_LIMIT = 100  # entries in an updates feed
+POSTMORTEM_FRAGMENT = "postmortem"  # id of the post-mortem on the incident page
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,51 +125,94 @@ def history_feed(incidents: Sequence[IncidentView], info: FeedInfo, *, atom: boo
         entry.guid(permalink, permalink=True)
         entry.title(plain(title_text(incident.name, f"Incident {incident.id}"), atom))
         entry.link(href=permalink, rel="alternate")
-        body = history_html(incident, info.tz)
-        _body(entry, body, atom)
-        entry.published(published(incident))
-        entry.updated(item_date(incident))
-        entry.pubDate(item_date(incident))
+        _body(entry, history_html(incident, info.tz), atom)
+        _dates(entry, published(incident), item_date(incident), atom)
     return _serialise(feed, atom)
 
 
-def update_entries(incidents: Sequence[IncidentView]) -> list[tuple[UpdateView, IncidentView]]:
-    """Every update of the incidents, newest first, at most UPDATES_LIMIT."""
-    pairs = [(u, i) for i in incidents for u in i.updates]
-    pairs.sort(key=lambda pair: (pair[0].display_at, pair[0].id), reverse=True)
-    return pairs[:UPDATES_LIMIT]
+@dataclass(frozen=True, slots=True)
+class UpdateItem:
+    """One entry of an updates feed: an incident update, or a post-mortem's publication."""
+
+    fragment: str  # "update-<id>" or "postmortem": the id's and link's fragment
+    label: str  # "[<label>] <incident name>" is the title
+    html: str
+    published: datetime
+    updated: datetime
+    incident: IncidentView
 
 
-def update_id(site_url: str, update: UpdateView) -> str:
-    return f"{incident_permalink(site_url, update.incident_id)}#update-{update.id}"
+def update_entries(incidents: Sequence[IncidentView], names: Mapping[str, str]) -> list[UpdateItem]:
+    """Every update and published post-mortem of the incidents, newest first, at most
+    UPDATES_LIMIT."""
+    items = [_update_item(u, i, names) for i in incidents for u in i.updates]
+    items += [item for i in incidents if (item := _postmortem_item(i)) is not None]
+    items.sort(key=lambda item: (item.published, item.fragment), reverse=True)
+    return items[:UPDATES_LIMIT]
 
 
-def update_title(update: UpdateView, incident: IncidentView) -> str:
-    return title_text(f"[{incident_status_label(update.status)}] {incident.name}")
+def _update_item(
+    update: UpdateView, incident: IncidentView, names: Mapping[str, str]
+) -> UpdateItem:
+    return UpdateItem(
+        fragment=f"update-{update.id}",
+        label=incident_status_label(update.status),
+        html=update_html(update, incident, names),
+        published=update.display_at,
+        updated=_update_date(update),
+        incident=incident,
+    )
+
+
+def _postmortem_item(incident: IncidentView) -> UpdateItem | None:
+    found = postmortem_of(incident)
+    if found is None:
+        return None
+    at, body = found
+    return UpdateItem(
+        fragment=POSTMORTEM_FRAGMENT,
+        label="Post-mortem published",
+        html=message_html(body),
+        published=at,
+        # The post-mortem has no edit time of its own; an edit moves the incident's.
+        updated=max(at, incident.updated_at),
+        incident=incident,
+    )
 
 
 def updates_feed(
     incidents: Sequence[IncidentView], names: Mapping[str, str], info: FeedInfo, *, atom: bool
 ) -> bytes:
-    pairs = update_entries(incidents)
-    updated = max((_update_date(u) for u, _ in pairs), default=info.fallback_updated)
+    items = update_entries(incidents, names)
+    updated = max((item.updated for item in items), default=info.fallback_updated)
     feed = _generator(info, updated, atom)
-    for update, incident in pairs:
-        identifier = update_id(info.site_url, update)
+    for item in items:
+        incident = item.incident
+        permalink = incident_permalink(info.site_url, incident.id)
+        identifier = f"{permalink}#{item.fragment}"
         entry = feed.add_entry(order="append")
         entry.id(identifier)
         entry.guid(identifier, permalink=False)
-        entry.title(plain(update_title(update, incident), atom))
-        entry.link(href=incident_permalink(info.site_url, incident.id), rel="alternate")
-        body = update_html(update, incident, names)
-        _body(entry, body, atom)
+        entry.title(plain(title_text(f"[{item.label}] {incident.name}"), atom))
+        link = identifier if item.fragment == POSTMORTEM_FRAGMENT else permalink
+        entry.link(href=link, rel="alternate")
+        _body(entry, item.html, atom)
         for component_id in incident.components:
             label = clean(names.get(component_id, component_id))
             entry.category(term=component_id, label=label)
-        entry.published(update.display_at)
-        entry.updated(_update_date(update))
-        entry.pubDate(update.display_at)
+        _dates(entry, item.published, item.updated, atom)
     return _serialise(feed, atom)
+
+
+def _dates(entry: FeedEntry, published_at: datetime, updated_at: datetime, atom: bool) -> None:
+    """Atom carries both dates. RSS has only `pubDate`, which readers take as the
+    item's date: the latest change, as Statuspage's history feed has it. (feedgen's
+    `pubDate` and `published` are one field, so each format sets it once.)"""
+    entry.updated(updated_at)
+    if atom:
+        entry.published(published_at)
+    else:
+        entry.pubDate(updated_at)
 
 
 def _body(entry: FeedEntry, html: str, atom: bool) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from statuspage.markdown import markdown_to_text, render_markdown, strip_control_characters
+from statuspage.markdown import render_markdown, strip_control_characters
 from statuspage.web.display import date_text, incident_status_label, status_badge
 from storage.incidents import IncidentView, UpdateView
 
@@ -73,47 +73,91 @@ def update_labels(updates: Sequence[UpdateView]) -> dict[int, str]:
     return labels
 
 
-def plain_html(source: str) -> str:
-    """A Markdown message as escaped plain text, newlines as <br>: Statuspage's item body."""
-    text = clean(markdown_to_text(source))
-    return "<br>".join(escape(line) for line in text.split("\n"))
+def message_html(source: str) -> str:
+    """A Markdown message as both feeds show it: rendered and sanitised, as on the page."""
+    return clean(str(render_markdown(source))).strip()
+
+
+def labelled_html(moment: str, label: str, source: str) -> str:
+    """One history paragraph: a small date line, the label in bold, then the message.
+
+    Statuspage's layout is `<p><small>date</small><br><strong>Label</strong> - text</p>`.
+    The message keeps its Markdown (lists, emphasis), so when it opens with a
+    paragraph the label goes into that paragraph; otherwise (a list, a table) the
+    label stands in a paragraph of its own above it.
+    """
+    head = f"<small>{escape(moment)}</small><br><strong>{escape(label)}</strong>"
+    body = message_html(source)
+    if body.startswith("<p>"):
+        return f"<p>{head} - {body.removeprefix('<p>')}"
+    return f"<p>{head}</p>{body}"
 
 
 def history_html(incident: IncidentView, tz: ZoneInfo) -> str:
-    """The history item body: every update, newest first, one paragraph each."""
+    """The history item body: the post-mortem once published, then every update,
+    newest first, one paragraph each."""
     labels = update_labels(incident.updates)
     parts = []
     if incident.is_maintenance:
         start = incident.scheduled_for or incident.started_at
         window = window_text(start, incident.scheduled_until, tz)
         parts.append(f"<p><strong>THIS IS A SCHEDULED EVENT {escape(window)}</strong></p>")
+    published = postmortem_of(incident)
+    if published is not None:
+        parts.append(labelled_html(moment_text(published[0], tz), POSTMORTEM, published[1]))
     for update in incident.updates:
-        parts.append(
-            f"<p><small>{escape(moment_text(update.display_at, tz))}</small><br>"
-            f"<strong>{escape(labels[update.id])}</strong> - {plain_html(update.body)}</p>"
-        )
+        moment = moment_text(update.display_at, tz)
+        parts.append(labelled_html(moment, labels[update.id], update.body))
     return "".join(parts)
+
+
+POSTMORTEM = "Post-mortem"
+
+
+def postmortem_of(incident: IncidentView) -> tuple[datetime, str] | None:
+    """(when published, Markdown) of the incident's post-mortem; None until published."""
+    at, body = incident.postmortem_published_at, incident.postmortem_body
+    return None if at is None or not body else (at, body)
 
 
 def component_names(
     update: UpdateView, incident: IncidentView, names: Mapping[str, str]
 ) -> list[tuple[str, str]]:
-    """(name, status words) of what the update changed, else of what the incident touches."""
+    """(name, status words) of what the update changed, else of what the incident
+    touches, each as the updates up to this one had left it."""
     if update.affected_components:
         return [
             (clean(change.get("name", "")), status_badge(change.get("new_status")).label)
             for change in update.affected_components
         ]
+    announced = statuses_as_of(update, incident)
     return [
-        (clean(names.get(cid, cid)), status_badge(status).label)
-        for cid, status in incident.components.items()
+        (clean(names.get(cid, cid)), status_badge(announced.get(cid, worst)).label)
+        for cid, worst in incident.components.items()
     ]
+
+
+def statuses_as_of(update: UpdateView, incident: IncidentView) -> dict[str, str]:
+    """Each component's status as last announced by `update` or an earlier update.
+
+    The incident's own component statuses are the worst each reached, which is
+    not what an update in the middle of it found.
+    """
+    found: dict[str, str] = {}
+    for earlier in incident.updates:  # newest first
+        if (earlier.display_at, earlier.id) > (update.display_at, update.id):
+            continue
+        for change in earlier.affected_components or ():
+            code, status = change.get("code"), change.get("new_status")
+            if code and status:
+                found.setdefault(code, status)
+    return found
 
 
 def update_html(update: UpdateView, incident: IncidentView, names: Mapping[str, str]) -> str:
     """An updates-feed entry: the rendered, sanitised message, then the components."""
     affected = component_names(update, incident, names)
-    body = clean(str(render_markdown(update.body)))
+    body = message_html(update.body)
     if not affected:
         return body
     items = "".join(f"<li>{escape(name)}: {escape(state)}</li>" for name, state in affected)

@@ -17,6 +17,7 @@ from statuspage.web.context_components import (
     about_figures,
     component_block,
     latest_since,
+    window_figures,
 )
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
@@ -26,7 +27,6 @@ from statuspage.web.display import (
     clean_text,
     date_text,
     format_ms,
-    percent_text,
     time_text,
 )
 from statuspage.web.performance import Performance, performance
@@ -54,7 +54,8 @@ class WindowRow:
     label: str  # "24 hours", ...
     availability: str
     sla_compliance: str
-    performance: Performance | None  # latency in the window vs SLA and seed; None: no data
+    performance: Performance | None  # latency in the window vs SLA and objectives; None: no data
+    measuring: bool  # what is missing here is waiting for the roll-up (see is_measuring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,9 @@ class PhaseRow:
 @dataclass(frozen=True, slots=True)
 class PhaseBreakdown:
     count: int  # successful results averaged (the newest, at most PHASE_SAMPLE)
-    rows: tuple[PhaseRow, ...]
+    limit: int  # PHASE_SAMPLE: the most that are averaged
+    span: str  # how far back they may lie, e.g. "2.5 hours"
+    rows: tuple[PhaseRow, ...]  # the phases, then "Whole request": the phases add up to it
     bar: Markup  # stacked bar of the phases
 
 
@@ -180,9 +183,9 @@ def component_page(
         site=site,
         title=f"{block.name} · {site.name}",
         component=block,
-        windows=window_rows(data.summary, component),
+        windows=window_rows(data.summary, component, measuring=block.measuring),
         charts=charts(data.series, component, now, tz),
-        phases=phase_breakdown(data.phases),
+        phases=phase_breakdown(data.phases, phase_lookback(component)),
         calendar=tuple(calendar_months(block.days)),
         incidents=tuple(incident_card(i, names, tz) for i in data.incidents[:INCIDENT_LIMIT]),
         about=about_figures(settings),
@@ -190,19 +193,26 @@ def component_page(
     )
 
 
-def window_rows(summary: ComponentSummary, component: ComponentConfig) -> tuple[WindowRow, ...]:
+def window_rows(
+    summary: ComponentSummary, component: ComponentConfig, *, measuring: bool
+) -> tuple[WindowRow, ...]:
     if component.check is None:
         return ()
-    sla_ms = component.check.sla_ms
-    return tuple(
-        WindowRow(
-            label=WINDOW_LABELS[name],
-            availability=percent_text(summary.windows[name].availability_text()),
-            sla_compliance=percent_text(summary.windows[name].sla_compliance_text()),
-            performance=performance(summary.latency.get(name), sla_ms),
+    sla_ms, objectives = component.check.sla_ms, dict(component.objectives)
+    figures = {f.window: f for f in window_figures(summary.windows, WINDOWS, measuring=measuring)}
+    rows = []
+    for name in WINDOWS:
+        latency = performance(summary.latency.get(name), sla_ms, objectives)
+        rows.append(
+            WindowRow(
+                label=WINDOW_LABELS[name],
+                availability=figures[name].availability,
+                sla_compliance=figures[name].sla_compliance,
+                performance=latency,
+                measuring=measuring and (figures[name].measuring or latency is None),
+            )
         )
-        for name in WINDOWS
-    )
+    return tuple(rows)
 
 
 _CHART_TITLES = {
@@ -265,7 +275,9 @@ _PHASES = (
 )
 
 
-def phase_breakdown(phases: PhaseAverages | None) -> PhaseBreakdown | None:
+def phase_breakdown(
+    phases: PhaseAverages | None, lookback: timedelta = PHASE_LOOKBACK_CAP
+) -> PhaseBreakdown | None:
     if phases is None or phases.count == 0 or phases.total_ms is None:
         return None
     values = phase_values(phases)
@@ -279,7 +291,16 @@ def phase_breakdown(phases: PhaseAverages | None) -> PhaseBreakdown | None:
     )
     segments = [(label, values[key], f"phase-{key}") for key, label, _ in _PHASES if key in values]
     title = "Average request phases: " + ", ".join(f"{r.name} {r.value}" for r in rows)
-    return PhaseBreakdown(phases.count, tuple(rows), phase_bar(segments, title=title))
+    bar = phase_bar(segments, title=title)
+    return PhaseBreakdown(phases.count, PHASE_SAMPLE, span_text(lookback), tuple(rows), bar)
+
+
+def span_text(span: timedelta) -> str:
+    """ "25 minutes", "2.5 hours", "24 hours"."""
+    minutes = span.total_seconds() / 60
+    if minutes < 90:
+        return f"{minutes:.0f} minutes"
+    return f"{minutes / 60:.1f}".removesuffix(".0") + " hours"
 
 
 def phase_values(phases: PhaseAverages) -> dict[str, float]:

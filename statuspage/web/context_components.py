@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.web.days import LEVEL_LABELS, DayCell, day_cells
+from statuspage.web.days import LEVEL_LABELS, MEASURING, DayCell, day_cells, measuring_cell
 from statuspage.web.display import (
     StatusBadge,
     TimeText,
@@ -25,7 +25,7 @@ from statuspage.web.display import (
     status_badge,
     time_text,
 )
-from statuspage.web.performance import SEED_THRESHOLDS, Performance, performance
+from statuspage.web.performance import Performance, objective_text, performance
 from statuspage.web.svg import day_bar
 from storage.figures import DayFigure, Figures, LatencyFigures
 from storage.latest import LatestResult
@@ -66,6 +66,7 @@ class WindowFigure:
     availability: str  # "99.95 %" or "no data"
     sla_compliance: str  # "98.20 %" or "no data"
     has_data: bool  # False: no result in the window counts towards availability
+    measuring: bool = False  # no data yet, but results are waiting for the roll-up
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,8 @@ class ComponentBlock:
     bar: Markup | None  # the 90-day SVG bar (manual components: from their status history)
     days: tuple[DayCell, ...]  # the bar's cells, oldest first
     windows: tuple[WindowFigure, ...]  # availability and SLA compliance per window
-    performance: Performance | None  # latency over the last 24 hours vs SLA and seed
+    measuring: bool  # the newest result is not in the figures yet (see is_measuring)
+    performance: Performance | None  # latency over the last 24 hours vs SLA and objectives
     dependencies: tuple[DependencyState, ...]
     last_checked: TimeText | None  # start of the latest probe; None: no recent result
     last_result: str | None  # up | degraded | down of that probe
@@ -95,17 +97,17 @@ class AboutFigures:
 
     time_zone: str
     levels: tuple[tuple[str, str], ...]  # (level, threshold text), good first
-    seed_limits: tuple[tuple[str, str, str], ...]  # (metric, limit, what missing it means)
+    objectives: tuple[tuple[str, str], ...]  # the site's latency objectives: (metric, "< 1 s")
+    own_objectives: bool  # some component sets objectives of its own
 
 
 def about_figures(settings: Settings) -> AboutFigures:
+    site = settings.file.site.objectives.merged(None)
     return AboutFigures(
         time_zone=settings.file.site.time_zone,
         levels=tuple(LEVEL_LABELS.items()),
-        seed_limits=tuple(
-            (metric, f"< {format_ms(limit)}", meaning)
-            for metric, (limit, meaning) in SEED_THRESHOLDS.items()
-        ),
+        objectives=tuple((m, objective_text(ms)) for m, ms in site.items()),
+        own_objectives=any(c.probed and dict(c.objectives) != site for c in settings.components),
     )
 
 
@@ -140,19 +142,42 @@ def public_target(component: ComponentConfig) -> str | None:
 
 
 def window_figures(
-    windows: Mapping[str, Figures], names: Sequence[str]
+    windows: Mapping[str, Figures], names: Sequence[str], *, measuring: bool = False
 ) -> tuple[WindowFigure, ...]:
-    return tuple(
-        WindowFigure(
-            window=name,
-            label=WINDOW_LABELS[name],
-            availability=percent_text(windows[name].availability_text()),
-            sla_compliance=percent_text(windows[name].sla_compliance_text()),
-            has_data=windows[name].has_data,
+    """Figures per window; with `measuring`, a window without data says so instead."""
+    found = []
+    for name in (n for n in names if n in windows):
+        figures = windows[name]
+        waiting = measuring and not figures.has_data
+        found.append(
+            WindowFigure(
+                window=name,
+                label=WINDOW_LABELS[name],
+                availability=MEASURING if waiting else percent_text(figures.availability_text()),
+                sla_compliance=MEASURING
+                if waiting
+                else percent_text(figures.sla_compliance_text()),
+                has_data=figures.has_data,
+                measuring=waiting,
+            )
         )
-        for name in names
-        if name in windows
-    )
+    return tuple(found)
+
+
+def is_measuring(component: ComponentConfig, data: ComponentData) -> bool:
+    """The newest result is not in the figures yet, and they would contradict it.
+
+    Pages read roll-ups, written every minute; the newest result is read raw. So
+    right after start-up (or a pause of over a day) the 24 hours hold nothing
+    while a result is there, and a success may be newer than a day of failures.
+    Such figures say "measuring" until the roll-up has caught up.
+    """
+    latest = data.latest
+    if not component.probed or latest is None:
+        return False
+    no_24h = not data.windows.get("24h", Figures()).has_data
+    no_latency = data.latency_24h is None and latest.status != "down"
+    return no_24h or no_latency
 
 
 def latest_since(settings: Settings, now: datetime) -> datetime:
@@ -187,11 +212,14 @@ def component_block(
     windows: Sequence[str] = ("24h", "30d", "90d"),
 ) -> ComponentBlock:
     name = clean_text(component.name)
+    measuring = is_measuring(component, data)
     cells = (
         tuple(day_cells(data.days, data.incidents_by_day))
         if component.probed
         else tuple(data.status_days)
     )
+    if measuring and cells and cells[-1].level == "none":
+        cells = (*cells[:-1], measuring_cell(cells[-1]))
     bar_label = f"{name}: availability per day over the last {len(cells)} days"
     latest = data.latest
     sla_ms = None if component.check is None else component.check.sla_ms
@@ -206,8 +234,13 @@ def component_block(
         target_url=public_target(component),
         bar=day_bar(cells, label=bar_label) if cells else None,
         days=cells,
-        windows=window_figures(data.windows, windows) if component.probed else (),
-        performance=None if sla_ms is None else performance(data.latency_24h, sla_ms),
+        windows=window_figures(data.windows, windows, measuring=measuring)
+        if component.probed
+        else (),
+        measuring=measuring,
+        performance=None
+        if sla_ms is None
+        else performance(data.latency_24h, sla_ms, dict(component.objectives)),
         dependencies=dependency_states(latest),
         last_checked=None if latest is None else time_text(latest.started_at, tz),
         last_result=None if latest is None else latest.status,

@@ -64,7 +64,7 @@ class HistoryPage:
 @dataclass(frozen=True, slots=True)
 class ComponentImpact:
     name: str
-    status: StatusBadge  # the status this incident gave the component
+    status: StatusBadge  # the worst status it had during the incident
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from storage.latest import LatestResult, latest_results
 from storage.models import Granularity
 from storage.models_incidents import FINISHED, IncidentStatus
 from storage.series import latency_by_component
-from storage.status import current_statuses, status_intervals
+from storage.status import current_statuses, manual_status_intervals
 from storage.summary import ComponentOverview, component_overviews
 from storage.timebuckets import day_range, local_date
 
@@ -108,11 +108,11 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
         recent=await list_incidents(
             db, IncidentFilter(started_from=bar_start, limit=DAY_INCIDENT_LIMIT)
         ),
-        manual_intervals=await manual_status_intervals(db, settings, now),
+        manual_intervals=await manual_intervals(db, settings, now),
     )
 
 
-async def manual_status_intervals(
+async def manual_intervals(
     db: Database, settings: Settings, now: datetime
 ) -> dict[str, list[tuple[str, datetime, datetime]]]:
     """Status intervals over the bar's days of each manual component (few, and each
@@ -121,7 +121,7 @@ async def manual_status_intervals(
     found = {}
     for component in settings.components:
         if component.check is None:
-            spans = await status_intervals(db, component.id, start, now)
+            spans = await manual_status_intervals(db, component.id, start, now)
             found[component.id] = [(i.status, i.start, i.end) for i in spans]
     return found
 

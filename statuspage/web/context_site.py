@@ -25,7 +25,6 @@ class NavLink:
 @dataclass(frozen=True, slots=True)
 class FeedLink:
     title: str  # for feed readers, e.g. "Acme Status: incident history (Atom)"
-    label: str  # for the footer, e.g. "History (Atom)"
     href: str  # a path on this site
     type: str  # the feed's media type, for <link rel="alternate">
 
@@ -44,8 +43,8 @@ class SiteContext:
     theme_url: str
     script_url: str
     icon_url: str
-    nav: tuple[NavLink, ...]  # Status, History
-    feeds: tuple[FeedLink, ...]  # announced in <head> and linked from the footer
+    nav: tuple[NavLink, ...]  # Current status, Incident history, Subscribe
+    feeds: tuple[FeedLink, ...]  # announced in <head> for feed readers to discover
 
 
 def site_context(settings: Settings, assets: Assets, path: str) -> SiteContext:
@@ -53,6 +52,7 @@ def site_context(settings: Settings, assets: Assets, path: str) -> SiteContext:
     nav = (
         NavLink("Current status", "/", path == "/"),
         NavLink("Incident history", "/history", path.startswith("/history")),
+        NavLink("Subscribe", "/subscribe", path == "/subscribe"),
     )
     return SiteContext(
         name=clean_text(site.name),
@@ -77,22 +77,14 @@ def feed_links(path: str, site_name: str) -> tuple[FeedLink, ...]:
     """The site's history and updates feeds; on a component page, the component's too."""
     site = clean_text(site_name)
     links = [
-        FeedLink(f"{site}: {what} ({kind})", f"{short} ({kind})", f"/{name}.{suffix}", media)
-        for name, what, short in (
-            ("history", "incident history", "History"),
-            ("updates", "every update", "Every update"),
-        )
+        FeedLink(f"{site}: {what} ({kind})", f"/{name}.{suffix}", media)
+        for name, what in (("history", "incident history"), ("updates", "every update"))
         for suffix, kind, media in _FEED_TYPES
     ]
     if path.startswith("/components/"):
         base = path.rstrip("/")
         links[:0] = [
-            FeedLink(
-                f"{site}: this component ({kind})",
-                f"This component ({kind})",
-                f"{base}/history.{suffix}",
-                media,
-            )
+            FeedLink(f"{site}: this component ({kind})", f"{base}/history.{suffix}", media)
             for suffix, kind, media in _FEED_TYPES
         ]
     return tuple(links)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,10 @@ LEVEL_LABELS = {
     "none": "no data",
 }
 MAX_NAMED_INCIDENTS = 3  # per cell label; the rest are counted
+# Pages read roll-ups, which the roll-up job writes every minute: until a new
+# component's first results are rolled up its figures say this, not "no data".
+MEASURING = "measuring"
+MEASURING_TEXT = "measuring, the first figures appear within a minute"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,14 @@ def day_cell(figure: DayFigure, incidents: Sequence[str] = ()) -> DayCell:
         incidents=tuple(incidents),
         label=_label(figure, availability, sla, incidents),
     )
+
+
+def measuring_cell(cell: DayCell) -> DayCell:
+    """Today's cell while its first results wait for the roll-up (at most a minute):
+    the probes have answered, so "no data" would contradict the status beside it."""
+    when = weekday_date_text(cell.day)
+    label = f"{when}: {MEASURING_TEXT}; {_incident_phrase(cell.incidents)}"
+    return replace(cell, availability=MEASURING, sla_compliance=MEASURING, label=label)
 
 
 def _label(figure: DayFigure, availability: str, sla: str, incidents: Sequence[str]) -> str:

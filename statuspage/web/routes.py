@@ -40,6 +40,7 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/components/{component_id}", views.component, name="component")
     router.add_get("/history", views.history, name="history")
     router.add_get(r"/incidents/{incident_id:\d{1,18}}", views.incident, name="incident")
+    router.add_get("/subscribe", views.subscribe, name="subscribe")
     router.add_get("/static/{name}", views.static_file, name="static")
     setup_api_routes(app)  # statuspage/api: JSON API v2, uptime, badges, OpenAPI
     setup_feed_routes(app)  # statuspage/feeds: history and updates feeds

@@ -5,9 +5,10 @@ Content-Security-Policy stays strict. Every piece of text is escaped here,
 since the result is marked safe for the template.
 
 Accessibility: a chart is `role="img"` named by its <title> and described by a
-<desc> summary. The day bar is a `role="group"` instead: a role="img" parent
-would hide its children, and each day carries its own label (date,
-availability, SLA compliance, incidents) as <title> tooltip and aria-label.
+<desc> summary. The day bar is a `role="group"` <div> named by aria-label around
+an <svg> without a role: a role="img" parent would hide its children, which
+each carry their own label (date, availability, SLA compliance, incidents) as
+<title> tooltip and aria-label, and HTML allows no other role on <svg>.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ def day_bar(cells: Sequence[DayCell], *, label: str) -> Markup:
     width = max(len(cells) * pitch - BAR_GAP, 1)
     name = escape(label)
     parts = [
+        f'<div class="day-bar-group" role="group" aria-label="{name}">'
         f'<svg class="day-bar" viewBox="0 0 {width} {BAR_HEIGHT}" preserveAspectRatio="none"'
-        f' role="group" aria-label="{name}" focusable="false"><title>{name}</title>'
+        ' focusable="false">'
     ]
     for index, cell in enumerate(cells):
         text = escape(cell.label)
@@ -48,7 +50,7 @@ def day_bar(cells: Sequence[DayCell], *, label: str) -> Markup:
             f'<rect x="{index * pitch}" width="{BAR_CELL_WIDTH}" height="{BAR_HEIGHT}" rx="1.5"'
             f' class="lvl-{cell.level}" role="img" aria-label="{text}"><title>{text}</title></rect>'
         )
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above
 
 

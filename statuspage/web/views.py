@@ -25,6 +25,7 @@ from statuspage.web.context_history import (
 )
 from statuspage.web.context_home import home_page, load_home
 from statuspage.web.context_site import site_context
+from statuspage.web.context_subscribe import subscribe_page
 from statuspage.web.errors import PageError
 from statuspage.web.serving import Page, etag_matches, serve_page
 from storage.incidents import get_incident
@@ -103,6 +104,16 @@ async def build_incident(app: web.Application, incident_id: int) -> Page:
     now = state.clock()
     site = site_context(settings, state.assets, f"/incidents/{incident_id}")
     return Page("incident.html", incident_page(found, settings, site, now))
+
+
+async def subscribe(request: web.Request) -> web.StreamResponse:
+    return await serve_page(request, "/subscribe", partial(build_subscribe, request.app))
+
+
+async def build_subscribe(app: web.Application) -> Page:
+    settings, state = app[keys.SETTINGS].current, app[keys.WEB]
+    site = site_context(settings, state.assets, "/subscribe")
+    return Page("subscribe.html", subscribe_page(settings, site, state.clock()))
 
 
 async def static_file(request: web.Request) -> web.StreamResponse:

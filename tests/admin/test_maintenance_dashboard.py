@@ -68,7 +68,7 @@ async def test_the_dashboard_shows_every_components_current_state(admin: Client)
     assert "Website" in text
 
 
-def test_response_targets_follow_the_seed() -> None:
+def test_response_targets_follow_the_incident_procedure() -> None:
     at = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     assert update_due_at("P0", at, BERLIN) == at + timedelta(minutes=5)
     assert update_due_at("P1", at, BERLIN) == at + timedelta(minutes=30)

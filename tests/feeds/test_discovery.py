@@ -1,4 +1,4 @@
-"""Pages announce the feeds: <link rel="alternate"> for readers, a Subscribe link for people."""
+"""Pages announce the feeds: <link rel="alternate"> for readers, a link to /subscribe for people."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ async def test_every_page_links_the_feeds_for_autodiscovery(client: Client, page
         await fetch_feed(client, href)
 
 
-async def test_the_footer_offers_a_subscribe_link(client: Client) -> None:
+async def test_the_footer_offers_a_subscribe_link_to_the_page_that_explains_the_feeds(
+    client: Client,
+) -> None:
     soup = BeautifulSoup(await (await client.get("/")).text(), "html.parser")
-    subscribe = soup.select_one("footer a[href='/history.atom']")
+    subscribe = soup.select_one("footer a[href='/subscribe']")
     assert subscribe is not None
     assert "Subscribe" in subscribe.get_text()

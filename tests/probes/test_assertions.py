@@ -16,7 +16,7 @@ from probes.assertions import (
     parse_assertion,
 )
 
-SEED_HEALTH = {
+PRODUCTION_HEALTH = {
     "status": "healthy",
     "database": {"status": "connected"},
     "memory": {"percent": 42.0},
@@ -34,7 +34,7 @@ def ctx(**overrides: Any) -> AssertionContext:
         "latency_ms": 42.5,
         "headers": {"Content-Type": "application/json", "Content-Length": "1234"},
         "body_text": '{"status": "healthy"}',
-        "body_json": SEED_HEALTH,
+        "body_json": PRODUCTION_HEALTH,
     }
     return AssertionContext(**(fields | overrides))
 
@@ -77,7 +77,7 @@ def test_it_parses_a_path_an_operator_and_a_literal() -> None:
         'body.status != "down"',
     ],
 )
-def test_it_passes_what_the_seed_health_response_satisfies(text: str) -> None:
+def test_it_passes_what_the_production_health_response_satisfies(text: str) -> None:
     assert check(text).ok
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from probes.dependencies import MAX_DEPENDENCIES, extract_dependencies
 
 
-def test_it_reads_the_seed_health_response() -> None:
+def test_it_reads_the_production_health_response() -> None:
     body = {"status": "healthy", "database": {"status": "connected"}, "memory": {"percent": 42.0}}
 
     assert extract_dependencies(body) == {"database": "connected"}

@@ -77,7 +77,7 @@ async def test_it_reports_dependencies_even_from_a_failing_health_response(
     assert result.dependencies == {"database": "disconnected"}
 
 
-async def test_it_records_the_dependencies_of_the_seed_health_response(
+async def test_it_records_the_dependencies_of_the_production_health_response(
     session: aiohttp.ClientSession, target: TestServer
 ) -> None:
     result = await probe(session, make_check(target.make_url("/health")))

@@ -38,10 +38,10 @@ async def stored_totals(db: Database) -> list[DayTotals]:
         return list(await session.exec(select(DayTotals).order_by(col(DayTotals.region))))
 
 
-async def probe_days(db: Database, start: datetime, days: int, tz: ZoneInfo, seed: int) -> None:
+async def probe_days(db: Database, start: datetime, days: int, tz: ZoneInfo, draw: int) -> None:
     """Hourly results in two regions ("us" joins on day 5), rolled up every six
     hours the way the service's job runs through the days and their midnights."""
-    rng = random.Random(seed)
+    rng = random.Random(draw)
     for step in range(days * 4):
         at = start + step * 6 * HOUR
         regions = ["eu", "us"] if step >= 20 else ["eu"]
@@ -55,7 +55,7 @@ async def probe_days(db: Database, start: datetime, days: int, tz: ZoneInfo, see
 
 
 async def test_totals_kept_across_many_midnights_agree_with_the_roll_ups(db: Database) -> None:
-    await probe_days(db, T0, 20, BERLIN, seed=1)
+    await probe_days(db, T0, 20, BERLIN, draw=1)
     now = T0 + 20 * 24 * HOUR
     totals = await stored_totals(db)
     assert [(t.region, t.time_zone, t.end_day) for t in totals] == [
@@ -66,7 +66,7 @@ async def test_totals_kept_across_many_midnights_agree_with_the_roll_ups(db: Dat
 
 
 async def test_a_late_result_for_a_day_inside_the_totals_reaches_them(db: Database) -> None:
-    await probe_days(db, T0, 12, BERLIN, seed=2)
+    await probe_days(db, T0, 12, BERLIN, draw=2)
     now = T0 + 12 * 24 * HOUR
     before = await overview(db, now, BERLIN)
     late_day = T0 + 3 * 24 * HOUR + 30 * 60 * timedelta(seconds=1)
@@ -79,7 +79,7 @@ async def test_a_late_result_for_a_day_inside_the_totals_reaches_them(db: Databa
 
 
 async def test_an_upgraded_database_gets_its_totals_on_the_next_run(db: Database) -> None:
-    await probe_days(db, T0, 6, BERLIN, seed=3)
+    await probe_days(db, T0, 6, BERLIN, draw=3)
     now = T0 + 6 * 24 * HOUR
     async with db.write() as session:
         await session.exec(delete(DayTotals))  # as after the migration that adds the table
@@ -90,7 +90,7 @@ async def test_an_upgraded_database_gets_its_totals_on_the_next_run(db: Database
 
 
 async def test_totals_of_another_time_zone_are_ignored_then_replaced(db: Database) -> None:
-    await probe_days(db, T0, 6, UTC_ZONE, seed=4)
+    await probe_days(db, T0, 6, UTC_ZONE, draw=4)
     now = T0 + 6 * 24 * HOUR
     await assert_overview_matches_the_roll_ups(db, now, LONDON)  # the UTC totals are not read
     await roll_up(db, now=now, tz=LONDON)
@@ -118,7 +118,7 @@ async def test_totals_keep_a_year_and_a_day_and_no_more(db: Database) -> None:
 
 async def test_now_before_the_totals_end_reads_no_day_twice(db: Database) -> None:
     # A page rendered by a process whose clock is behind the job's.
-    await probe_days(db, T0, 4, UTC_ZONE, seed=5)
+    await probe_days(db, T0, 4, UTC_ZONE, draw=5)
     behind = datetime(2026, 3, 5, 23, tzinfo=UTC)
     await assert_overview_matches_the_roll_ups(db, behind, UTC_ZONE)
 

@@ -21,7 +21,7 @@ from storage.migrate import (
 )
 
 # Rows written with plain SQL that every revision since the first must keep.
-SEED = [
+SAMPLE_ROWS = [
     "INSERT INTO components (id, name, position, probed, created_at, updated_at)"
     " VALUES ('api', 'API', 1, true, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
     "INSERT INTO status_changes (component_id, new_status, at, source)"
@@ -58,7 +58,7 @@ async def test_an_empty_database_is_upgraded_to_the_head(db_url: str) -> None:
 
 async def test_upgrading_twice_changes_nothing(db_url: str) -> None:
     await upgrade_database(db_url)
-    await _run(db_url, SEED)
+    await _run(db_url, SAMPLE_ROWS)
     await upgrade_database(db_url)
     assert await _counts(db_url) == COUNTS
 
@@ -82,7 +82,7 @@ async def test_each_revision_keeps_the_rows_of_the_one_before(db_url: str) -> No
     # the head; each later revision adds a step N-1 -> N.
     chain = revisions()
     await upgrade_database(db_url, revision=chain[0])
-    await _run(db_url, SEED)
+    await _run(db_url, SAMPLE_ROWS)
     for revision in chain[1:]:
         await upgrade_database(db_url, revision=revision)
         assert await _counts(db_url) == COUNTS
@@ -101,6 +101,6 @@ async def test_a_database_can_go_back_to_base_and_up_again(db_url: str) -> None:
 async def test_a_migrated_sqlite_file_passes_the_integrity_checks(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'statuspage.db'}"
     await upgrade_database(url)
-    await _run(url, SEED)
+    await _run(url, SAMPLE_ROWS)
     checks = await _run(url, ["PRAGMA integrity_check", "PRAGMA foreign_key_check"])
     assert checks == ["ok", None]

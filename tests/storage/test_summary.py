@@ -24,8 +24,8 @@ NOW = START + timedelta(days=10, minutes=-7)
 MAINTENANCE = (START + timedelta(days=4, hours=3), START + timedelta(days=4, hours=5))
 
 
-def random_results(seed: int, region: str) -> list[RawResult]:
-    rng = random.Random(seed)
+def random_results(rng_state: int, region: str) -> list[RawResult]:
+    rng = random.Random(rng_state)
     results: list[RawResult] = []
     for at in every(START, timedelta(minutes=10), 6 * 24 * 10):
         status = rng.choices(["up", "degraded", "down"], weights=[90, 7, 3])[0]

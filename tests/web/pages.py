@@ -45,6 +45,7 @@ async def every_page(client: Client, db: Database) -> dict[str, BeautifulSoup]:
         "/components/notifications",
         "/history",
         f"/incidents/{incident_id}",
+        "/subscribe",
         "/missing",
     ]
     pages = {}

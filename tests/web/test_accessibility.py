@@ -27,5 +27,13 @@ async def test_every_chart_and_bar_is_labelled(client: Client, db: Database) -> 
         for svg in soup.find_all("svg"):
             if attr(svg, "aria-hidden") == "true":
                 continue  # icons, always next to their words
-            assert attr(svg, "role") in ("img", "group"), (path, svg.get("class"))
-            assert svg.find("title") is not None, (path, svg.get("class"))
+            if attr(svg, "role") == "img":  # a chart: named by its title
+                assert svg.find("title") is not None, (path, svg.get("class"))
+                continue
+            # A day bar: no role on the svg, a named group around it, a label on each day.
+            group = svg.find_parent(attrs={"role": "group"})
+            assert group is not None, (path, svg.get("class"))
+            assert attr(group, "aria-label"), path
+            rects = svg.find_all("rect")
+            assert rects, path
+            assert all(attr(r, "aria-label") for r in rects), path

@@ -33,6 +33,7 @@ from statuspage.web.context_history import (
 from statuspage.web.context_home import GroupBlock, HomePage
 from statuspage.web.context_incidents import AffectedChange, IncidentCard, UpdateEntry
 from statuspage.web.context_site import FeedLink, NavLink, SiteContext
+from statuspage.web.context_subscribe import FeedAddress, FeedChoice, SubscribePage
 from statuspage.web.days import CalendarMonth, DayCell
 from statuspage.web.display import StatusBadge, TimeText
 from statuspage.web.errors import ErrorPage
@@ -44,7 +45,7 @@ CONTEXTS = [
     TimeText, DayCell, CalendarMonth, WindowFigure, Performance, LatencyCheck, DependencyState,
     AboutFigures, IncidentCard, UpdateEntry, AffectedChange, ComponentPage, WindowRow,
     ChartBlock, ChartRow, PhaseBreakdown, PhaseRow, HistoryPage, HistoryDay, IncidentPage,
-    ComponentImpact, ErrorPage,
+    ComponentImpact, SubscribePage, FeedChoice, FeedAddress, ErrorPage,
 ]  # fmt: skip
 
 

@@ -43,7 +43,9 @@ async def test_components_sit_in_their_groups_which_fold_without_script(client: 
     soup = await fetch(client, "/")
     group = one(soup, "details#group-platform")
     assert group.has_attr("open")
-    assert text_of(one(group, "summary h3")) == "Platform"
+    assert text_of(one(group, "summary h3 .group-title")) == "Platform"
+    assert text_of(one(group, "summary h3 .status")) == "No data yet"
+    assert [c.name for c in one(group, "summary").find_all(recursive=False)] == ["h3"]
     names = [text_of(h) for h in group.select(".component-name")]
     assert names == ["API", "Database"]
 
@@ -104,15 +106,16 @@ async def test_availability_is_shown_over_24_hours_30_and_90_days(
     assert windows[2].startswith("90 days 99.97 % available")
 
 
-async def test_latency_is_judged_against_the_sla_and_the_seed_limits(
+async def test_latency_is_judged_against_the_sla_and_the_default_objectives(
     client: Client, db: Database
 ) -> None:
     await add_hour(db, "api", NOW, Bucket(up=100, latencies_ms=[150.0] * 90 + [1500.0] * 10))
     table = one(await fetch(client, "/"), "#component-api table.performance")
+    assert [text_of(th) for th in table.select("thead th")][-1] == "Objective"
     rows = {text_of(r.th): text_of(r) for r in table.select("tbody tr")}
-    assert rows["p50 (median)"].endswith("Within none set")  # SLA 200 ms; no seed limit
-    assert "Over Critical (limit < 1 s)" in rows["p95"]
-    assert rows["p99"].endswith("Over OK (< 2 s)")
+    assert rows["p50 (median)"].endswith("Within none")  # SLA 200 ms; no p50 objective
+    assert rows["p95"].endswith("Over Missed (< 1 s)")
+    assert rows["p99"].endswith("Over Met (< 2 s)")
 
 
 async def test_dependencies_from_the_latest_health_check_are_listed(

@@ -71,8 +71,8 @@ async def test_hostile_names_are_shown_as_the_text_they_are(client: Client, db: 
     html = await pages(client, db)
     home = BeautifulSoup(html["/"], "html.parser")
     assert text_of(one(home, "#component-api h4")) == SHOWN_NAME
-    assert attr(one(home, "#component-api svg.day-bar"), "aria-label").startswith(SHOWN_NAME)
-    assert text_of(one(home, ".group-name")) == "<b>Group</b>"
+    assert attr(one(home, "#component-api .day-bar-group"), "aria-label").startswith(SHOWN_NAME)
+    assert text_of(one(home, ".group-title")) == "<b>Group</b>"
     incident = BeautifulSoup(
         html[next(p for p in html if p.startswith("/incidents"))], "html.parser"
     )

@@ -14,7 +14,7 @@ from storage.database import Database
 from storage.latest import data_stamp, first_incident_start, latest_results, phase_averages
 from storage.models import Granularity
 from storage.series import latency_by_component, latency_series
-from storage.status import record_status_change
+from storage.status import manual_status_intervals, record_status_change
 from storage.testing import (
     POSTGRES_ENV,
     component,
@@ -133,3 +133,35 @@ async def test_history_begins_with_the_oldest_public_incident(store: Database) -
     await add_incident(store, "Deleted", deleted_at=NOW, started_at=NOW - timedelta(days=20))
     await add_incident(store, "Real", started_at=NOW - timedelta(days=10))
     assert await first_incident_start(store) == NOW - timedelta(days=10)
+
+
+async def test_phases_are_averaged_over_one_set_the_results_timed_phase_by_phase(
+    store: Database,
+) -> None:
+    timed = Phases(dns_ms=2.0, connect_ms=3.0, ttfb_ms=60.0, total_ms=80.0)
+    reused = Phases(ttfb_ms=30.0, total_ms=40.0)
+    untimed = Phases(total_ms=10.0)
+    for seconds, phases in ((30, timed), (60, reused), (90, untimed)):
+        at = NOW - timedelta(seconds=seconds)
+        await add_result(store, "api", at, latency_ms=phases.total_ms or 0, phases=phases)
+    averages = await phase_averages(store, "api", since=NOW - HOUR)
+    assert (averages.count, averages.tls_ms) == (2, None)
+    found = (averages.dns_ms, averages.connect_ms, averages.ttfb_ms, averages.total_ms)
+    assert found == pytest.approx((1.0, 1.5, 45.0, 60.0))
+
+
+async def test_a_manual_component_is_operational_from_when_it_was_added(store: Database) -> None:
+    spans = await manual_status_intervals(store, "web", NOW - 2 * HOUR, NOW + 2 * HOUR)
+    assert [(s.status, s.start, s.end) for s in spans] == [("operational", NOW, NOW + 2 * HOUR)]
+    await record_status_change(store, "web", "major_outage", at=NOW + HOUR, source="manual")
+    spans = await manual_status_intervals(store, "web", NOW - 2 * HOUR, NOW + 2 * HOUR)
+    assert [(s.status, s.start, s.end) for s in spans] == [
+        ("operational", NOW, NOW + HOUR),
+        ("major_outage", NOW + HOUR, NOW + 2 * HOUR),
+    ]
+
+
+async def test_an_operators_earlier_status_needs_no_default(store: Database) -> None:
+    await record_status_change(store, "web", "partial_outage", at=NOW - HOUR, source="manual")
+    spans = await manual_status_intervals(store, "web", NOW, NOW + HOUR)
+    assert [(s.status, s.start, s.end) for s in spans] == [("partial_outage", NOW, NOW + HOUR)]

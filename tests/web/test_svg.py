@@ -43,11 +43,14 @@ def test_the_day_bar_has_one_labelled_rect_per_day_oldest_first() -> None:
     assert [r["class"] for r in rects[:3]] == [["lvl-none"], ["lvl-good"], ["lvl-good"]]
 
 
-def test_the_day_bar_names_itself_and_escapes_the_name() -> None:
-    svg = parse(day_bar(cells(2), label='<b>"x"</b>')).svg
+def test_the_day_bar_is_a_group_named_by_its_label_which_is_escaped() -> None:
+    group = parse(day_bar(cells(2), label='<b>"x"</b>')).find("div")
+    assert group is not None
+    assert (group["role"], group["aria-label"]) == ("group", '<b>"x"</b>')
+    assert group.find("b") is None
+    svg = group.find("svg")
     assert svg is not None
-    assert svg["aria-label"] == '<b>"x"</b>'
-    assert svg.find("b") is None
+    assert not svg.has_attr("role")  # HTML allows only role="img" on <svg>
 
 
 def point(hours: int, p50: float | None = 80.0, p95: float | None = 120.0) -> SeriesPoint:

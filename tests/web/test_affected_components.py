@@ -1,0 +1,43 @@
+"""An incident page lists each affected component with the worst status it had."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.database import Database
+from tests.api.factories import open_incident, post
+from tests.web.conftest import Client
+from tests.web.factories import NOW
+from tests.web.pages import fetch, one, text_of
+
+
+async def test_a_resolved_incident_shows_the_worst_status_not_the_last_one(
+    client: Client, db: Database
+) -> None:
+    incident = await open_incident(
+        db, components={"database": "degraded_performance"}, at=NOW - timedelta(hours=2)
+    )
+    for minutes, status, said in ((90, "identified", "major_outage"),
+                                  (60, "monitoring", "degraded_performance")):  # fmt: skip
+        at = NOW - timedelta(minutes=minutes)
+        await post(db, incident, status, "Said.", components={"database": said}, at=at)
+    await post(db, incident, "resolved", "Fixed.", at=NOW - timedelta(minutes=30))
+    soup = await fetch(client, f"/incidents/{incident}")
+    section = one(soup, "section[aria-labelledby=affected-title]")
+    assert [text_of(li) for li in section.select("ul.affected li")] == ["Database: Major outage"]
+    assert "worst status it had during this incident" in text_of(section)
+
+
+async def test_the_updates_keep_showing_the_status_each_one_announced(
+    client: Client, db: Database
+) -> None:
+    incident = await open_incident(
+        db, components={"database": "major_outage"}, at=NOW - timedelta(hours=2)
+    )
+    await post(db, incident, "resolved", "Fixed.", at=NOW - timedelta(minutes=30))
+    soup = await fetch(client, f"/incidents/{incident}")
+    changes = [text_of(ul) for ul in soup.select("ul.affected-changes")]
+    assert changes == [
+        "Database: Major outage → Operational",
+        "Database: Operational → Major outage",
+    ]
