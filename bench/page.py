@@ -44,13 +44,13 @@ from statuspage.app import create_app
 from statuspage.config import load_settings
 from statuspage.service.roles import Roles
 from statuspage.service.startup import sync_configured_components
-from storage import histogram
 from storage.database import Database
+from storage.figures import histogram
+from storage.figures.timebuckets import day_start, hour_start, local_date
 from storage.migrate import upgrade_database
-from storage.models import Rollup
-from storage.rollup import roll_up
+from storage.results.rollup import roll_up
 from storage.status import record_status_change
-from storage.timebuckets import day_start, hour_start, local_date
+from storage.tables.monitoring import Rollup
 
 COMPONENTS = 50
 DAYS = 90

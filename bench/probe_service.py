@@ -33,9 +33,9 @@ from statuspage.service.scheduler import ProbeScheduler
 from storage.components import ComponentDefinition, sync_components
 from storage.database import Database
 from storage.migrate import upgrade_database
-from storage.models import ProbeResultRow
-from storage.testing import create_postgres_database, drop_postgres_database
-from storage.writer import ResultRecord, ResultWriter
+from storage.results.writer import ResultRecord, ResultWriter
+from storage.tables.monitoring import ProbeResultRow
+from tests.storage.builders import create_postgres_database, drop_postgres_database
 
 
 class TeeSink:

@@ -58,7 +58,7 @@ from bench.probe_service import (
 )
 from bench.probe_target import Target, Usage, Window, own_cpu_s, peak_rss_mib, start_target
 from statuspage.service.logs import configure_logging
-from storage.testing import postgres_admin_url
+from tests.storage.builders import postgres_admin_url
 
 GC_TUNED = (20_000, 50, 100)  # what --gc-tune tries; Python's default is (700, 10, 10)
 BUSY_SHARE = 0.1  # others' share of a CPU above which the figures are suspect

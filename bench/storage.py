@@ -31,24 +31,24 @@ from zoneinfo import ZoneInfo
 from sqlmodel import SQLModel
 
 from statuspage.service.process import tune_garbage_collector
-from storage import histogram
-from storage.aggregate import Aggregate
 from storage.components import sync_components
 from storage.database import Database
 from storage.engine import create_engine
+from storage.figures import histogram
+from storage.figures.aggregate import Aggregate
 from storage.migrate import upgrade_database
-from storage.retention import RetentionPolicy, apply_retention
-from storage.rollup import roll_up
+from storage.queries.summary import component_overviews, component_summary
+from storage.results.retention import RetentionPolicy, apply_retention
+from storage.results.rollup import roll_up
+from storage.results.writer import ResultRecord, ResultWriter
 from storage.sql import upsert
-from storage.summary import component_overviews, component_summary
-from storage.testing import (
+from tests.storage.builders import (
     component,
     create_postgres_database,
     drop_postgres_database,
     postgres_admin_url,
     record,
 )
-from storage.writer import ResultRecord, ResultWriter
 
 TZ = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

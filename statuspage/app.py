@@ -28,7 +28,7 @@ from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
 from statuspage.service.startup import prepare_database
 from storage.database import Database
-from storage.writer import ResultWriter
+from storage.results.writer import ResultWriter
 
 log = logging.getLogger("statuspage")
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from probes.model import Phases, ProbeResult, ProbeStatus
 from statuspage.demo_target import SimulatedApp
 from storage.database import Database
-from storage.incident_rules import NewIncident, NewUpdate
-from storage.incident_writes import create_incident, post_update
-from storage.rollup import roll_up
+from storage.incidents.rules import NewIncident, NewUpdate
+from storage.incidents.writes import create_incident, post_update
+from storage.results.rollup import roll_up
+from storage.results.writer import ResultRecord, ResultWriter
 from storage.status import record_status_change
-from storage.writer import ResultRecord, ResultWriter
 
 # Everything the demo writes lives in one folder: the config, and beside it (the
 # config's storage.url is relative to it) the database with its WAL and lock files.
@@ -203,7 +203,7 @@ async def demo_admin_password(db: Database, *, now: datetime) -> str:
     ever kept in a file.
     """
     from statuspage.admin.passwords import Passwords
-    from storage.users import add_user, set_password_hash
+    from storage.accounts.users import add_user, set_password_hash
 
     password = secrets.token_urlsafe(12)
     password_hash = await Passwords().hash_off_loop(password)

@@ -14,7 +14,7 @@ from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.web.state import WebState
 from storage.database import Database
-from storage.writer import ResultWriter
+from storage.results.writer import ResultWriter
 
 CLOCK = web.AppKey("clock", Clock)  # the one clock every part of the app reads
 SETTINGS = web.AppKey("settings", SettingsHolder)

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
-from storage.models_incidents import AuditEntry, SignInFailure
+from storage.tables.accounts import AuditEntry, SignInFailure
 
 Snapshot = dict[str, object]
 MAX_USER_NAME = 200  # column widths of sign_in_failures: longer input is cut, not refused

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from storage.database import Database
-from storage.models import Component
+from storage.tables.monitoring import Component
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
-from storage.dirty import DirtyKey, mark_dirty
-from storage.models import Component, ComponentStatus, ProbeResultRow, StatusChange, StatusSource
-from storage.timebuckets import HOUR, utc_hour
+from storage.figures.timebuckets import HOUR, utc_hour
+from storage.results.dirty import DirtyKey, mark_dirty
+from storage.tables.monitoring import Component, ProbeResultRow, StatusChange
+from storage.vocabulary import ComponentStatus, StatusSource
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import pytest
 from storage.components import sync_components
 from storage.database import Database
 from storage.migrate import upgrade_database
-from storage.testing import (
+from tests.storage.builders import (
     POSTGRES_ENV,
     T0,
     component,

@@ -4,7 +4,7 @@ and the write API.
 Flow: `guard` decides from the raw path whether a request is public, admin (a
 session cookie) or write API (a bearer token) and refuses what is not allowed
 before any handler runs; views parse the form (`forms`), call one storage write
-(`storage.incident_writes`, `storage.incident_edits`, which also write the audit
+(`storage.incidents.writes`, `storage.incidents.edits`, which also write the audit
 log) and redirect; pages render from one context object (`incident_context`,
 `render`) with templates/admin/.
 """

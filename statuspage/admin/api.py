@@ -29,7 +29,7 @@ from statuspage.admin import api_input as read
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
-from storage.incident_edits import (
+from storage.incidents.edits import (
     NO_SEVERITY,
     IncidentEdit,
     delete_incident,
@@ -38,10 +38,10 @@ from storage.incident_edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incident_rules import MAINTENANCE_STATUSES, IncidentError, NewIncident, NewUpdate
-from storage.incident_writes import create_incident, post_update, publish_incident
-from storage.incidents import get_incident
-from storage.models_incidents import IncidentKind
+from storage.incidents.reads import get_incident
+from storage.incidents.rules import MAINTENANCE_STATUSES, IncidentError, NewIncident, NewUpdate
+from storage.incidents.writes import create_incident, post_update, publish_incident
+from storage.vocabulary import IncidentKind
 
 ApiHandler = Callable[[web.Request], Awaitable[web.Response]]
 NEW_INCIDENT_KEYS = (

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from statuspage.admin.forms import parse_local_time
-from storage.incident_rules import IncidentError
+from storage.incidents.rules import IncidentError
 
 Body = dict[str, object]
 REQUEST_FIELD = ""  # IncidentError.field for a problem with the request as a whole

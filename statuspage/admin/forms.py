@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from storage.incident_rules import IncidentError
+from storage.incidents.rules import IncidentError
 
 TEXT_LIMIT = 40_000  # a form field longer than twice any stored text is cut, then refused
 INCIDENT_FIRST_STATUSES = ("investigating", "identified", "monitoring")

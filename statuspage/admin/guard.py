@@ -27,7 +27,7 @@ from statuspage.admin.paths import Area, area_of
 from statuspage.admin.render import message
 from statuspage.admin.sessions import current_session, signed_in_user, with_session
 from statuspage.admin.state import ADMIN, AREA, TOKEN, USER
-from storage.tokens import authenticate_token
+from storage.accounts.tokens import authenticate_token
 
 SIGN_IN = "/admin/sign-in"
 STYLESHEET = "/admin/admin.css"

@@ -37,7 +37,7 @@ from statuspage.web.display import (
     time_text,
 )
 from storage.components import list_components
-from storage.incidents import IncidentView, UpdateView
+from storage.incidents.reads import IncidentView, UpdateView
 from storage.status import current_statuses
 
 _SEVERITY_NAMES = {"P0": "critical", "P1": "high", "P2": "medium", "P3": "low"}

@@ -4,7 +4,7 @@ The cookie (`statuspage_admin`, Path=/admin, HttpOnly, SameSite=Lax, Secure when
 site.url is https) is encrypted and authenticated with Fernet under a key derived
 from `server.secret_key`, so it cannot be read or forged. It carries a random
 session key and the CSRF token; the session itself is a row in `user_sessions`
-(`storage.user_sessions`), which every process reads, so ending it there ends
+(`storage.accounts.sessions`), which every process reads, so ending it there ends
 it everywhere at once, restarts included. A session ends:
 
 - 12 hours after sign-in, however active it is (absolute, not sliding: an
@@ -30,9 +30,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from statuspage.config import Settings
+from storage.accounts.sessions import end_user_session, new_session_key, start_user_session
+from storage.accounts.users import SignedIn, UserView, find_session_user
 from storage.database import Database
-from storage.user_sessions import end_user_session, new_session_key, start_user_session
-from storage.users import SignedIn, UserView, find_session_user
 
 log = logging.getLogger("statuspage.admin")
 

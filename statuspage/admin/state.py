@@ -13,8 +13,8 @@ from statuspage.admin.passwords import Passwords
 from statuspage.admin.paths import Area
 from statuspage.admin.ratelimit import InFlight
 from statuspage.web.render import Renderer
-from storage.tokens import TokenView
-from storage.users import UserView
+from storage.accounts.tokens import TokenView
+from storage.accounts.users import UserView
 
 
 @dataclass(slots=True)

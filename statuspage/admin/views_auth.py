@@ -31,8 +31,13 @@ from statuspage.admin.sessions import (
     start_session,
 )
 from statuspage.admin.state import ADMIN, USER
+from storage.accounts.users import (
+    Credentials,
+    find_credentials,
+    replace_password_hash,
+    set_password_hash,
+)
 from storage.audit import add_audit, recent_sign_in_failures, record_sign_in_failure
-from storage.users import Credentials, find_credentials, replace_password_hash, set_password_hash
 
 log = logging.getLogger("statuspage.admin")
 

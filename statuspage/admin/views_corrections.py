@@ -1,6 +1,6 @@
 """Changing what has been said: edit, publish or delete an incident, write its
 post-mortem, edit or delete one of its updates. Every change is audited by
-`storage.incident_edits` in the same transaction; deletions are soft and ask
+`storage.incidents.edits` in the same transaction; deletions are soft and ask
 for a tick in a confirmation box, since the admin area runs no script."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from statuspage.admin.incident_context import (
 from statuspage.admin.render import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import incident_or_none, not_found, render_incident
-from storage.incident_edits import (
+from storage.incidents.edits import (
     IncidentEdit,
     delete_incident,
     delete_update,
@@ -34,9 +34,9 @@ from storage.incident_edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incident_rules import IncidentError
-from storage.incident_writes import publish_incident
-from storage.incidents import IncidentView, UpdateView
+from storage.incidents.reads import IncidentView, UpdateView
+from storage.incidents.rules import IncidentError
+from storage.incidents.writes import publish_incident
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 EDIT_FIELDS = ("name", "severity", "impact", "scheduled_for", "scheduled_until")

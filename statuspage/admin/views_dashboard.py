@@ -22,9 +22,9 @@ from statuspage.web.display import (
     time_text,
 )
 from storage.components import list_components
-from storage.incidents import IncidentFilter, IncidentView, list_incidents, open_maintenances
-from storage.models_incidents import UNRESOLVED_INCIDENT, IncidentKind
+from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents, open_maintenances
 from storage.status import current_statuses
+from storage.vocabulary import UNRESOLVED_INCIDENT, IncidentKind
 
 LIST_LIMIT = 200
 

@@ -43,9 +43,9 @@ from statuspage.admin.incident_context import (
 from statuspage.admin.render import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from storage.components import list_components
-from storage.incident_rules import ENDING, IncidentError, NewIncident, NewUpdate
-from storage.incident_writes import create_incident, post_update
-from storage.incidents import IncidentView, get_incident
+from storage.incidents.reads import IncidentView, get_incident
+from storage.incidents.rules import ENDING, IncidentError, NewIncident, NewUpdate
+from storage.incidents.writes import create_incident, post_update
 from storage.status import current_statuses
 
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at")

@@ -18,9 +18,9 @@ from statuspage.admin.incident_context import Form, component_fields
 from statuspage.admin.render import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import component_ids
-from storage.incident_rules import IncidentError, NewIncident, is_blank
-from storage.incident_writes import create_incident
-from storage.models_incidents import IncidentKind
+from storage.incidents.rules import IncidentError, NewIncident, is_blank
+from storage.incidents.writes import create_incident
+from storage.vocabulary import IncidentKind
 
 MAINTENANCE_FIELDS = ("name", "body", "scheduled_for", "scheduled_until")
 DEFAULT_MAINTENANCE_MESSAGE = "We will be performing scheduled maintenance."

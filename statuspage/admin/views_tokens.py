@@ -12,7 +12,7 @@ from statuspage.admin.forms import form_text
 from statuspage.admin.render import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.web.display import TimeText, time_text
-from storage.tokens import TokenError, TokenView, create_token, list_tokens, revoke_token
+from storage.accounts.tokens import TokenError, TokenView, create_token, list_tokens, revoke_token
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from html import escape
 from statuspage.markdown import strip_control_characters
 from statuspage.web.days import day_level
 from statuspage.web.display import format_ms
-from storage.figures import Figures, LatencyFigures
+from storage.figures.windows import Figures, LatencyFigures
 
 MAX_TEXT = 60  # characters of a label or message; longer text is cut with "…"
 GREEN, YELLOWGREEN, YELLOW, ORANGE = "#3c8527", "#6b8e00", "#9a6700", "#c2410c"

@@ -19,9 +19,9 @@ from statuspage.api.v2 import page_v2
 from statuspage.api.views import json_text
 from statuspage.config import ComponentConfig, Settings
 from statuspage.web.errors import PageError
-from storage.figures import Figures
+from storage.figures.windows import Figures
+from storage.queries.summary import component_summary
 from storage.status import current_statuses
-from storage.summary import component_summary
 
 BADGE_TYPES = ("status", "uptime", "latency")
 DEFAULT_WINDOW = {"status": "", "uptime": "30d", "latency": "24h"}

@@ -29,10 +29,11 @@ from statuspage.config import Settings
 from statuspage.web.banner import Banner, page_banner
 from storage.components import list_components
 from storage.database import Database
-from storage.incidents import IncidentView
-from storage.models import StatusChange
-from storage.models_incidents import Incident, IncidentStatus, IncidentUpdate
+from storage.incidents.reads import IncidentView
 from storage.status import current_statuses
+from storage.tables.incidents import Incident, IncidentUpdate
+from storage.tables.monitoring import StatusChange
+from storage.vocabulary import IncidentStatus
 
 MAINTENANCE_NOW = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
 

@@ -21,8 +21,8 @@ from datetime import date
 
 from statuspage.api.v2 import Json
 from statuspage.web.days import day_level
-from storage.figures import Figures, LatencyFigures
-from storage.summary import ComponentSummary
+from storage.figures.windows import Figures, LatencyFigures
+from storage.queries.summary import ComponentSummary
 
 UPTIME_WINDOWS = ("24h", "7d", "30d", "90d")
 UPTIME_DAYS = 90

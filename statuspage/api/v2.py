@@ -27,7 +27,7 @@ from statuspage.config import ComponentConfig, slugify
 from statuspage.markdown import markdown_to_text, strip_control_characters
 from statuspage.web.banner import Banner
 from statuspage.web.display import worst_status
-from storage.incidents import IncidentView, UpdateView
+from storage.incidents.reads import IncidentView, UpdateView
 
 Json = dict[str, Any]
 

@@ -17,14 +17,14 @@ from statuspage.api.data import V2Snapshot, load_snapshot, rollup
 from statuspage.api.serving import JSON, Document, serve_document
 from statuspage.api.v2 import Json, incident_v2, page_v2, status_v2
 from storage.database import Database
-from storage.incidents import (
+from storage.incidents.reads import (
     IncidentFilter,
     IncidentView,
     list_incidents,
     open_maintenances,
     unresolved_incidents,
 )
-from storage.models_incidents import IncidentKind, IncidentStatus
+from storage.vocabulary import IncidentKind, IncidentStatus
 
 RECENT_LIMIT = 50  # incidents.json and scheduled-maintenances.json, as Statuspage
 ACTIVE = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)

@@ -27,7 +27,7 @@ from statuspage.service.process import serve
 from statuspage.service.roles import Roles
 from statuspage.service.startup import prepare_database
 from storage.database import Database
-from storage.recent import has_results
+from storage.queries.recent import has_results
 
 
 def add_parser(subparsers: Subparsers) -> None:

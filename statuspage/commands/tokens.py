@@ -14,8 +14,8 @@ import sys
 from probes.clock import system_clock
 from statuspage.commands.common import Subparsers, load
 from statuspage.commands.users import ACTOR, add_config_option, fail, with_database
+from storage.accounts.tokens import TokenError, TokenView, create_token, list_tokens, revoke_token
 from storage.database import Database
-from storage.tokens import TokenError, TokenView, create_token, list_tokens, revoke_token
 
 
 def add_parser(subparsers: Subparsers) -> None:

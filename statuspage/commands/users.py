@@ -19,9 +19,9 @@ from statuspage.admin.passwords import PasswordRuleError, Passwords, check_new_p
 from statuspage.commands.common import Subparsers, load
 from statuspage.config import Settings
 from statuspage.service.startup import StartupError
+from storage.accounts.users import UserError, add_user, list_users, remove_user, set_password_hash
 from storage.database import Database
 from storage.migrate import current_revision, head_revision
-from storage.users import UserError, add_user, list_users, remove_user, set_password_hash
 
 ACTOR = "cli"  # who the audit log names for changes made from the command line
 EXIT_FAILED = 1

@@ -27,8 +27,8 @@ from statuspage.config import Settings
 from statuspage.export.crawl import Crawl, crawl
 from statuspage.service.roles import Roles
 from storage.database import Database
-from storage.incidents import IncidentFilter, list_incidents
-from storage.timebuckets import local_date
+from storage.figures.timebuckets import local_date
+from storage.incidents.reads import IncidentFilter, list_incidents
 
 EXPORT_ROLES = Roles(probes=False, jobs=False, web=True)
 FEEDS = ("/history.rss", "/history.atom", "/updates.rss", "/updates.atom")

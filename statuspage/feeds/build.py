@@ -45,7 +45,7 @@ from statuspage.feeds.text import (
     update_html,
 )
 from statuspage.web.display import incident_status_label
-from storage.incidents import IncidentView, UpdateView
+from storage.incidents.reads import IncidentView, UpdateView
 
 UPDATES_LIMIT = 100  # entries in an updates feed
 POSTMORTEM_FRAGMENT = "postmortem"  # id of the post-mortem on the incident page

@@ -19,7 +19,7 @@ from statuspage.api.data import load_snapshot
 from statuspage.api.serving import ATOM, RSS, Document, serve_document
 from statuspage.config import Settings
 from statuspage.feeds.build import FeedInfo, history_feed, updates_feed
-from storage.incidents import IncidentFilter, IncidentView, list_incidents
+from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
 
 FEED_INCIDENTS = 50  # incidents (with all their updates) a feed is built from
 

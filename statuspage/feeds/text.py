@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from statuspage.markdown import render_markdown, strip_control_characters
 from statuspage.web.display import date_text, incident_status_label, status_badge
-from storage.incidents import IncidentView, UpdateView
+from storage.incidents.reads import IncidentView, UpdateView
 
 # Titles longer than this are cut: readers show a line, and an operator's paste
 # of a stack trace into the name should not become a 300-character headline.

@@ -17,10 +17,10 @@ from probes.clock import Clock
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.status_job import evaluate_statuses
 from storage.database import Database
-from storage.incident_writes import advance_maintenances
+from storage.incidents.writes import advance_maintenances
 from storage.locks import run_once
-from storage.retention import RetentionPolicy, apply_retention
-from storage.rollup import roll_up
+from storage.results.retention import RetentionPolicy, apply_retention
+from storage.results.rollup import roll_up
 
 log = logging.getLogger("statuspage.jobs")
 

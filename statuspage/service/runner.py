@@ -25,7 +25,7 @@ from probes.sessions import ProbeSessions
 from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.settings_model import ProbeSettings
-from storage.writer import ResultRecord
+from storage.results.writer import ResultRecord
 
 log = logging.getLogger("statuspage.probes")
 

@@ -32,15 +32,15 @@ from statuspage.web.display import (
 from statuspage.web.performance import Performance, performance
 from statuspage.web.svg import ChartFrame, day_ticks, hour_ticks, latency_chart, phase_bar
 from storage.database import Database
-from storage.figures import window_bounds
-from storage.incidents import IncidentFilter, IncidentView, list_incidents
-from storage.latest import PHASE_SAMPLE, LatestResult, PhaseAverages, latest_results
-from storage.latest import phase_averages as load_phase_averages
-from storage.models import Granularity
-from storage.series import SeriesPoint, latency_series
+from storage.figures.timebuckets import DAY, HOUR, hour_start, local_date
+from storage.figures.windows import window_bounds
+from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
+from storage.queries.latest import PHASE_SAMPLE, LatestResult, PhaseAverages, latest_results
+from storage.queries.latest import phase_averages as load_phase_averages
+from storage.queries.series import SeriesPoint, latency_series
+from storage.queries.summary import ComponentSummary, component_summary
 from storage.status import current_statuses
-from storage.summary import ComponentSummary, component_summary
-from storage.timebuckets import DAY, HOUR, hour_start, local_date
+from storage.vocabulary import Granularity
 
 CALENDAR_DAYS = 90
 INCIDENT_LIMIT = 20  # the component's newest incidents listed on its page

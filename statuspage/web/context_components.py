@@ -27,8 +27,8 @@ from statuspage.web.display import (
 )
 from statuspage.web.performance import Performance, objective_text, performance
 from statuspage.web.svg import day_bar
-from storage.figures import DayFigure, Figures, LatencyFigures
-from storage.latest import LatestResult
+from storage.figures.windows import DayFigure, Figures, LatencyFigures
+from storage.queries.latest import LatestResult
 
 WINDOW_LABELS = {
     "24h": "24 hours",

@@ -27,9 +27,9 @@ from statuspage.web.display import (
     weekday_date_text,
 )
 from storage.database import Database
-from storage.incidents import IncidentFilter, IncidentView, list_incidents
-from storage.latest import first_incident_start
-from storage.timebuckets import day_start, local_date
+from storage.figures.timebuckets import day_start, local_date
+from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
+from storage.queries.latest import first_incident_start
 
 HISTORY_LIMIT = 200  # incidents on one month's page; more are cut, and the page says so
 FIRST_YEAR = 2000

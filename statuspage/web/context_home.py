@@ -26,21 +26,20 @@ from statuspage.web.context_site import SiteContext
 from statuspage.web.days import incidents_by_day, status_day_cells
 from statuspage.web.display import StatusBadge, TimeText, status_badge, time_text, worst_status
 from storage.database import Database
-from storage.figures import LatencyFigures, window_bounds
-from storage.incidents import (
+from storage.figures.timebuckets import day_range, local_date
+from storage.figures.windows import LatencyFigures, window_bounds
+from storage.incidents.reads import (
     IncidentFilter,
     IncidentView,
     list_incidents,
     open_maintenances,
     unresolved_incidents,
 )
-from storage.latest import LatestResult, latest_results
-from storage.models import Granularity
-from storage.models_incidents import FINISHED, IncidentStatus
-from storage.series import latency_by_component
+from storage.queries.latest import LatestResult, latest_results
+from storage.queries.series import latency_by_component
+from storage.queries.summary import ComponentOverview, component_overviews
 from storage.status import current_statuses, manual_status_intervals
-from storage.summary import ComponentOverview, component_overviews
-from storage.timebuckets import day_range, local_date
+from storage.vocabulary import FINISHED, Granularity, IncidentStatus
 
 BAR_DAYS = 90
 PAST_INCIDENT_DAYS = 14

@@ -23,8 +23,8 @@ from statuspage.web.display import (
     status_badge,
     time_text,
 )
-from storage.incidents import IncidentView, UpdateView
-from storage.models_incidents import FINISHED
+from storage.incidents.reads import IncidentView, UpdateView
+from storage.vocabulary import FINISHED
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from statuspage.web.display import MONTH_NAMES, clean_text, percent_text, weekday_date_text
-from storage.figures import DayFigure, Figures
-from storage.incidents import IncidentView
-from storage.timebuckets import local_date
+from storage.figures.timebuckets import local_date
+from storage.figures.windows import DayFigure, Figures
+from storage.incidents.reads import IncidentView
 
 # (level, minimum availability as a fraction num/den); checked in this order.
 LEVEL_THRESHOLDS = (("good", 999, 1000), ("fair", 99, 100), ("poor", 95, 100))

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.latest import DataStamp
+from storage.queries.latest import DataStamp
 
 log = logging.getLogger("statuspage.web")
 

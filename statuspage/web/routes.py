@@ -17,7 +17,7 @@ from statuspage.web.limits import body_deadline
 from statuspage.web.render import Renderer
 from statuspage.web.security import add_security_headers
 from statuspage.web.state import WebState
-from storage.latest import DataStamp, data_stamp
+from storage.queries.latest import DataStamp, data_stamp
 
 
 def setup_routes(app: web.Application) -> None:

@@ -23,8 +23,8 @@ from markupsafe import Markup, escape
 
 from statuspage.web.days import DayCell
 from statuspage.web.display import day_month_text, format_ms, weekday_day_text
-from storage.series import SeriesPoint
-from storage.timebuckets import HOUR, day_start, local_date
+from storage.figures.timebuckets import HOUR, day_start, local_date
+from storage.queries.series import SeriesPoint
 
 BAR_CELL_WIDTH = 8
 BAR_GAP = 2

@@ -28,7 +28,7 @@ from statuspage.web.context_site import site_context
 from statuspage.web.context_subscribe import subscribe_page
 from statuspage.web.errors import PageError
 from statuspage.web.serving import Page, etag_matches, serve_page
-from storage.incidents import get_incident
+from storage.incidents.reads import get_incident
 
 MAX_INCIDENT_ID = 10**18  # the route allows up to 18 digits; ids are 64-bit
 

@@ -12,8 +12,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import storage.models
-import storage.models_incidents  # noqa: F401
+import storage.tables  # noqa: F401  (every table on the metadata)
 from storage.engine import create_engine
 
 

@@ -14,9 +14,9 @@ from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
 from statuspage.config import Settings, load_settings
+from storage.accounts.tokens import create_token
+from storage.accounts.users import add_user
 from storage.database import Database
-from storage.tokens import create_token
-from storage.users import add_user
 
 Client = TestClient[web.Request, web.Application]
 NOW = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)  # a Monday, 12:00 in Berlin

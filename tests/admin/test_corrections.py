@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage.database import Database
-from storage.incidents import get_incident
+from storage.incidents.reads import get_incident
 from storage.status import statuses_in_force
 from tests.admin.helpers import Client, open_incident, post_form
 from tests.admin.public_views import public_view

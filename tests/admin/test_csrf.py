@@ -6,7 +6,7 @@ import pytest
 
 from storage.audit import list_audit
 from storage.database import Database
-from storage.incidents import IncidentFilter, list_incidents
+from storage.incidents.reads import IncidentFilter, list_incidents
 from tests.admin.helpers import (
     PASSWORD,
     Client,

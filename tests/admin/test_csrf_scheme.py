@@ -18,7 +18,7 @@ from statuspage.admin.passwords import Passwords
 from statuspage.admin.state import ADMIN
 from statuspage.app import create_app
 from storage.database import Database
-from storage.incidents import list_incidents
+from storage.incidents.reads import list_incidents
 from tests.admin.conftest import WEB_ONLY
 from tests.admin.helpers import (
     CHEAP_HASHER,

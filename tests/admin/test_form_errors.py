@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from storage.database import Database
-from storage.incidents import get_incident
+from storage.incidents.reads import get_incident
 from tests.admin.helpers import Client, incident_form, open_incident, post_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ async def update_count(db: Database, incident_id: int) -> int:
 def test_every_field_storage_can_refuse_has_a_label() -> None:
     from statuspage.admin.forms import FIELD_LABELS
 
-    sources = "".join(p.read_text("utf-8") for p in (ROOT / "storage").glob("*.py"))
+    sources = "".join(p.read_text("utf-8") for p in (ROOT / "storage").rglob("*.py"))
     refused = set(re.findall(r'IncidentError\(\s*"([a-z_]+)"', sources))
     assert {"name", "body", "scheduled_until", "postmortem_body"} <= refused
     assert refused <= set(FIELD_LABELS)

@@ -15,9 +15,9 @@ from sqlmodel import select
 from statuspage import keys
 from statuspage.admin.sessions import warn_if_no_secret_key
 from statuspage.app import create_app
+from storage.accounts.users import remove_user
 from storage.database import Database
-from storage.models_incidents import SignInFailure
-from storage.users import remove_user
+from storage.tables.accounts import SignInFailure
 from tests.admin.conftest import WEB_ONLY
 from tests.admin.helpers import (
     NOW,

@@ -15,9 +15,9 @@ from argon2 import Parameters, PasswordHasher, extract_parameters
 
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.state import ADMIN
+from storage.accounts.users import add_user, find_credentials
 from storage.audit import record_sign_in_failure
 from storage.database import Database
-from storage.users import add_user, find_credentials
 from tests.admin.helpers import NOW, PASSWORD, Client, Clock, sign_in
 
 

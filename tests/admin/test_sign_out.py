@@ -17,7 +17,7 @@ from statuspage.app import create_app
 from statuspage.config import Settings
 from storage.database import Database
 from storage.migrate import upgrade_database
-from storage.models_incidents import UserSession
+from storage.tables.accounts import UserSession
 from tests.admin.conftest import WEB_ONLY
 from tests.admin.helpers import (
     PASSWORD,

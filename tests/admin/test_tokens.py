@@ -9,15 +9,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from storage.database import Database
-from storage.models_incidents import ApiToken
-from storage.tokens import (
+from storage.accounts.tokens import (
     TokenError,
     authenticate_token,
     create_token,
     list_tokens,
     revoke_token,
 )
+from storage.database import Database
+from storage.tables.accounts import ApiToken
 from tests.admin.helpers import NOW, Client, post_form
 
 TOKEN = re.compile(r"sp_[A-Za-z0-9_-]{43}")

@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from storage.audit import list_audit
 from storage.database import Database
-from storage.incidents import IncidentFilter, list_incidents
+from storage.incidents.reads import IncidentFilter, list_incidents
 from storage.status import statuses_in_force
 from tests.admin.helpers import Client, add_test_token
 from tests.api.schemas import registry

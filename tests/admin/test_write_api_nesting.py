@@ -7,7 +7,7 @@ import pytest
 
 from statuspage.admin.api_input import MAX_DEPTH
 from storage.database import Database
-from storage.incidents import IncidentFilter, list_incidents
+from storage.incidents.reads import IncidentFilter, list_incidents
 from tests.admin.helpers import Client, add_test_token
 
 DEPTH = 100_000

@@ -1,5 +1,5 @@
 """Builders for API, feed and export tests: a configuration, and incidents written
-through `storage.incident_writes`, exactly as the admin area and write API write them."""
+through `storage.incidents.writes`, exactly as the admin area and write API write them."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from statuspage.config import Settings, load_settings
 from storage.database import Database
-from storage.incident_rules import NewIncident, NewUpdate
-from storage.incident_writes import create_incident, post_update
-from storage.models_incidents import IncidentKind
-from storage.rollup import roll_up
-from storage.testing import record, write
+from storage.incidents.rules import NewIncident, NewUpdate
+from storage.incidents.writes import create_incident, post_update
+from storage.results.rollup import roll_up
+from storage.vocabulary import IncidentKind
+from tests.storage.builders import record, write
 
 NOW = datetime(2026, 11, 26, 10, 15, 2, 113000, tzinfo=UTC)  # 11:15 in Berlin
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,8 +10,8 @@ import pytest
 
 from statuspage.api.data import latest_incident_change, load_snapshot, status_changed_at
 from storage.database import Database
-from storage.incident_rules import NewIncident
-from storage.incident_writes import create_incident
+from storage.incidents.rules import NewIncident
+from storage.incidents.writes import create_incident
 from tests.api.factories import NOW, settings_for
 from tests.db_fixtures import _migrated
 

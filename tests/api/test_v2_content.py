@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from statuspage import keys
 from storage.database import Database
-from storage.incident_edits import delete_incident, delete_update
-from storage.incident_writes import advance_maintenances, publish_incident
+from storage.incidents.edits import delete_incident, delete_update
+from storage.incidents.writes import advance_maintenances, publish_incident
 from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post, schedule_maintenance
 from tests.api.helpers import get_json, items

@@ -8,7 +8,7 @@ import pytest
 
 from statuspage.api.views import V2_ENDPOINTS
 from storage.database import Database
-from storage.incident_writes import advance_maintenances
+from storage.incidents.writes import advance_maintenances
 from tests.api.conftest import Client
 from tests.api.factories import NOW, open_incident, post, schedule_maintenance
 from tests.api.helpers import get_json, is_timestamp, timestamps

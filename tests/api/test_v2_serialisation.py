@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from statuspage.api.v2 import PageInfo, incident_v2, public_component_status, timestamp
 from statuspage.api.views import json_text
-from storage.incidents import IncidentView
+from storage.incidents.reads import IncidentView
 from tests.api.factories import TIMESTAMP
 from tests.api.schemas import validator
 

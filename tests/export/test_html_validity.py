@@ -14,7 +14,7 @@ import pytest
 from statuspage.config import Settings
 from statuspage.export.site import export_site
 from storage.database import Database
-from storage.incident_edits import save_postmortem
+from storage.incidents.edits import save_postmortem
 from tests.api.factories import NOW, open_incident, post
 
 pytestmark = pytest.mark.usefixtures("history")

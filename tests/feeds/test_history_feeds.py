@@ -8,7 +8,7 @@ import pytest
 
 from statuspage import keys
 from storage.database import Database
-from storage.incident_edits import delete_incident
+from storage.incidents.edits import delete_incident
 from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post, schedule_maintenance
 from tests.feeds.helpers import content, fetch_feed, item_date

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from statuspage.feeds.build import FeedInfo, history_feed, updates_feed
 from storage.database import Database
-from storage.incidents import IncidentView, UpdateView
+from storage.incidents.reads import IncidentView, UpdateView
 from tests.api.conftest import Client
 from tests.api.factories import NOW, open_incident
 from tests.feeds.helpers import content, fetch_feed, parse

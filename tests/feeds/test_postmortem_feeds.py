@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from storage.database import Database
-from storage.incident_edits import save_postmortem
+from storage.incidents.edits import save_postmortem
 from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post
 from tests.feeds.helpers import content, fetch_feed, item_date, when

@@ -10,7 +10,7 @@ from aiohttp import web
 from probes.sessions import ProbeSessions
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.runner import ProbeLimits, ProbeRunner
-from storage.writer import ResultRecord
+from storage.results.writer import ResultRecord
 from tests.probes.targets import HEALTHY
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage.database import Database
-from storage.models import ProbeResultRow, StatusChange, UnmeasuredRun
+from storage.tables.monitoring import ProbeResultRow, StatusChange, UnmeasuredRun
 from tests.service.conftest import flaky_app
 from tests.service.test_process import free_port, wait_healthy
 from tests.waiting import eventually

@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from statuspage.service.shards import Shard
 from storage.database import Database
-from storage.models import ProbeResultRow
+from storage.tables.monitoring import ProbeResultRow
 from tests.waiting import eventually, read_until
 
 # Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).

@@ -15,7 +15,7 @@ from probes.sessions import ProbeSessions
 from statuspage.config import ComponentConfig
 from statuspage.service.schedule import ANCHOR
 from statuspage.service.scheduler import ProbeScheduler
-from storage.writer import ResultRecord
+from storage.results.writer import ResultRecord
 from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
 from tests.waiting import eventually

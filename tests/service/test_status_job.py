@@ -8,8 +8,8 @@ from statuspage.config import ComponentConfig
 from statuspage.service.status_job import evaluate_statuses
 from storage.database import Database
 from storage.status import record_status_change, statuses_in_force
-from storage.testing import T0, every, record, write
 from tests.probes.targets import make_check
+from tests.storage.builders import T0, every, record, write
 
 API = ComponentConfig(
     id="api",

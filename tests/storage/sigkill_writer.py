@@ -1,7 +1,7 @@
 """Child process for test_durability: writes results through a ResultWriter in a
 loop and prints, after each flush, how many results are committed so far.
 
-Usage: python sigkill_writer.py DATABASE_URL
+Usage: python -m tests.storage.sigkill_writer DATABASE_URL (from the repository)
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 from datetime import timedelta
 
 from storage.database import Database
-from storage.testing import T0, record
-from storage.writer import ResultWriter
+from storage.results.writer import ResultWriter
+from tests.storage.builders import T0, record
 
 BATCH = 50
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.incident_rules import is_blank
+from storage.incidents.rules import is_blank
 
 
 @pytest.mark.parametrize(

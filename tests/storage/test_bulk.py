@@ -9,12 +9,12 @@ import pytest
 from sqlmodel import col, select, text
 
 from probes.model import ProbeResult
-from storage.bulk import compile_bulk, driver_time, json_text, sqlite_time
 from storage.database import Database
-from storage.models import ProbeResultRow, RollupDirty
+from storage.results.bulk import compile_bulk, driver_time, json_text, sqlite_time
+from storage.results.writer import _NATURAL_KEY, _RESULTS, _ROW_NAMES, ResultRecord, _results_insert
 from storage.sql import insert_ignoring_duplicates
-from storage.testing import record, result, write
-from storage.writer import _NATURAL_KEY, _RESULTS, _ROW_NAMES, ResultRecord, _results_insert
+from storage.tables.monitoring import ProbeResultRow, RollupDirty
+from tests.storage.builders import record, result, write
 
 PLUS_TWO = timezone(timedelta(hours=2))
 ON_THE_SECOND = datetime(2026, 3, 2, 12, 0, 0, tzinfo=UTC)  # no fraction: still six digits

@@ -8,7 +8,7 @@ import pytest
 
 from storage.components import list_components, sync_components
 from storage.database import Database
-from storage.testing import T0, component
+from tests.storage.builders import T0, component
 
 LATER = T0 + timedelta(hours=1)
 

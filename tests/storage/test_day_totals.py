@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, delete, select
 
 from storage.database import Database
-from storage.day_totals import KEPT_DAYS, components_without_totals
-from storage.models import DayTotals
-from storage.rollup import roll_up
-from storage.summary import ComponentOverview, component_overviews, component_summary
-from storage.testing import T0, record, write
-from storage.timebuckets import local_date
+from storage.figures.timebuckets import local_date
+from storage.queries.summary import ComponentOverview, component_overviews, component_summary
+from storage.results.day_totals import KEPT_DAYS, components_without_totals
+from storage.results.rollup import roll_up
+from storage.tables.monitoring import DayTotals
+from tests.storage.builders import T0, record, write
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LONDON = ZoneInfo("Europe/London")  # UTC+0 until 29 March 2026: the same days as UTC

@@ -16,11 +16,11 @@ from sqlmodel import select
 
 from storage.components import list_components
 from storage.database import Database
-from storage.models import ProbeResultRow
-from storage.rollup import roll_up
+from storage.results.rollup import roll_up
+from storage.results.writer import ResultWriter
 from storage.status import current_statuses, record_status_change
-from storage.testing import T0, every, record, terminate_connections
-from storage.writer import ResultWriter
+from storage.tables.monitoring import ProbeResultRow
+from tests.storage.builders import T0, every, record, terminate_connections
 from tests.waiting import eventually
 
 CHILD = Path(__file__).with_name("sigkill_writer.py")
@@ -34,7 +34,12 @@ async def stored_times(db: Database) -> set[object]:
 async def _run_child_until(url: str, committed_at_least: int) -> int:
     """Start the writing child, SIGKILL it mid-write, return the last count it printed."""
     child = await asyncio.create_subprocess_exec(
-        sys.executable, str(CHILD), url, stdout=asyncio.subprocess.PIPE, cwd=CHILD.parent
+        sys.executable,
+        "-m",
+        "tests.storage.sigkill_writer",
+        url,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=CHILD.parent.parent.parent,  # the repository, where `tests` is a package
     )
     assert child.stdout is not None
     last = 0

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.aggregate import Aggregate, RawResult
-from storage.figures import (
+from storage.figures.aggregate import Aggregate, RawResult
+from storage.figures.timebuckets import day_range
+from storage.figures.windows import (
     WINDOWS,
     Figures,
     counts_of,
@@ -23,10 +24,9 @@ from storage.figures import (
     window_figures,
     window_latency,
 )
-from storage.rollup import day_aggregates, hour_aggregates
-from storage.summary import StoredBucket
-from storage.testing import assert_latency_agrees
-from storage.timebuckets import day_range
+from storage.queries.summary import StoredBucket
+from storage.results.rollup import day_aggregates, hour_aggregates
+from tests.storage.builders import assert_latency_agrees
 
 NOW = datetime(2026, 3, 10, 15, 20, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")

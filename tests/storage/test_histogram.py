@@ -7,7 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage import histogram
+from storage.figures import histogram
 
 latencies = st.floats(min_value=0.0, max_value=120_000.0, allow_nan=False)
 

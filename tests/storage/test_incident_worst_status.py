@@ -8,10 +8,10 @@ import pytest
 
 from storage.components import sync_components
 from storage.database import Database
-from storage.incident_rules import NewIncident, NewUpdate, worse_status
-from storage.incident_writes import create_incident, post_update, publish_incident
-from storage.incidents import get_incident
-from storage.testing import T0, component
+from storage.incidents.reads import get_incident
+from storage.incidents.rules import NewIncident, NewUpdate, worse_status
+from storage.incidents.writes import create_incident, post_update, publish_incident
+from tests.storage.builders import T0, component
 
 
 @pytest.fixture

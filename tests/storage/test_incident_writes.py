@@ -8,16 +8,16 @@ import pytest
 
 from storage.components import sync_components
 from storage.database import Database
-from storage.incident_rules import IncidentError, NewIncident, NewUpdate
-from storage.incident_writes import (
+from storage.incidents.reads import get_incident, open_maintenances, unresolved_incidents
+from storage.incidents.rules import IncidentError, NewIncident, NewUpdate
+from storage.incidents.writes import (
     advance_maintenances,
     create_incident,
     post_update,
     publish_incident,
 )
-from storage.incidents import get_incident, open_maintenances, unresolved_incidents
 from storage.status import statuses_in_force
-from storage.testing import T0, component
+from tests.storage.builders import T0, component
 
 LATER = T0 + timedelta(minutes=20)
 

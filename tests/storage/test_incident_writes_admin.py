@@ -9,7 +9,7 @@ import pytest
 from storage.audit import list_audit
 from storage.components import sync_components
 from storage.database import Database
-from storage.incident_edits import (
+from storage.incidents.edits import (
     AUTO_IMPACT,
     IncidentEdit,
     delete_incident,
@@ -18,11 +18,11 @@ from storage.incident_edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incident_rules import IncidentError, NewIncident, NewUpdate
-from storage.incident_writes import create_incident, post_update
-from storage.incidents import IncidentFilter, get_incident, list_incidents
+from storage.incidents.reads import IncidentFilter, get_incident, list_incidents
+from storage.incidents.rules import IncidentError, NewIncident, NewUpdate
+from storage.incidents.writes import create_incident, post_update
 from storage.status import statuses_in_force
-from storage.testing import T0, component
+from tests.storage.builders import T0, component
 
 LATER = T0 + timedelta(minutes=20)
 MUCH_LATER = T0 + timedelta(hours=2)

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (tables on the metadata)
+import storage.tables  # noqa: F401  (tables on the metadata)
 from storage.engine import create_engine
 from storage.migrate import (
     current_revision,

@@ -10,12 +10,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage.database import Database
-from storage.models import ProbeResultRow, Rollup, StatusChange, UnmeasuredRun
-from storage.models_incidents import SignInFailure
-from storage.retention import RetentionPolicy, RetentionReport, apply_retention
-from storage.rollup import roll_up
+from storage.results.retention import RetentionPolicy, RetentionReport, apply_retention
+from storage.results.rollup import roll_up
 from storage.status import record_status_change
-from storage.testing import T0, every, record, write
+from storage.tables.accounts import SignInFailure
+from storage.tables.monitoring import ProbeResultRow, Rollup, StatusChange, UnmeasuredRun
+from tests.storage.builders import T0, every, record, write
 
 DAY = timedelta(days=1)
 POLICY = RetentionPolicy(raw_days=2, hourly_days=4, daily_days=6)

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from storage import histogram
 from storage.database import Database
-from storage.models import Rollup, RollupDirty
-from storage.rollup import _next_dirty, _roll_up_batch, roll_up
+from storage.figures import histogram
+from storage.results.rollup import _next_dirty, _roll_up_batch, roll_up
 from storage.status import record_status_change
-from storage.testing import T0, every, record, write
+from storage.tables.monitoring import Rollup, RollupDirty
+from tests.storage.builders import T0, every, record, write
 
 UTC_ZONE = ZoneInfo("UTC")
 NEW_YORK = ZoneInfo("America/New_York")

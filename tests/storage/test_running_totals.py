@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.running_totals import NO_COUNTS, WIDTH, Counts, RunningTotals
+from storage.figures.running_totals import NO_COUNTS, WIDTH, Counts, RunningTotals
 
 FIRST = date(2026, 1, 1)
 DAY = timedelta(days=1)

@@ -9,14 +9,14 @@ from sqlmodel import select
 
 from storage.components import sync_components
 from storage.database import Database
-from storage.models import StatusChange
 from storage.status import (
     StatusInterval,
     current_statuses,
     record_status_change,
     status_intervals,
 )
-from storage.testing import T0, component
+from storage.tables.monitoring import StatusChange
+from tests.storage.builders import T0, component
 
 H = timedelta(hours=1)
 

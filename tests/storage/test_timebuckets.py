@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.timebuckets import (
+from storage.figures.timebuckets import (
     day_range,
     hour_buckets_of_utc_hour,
     hour_start,

@@ -10,9 +10,9 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from storage.database import Database
-from storage.models import ProbeResultRow, RollupDirty, UnmeasuredRun
-from storage.testing import T0, every, record
-from storage.writer import CATCH_UP_FACTOR, ResultRecord, ResultWriter
+from storage.results.writer import CATCH_UP_FACTOR, ResultRecord, ResultWriter
+from storage.tables.monitoring import ProbeResultRow, RollupDirty, UnmeasuredRun
+from tests.storage.builders import T0, every, record
 
 SECOND = timedelta(seconds=1)
 

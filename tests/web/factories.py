@@ -11,14 +11,15 @@ from zoneinfo import ZoneInfo
 
 from probes.model import Phases, ProbeResult, ProbeStatus
 from statuspage.config import Settings, load_settings
-from storage import histogram
-from storage.aggregate import Aggregate
 from storage.database import Database
+from storage.figures import histogram
+from storage.figures.aggregate import Aggregate
+from storage.figures.timebuckets import day_start, hour_start
 from storage.migrate import upgrade_database
-from storage.models import Granularity, Rollup
-from storage.models_incidents import Incident, IncidentComponent, IncidentUpdate
-from storage.timebuckets import day_start, hour_start
-from storage.writer import ResultRecord, ResultWriter
+from storage.results.writer import ResultRecord, ResultWriter
+from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
+from storage.tables.monitoring import Rollup
+from storage.vocabulary import Granularity
 
 NOW = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)  # a Thursday; 11:15 in Berlin
 BERLIN = ZoneInfo("Europe/Berlin")

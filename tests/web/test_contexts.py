@@ -12,10 +12,10 @@ from statuspage.web.context_component import phase_breakdown, phase_values
 from statuspage.web.context_components import dependency_key, public_target
 from statuspage.web.context_home import HomeData, HomePage, home_page
 from statuspage.web.context_site import safe_logo_src, site_context
-from storage.figures import DayFigure, Figures, LatencyFigures
-from storage.incidents import IncidentView
-from storage.latest import PhaseAverages
-from storage.summary import ComponentOverview
+from storage.figures.windows import DayFigure, Figures, LatencyFigures
+from storage.incidents.reads import IncidentView
+from storage.queries.latest import PhaseAverages
+from storage.queries.summary import ComponentOverview
 from tests.web.factories import NOW, days_back, settings_for
 
 COMPONENTS = """

@@ -15,8 +15,8 @@ from statuspage.web.days import (
     status_day_cell,
     status_day_cells,
 )
-from storage.figures import DayFigure, Figures
-from storage.incidents import IncidentView
+from storage.figures.windows import DayFigure, Figures
+from storage.incidents.reads import IncidentView
 from tests.web.factories import BERLIN, NOW
 
 DAY = date(2026, 11, 20)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from statuspage.web.freshness import DataUnavailable, StampWatcher
-from storage.latest import DataStamp
+from storage.queries.latest import DataStamp
 
 
 class Storage:

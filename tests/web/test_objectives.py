@@ -13,7 +13,7 @@ from statuspage.web.context_components import ComponentBlock, about_figures
 from statuspage.web.context_home import HomeData, home_page
 from statuspage.web.context_site import site_context
 from statuspage.web.render import Renderer
-from storage.figures import LatencyFigures
+from storage.figures.windows import LatencyFigures
 from tests.web.factories import NOW, SITE, settings_for
 
 COMPONENTS = """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from statuspage.web.performance import latency_check, performance
-from storage.figures import LatencyFigures
+from storage.figures.windows import LatencyFigures
 
 DEFAULTS = {"p95": 1000.0, "p99": 2000.0, "average": 500.0}
 

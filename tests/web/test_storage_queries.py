@@ -1,4 +1,4 @@
-"""The page's own bounded queries (storage.series, storage.latest) on SQLite and PostgreSQL."""
+"""The page's own bounded queries (storage.queries.series and .latest) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ import pytest
 from probes.model import Phases
 from storage.components import sync_components
 from storage.database import Database
-from storage.latest import data_stamp, first_incident_start, latest_results, phase_averages
-from storage.models import Granularity
-from storage.series import latency_by_component, latency_series
+from storage.figures.timebuckets import HOUR
+from storage.queries.latest import data_stamp, first_incident_start, latest_results, phase_averages
+from storage.queries.series import latency_by_component, latency_series
 from storage.status import manual_status_intervals, record_status_change
-from storage.testing import (
+from storage.vocabulary import Granularity
+from tests.storage.builders import (
     POSTGRES_ENV,
     component,
     create_postgres_database,
     drop_postgres_database,
     postgres_admin_url,
 )
-from storage.timebuckets import HOUR
 from tests.web.factories import NOW, Bucket, add_hour, add_incident, add_result, prepare_database
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

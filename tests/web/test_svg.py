@@ -15,9 +15,9 @@ from statuspage.web.svg import (
     latency_chart,
     nice_ceiling,
 )
-from storage.figures import DayFigure, Figures
-from storage.series import SeriesPoint
-from storage.timebuckets import HOUR
+from storage.figures.timebuckets import HOUR
+from storage.figures.windows import DayFigure, Figures
+from storage.queries.series import SeriesPoint
 from tests.web.factories import BERLIN
 from tests.web.pages import attr, text_of
 

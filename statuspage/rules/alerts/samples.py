@@ -1,0 +1,145 @@
+"""A component's recent probe results, kept so any window's counts cost two lookups.
+
+Each sample carries running totals (results, failures, slow ones, latency sum) up
+to and including itself, so the counts in a window are the difference between the
+totals at its two ends, found by binary search on the times. Latency percentiles
+need the window's values themselves; they are taken from the same list.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One measured probe result, as the rules see it (times in epoch seconds)."""
+
+    at: float
+    failed: bool  # down, after its confirmation retry
+    latency_ms: float
+    over_sla: bool  # succeeded, but slower than the component's SLA
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    results: int = 0
+    failures: int = 0
+    over_sla: int = 0
+    latency_sum_ms: float = 0.0  # of the successful results
+
+    @property
+    def successes(self) -> int:
+        return self.results - self.failures
+
+    @property
+    def error_ratio(self) -> float | None:
+        return self.failures / self.results if self.results else None
+
+
+class SampleWindow:
+    """Samples in time order, newest last, forgotten once older than `keep_s`."""
+
+    def __init__(self, keep_s: float) -> None:
+        self.keep_s = keep_s
+        self._times: list[float] = []
+        self._latencies: list[float] = []  # of successful samples; NaN for failures
+        self._totals: list[tuple[int, int, int, float]] = []  # running, inclusive
+        self._start = 0  # samples before this index are forgotten
+
+    def __len__(self) -> int:
+        return len(self._times) - self._start
+
+    @property
+    def newest_at(self) -> float | None:
+        return self._times[-1] if len(self) else None
+
+    def add(self, sample: Sample) -> None:
+        """Append `sample`; one older than the newest is placed in time order."""
+        if self._times and sample.at < self._times[-1]:
+            self._insert_late(sample)
+            return
+        results, failures, slow, latency = self._totals[-1] if self._totals else (0, 0, 0, 0.0)
+        self._times.append(sample.at)
+        self._latencies.append(math.nan if sample.failed else sample.latency_ms)
+        self._totals.append(
+            (
+                results + 1,
+                failures + sample.failed,
+                slow + (sample.over_sla and not sample.failed),
+                latency + (0.0 if sample.failed else sample.latency_ms),
+            )
+        )
+
+    def _insert_late(self, sample: Sample) -> None:
+        # Rare (a result written late, after a database outage): rebuild the totals.
+        kept = [self._sample(i) for i in range(self._start, len(self._times))]
+        kept.insert(bisect_right([s.at for s in kept], sample.at), sample)
+        self._times, self._latencies, self._totals, self._start = [], [], [], 0
+        for each in kept:
+            self.add(each)
+
+    def _sample(self, index: int) -> Sample:
+        latency = self._latencies[index]
+        failed = math.isnan(latency)
+        before = self._totals[index - 1] if index else (0, 0, 0, 0.0)
+        over_sla = self._totals[index][2] > before[2]
+        return Sample(self._times[index], failed, 0.0 if failed else latency, over_sla)
+
+    def forget_before(self, now: float) -> None:
+        """Drop samples older than `keep_s` before `now`; compact now and then."""
+        self._start = max(self._start, bisect_right(self._times, now - self.keep_s))
+        if self._start > 1024 and self._start * 2 > len(self._times):
+            base = self._totals[self._start - 1]
+            self._times = self._times[self._start :]
+            self._latencies = self._latencies[self._start :]
+            self._totals = [_minus(t, base) for t in self._totals[self._start :]]
+            self._start = 0
+
+    def _bounds(self, now: float, span_s: float) -> tuple[int, int]:
+        """Indexes [first, end) of the samples with now - span_s < at <= now."""
+        first = max(self._start, bisect_right(self._times, now - span_s))
+        end = bisect_right(self._times, now)
+        return first, max(first, end)
+
+    def counts(self, now: float, span_s: float) -> Counts:
+        first, end = self._bounds(now, span_s)
+        if first == end:
+            return Counts()
+        before = self._totals[first - 1] if first else (0, 0, 0, 0.0)
+        results, failures, slow, latency = _minus(self._totals[end - 1], before)
+        return Counts(results, failures, slow, latency)
+
+    def failing_run(self, now: float, span_s: float) -> int:
+        """How many of the window's newest samples failed in a row."""
+        first, end = self._bounds(now, span_s)
+        run = 0
+        while end - run > first and math.isnan(self._latencies[end - run - 1]):
+            run += 1
+        return run
+
+    def latencies(self, now: float, span_s: float) -> list[float]:
+        """The successful samples' latencies in the window, in time order."""
+        first, end = self._bounds(now, span_s)
+        return [v for v in self._latencies[first:end] if not math.isnan(v)]
+
+
+def _minus(
+    a: tuple[int, int, int, float], b: tuple[int, int, int, float]
+) -> tuple[int, int, int, float]:
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3])
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The nearest-rank quantile: the smallest value with at least q of them at or below.
+
+    The same definition as `storage.figures.histogram`'s percentiles, without the buckets.
+    """
+    if not values:
+        raise ValueError("no values")
+    rank = max(1, math.ceil(q * len(values)))
+    above = len(values) - rank + 1  # the values from this rank up
+    return heapq.nlargest(above, values)[-1]

@@ -1,0 +1,187 @@
+"""Small, bounded reads of the newest rows: what pages need besides roll-ups.
+
+Raw results grow by millions of rows a day, so every query here is bounded by
+time through the `scheduled_at` index *and* by a row limit: its cost follows
+the probe rate over a short span, never the retention period. The data-version
+query reads only maxima of indexed or small tables, so a page cache can ask it
+every second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from storage.database import Database
+from storage.tables.incidents import Incident, IncidentUpdate
+from storage.tables.monitoring import Component, ProbeResultRow, Rollup, StatusChange
+from storage.vocabulary import Granularity
+
+PHASE_SAMPLE = 200  # results averaged for the phase breakdown
+
+_LATEST_COLUMNS: tuple[Any, ...] = (
+    col(ProbeResultRow.component_id),
+    col(ProbeResultRow.region),
+    col(ProbeResultRow.status),
+    col(ProbeResultRow.started_at),
+    col(ProbeResultRow.latency_ms),
+    col(ProbeResultRow.error),
+    col(ProbeResultRow.dependencies),
+)
+_PHASE_COLUMNS: tuple[Any, ...] = (
+    col(ProbeResultRow.dns_ms),
+    col(ProbeResultRow.connect_ms),
+    col(ProbeResultRow.tls_ms),
+    col(ProbeResultRow.ttfb_ms),
+    col(ProbeResultRow.latency_ms),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LatestResult:
+    """The newest result of a component, over all regions."""
+
+    component_id: str
+    region: str
+    status: str  # up | degraded | down
+    started_at: datetime
+    latency_ms: float
+    error: str | None
+    dependencies: dict[str, str]  # as the health JSON reported them; empty when none
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseAverages:
+    """Average time per request phase over one set of results: a component's newest
+    successful results that were timed phase by phase (first byte and total known).
+
+    Every average is over that same set, a phase a result did not go through
+    counting as 0 ms (no TLS for plain HTTP; no DNS or connect on a reused
+    connection), so the phases add up to the whole request. A phase is None when
+    no result of the set went through it.
+    """
+
+    count: int  # results averaged, at most PHASE_SAMPLE
+    dns_ms: float | None
+    connect_ms: float | None
+    tls_ms: float | None
+    ttfb_ms: float | None
+    total_ms: float | None
+
+
+async def latest_results(
+    db: Database, component_ids: Sequence[str], *, since: datetime
+) -> dict[str, LatestResult]:
+    """The newest result scheduled at or after `since` of each component that has one.
+
+    Pass a `since` a few probe intervals back: the query reads every result in
+    [since, now) through the `scheduled_at` index and ranks them in the database.
+    """
+    rank = func.row_number().over(
+        partition_by=ProbeResultRow.component_id,
+        order_by=(col(ProbeResultRow.scheduled_at).desc(), col(ProbeResultRow.id).desc()),
+    )
+    columns: list[Any] = [*_LATEST_COLUMNS, rank.label("rank")]
+    ranked = (
+        select(*columns)
+        .where(ProbeResultRow.scheduled_at >= since)
+        .where(col(ProbeResultRow.component_id).in_(list(component_ids)))
+        .subquery()
+    )
+    query = select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
+    found: dict[str, LatestResult] = {}
+    async with db.read() as session:
+        for cid, region, status, started, latency, error, deps in await session.exec(query):
+            found[cid] = LatestResult(
+                cid, region, status, started, latency, error, dict(deps or {})
+            )
+    return found
+
+
+async def phase_averages(
+    db: Database, component_id: str, *, since: datetime, limit: int = PHASE_SAMPLE
+) -> PhaseAverages:
+    """Average phases over the newest `limit` timed successful results since `since`.
+
+    Failed results are left out: a timeout's phases say how it failed, not how
+    long a healthy request spends where. So are results without a first-byte
+    time (written without phases): averaging each phase over a different set of
+    results is what made the phases and the whole request disagree. Both bounds
+    matter: `limit` keeps the figure about "now", `since` keeps the scan on the
+    index's recent end.
+    """
+    newest = (
+        select(*_PHASE_COLUMNS)
+        .where(ProbeResultRow.component_id == component_id)
+        .where(ProbeResultRow.scheduled_at >= since)
+        .where(ProbeResultRow.status != "down")
+        .where(col(ProbeResultRow.ttfb_ms).is_not(None))
+        .order_by(col(ProbeResultRow.scheduled_at).desc())
+        .limit(limit)
+        .subquery()
+    )
+    dns, connect, tls, ttfb, total = newest.c
+    columns: list[Any] = [func.count()]
+    for phase in (dns, connect, tls):  # a phase not gone through took 0 ms
+        columns += [func.avg(func.coalesce(phase, 0.0)), func.count(phase)]
+    columns += [func.avg(ttfb), func.avg(total)]
+    async with db.read() as session:
+        row = (await session.exec(select(*columns))).one()
+    # Each phase comes as (average, results that went through it).
+    dns_ms, connect_ms, tls_ms = (_float(row[i]) if row[i + 1] else None for i in (1, 3, 5))
+    return PhaseAverages(int(row[0]), dns_ms, connect_ms, tls_ms, _float(row[7]), _float(row[8]))
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+async def first_incident_start(db: Database) -> datetime | None:
+    """When the oldest public incident or maintenance started: where history begins."""
+    query = select(func.min(Incident.started_at)).where(
+        col(Incident.draft).is_(False), col(Incident.deleted_at).is_(None)
+    )
+    async with db.read() as session:
+        return (await session.exec(query)).one()
+
+
+DataStamp = tuple[object, ...]
+
+
+async def data_stamp(db: Database) -> DataStamp:
+    """A value that changes whenever anything a public page shows has changed in storage.
+
+    Made of maxima that any writer moves forward: the newest status change,
+    incident and incident update edits (soft deletes included), component
+    edits, and a roll-up marker: the newest hour bucket and how many results it
+    holds, which grows each time the roll-up job recomputes the current hour.
+    Maxima of ids use primary keys; incidents, updates and components are small.
+    """
+    latest_hour = (
+        select(func.max(Rollup.bucket_start))
+        .where(Rollup.granularity == Granularity.HOUR)
+        .scalar_subquery()
+    )
+    counted = func.sum(Rollup.up + Rollup.degraded + Rollup.down + Rollup.maintenance)
+    parts: list[Any] = [
+        select(func.max(StatusChange.id)).scalar_subquery(),
+        select(func.max(Incident.id)).scalar_subquery(),
+        select(func.max(Incident.updated_at)).scalar_subquery(),
+        select(func.max(Incident.deleted_at)).scalar_subquery(),
+        select(func.max(IncidentUpdate.id)).scalar_subquery(),
+        select(func.max(IncidentUpdate.updated_at)).scalar_subquery(),
+        select(func.max(IncidentUpdate.deleted_at)).scalar_subquery(),
+        select(func.max(Component.updated_at)).scalar_subquery(),
+        latest_hour,
+        select(counted)
+        .where(Rollup.granularity == Granularity.HOUR, Rollup.bucket_start == latest_hour)
+        .scalar_subquery(),
+    ]
+    async with db.read() as session:
+        row = (await session.exec(select(*parts))).one()
+    return tuple(row)

@@ -1,0 +1,122 @@
+"""Deleting old results and roll-ups in small batches. Status history is kept forever."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Table, delete, func, tuple_
+from sqlmodel import SQLModel, select
+
+from storage.database import Database
+from storage.tables.accounts import SignInFailure
+from storage.tables.monitoring import ProbeResultRow, Rollup, RollupDirty, UnmeasuredRun
+from storage.vocabulary import Granularity
+
+_RESULTS: Table = SQLModel.metadata.tables[ProbeResultRow.__tablename__]
+_UNMEASURED: Table = SQLModel.metadata.tables[UnmeasuredRun.__tablename__]
+_ROLLUPS: Table = SQLModel.metadata.tables[Rollup.__tablename__]
+_FAILURES: Table = SQLModel.metadata.tables[SignInFailure.__tablename__]
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPolicy:
+    """Days to keep each kind of row. A 365-day window needs daily_days >= 366."""
+
+    raw_days: int = 14
+    hourly_days: int = 90
+    daily_days: int = 400
+    # Failed sign-ins only matter for throttling (15 minutes) and for reviewing an
+    # attack; without a limit the table grows as fast as an attacker can knock.
+    sign_in_failure_days: int = 90
+
+    def __post_init__(self) -> None:
+        # Days are summed from hours and hours from raw results while they may
+        # still change, so each level must outlive the one below it.
+        if not 1 <= self.raw_days <= self.hourly_days <= self.daily_days:
+            raise ValueError("need 1 <= raw_days <= hourly_days <= daily_days")
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    raw_deleted: int
+    unmeasured_deleted: int
+    hourly_deleted: int
+    daily_deleted: int
+    sign_in_failures_deleted: int = 0
+
+
+async def apply_retention(
+    db: Database, *, now: datetime, policy: RetentionPolicy, batch_size: int = 5000
+) -> RetentionReport:
+    """Delete what the policy no longer keeps, `batch_size` rows per transaction."""
+    raw_cutoff = await _raw_cutoff(db, now - timedelta(days=policy.raw_days))
+    raw = await _delete_in_batches(
+        db, _RESULTS, (_RESULTS.c.id,), _RESULTS.c.scheduled_at < raw_cutoff, batch_size
+    )
+    hourly = await _delete_rollups(
+        db, Granularity.HOUR, now - timedelta(days=policy.hourly_days), batch_size
+    )
+    daily = await _delete_rollups(
+        db, Granularity.DAY, now - timedelta(days=policy.daily_days), batch_size
+    )
+    unmeasured = await _delete_in_batches(
+        db,
+        _UNMEASURED,
+        (_UNMEASURED.c.id,),
+        _UNMEASURED.c.scheduled_at < now - timedelta(days=policy.raw_days),
+        batch_size,
+    )
+    failures = await _delete_in_batches(
+        db,
+        _FAILURES,
+        (_FAILURES.c.id,),
+        _FAILURES.c.at < now - timedelta(days=policy.sign_in_failure_days),
+        batch_size,
+    )
+    return RetentionReport(
+        raw_deleted=raw,
+        unmeasured_deleted=unmeasured,
+        hourly_deleted=hourly,
+        daily_deleted=daily,
+        sign_in_failures_deleted=failures,
+    )
+
+
+async def _raw_cutoff(db: Database, cutoff: datetime) -> datetime:
+    """Never delete results of an hour the roll-up job has not handled yet."""
+    async with db.read() as session:
+        oldest_dirty = (await session.exec(select(func.min(RollupDirty.hour_utc)))).first()
+    return cutoff if oldest_dirty is None else min(cutoff, oldest_dirty)
+
+
+async def _delete_rollups(
+    db: Database, granularity: Granularity, cutoff: datetime, batch_size: int
+) -> int:
+    key = (
+        _ROLLUPS.c.component_id,
+        _ROLLUPS.c.region,
+        _ROLLUPS.c.granularity,
+        _ROLLUPS.c.bucket_start,
+    )
+    condition = (_ROLLUPS.c.granularity == granularity.value) & (_ROLLUPS.c.bucket_start < cutoff)
+    return await _delete_in_batches(db, _ROLLUPS, key, condition, batch_size)
+
+
+async def _delete_in_batches(
+    db: Database,
+    table: Table,
+    key: tuple[ColumnElement[object], ...],
+    condition: ColumnElement[bool],
+    batch_size: int,
+) -> int:
+    deleted = 0
+    while True:
+        chosen = select(*key).where(condition).limit(batch_size)
+        async with db.write() as session:
+            result = await session.exec(delete(table).where(tuple_(*key).in_(chosen)))
+        deleted += result.rowcount
+        if result.rowcount < batch_size:
+            return deleted
+        await asyncio.sleep(0)  # short transactions, and a turn for the writer in between

@@ -1,0 +1,6 @@
+"""The tables, one module per concern. Importing this package registers every table
+in `SQLModel.metadata` (migrations and the schema test compare against it)."""
+
+from storage.tables import accounts, incidents, monitoring
+
+__all__ = ["accounts", "incidents", "monitoring"]
