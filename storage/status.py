@@ -111,10 +111,10 @@ async def record_status_change_in(
     session.add(
         StatusChange(
             component_id=component_id,
-            old_status=previous,
-            new_status=status,
+            old_status=None if previous is None else ComponentStatus(previous),
+            new_status=ComponentStatus(status),
             at=at,
-            source=source,
+            source=StatusSource(source),
             reason=reason,
             incident_update_id=incident_update_id,
         )

@@ -19,17 +19,22 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from storage.incidents.rules import IncidentError
+from storage.incidents.rules import MAINTENANCE_STATUSES, IncidentError
+from storage.vocabulary import (
+    UNRESOLVED_INCIDENT,
+    ComponentStatus,
+    Impact,
+    IncidentStatus,
+    Severity,
+)
 
 TEXT_LIMIT = 40_000  # a form field longer than twice any stored text is cut, then refused
-INCIDENT_FIRST_STATUSES = ("investigating", "identified", "monitoring")
-INCIDENT_UPDATE_STATUSES = ("investigating", "identified", "monitoring", "resolved")
-MAINTENANCE_UPDATE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-# What an incident can do to a component; "operational" is what resolving restores.
-AFFECTING_STATUSES = ("degraded_performance", "partial_outage", "major_outage", "under_maintenance")
-COMPONENT_STATUSES = ("operational", *AFFECTING_STATUSES)
-SEVERITIES = ("P0", "P1", "P2", "P3")
-IMPACT_CHOICES = ("auto", "none", "minor", "major", "critical")
+INCIDENT_FIRST_STATUSES = UNRESOLVED_INCIDENT
+INCIDENT_UPDATE_STATUSES = (*UNRESOLVED_INCIDENT, IncidentStatus.RESOLVED)
+MAINTENANCE_UPDATE_STATUSES = MAINTENANCE_STATUSES
+COMPONENT_STATUSES = tuple(ComponentStatus)
+SEVERITIES = tuple(Severity)
+IMPACT_CHOICES = ("auto", Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL)
 COMPONENT_PREFIX = "component."  # form field `component.<id>` holds that component's status
 COMPONENT_ERROR_PREFIX = "components."  # an error about one component names `components.<id>`
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends

@@ -25,8 +25,8 @@ from statuspage.admin.forms import (
     field_label,
 )
 from statuspage.admin.render import Chrome
-from statuspage.admin.response import target_text
 from statuspage.markdown import render_markdown
+from statuspage.rules.response_times import target_text
 from statuspage.web.display import (
     StatusBadge,
     TimeText,
@@ -39,15 +39,10 @@ from statuspage.web.display import (
 from storage.components import list_components
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.status import current_statuses
+from storage.vocabulary import ComponentStatus
 
 _SEVERITY_NAMES = {"P0": "critical", "P1": "high", "P2": "medium", "P3": "low"}
-_COMPONENT_LABELS = {
-    "operational": "Operational",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-    "under_maintenance": "Under maintenance",
-}
+_COMPONENT_LABELS: dict[str, str] = {status: status.label for status in ComponentStatus}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.admin.render import Chrome, chrome, render
-from statuspage.admin.response import duration_text, target_text, update_due_at
 from statuspage.admin.state import ADMIN
+from statuspage.rules.response_times import duration_text, target_text, update_due_at
 from statuspage.web.display import (
     StatusBadge,
     TimeText,

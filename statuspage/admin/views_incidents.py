@@ -16,7 +16,6 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.admin.forms import (
-    AFFECTING_STATUSES,
     COMPONENT_PREFIX,
     COMPONENT_STATUSES,
     IMPACT_CHOICES,
@@ -47,6 +46,7 @@ from storage.incidents.reads import IncidentView, get_incident
 from storage.incidents.rules import ENDING, IncidentError, NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update
 from storage.status import current_statuses
+from storage.vocabulary import AFFECTING_STATUSES
 
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at")
 UPDATE_FIELDS = ("status", "body", "keep_statuses")

@@ -8,12 +8,15 @@ Times are ISO 8601; one without an offset is read in the page's time zone.
 
 from __future__ import annotations
 
+from statuspage.api import v2
 from statuspage.api.v2 import Json
+from storage.incidents import rules
+from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
 
-INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"]
-MAINTENANCE_STATUSES = ["scheduled", "in_progress", "verifying", "completed"]
-IMPACTS = ["none", "minor", "major", "critical", "maintenance"]
-SEVERITIES = ["P0", "P1", "P2", "P3", None]
+INCIDENT_STATUSES: list[str] = [*UNRESOLVED_INCIDENT, IncidentStatus.RESOLVED]
+MAINTENANCE_STATUSES: list[str] = list(rules.MAINTENANCE_STATUSES)
+IMPACTS: list[str] = [*v2.INCIDENT_IMPACTS, Impact.MAINTENANCE]
+SEVERITIES: list[str | None] = [*Severity, None]
 TIME = {"type": "string", "description": "ISO 8601; without an offset: the page's time zone"}
 NAME = {"type": "string", "minLength": 1, "maxLength": 300}
 BODY = {"type": "string", "maxLength": 20000, "description": "Markdown"}

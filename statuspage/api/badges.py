@@ -15,16 +15,20 @@ from statuspage.markdown import strip_control_characters
 from statuspage.web.days import day_level
 from statuspage.web.display import format_ms
 from storage.figures.windows import Figures, LatencyFigures
+from storage.vocabulary import ComponentStatus
 
 MAX_TEXT = 60  # characters of a label or message; longer text is cut with "…"
 GREEN, YELLOWGREEN, YELLOW, ORANGE = "#3c8527", "#6b8e00", "#9a6700", "#c2410c"
 RED, BLUE, GREY, LABEL = "#b42318", "#0969da", "#6e7681", "#555"
-STATUS_WORDS = {
-    "operational": ("operational", GREEN),
-    "degraded_performance": ("degraded performance", YELLOW),
-    "partial_outage": ("partial outage", ORANGE),
-    "major_outage": ("major outage", RED),
-    "under_maintenance": ("under maintenance", BLUE),
+_STATUS_COLOURS = {
+    ComponentStatus.OPERATIONAL: GREEN,
+    ComponentStatus.DEGRADED_PERFORMANCE: YELLOW,
+    ComponentStatus.PARTIAL_OUTAGE: ORANGE,
+    ComponentStatus.MAJOR_OUTAGE: RED,
+    ComponentStatus.UNDER_MAINTENANCE: BLUE,
+}
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    s: (s.label.lower(), colour) for s, colour in _STATUS_COLOURS.items()
 }
 LEVEL_COLOURS = {"good": GREEN, "fair": YELLOWGREEN, "poor": ORANGE, "bad": RED, "none": GREY}
 NO_DATA = "no data"

@@ -14,7 +14,7 @@ from statuspage.api.badges import (
 )
 from statuspage.api.data import load_snapshot
 from statuspage.api.serving import JSON, SVG, Document, serve_document
-from statuspage.api.uptime import UPTIME_DAYS, UPTIME_WINDOWS, uptime_v2
+from statuspage.api.uptime import UPTIME_WINDOWS, uptime_v2
 from statuspage.api.v2 import page_v2
 from statuspage.api.views import json_text
 from statuspage.config import ComponentConfig, Settings
@@ -22,6 +22,7 @@ from statuspage.web.errors import PageError
 from storage.figures.windows import Figures
 from storage.queries.summary import component_summary
 from storage.status import current_statuses
+from storage.vocabulary import HISTORY_DAYS
 
 BADGE_TYPES = ("status", "uptime", "latency")
 DEFAULT_WINDOW = {"status": "", "uptime": "30d", "latency": "24h"}
@@ -87,7 +88,7 @@ async def _badge(app: web.Application, config: ComponentConfig, kind: str, windo
     if kind == "status":
         return status_badge(config.name, (await current_statuses(db)).get(config.id))
     now = app[keys.WEB].clock()
-    summary = await component_summary(db, config.id, now=now, tz=settings.tz, days=UPTIME_DAYS)
+    summary = await component_summary(db, config.id, now=now, tz=settings.tz, days=HISTORY_DAYS)
     if kind == "uptime":
         return uptime_badge(config.name, window, summary.windows.get(window, Figures()))
     sla_ms = None if config.check is None else config.check.sla_ms

@@ -26,16 +26,14 @@ from statuspage.api.v2 import (
     public_component_status,
 )
 from statuspage.config import Settings
-from statuspage.web.banner import Banner, page_banner
+from statuspage.rules.indicator import Banner, page_banner
 from storage.components import list_components
 from storage.database import Database
 from storage.incidents.reads import IncidentView
 from storage.status import current_statuses
 from storage.tables.incidents import Incident, IncidentUpdate
 from storage.tables.monitoring import StatusChange
-from storage.vocabulary import IncidentStatus
-
-MAINTENANCE_NOW = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
+from storage.vocabulary import MAINTENANCE_UNDER_WAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,5 +114,5 @@ def rollup(
     return page_banner(
         [public_component_status(f.status) for f in snapshot.facts],
         [i.impact for i in unresolved],
-        maintenance_in_progress=any(m.status in MAINTENANCE_NOW for m in maintenances),
+        maintenance_in_progress=any(m.status in MAINTENANCE_UNDER_WAY for m in maintenances),
     )

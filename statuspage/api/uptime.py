@@ -23,9 +23,9 @@ from statuspage.api.v2 import Json
 from statuspage.web.days import day_level
 from storage.figures.windows import Figures, LatencyFigures
 from storage.queries.summary import ComponentSummary
+from storage.vocabulary import HISTORY_DAYS
 
 UPTIME_WINDOWS = ("24h", "7d", "30d", "90d")
-UPTIME_DAYS = 90
 
 
 def counts_v2(figures: Figures) -> Json:
@@ -77,6 +77,6 @@ def uptime_v2(summary: ComponentSummary, sla_ms: float | None) -> Json:
     }
     days = [
         day_v2(d.day, d.figures, summary.day_latency.get(d.day))
-        for d in summary.days[-UPTIME_DAYS:]
+        for d in summary.days[-HISTORY_DAYS:]
     ]
     return {"sla_ms": sla_ms, "windows": windows, "days": days}

@@ -25,23 +25,20 @@ from zoneinfo import ZoneInfo
 
 from statuspage.config import ComponentConfig, slugify
 from statuspage.markdown import markdown_to_text, strip_control_characters
-from statuspage.web.banner import Banner
+from statuspage.rules.indicator import Banner
 from statuspage.web.display import worst_status
+from storage.incidents import rules
 from storage.incidents.reads import IncidentView, UpdateView
+from storage.vocabulary import ComponentStatus, Impact
 
 Json = dict[str, Any]
 
-COMPONENT_STATUSES = (
-    "operational",
-    "degraded_performance",
-    "partial_outage",
-    "major_outage",
-    "under_maintenance",
-)
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-INCIDENT_IMPACTS = ("none", "minor", "major", "critical")
-MAINTENANCE_IMPACTS = (*INCIDENT_IMPACTS, "maintenance")
+# What a Statuspage client may be sent: never a value outside these.
+COMPONENT_STATUSES = tuple(ComponentStatus)
+INCIDENT_STATUSES = rules.INCIDENT_STATUSES
+MAINTENANCE_STATUSES = rules.MAINTENANCE_STATUSES
+INCIDENT_IMPACTS = (Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL)
+MAINTENANCE_IMPACTS = (*INCIDENT_IMPACTS, Impact.MAINTENANCE)
 
 # Where an internal status falls outside the kind's enum (it should not, but the
 # edge must never leak one), the nearest public meaning.

@@ -24,10 +24,9 @@ from storage.incidents.reads import (
     open_maintenances,
     unresolved_incidents,
 )
-from storage.vocabulary import IncidentKind, IncidentStatus
+from storage.vocabulary import MAINTENANCE_UNDER_WAY, IncidentKind, IncidentStatus
 
 RECENT_LIMIT = 50  # incidents.json and scheduled-maintenances.json, as Statuspage
-ACTIVE = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
 
 Body = Callable[[Database, V2Snapshot], Awaitable[Json]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -103,7 +102,7 @@ async def upcoming_body(db: Database, snapshot: V2Snapshot) -> Json:
 
 
 async def active_body(db: Database, snapshot: V2Snapshot) -> Json:
-    found = [m for m in await open_maintenances(db) if m.status in ACTIVE]
+    found = [m for m in await open_maintenances(db) if m.status in MAINTENANCE_UNDER_WAY]
     return {"scheduled_maintenances": incidents_v2(snapshot, found)}
 
 

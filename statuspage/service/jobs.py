@@ -8,6 +8,7 @@ another process is doing the work.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -28,6 +29,7 @@ STATUS_EVERY_S = 5
 ROLLUP_EVERY_S = 60
 MAINTENANCE_EVERY_S = 15  # a window opens or closes at most this late
 RETENTION_EVERY_S = 3600
+SHUTDOWN_GRACE_S = 10  # a round in progress at shutdown may finish within this
 
 
 class PeriodicJobs:
@@ -44,6 +46,7 @@ class PeriodicJobs:
         self._on_data_changed = on_data_changed
         self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._running: set[asyncio.Task[None]] = set()  # rounds in progress
 
     def start(self) -> None:
         plan = [
@@ -66,10 +69,29 @@ class PeriodicJobs:
             )
         self._scheduler.start()
 
-    async def shutdown(self) -> None:
+    async def shutdown(self, grace_s: float = SHUTDOWN_GRACE_S) -> None:
+        """Stop scheduling, and let a round in progress finish (cancel it after
+        `grace_s`) while the database is still open: a round cancelled by the event
+        loop's own shutdown, after the engine was disposed, left SQLAlchemy waiting
+        for a connection close that never came, and the process never exited."""
+        self._scheduler.pause()  # no new round; the executor's shutdown would cancel these
+        if running := set(self._running):
+            _, late = await asyncio.wait(running, timeout=grace_s)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         self._scheduler.shutdown(wait=False)
 
     async def _guarded(self, name: str, job: Callable[[], Awaitable[int]]) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
+        try:
+            await self._run_job(name, job)
+        finally:
+            self._running.discard(task)
+
+    async def _run_job(self, name: str, job: Callable[[], Awaitable[int]]) -> None:
         try:
             async with run_once(self._db, name) as acquired:
                 if not acquired:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig
-from statuspage.service.status_rules import CurrentStatus, next_status
+from statuspage.rules.status import CurrentStatus, next_status
 from storage.database import Database
 from storage.queries.recent import RecentResult, recent_results
 from storage.status import record_status_change, statuses_in_force

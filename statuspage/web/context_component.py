@@ -40,9 +40,8 @@ from storage.queries.latest import phase_averages as load_phase_averages
 from storage.queries.series import SeriesPoint, latency_series
 from storage.queries.summary import ComponentSummary, component_summary
 from storage.status import current_statuses
-from storage.vocabulary import Granularity
+from storage.vocabulary import HISTORY_DAYS, Granularity
 
-CALENDAR_DAYS = 90
 INCIDENT_LIMIT = 20  # the component's newest incidents listed on its page
 DAY_INCIDENT_LIMIT = 500
 PHASE_LOOKBACK_CAP = timedelta(days=1)
@@ -134,10 +133,10 @@ async def load_component(
         for name, (g, start, end) in chart_spans(now, tz).items()
     }
     latest = await latest_results(db, [cid], since=latest_since(settings, now))
-    since = now - timedelta(days=CALENDAR_DAYS + 1)
+    since = now - timedelta(days=HISTORY_DAYS + 1)
     return ComponentPageData(
         status=(await current_statuses(db)).get(cid),
-        summary=await component_summary(db, cid, now=now, tz=tz, days=CALENDAR_DAYS),
+        summary=await component_summary(db, cid, now=now, tz=tz, days=HISTORY_DAYS),
         series=series if component.probed else {},
         latest=latest.get(cid),
         phases=await load_phase_averages(db, cid, since=now - phase_lookback(component))
@@ -163,7 +162,7 @@ def component_page(
     now: datetime,
 ) -> ComponentPage:
     tz = settings.tz
-    first_day = local_date(now, tz) - timedelta(days=CALENDAR_DAYS - 1)
+    first_day = local_date(now, tz) - timedelta(days=HISTORY_DAYS - 1)
     block = component_block(
         component,
         ComponentData(

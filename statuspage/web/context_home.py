@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.web.banner import Banner, page_banner
+from statuspage.rules.indicator import Banner, page_banner
 from statuspage.web.context_components import (
     AboutFigures,
     ComponentBlock,
@@ -39,13 +39,16 @@ from storage.queries.latest import LatestResult, latest_results
 from storage.queries.series import latency_by_component
 from storage.queries.summary import ComponentOverview, component_overviews
 from storage.status import current_statuses, manual_status_intervals
-from storage.vocabulary import FINISHED, Granularity, IncidentStatus
+from storage.vocabulary import (
+    FINISHED,
+    HISTORY_DAYS,
+    MAINTENANCE_UNDER_WAY,
+    Granularity,
+)
 
-BAR_DAYS = 90
 PAST_INCIDENT_DAYS = 14
 PAST_INCIDENT_LIMIT = 10
 DAY_INCIDENT_LIMIT = 500  # incidents read for the bars' day labels: bounded, newest first
-MAINTENANCE_NOW = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +97,10 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
     ids = [c.id for c in settings.components]
     probed = [c.id for c in settings.probed_components]
     hours = window_bounds("24h", now, tz)
-    bar_start = now - timedelta(days=BAR_DAYS + 1)
+    bar_start = now - timedelta(days=HISTORY_DAYS + 1)
     return HomeData(
         statuses=await current_statuses(db),
-        overviews=await component_overviews(db, probed, now=now, tz=tz, days=BAR_DAYS),
+        overviews=await component_overviews(db, probed, now=now, tz=tz, days=HISTORY_DAYS),
         latency_24h=await latency_by_component(
             db, probed, granularity=Granularity.HOUR, start=hours[0], end=hours[1]
         ),
@@ -116,7 +119,9 @@ async def manual_intervals(
 ) -> dict[str, list[tuple[str, datetime, datetime]]]:
     """Status intervals over the bar's days of each manual component (few, and each
     reads only its own status changes: never raw results)."""
-    start = day_range(local_date(now, settings.tz) - timedelta(days=BAR_DAYS - 1), settings.tz)[0]
+    start = day_range(local_date(now, settings.tz) - timedelta(days=HISTORY_DAYS - 1), settings.tz)[
+        0
+    ]
     found = {}
     for component in settings.components:
         if component.check is None:
@@ -130,7 +135,7 @@ def home_page(data: HomeData, settings: Settings, site: SiteContext, now: dateti
     banner = page_banner(
         [data.statuses.get(c.id) for c in settings.components],
         [i.impact for i in data.unresolved],
-        maintenance_in_progress=any(m.status in MAINTENANCE_NOW for m in data.maintenances),
+        maintenance_in_progress=any(m.status in MAINTENANCE_UNDER_WAY for m in data.maintenances),
     )
     cards = [incident_card(i, names, tz) for i in data.maintenances]
     return HomePage(
@@ -139,8 +144,8 @@ def home_page(data: HomeData, settings: Settings, site: SiteContext, now: dateti
         banner=banner,
         headline=banner.description if banner.has_data else "No data yet",
         active_incidents=tuple(incident_card(i, names, tz) for i in data.unresolved),
-        maintenance_now=tuple(c for c in cards if c.status in MAINTENANCE_NOW),
-        maintenance_upcoming=tuple(c for c in cards if c.status not in MAINTENANCE_NOW),
+        maintenance_now=tuple(c for c in cards if c.status in MAINTENANCE_UNDER_WAY),
+        maintenance_upcoming=tuple(c for c in cards if c.status not in MAINTENANCE_UNDER_WAY),
         groups=component_groups(data, settings, now),
         past_incidents=tuple(incident_card(i, names, tz) for i in past_incidents(data.recent, now)),
         about=about_figures(settings),
@@ -183,7 +188,7 @@ def _block(
 ) -> ComponentBlock:
     tz = settings.tz
     overview = data.overviews.get(component.id)
-    first_day = local_date(now, tz) - timedelta(days=BAR_DAYS - 1)
+    first_day = local_date(now, tz) - timedelta(days=HISTORY_DAYS - 1)
     component_data = ComponentData(
         status=data.statuses.get(component.id),
         windows=overview.windows if overview else {},
@@ -195,7 +200,7 @@ def _block(
         ),
     )
     if not component.probed:
-        days = [first_day + timedelta(days=n) for n in range(BAR_DAYS)]
+        days = [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]
         cells = status_day_cells(
             data.manual_intervals.get(component.id, []),
             days,

@@ -11,49 +11,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from statuspage.markdown import strip_control_characters
-from statuspage.service.status_rules import (
-    DEGRADED,
-    MAJOR_OUTAGE,
-    OPERATIONAL,
-    PARTIAL_OUTAGE,
-    UNDER_MAINTENANCE,
-)
+from storage.vocabulary import ComponentStatus, Impact, IncidentStatus
 
 NO_DATA = "no-data"
+COMPONENT_STATUSES = frozenset(ComponentStatus)
+INCIDENT_STATUSES = frozenset(IncidentStatus)
+IMPACTS = frozenset(Impact)
 
-_STATUS_LABELS = {
-    OPERATIONAL: "Operational",
-    DEGRADED: "Degraded performance",
-    PARTIAL_OUTAGE: "Partial outage",
-    MAJOR_OUTAGE: "Major outage",
-    UNDER_MAINTENANCE: "Under maintenance",
-}
-# Worst last; maintenance sits above operational and below every problem.
-STATUS_SEVERITY = {
-    OPERATIONAL: 0,
-    UNDER_MAINTENANCE: 1,
-    DEGRADED: 2,
-    PARTIAL_OUTAGE: 3,
-    MAJOR_OUTAGE: 4,
-}
-_INCIDENT_STATUS_LABELS = {
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "postmortem": "Postmortem",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
-}
-_IMPACT_LABELS = {
-    "none": "No impact",
-    "minor": "Minor impact",
-    "major": "Major impact",
-    "critical": "Critical impact",
-    "maintenance": "Maintenance",
-}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -80,22 +44,24 @@ class TimeText:
 
 def status_badge(status: str | None) -> StatusBadge:
     """A component status as shown; None (nothing recorded yet) reads "No data yet"."""
-    if status is None or status not in _STATUS_LABELS:
+    if status is None or status not in COMPONENT_STATUSES:
         return StatusBadge(NO_DATA, "No data yet")
-    return StatusBadge(status, _STATUS_LABELS[status])
+    return StatusBadge(status, ComponentStatus(status).label)
 
 
 def worst_status(statuses: list[str | None]) -> str | None:
-    known = [s for s in statuses if s in STATUS_SEVERITY]
-    return max(known, key=STATUS_SEVERITY.__getitem__) if known else None
+    known = [ComponentStatus(s) for s in statuses if s in COMPONENT_STATUSES]
+    return max(known, key=lambda s: s.rank) if known else None
 
 
 def incident_status_label(status: str) -> str:
-    return _INCIDENT_STATUS_LABELS.get(status, clean_text(status).capitalize())
+    if status in INCIDENT_STATUSES:
+        return IncidentStatus(status).label
+    return clean_text(status).capitalize()
 
 
 def impact_label(impact: str) -> str:
-    return _IMPACT_LABELS.get(impact, clean_text(impact))
+    return Impact(impact).label if impact in IMPACTS else clean_text(impact)
 
 
 def clean_text(text: str | None) -> str:

@@ -39,6 +39,7 @@ from storage.figures.timebuckets import (
     local_date,
     next_hour_start,
 )
+from storage.vocabulary import HISTORY_DAYS
 
 _B = TypeVar("_B", bound="CountBucket")
 
@@ -195,7 +196,7 @@ def window_latency(
 
 
 def day_figures(
-    days: Sequence[CountBucket], *, now: datetime, tz: ZoneInfo, count: int = 90
+    days: Sequence[CountBucket], *, now: datetime, tz: ZoneInfo, count: int = HISTORY_DAYS
 ) -> list[DayFigure]:
     """One entry per site-local day, oldest first, ending today; a day without
     results has empty figures (`has_data` False)."""
@@ -206,7 +207,7 @@ def day_figures(
 
 
 def day_latency(
-    days: Sequence[Bucket], *, now: datetime, tz: ZoneInfo, count: int = 90
+    days: Sequence[Bucket], *, now: datetime, tz: ZoneInfo, count: int = HISTORY_DAYS
 ) -> dict[date, LatencyFigures]:
     """Latency of each of the last `count` site-local days that had successful probes."""
     by_day: dict[date, list[Bucket]] = {}

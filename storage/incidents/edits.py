@@ -34,7 +34,7 @@ from storage.incidents.writes import live_incident
 from storage.status import record_status_change_in
 from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
 from storage.tables.monitoring import StatusChange
-from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentKind, Severity
+from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentKind, IncidentStatus, Severity
 
 AUTO_IMPACT = "auto"  # IncidentEdit.impact: derive it from the components again
 NO_SEVERITY = ""  # IncidentEdit.severity: clear it
@@ -86,7 +86,7 @@ def _set_severity(incident: Incident, severity: str) -> None:
         raise IncidentError("severity", "maintenance has no severity")
     if severity not in set(Severity):
         raise IncidentError("severity", "expected P0, P1, P2 or P3")
-    incident.severity = severity
+    incident.severity = Severity(severity)
 
 
 async def _set_impact(session: AsyncSession, incident: Incident, impact: str) -> None:
@@ -96,12 +96,12 @@ async def _set_impact(session: AsyncSession, incident: Incident, impact: str) ->
         )
         derived = derive_impact(list(links))
         maintenance = incident.kind == IncidentKind.MAINTENANCE
-        incident.impact = "maintenance" if maintenance and derived == "none" else derived
+        incident.impact = Impact.MAINTENANCE if maintenance and derived == Impact.NONE else derived
         incident.impact_override = False
         return
     if impact not in set(Impact):
         raise IncidentError("impact", "expected auto, none, minor, major, critical or maintenance")
-    incident.impact, incident.impact_override = impact, True
+    incident.impact, incident.impact_override = Impact(impact), True
 
 
 def _set_window(incident: Incident, edit: IncidentEdit) -> None:
@@ -158,10 +158,10 @@ async def _swap_status(
         )
     if (status in UNRESOLVED_INCIDENT) != (incident.kind == IncidentKind.INCIDENT):
         raise IncidentError("status", f"{status!r} is not a status of this kind of event")
-    update.status = status
+    update.status = IncidentStatus(status)
     if await _latest_update_id(session, incident) == update.id:
-        incident.status = status
-        if status == "monitoring" and incident.monitoring_at is None:
+        incident.status = IncidentStatus(status)
+        if status == IncidentStatus.MONITORING and incident.monitoring_at is None:
             incident.monitoring_at = update.display_at
 
 
@@ -244,7 +244,7 @@ async def save_postmortem(
         before = snapshot(incident, INCIDENT_FIELDS)
         incident.postmortem_body = body
         if publish and incident.postmortem_published_at is None:
-            incident.status, incident.postmortem_published_at = "postmortem", now
+            incident.status, incident.postmortem_published_at = IncidentStatus.POSTMORTEM, now
         incident.updated_at = now
         after = snapshot(incident, INCIDENT_FIELDS)
         action = "postmortem.publish" if publish else "postmortem.save"

@@ -12,23 +12,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from storage.vocabulary import ComponentStatus, Impact, IncidentKind, Severity
+from storage.vocabulary import ComponentStatus, Impact, IncidentKind, IncidentStatus, Severity
 
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-ENDING = frozenset({"resolved", "completed"})
+INCIDENT_STATUSES = (
+    IncidentStatus.INVESTIGATING,
+    IncidentStatus.IDENTIFIED,
+    IncidentStatus.MONITORING,
+    IncidentStatus.RESOLVED,
+    IncidentStatus.POSTMORTEM,
+)
+MAINTENANCE_STATUSES = (
+    IncidentStatus.SCHEDULED,
+    IncidentStatus.IN_PROGRESS,
+    IncidentStatus.VERIFYING,
+    IncidentStatus.COMPLETED,
+)
+ENDING = frozenset({IncidentStatus.RESOLVED, IncidentStatus.COMPLETED})
 MAX_NAME = 300
 MAX_BODY = 20_000
-
-# The impact a component status implies; an incident takes the worst of its components.
-_IMPACT_OF_STATUS = {
-    "operational": "none",
-    "under_maintenance": "maintenance",
-    "degraded_performance": "minor",
-    "partial_outage": "major",
-    "major_outage": "critical",
-}
-_IMPACT_RANK = {"none": 0, "maintenance": 1, "minor": 2, "major": 3, "critical": 4}
 
 
 class IncidentError(ValueError):
@@ -66,20 +67,20 @@ class NewUpdate:
     author: str | None = None
 
 
-def derive_impact(statuses: Sequence[str]) -> str:
-    impacts = [_IMPACT_OF_STATUS[s] for s in statuses]
-    return max(impacts, key=_IMPACT_RANK.__getitem__, default="none")
+def derive_impact(statuses: Sequence[str]) -> Impact:
+    """An incident takes the worst impact its components' statuses imply."""
+    impacts = [ComponentStatus(s).impact for s in statuses]
+    return max(impacts, key=lambda impact: impact.rank, default=Impact.NONE)
 
 
 def worse_impact(a: str, b: str) -> str:
-    return a if _IMPACT_RANK[a] >= _IMPACT_RANK[b] else b
+    return a if Impact(a).rank >= Impact(b).rank else b
 
 
 def worse_status(a: str, b: str) -> str:
     """The worse of two component statuses, ranked by the impact each implies
     (operational < under maintenance < degraded < partial < major outage)."""
-    rank_a, rank_b = (_IMPACT_RANK[_IMPACT_OF_STATUS[status]] for status in (a, b))
-    return a if rank_a >= rank_b else b
+    return a if ComponentStatus(a).rank >= ComponentStatus(b).rank else b
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

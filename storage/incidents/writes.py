@@ -36,7 +36,7 @@ from storage.incidents.rules import (
 from storage.status import record_status_change_in
 from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
 from storage.tables.monitoring import Component, StatusChange
-from storage.vocabulary import IncidentKind
+from storage.vocabulary import ComponentStatus, Impact, IncidentKind, IncidentStatus, Severity
 
 
 async def _known_components(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
@@ -88,16 +88,18 @@ async def create_incident(
 
 def _incident_row(new: NewIncident, started: datetime, now: datetime) -> Incident:
     maintenance = new.kind == IncidentKind.MAINTENANCE
-    impact = new.impact or (
-        "maintenance" if maintenance else derive_impact(list(new.components.values()))
+    impact = (
+        Impact(new.impact)
+        if new.impact
+        else (Impact.MAINTENANCE if maintenance else derive_impact(list(new.components.values())))
     )
     return Incident(
-        kind=new.kind,
+        kind=IncidentKind(new.kind),
         name=new.name.strip(),
-        status=new.status,
+        status=IncidentStatus(new.status),
         impact=impact,
         impact_override=new.impact is not None,
-        severity=new.severity,
+        severity=None if new.severity is None else Severity(new.severity),
         draft=new.draft,
         created_at=now,
         updated_at=now,
@@ -179,7 +181,7 @@ async def _add_update(
     changes = await _affected(session, effects, display_at)
     row = IncidentUpdate(
         incident_id=incident.id,
-        status=update.status,
+        status=IncidentStatus(update.status),
         body=update.body,
         created_at=now,
         updated_at=now,
@@ -218,36 +220,37 @@ async def _affected(
 def _advance_incident(
     incident: Incident, update: NewUpdate, display_at: datetime, now: datetime
 ) -> None:
-    incident.status = update.status
+    incident.status = IncidentStatus(update.status)
     incident.updated_at = now
-    if update.status == "monitoring" and incident.monitoring_at is None:
+    if update.status == IncidentStatus.MONITORING and incident.monitoring_at is None:
         incident.monitoring_at = display_at
     if update.status in ENDING:
         incident.resolved_at = display_at
-    elif update.status != "postmortem":
+    elif update.status != IncidentStatus.POSTMORTEM:
         incident.resolved_at = None  # reopened
-    worst = [s for s in (update.components or {}).values() if s != "operational"]
+    worst = [s for s in (update.components or {}).values() if s != ComponentStatus.OPERATIONAL]
     if worst and not incident.impact_override and incident.kind == IncidentKind.INCIDENT:
-        incident.impact = worse_impact(incident.impact, derive_impact(worst))
+        incident.impact = Impact(worse_impact(incident.impact, derive_impact(worst)))
 
 
 async def _link_components(
     session: AsyncSession, incident: Incident, components: Mapping[str, str]
 ) -> None:
     assert incident.id is not None
-    for component_id, status in components.items():
+    for component_id, given in components.items():
+        status = ComponentStatus(given)
         link = await session.get(IncidentComponent, (incident.id, component_id))
         if link is None:
             session.add(
                 IncidentComponent(incident_id=incident.id, component_id=component_id, status=status)
             )
         elif incident.draft:
-            if status != "operational":
+            if status != ComponentStatus.OPERATIONAL:
                 link.status = status  # nothing has happened yet: what the draft says now
         else:
             # What the incident did to the component: the worst status it had during it,
             # kept through recovery and resolution.
-            link.status = worse_status(link.status, status)
+            link.status = ComponentStatus(worse_status(link.status, status))
 
 
 async def _apply_statuses(

@@ -35,7 +35,7 @@ from storage.figures.windows import (
 )
 from storage.results.day_totals import TotalsByRegion, load_day_counts, load_day_totals
 from storage.tables.monitoring import Rollup
-from storage.vocabulary import Granularity
+from storage.vocabulary import HISTORY_DAYS, Granularity
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ async def component_overviews(
     now: datetime,
     tz: ZoneInfo,
     region: str | None = None,
-    days: int = 90,
+    days: int = HISTORY_DAYS,
 ) -> dict[str, ComponentOverview]:
     """Window figures and day bars for many components in three queries, each
     returning about one row per component however long the history (the day
@@ -113,7 +113,7 @@ async def component_summary(
     now: datetime,
     tz: ZoneInfo,
     region: str | None = None,
-    days: int = 90,
+    days: int = HISTORY_DAYS,
 ) -> ComponentSummary:
     """Everything about one component's measurements, latency included."""
     hour_span = window_bounds("24h", now, tz)

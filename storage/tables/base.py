@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BigInteger,
     DateTime,
     Dialect,
     Integer,
+    String,
     TypeDecorator,
 )
 from sqlmodel import SQLModel
@@ -34,6 +35,28 @@ SQLModel.metadata.naming_convention = {
 # SQLite only turns an INTEGER PRIMARY KEY into an auto-incrementing rowid alias;
 # PostgreSQL needs 64 bits for a table that grows by millions of rows a day.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A vocabulary enum stored as its text, with a CHECK constraint beside the column
+    (`one_of`): values are checked on the way in and read back as enum members, so a
+    status never travels through the program as a bare string."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_type: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum_type = enum_type
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_type(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_type(value)
 
 
 def one_of(column: str, values: type[enum.StrEnum]) -> str:

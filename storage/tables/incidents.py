@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from storage.tables.base import BigId, UTCDateTime, one_of
-from storage.vocabulary import Impact, IncidentKind, IncidentStatus, Severity
+from storage.tables.base import BigId, EnumText, UTCDateTime, one_of
+from storage.vocabulary import ComponentStatus, Impact, IncidentKind, IncidentStatus, Severity
 
 
 class Incident(SQLModel, table=True):
@@ -29,12 +29,12 @@ class Incident(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
-    kind: str = Field(default=IncidentKind.INCIDENT, max_length=16)
+    kind: IncidentKind = Field(default=IncidentKind.INCIDENT, sa_type=EnumText(IncidentKind, 16))
     name: str = Field(max_length=300)
-    status: str = Field(max_length=16)
-    impact: str = Field(max_length=16)
+    status: IncidentStatus = Field(sa_type=EnumText(IncidentStatus, 16))
+    impact: Impact = Field(sa_type=EnumText(Impact, 16))
     impact_override: bool = False  # True: an operator chose the impact, do not derive it
-    severity: str | None = Field(default=None, max_length=2)
+    severity: Severity | None = Field(default=None, sa_type=EnumText(Severity, 2))
     draft: bool = False  # drafts are visible only in the admin area
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -58,7 +58,7 @@ class IncidentUpdate(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     incident_id: int = Field(foreign_key="incidents.id", sa_type=BigId)
-    status: str = Field(max_length=16)
+    status: IncidentStatus = Field(sa_type=EnumText(IncidentStatus, 16))
     body: str  # Markdown source, exactly as the operator wrote it
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -77,4 +77,5 @@ class IncidentComponent(SQLModel, table=True):
 
     incident_id: int = Field(primary_key=True, foreign_key="incidents.id", sa_type=BigId)
     component_id: str = Field(primary_key=True, foreign_key="components.id", max_length=100)
-    status: str = Field(max_length=32)  # the status the incident gave the component
+    # the status the incident gave the component
+    status: ComponentStatus = Field(sa_type=EnumText(ComponentStatus, 32))

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.tables.base import BigId, UTCDateTime, one_of
+from probes.model import ProbeStatus
+from storage.tables.base import BigId, EnumText, UTCDateTime, one_of
 from storage.vocabulary import ComponentStatus, Granularity, StatusSource
 
 
@@ -48,10 +49,10 @@ class StatusChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigId)
     component_id: str = Field(foreign_key="components.id", max_length=100)
-    old_status: str | None = Field(default=None, max_length=32)
-    new_status: str = Field(max_length=32)
+    old_status: ComponentStatus | None = Field(default=None, sa_type=EnumText(ComponentStatus, 32))
+    new_status: ComponentStatus = Field(sa_type=EnumText(ComponentStatus, 32))
     at: datetime = Field(sa_type=UTCDateTime)
-    source: str = Field(max_length=16)
+    source: StatusSource = Field(sa_type=EnumText(StatusSource, 16))
     reason: str | None = None
     incident_update_id: int | None = None  # the FK arrives with the incidents tables
 
@@ -72,7 +73,7 @@ class ProbeResultRow(SQLModel, table=True):
     region: str = Field(default="default", max_length=64)
     scheduled_at: datetime = Field(sa_type=UTCDateTime)  # decides the roll-up bucket
     started_at: datetime = Field(sa_type=UTCDateTime)
-    status: str = Field(max_length=8)
+    status: ProbeStatus = Field(sa_type=EnumText(ProbeStatus, 8))
     latency_ms: float  # always set by the probe, also for a failure (time until it failed)
     dns_ms: float | None = None
     connect_ms: float | None = None
@@ -120,7 +121,7 @@ class Rollup(SQLModel, table=True):
 
     component_id: str = Field(primary_key=True, foreign_key="components.id", max_length=100)
     region: str = Field(primary_key=True, max_length=64)
-    granularity: str = Field(primary_key=True, max_length=8)
+    granularity: Granularity = Field(primary_key=True, sa_type=EnumText(Granularity, 8))
     bucket_start: datetime = Field(primary_key=True, sa_type=UTCDateTime)
     up: int = 0
     degraded: int = 0

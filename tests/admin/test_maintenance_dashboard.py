@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 
-from statuspage.admin.response import end_of_next_business_day, update_due_at
+from statuspage.rules.response_times import end_of_next_business_day, update_due_at
 from tests.admin.helpers import Client, Clock, open_incident, post_form
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from statuspage.service.status_rules import CurrentStatus, next_status
+from statuspage.rules.status import CurrentStatus, next_status
 
 OPERATIONAL = CurrentStatus("operational", "probe")
 

@@ -19,7 +19,7 @@ from storage.migrate import upgrade_database
 from storage.results.writer import ResultRecord, ResultWriter
 from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
 from storage.tables.monitoring import Rollup
-from storage.vocabulary import Granularity
+from storage.vocabulary import ComponentStatus, Granularity, IncidentStatus
 
 NOW = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)  # a Thursday; 11:15 in Berlin
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -194,7 +194,9 @@ async def add_incident(
         for component_id, component_status in (components or {}).items():
             session.add(
                 IncidentComponent(
-                    incident_id=incident.id, component_id=component_id, status=component_status
+                    incident_id=incident.id,
+                    component_id=component_id,
+                    status=ComponentStatus(component_status),
                 )
             )
         return incident.id
@@ -203,7 +205,7 @@ async def add_incident(
 def _update(incident_id: int, said: Said) -> IncidentUpdate:
     return IncidentUpdate(
         incident_id=incident_id,
-        status=said.status,
+        status=IncidentStatus(said.status),
         body=said.body,
         created_at=said.at,
         updated_at=said.at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statuspage.web.banner import Banner, leaf_rollup, page_banner
+from statuspage.rules.indicator import Banner, leaf_rollup, page_banner
 
 OP, DEG, PART, MAJOR, MAINT = (
     "operational",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from statuspage.rules.indicator import Banner
 from statuspage.settings_model import SiteSettings
-from statuspage.web.banner import Banner
 from statuspage.web.context_component import (
     ChartBlock,
     ChartRow,

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from statuspage.rules.alerts.model import NO_DATA, Figures, Kinds, Reading, Rule
 from statuspage.rules.alerts.samples import Counts, SampleWindow, quantile
+from storage.vocabulary import ComponentStatus, StatusSource
 
-MAJOR_OUTAGE = "major_outage"
-PROBE = "probe"
+MAJOR_OUTAGE = ComponentStatus.MAJOR_OUTAGE
+PROBE = StatusSource.PROBE
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,16 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from statuspage.service.status_rules import (
-    DEGRADED,
-    MAJOR_OUTAGE,
-    OPERATIONAL,
-    PARTIAL_OUTAGE,
-    UNDER_MAINTENANCE,
-)
-from statuspage.web.display import STATUS_SEVERITY
+from storage.vocabulary import ComponentStatus, Impact
 
-INDICATOR_RANK = {"none": 0, "maintenance": 1, "minor": 2, "major": 3, "critical": 4}
+OPERATIONAL = ComponentStatus.OPERATIONAL
+DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE
+PARTIAL_OUTAGE = ComponentStatus.PARTIAL_OUTAGE
+MAJOR_OUTAGE = ComponentStatus.MAJOR_OUTAGE
+UNDER_MAINTENANCE = ComponentStatus.UNDER_MAINTENANCE
+KNOWN = frozenset(ComponentStatus)
 
 # (worst leaf status, every leaf at it?) -> (indicator, description): the conventions' table.
 _RULES = {
@@ -54,7 +52,7 @@ def leaf_rollup(statuses: Sequence[str]) -> Banner:
     """The table row for the leaves' statuses (each a known component status)."""
     if not statuses:
         return Banner("none", "All Systems Operational", has_data=False)
-    worst = max(statuses, key=STATUS_SEVERITY.__getitem__)
+    worst = max((ComponentStatus(s) for s in statuses), key=lambda s: s.rank)
     every_leaf = all(s == worst for s in statuses)
     indicator, description = _RULES[(worst, every_leaf)]
     return Banner(indicator, description, has_data=True)
@@ -68,12 +66,12 @@ def page_banner(
 ) -> Banner:
     """The roll-up, raised by an unresolved incident of higher impact or by
     maintenance in progress; leaves with no status yet are left out."""
-    banner = leaf_rollup([s for s in leaf_statuses if s in STATUS_SEVERITY])
+    banner = leaf_rollup([s for s in leaf_statuses if s in KNOWN])
     raisers = [i for i in incident_impacts if i in _RAISED]
     if maintenance_in_progress:
         raisers.append("maintenance")
     for impact in raisers:
-        if INDICATOR_RANK[impact] > INDICATOR_RANK[banner.indicator]:
+        if Impact(impact).rank > Impact(banner.indicator).rank:
             banner = Banner(impact, _RAISED[impact], has_data=True)
     if not banner.has_data and (incident_impacts or maintenance_in_progress):
         # An open incident is news even before the first check reports.

@@ -9,16 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-OPERATIONAL = "operational"
-DEGRADED = "degraded_performance"
-PARTIAL_OUTAGE = "partial_outage"
-MAJOR_OUTAGE = "major_outage"
-UNDER_MAINTENANCE = "under_maintenance"
+from storage.vocabulary import HUMAN_SOURCES, ComponentStatus
 
-# A non-operational status set by an operator or a maintenance window holds until
-# a human (or the window's end) sets it back: probes never override it, so a
-# monitoring blip cannot contradict what the incident page tells customers.
-HUMAN_SOURCES = frozenset({"manual", "maintenance"})
+OPERATIONAL = ComponentStatus.OPERATIONAL
+DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE
+PARTIAL_OUTAGE = ComponentStatus.PARTIAL_OUTAGE
+MAJOR_OUTAGE = ComponentStatus.MAJOR_OUTAGE
 
 
 @dataclass(frozen=True, slots=True)
