@@ -81,6 +81,68 @@ def test_it_passes_what_the_seed_health_response_satisfies(text: str) -> None:
     assert check(text).ok
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "status == 500",
+        "status != 200",
+        "latency_ms < 42.5",
+        "latency_ms <= 42.4",
+        "latency_ms > 42.5",
+        "latency_ms >= 42.6",
+        'headers.content-type contains "xml"',
+        'body.status == "down"',
+        'body.status != "healthy"',
+        "body.ok == false",
+        "body.ok != true",
+        "body.error != null",
+        'body.tags contains "us"',
+        'body.database contains "latency"',
+        'body.status matches "^ok"',
+        'body contains "unhealthy"',
+    ],
+)
+def test_it_fails_what_the_seed_health_response_does_not_satisfy(text: str) -> None:
+    outcome = check(text)
+
+    assert not outcome.ok
+    assert outcome.reason is None
+
+
+def test_false_is_the_boolean_false() -> None:
+    down = ctx(body_json={"up": False})
+
+    assert check("body.up == false", down).ok
+    assert check("body.up != true", down).ok
+    assert not check("body.up == 0", down).ok
+    assert parse_assertion("body.up == false").expected is False
+
+
+def test_an_index_one_past_the_end_of_a_list_is_missing() -> None:
+    assert check("body.items[2].name == 'x'").got == "missing"
+    assert check("body.tags[1] == 'primary'").ok
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('body.memory.percent matches "4"', "matches needs a string, got a number"),
+        ('body.tags matches "eu"', "matches needs a string, got a list"),
+        ('body.memory.percent contains "4"', "cannot look for a string in a number"),
+        ("body.status contains 1", "cannot look for a number in a string"),
+        ("body.database contains 1", "cannot look for a number in an object"),
+        ("body.error contains 'x'", "cannot look for a string in null"),
+        ("body.ok contains 'x'", "cannot look for a string in a boolean"),
+        ("body.tags < 5", "cannot compare a list with a number"),
+    ],
+)
+def test_it_fails_a_comparison_between_kinds_that_do_not_compare(text: str, reason: str) -> None:
+    outcome = check(text)
+
+    assert not outcome.ok
+    assert outcome.reason == reason
+
+
 def test_it_reports_the_value_it_got_when_a_comparison_fails() -> None:
     outcome = check("body.memory.percent < 40")
 

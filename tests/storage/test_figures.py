@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.aggregate import Aggregate, RawResult
 from storage.figures import (
     WINDOWS,
+    DayFigure,
     Figures,
     counts_of,
     day_figures,
@@ -153,3 +155,74 @@ def test_figures_from_roll_ups_match_figures_from_raw_results(
         assert_latency_agrees(
             per_day.get(day.day), latency_from_raw(results, under_maintenance, *span)
         )
+
+
+def test_availability_and_its_text_count_degraded_results_as_available() -> None:
+    mixed = figures(up=1, degraded=2, down=1, within_sla=1)
+    assert (mixed.total, mixed.availability, mixed.availability_text()) == (4, 0.75, "75.00")
+    assert mixed.sla_compliance_text() == "33.33"
+    assert figures(degraded=1).has_data
+    assert Figures(maintenance=3).has_data is False
+
+
+def test_raw_degraded_results_count_as_degraded_and_within_target_when_they_were() -> None:
+    at = NOW - timedelta(minutes=5)
+    results: list[RawResult] = [(at, "degraded", 900.0, False), (at, "up", 90.0, True)]
+    got = figures_from_raw(results, lambda _: False, NOW - timedelta(hours=1), NOW)
+    assert got == Figures(up=1, degraded=1, down=0, maintenance=0, within_sla=1)
+
+
+@pytest.mark.parametrize(
+    ("window", "first_day"),
+    [
+        ("7d", date(2026, 3, 4)),
+        ("30d", date(2026, 2, 9)),
+        ("90d", date(2025, 12, 11)),
+        ("365d", date(2025, 3, 11)),
+    ],
+)
+def test_a_day_window_is_today_and_the_days_before_it(window: str, first_day: date) -> None:
+    assert window_bounds(window, NOW, UTC_ZONE) == (
+        datetime.combine(first_day, time(0), tzinfo=UTC),
+        datetime(2026, 3, 11, tzinfo=UTC),
+    )
+
+
+def test_each_day_window_counts_only_the_days_inside_it() -> None:
+    days = [bucket(NOW - n * timedelta(days=1), Aggregate(up=1)) for n in (0, 6, 7, 29, 30, 89)]
+    days += [bucket(NOW - n * timedelta(days=1), Aggregate(up=1)) for n in (90, 364, 365)]
+    counts = window_figures([], days, now=NOW, tz=UTC_ZONE)
+    assert {w: counts[w].up for w in WINDOWS} == {
+        "24h": 0,
+        "7d": 2,
+        "30d": 4,
+        "90d": 6,
+        "365d": 8,
+    }
+
+
+NEAR_MIDNIGHT_UTC = datetime(2026, 3, 10, 23, 40, tzinfo=UTC)  # 05:10 on the 11th in India
+
+
+def test_today_is_the_site_zone_day_not_the_utc_day_near_midnight() -> None:
+    india = ZoneInfo("Asia/Kolkata")
+    today = day_figures([], now=NEAR_MIDNIGHT_UTC, tz=india, count=2)
+    assert [d.day for d in today] == [date(2026, 3, 10), date(2026, 3, 11)]
+    assert window_bounds("7d", NEAR_MIDNIGHT_UTC, india) == (
+        datetime(2026, 3, 4, 18, 30, tzinfo=UTC),
+        datetime(2026, 3, 11, 18, 30, tzinfo=UTC),
+    )
+    assert window_bounds("24h", NEAR_MIDNIGHT_UTC, india) == (  # 05:00 IST is 23:30 UTC
+        datetime(2026, 3, 10, 0, 30, tzinfo=UTC),
+        datetime(2026, 3, 11, 0, 30, tzinfo=UTC),
+    )
+
+
+def test_a_result_just_after_site_midnight_counts_on_the_site_day() -> None:
+    india = ZoneInfo("Asia/Kolkata")
+    just_after = datetime(2026, 3, 10, 18, 45, tzinfo=UTC)  # 00:15 on the 11th in India
+    cell = bucket(day_range(date(2026, 3, 11), india)[0], Aggregate(up=1, within_sla=1))
+    days = day_figures([cell], now=just_after, tz=india, count=1)
+    assert days == [DayFigure(date(2026, 3, 11), Figures(up=1, within_sla=1))]
+    latency = day_latency([], now=just_after, tz=india, count=1)
+    assert latency == {}
