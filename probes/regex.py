@@ -58,7 +58,7 @@ def compile_regex(pattern: str) -> Regex:
     if len(pattern) > MAX_PATTERN_CHARS:
         raise RegexError(f"regex longer than {MAX_PATTERN_CHARS} characters")
     try:
-        compiled = re2.compile(pattern, _OPTIONS)
+        compiled = re2.compile(pattern, _options())
     except re2.error as exc:
         raise RegexError(_explain(_detail(exc))) from None
     regex = Regex(pattern, compiled)
@@ -71,13 +71,11 @@ def compile_regex(pattern: str) -> Regex:
 
 
 def _options() -> Any:
+    # Made per call (a few attribute sets; re2 caches compiled patterns by their values).
     options = re2.Options()
     options.log_errors = False  # RE2 would print every refused pattern on stderr
     options.never_capture = True  # `search` answers yes or no: groups are never read
     return options
-
-
-_OPTIONS: Final = _options()
 
 
 def _detail(exc: Exception) -> str:

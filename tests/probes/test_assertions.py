@@ -169,6 +169,23 @@ def test_it_fails_comparing_a_string_with_a_number_with_a_reason() -> None:
     assert outcome.reason == "cannot compare a string with a number"
 
 
+def test_a_header_is_read_as_a_number_only_when_it_is_a_short_number() -> None:
+    longest = ctx(headers={"X-Count": "1" * 32, "X-Big": "1" * 33, "X-Word": "many"})
+
+    assert check("headers.x-count > 5", longest).ok
+    big = check("headers.x-big > 5", longest)
+    assert (big.ok, big.reason) == (False, "cannot compare a string with a number")
+    word = check("headers.x-word > 5", longest)
+    assert (word.got, word.reason) == ('"many"', "cannot compare a string with a number")
+
+
+def test_a_refused_regex_is_reported_at_the_column_of_the_pattern() -> None:
+    with pytest.raises(AssertionSyntaxError) as caught:
+        parse_assertion('body.v matches "(a)\\\\1"')
+
+    assert caught.value.column == 16
+
+
 def test_it_never_treats_true_as_the_number_one() -> None:
     assert not check("body.ok == 1").ok
     assert check("body.ok != 1").ok

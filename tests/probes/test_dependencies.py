@@ -83,3 +83,8 @@ def test_the_first_of_two_same_names_wins() -> None:
     body = {"database": "connected", "checks": [{"name": "database", "status": "down"}]}
 
     assert extract_dependencies(body) == {"database": "connected"}
+
+
+def test_it_skips_list_entries_that_are_not_objects() -> None:
+    body = {"checks": ["db", 3, None, [], {"name": "cache", "status": "ok"}]}
+    assert extract_dependencies(body) == {"cache": "ok"}

@@ -4,7 +4,10 @@ import json
 from datetime import UTC, datetime
 
 import aiohttp
+import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestServer
+from pytest_aiohttp import AiohttpServer
 
 from probes.assertions import parse_assertion
 from probes.http import probe
@@ -210,3 +213,49 @@ async def test_its_result_serialises_to_json(
 
     assert document["status"] == "up"
     assert document["dependencies"] == {"database": "connected"}
+
+
+async def test_a_failed_assertion_that_could_not_compare_says_why(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(target.make_url("/health"), assertions=(parse_assertion("body.status < 5"),))
+
+    result = await probe(session, spec)
+
+    assert result.error == (
+        'assertion failed: body.status < 5 (got "healthy": cannot compare a string with a number)'
+    )
+
+
+def bytes_app(content_type: str, body: bytes) -> web.Application:
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_get("/health", answer)
+    return app
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "text"),
+    [
+        ("text/plain; charset=iso-8859-1", "café ok".encode("latin-1"), "café ok"),
+        ("text/plain; charset=utf-8", b"caf\xff ok", "caf\ufffd ok"),
+        ("text/plain; charset=x-unknown", b"caf\xc3\xa9 \xff ok", "café \ufffd ok"),
+        ("text/plain", "café ok".encode(), "café ok"),
+    ],
+)
+async def test_the_body_is_read_as_text_in_its_charset_and_never_fails_to_decode(
+    session: aiohttp.ClientSession,
+    aiohttp_server: AiohttpServer,
+    content_type: str,
+    body: bytes,
+    text: str,
+) -> None:
+    server = await aiohttp_server(bytes_app(content_type, body))
+    assertion = parse_assertion(f'body == "{text}"')
+    spec = make_check(server.make_url("/health"), assertions=(assertion,))
+
+    result = await probe(session, spec)
+
+    assert (result.status, result.error) == (ProbeStatus.UP, None)
