@@ -28,6 +28,9 @@ MAX_PATTERN_CHARS: Final = 200
 MAX_PROGRAM_SIZE: Final = 2_500
 
 
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 class RegexError(ValueError):
     """The pattern is too long, too large once compiled, or not something RE2 can run."""
 
@@ -57,6 +60,8 @@ def compile_regex(pattern: str) -> Regex:
     """Compile `pattern` with RE2, or raise RegexError saying why it is refused."""
     if len(pattern) > MAX_PATTERN_CHARS:
         raise RegexError(f"regex longer than {MAX_PATTERN_CHARS} characters")
+    if _LONE_SURROGATE.search(pattern):  # re2 would raise UnicodeEncodeError on it
+        raise RegexError(r"regex contains a lone surrogate (\ud800-\udfff), not a character")
     try:
         compiled = re2.compile(pattern, _options())
     except re2.error as exc:
@@ -79,7 +84,7 @@ def _options() -> Any:
 
 
 def _detail(exc: Exception) -> str:
-    detail = exc.args[0] if exc.args else ""
+    detail = exc.args[0]  # RE2's message; google-re2 hands it over as bytes
     return detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
 
 

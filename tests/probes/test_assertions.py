@@ -290,6 +290,7 @@ def test_it_says_at_which_column_the_error_is() -> None:
         "body.x == {}",
         "lambda: 0",
         "status == 200 or True",
+        'body matches "\\ud800"',  # a lone surrogate, which RE2 cannot even be given
     ],
 )
 def test_it_refuses_hostile_input_with_a_syntax_error(hostile: str) -> None:

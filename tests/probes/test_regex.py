@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from probes.regex import MAX_PATTERN_CHARS, RegexError, compile_regex
+from probes.regex import MAX_PATTERN_CHARS, MAX_PROGRAM_SIZE, RegexError, compile_regex
 
 LONG = 100_000
 
@@ -74,6 +74,7 @@ def test_it_accepts_ordinary_health_check_patterns(pattern: str) -> None:
         (r"(", "invalid regex for RE2: missing ): ("),
         (r"a{1001}", "invalid regex for RE2: invalid repetition size"),
         ("x" * (MAX_PATTERN_CHARS + 1), f"longer than {MAX_PATTERN_CHARS} characters"),
+        ("caf\ud800", "regex contains a lone surrogate"),
         (r"(?:[a-z0-9]{0,50}){20}x", "regex too large: it compiles to 3005 instructions"),
     ],
 )
@@ -82,6 +83,16 @@ def test_it_refuses_what_re2_cannot_run_and_says_why(pattern: str, reason: str) 
         compile_regex(pattern)
 
     assert reason in str(caught.value)
+
+
+def test_a_pattern_at_each_limit_is_accepted() -> None:
+    assert compile_regex("x" * MAX_PATTERN_CHARS).search("x" * MAX_PATTERN_CHARS)
+    # `a{n}b{n}c{500}` compiles to 2n + 504 instructions (RE2 2025): one n hits the limit.
+    accepted = []
+    for n in range(990, 1001):
+        with contextlib.suppress(RegexError):
+            accepted.append(compile_regex(f"a{{{n}}}b{{{n}}}c{{500}}").program_size)
+    assert max(accepted) == MAX_PROGRAM_SIZE
 
 
 def test_a_refused_pattern_prints_nothing_on_stderr(capfd: pytest.CaptureFixture[str]) -> None:
