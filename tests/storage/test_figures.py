@@ -62,6 +62,8 @@ def test_a_percentage_is_rounded_down_so_a_failure_never_shows_as_100() -> None:
     assert format_percent(5, 5) == "100.00"
     assert format_percent(2, 3, decimals=1) == "66.6"
     assert format_percent(0, 0) == "no data"
+    assert format_percent(1, 1) == "100.00"
+    assert format_percent(2, 3, decimals=0) == "66"
 
 
 def test_results_under_maintenance_do_not_count_towards_availability() -> None:

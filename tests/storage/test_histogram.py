@@ -47,3 +47,7 @@ def test_a_percentile_never_leaves_the_observed_range() -> None:
     built = histogram.build([100.0, 100.0, 101.0])
     assert histogram.percentile(built, 0.99, low_ms=100.0, high_ms=101.0) == 101.0
     assert histogram.percentile({}, 0.5, low_ms=0, high_ms=0) is None
+
+
+def test_build_counts_every_latency_in_its_bucket() -> None:
+    assert histogram.build([0.5, 0.7, 1.05, 1.05, 1.05]) == {0: 2, 1: 3}
