@@ -88,3 +88,21 @@ def test_the_first_of_two_same_names_wins() -> None:
 def test_it_skips_list_entries_that_are_not_objects() -> None:
     body = {"checks": ["db", 3, None, [], {"name": "cache", "status": "ok"}]}
     assert extract_dependencies(body) == {"cache": "ok"}
+
+
+def test_a_false_flag_is_down() -> None:
+    assert extract_dependencies({"stripe": False, "email": True}) == {
+        "stripe": "down",
+        "email": "up",
+    }
+
+
+def test_an_entry_is_named_by_its_first_non_empty_text_name() -> None:
+    body = {"checks": [{"name": 7, "id": "", "service": "db", "status": "ok"}]}
+    assert extract_dependencies(body) == {"db": "ok"}
+
+
+def test_a_state_is_read_from_its_first_128_characters_only() -> None:
+    # The cut comes before control characters are dropped: a megabyte of them costs nothing.
+    body = {"services": {"late": "\x00" * 128 + "up", "early": "\x00" * 127 + "up"}}
+    assert extract_dependencies(body) == {"early": "u"}
