@@ -325,3 +325,62 @@ def test_well_formed_assertions_evaluate_without_raising(text: str) -> None:
         return  # e.g. `status == 'x'`: refused by kind, which is fine
     outcome = assertion.evaluate(ctx())
     assert isinstance(outcome.ok, bool)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x" * 501, "assertion longer than 500 characters (at column 501)"),
+        ("status == 200\x01", "control character '\\x01' not allowed (at column 14)"),
+        ("status ==\x7f 200", "control character '\\x7f' not allowed (at column 10)"),
+        (" latency_ms.x < 5", "latency_ms has no fields (at column 2)"),
+        ("status.code == 200", "status has no fields (at column 1)"),
+        ('latency_ms == "5"', "latency_ms is a number: compare it with one (at column 15)"),
+        ("latency_ms matches 'x'", "latency_ms is a number: compare it with one (at column 20)"),
+        ("status contains 5", "status is a number: use == < > etc. (at column 17)"),
+        ("latency_ms contains 5", "latency_ms is a number: use == < > etc. (at column 21)"),
+        (
+            " headers[0] == 1",
+            'headers needs one header name, e.g. headers.content-type or headers["ETag"]'
+            " (at column 2)",
+        ),
+        ("body.x matches 5", "matches needs a quoted regex (at column 16)"),
+        ("body.x >= null", ">= needs a number or a string (at column 11)"),
+        ("body" + ".a" * 33 + " == 1", "path deeper than 32 (at column 72)"),
+        (
+            "body[",
+            "expected a quoted key or an index after '[', found the end of the text (at column 6)",
+        ),
+        ("body.items[0", "expected ']', found the end of the text (at column 13)"),
+        (
+            "body.x == 1 abcdefghijklmnopqrstuvwxyz",
+            "expected the end of the assertion, found 'abcdefghijklmnopqrst' (at column 13)",
+        ),
+    ],
+)
+def test_a_refusal_says_exactly_what_and_where(text: str, message: str) -> None:
+    with pytest.raises(AssertionSyntaxError) as caught:
+        parse_assertion(text)
+
+    assert str(caught.value) == message
+
+
+def test_the_limits_themselves_are_allowed() -> None:
+    assert parse_assertion("body" + ".a" * 32 + " == 1").path.segments == ("a",) * 32
+    padded = "status == 200" + " " * (500 - 13)
+    assert parse_assertion(padded).text == "status == 200"
+    assert parse_assertion("status\t==\t200").expected == 200
+
+
+def test_a_value_it_got_is_shown_as_json_up_to_eighty_characters() -> None:
+    assert check('body == "x"', ctx(body_text="é" * 78)).got == '"' + "é" * 78 + '"'
+    assert check('body == "x"', ctx(body_text="é" * 79)).got == '"' + "é" * 78 + "…"
+    assert check("body.tags == 1").got == '["eu", "primary"]'
+
+
+def test_a_header_is_read_as_a_number_only_when_compared_with_one() -> None:
+    numeric_text = ctx(headers={"X-Version": "2"}, body_json={"v": "2"})
+
+    assert check('headers.x-version == "2"', numeric_text).ok
+    assert check('body.v == "2"', numeric_text).ok
+    assert not check("body.v == 2", numeric_text).ok
