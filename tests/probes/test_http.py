@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import aiohttp
 import pytest
@@ -9,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from pytest_aiohttp import AiohttpServer
 
+import probes.timing
 from probes.assertions import parse_assertion
 from probes.http import probe
 from probes.model import ProbeStatus
@@ -259,3 +261,46 @@ async def test_the_body_is_read_as_text_in_its_charset_and_never_fails_to_decode
     result = await probe(session, spec)
 
     assert (result.status, result.error) == (ProbeStatus.UP, None)
+
+
+async def test_a_failed_probe_is_stamped_with_the_clock_it_is_given(
+    session: aiohttp.ClientSession,
+) -> None:
+    start = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    result = await probe(session, make_check("http://127.0.0.1:1/health"), now=lambda: start)
+
+    assert (result.status, result.started_at) == (ProbeStatus.DOWN, start)
+
+
+async def test_a_latency_assertion_sees_the_measured_latency(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    spec = make_check(
+        target.make_url("/health"), assertions=(parse_assertion("latency_ms < 60000"),)
+    )
+
+    assert (await probe(session, spec)).status is ProbeStatus.UP
+
+
+async def test_a_latency_equal_to_the_sla_is_within_it(
+    session: aiohttp.ClientSession, target: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stopped perf_counter makes every probe take exactly 0 ms; the SLA is 0 ms.
+    monkeypatch.setattr(probes.timing, "time", SimpleNamespace(perf_counter=lambda: 100.0))
+    timing = probes.timing.RequestTiming(started=100.0)
+    assert timing.elapsed_ms() == 0.0
+
+    result = await probe(session, make_check(target.make_url("/health"), sla_ms=0.0))
+
+    assert (result.status, result.latency_ms, result.within_sla) == (ProbeStatus.UP, 0.0, True)
+
+
+async def test_a_plain_text_body_is_not_read_as_json_even_when_it_could_be(
+    aiohttp_server: AiohttpServer, session: aiohttp.ClientSession
+) -> None:
+    server = await aiohttp_server(bytes_app("text/plain", b'{"database": "down"}'))
+
+    result = await probe(session, make_check(server.make_url("/health")))
+
+    assert (result.status, result.dependencies) == (ProbeStatus.UP, {})
