@@ -14,7 +14,7 @@ import pytest
 from aiohttp.client_reqrep import ConnectionKey
 from yarl import URL
 
-from probes.errors import describe_error
+from probes.errors import ProbeFailure, describe_error
 from probes.model import CheckSpec
 
 CHECK = CheckSpec("api", "https://127.0.0.1:1/health", sla_ms=100)
@@ -78,3 +78,57 @@ def test_a_redirect_to_another_scheme_is_named() -> None:
 )
 def test_socket_errors_read_as_words(exc: OSError, reason: str) -> None:
     assert describe_error(exc, CHECK) == reason
+
+
+SLOW = CheckSpec("api", "https://127.0.0.1:1/health", sla_ms=100, timeout_s=2.5)
+
+
+@pytest.mark.parametrize(
+    ("exc", "spec", "reason"),
+    [
+        (aiohttp.ConnectionTimeoutError(), SLOW, "timeout after 2500 ms"),
+        (
+            aiohttp.ConnectionTimeoutError(),
+            CheckSpec("api", "http://x", sla_ms=1, timeout_s=2.5, connect_timeout_s=1.5),
+            "connect timeout after 1500 ms",
+        ),
+        (
+            TimeoutError(),
+            CheckSpec("api", "http://x", sla_ms=1, timeout_s=2.5, connect_timeout_s=1.5),
+            "timeout after 2500 ms",
+        ),
+    ],
+)
+def test_a_timeout_says_which_limit_ran_out(exc: Exception, spec: CheckSpec, reason: str) -> None:
+    assert describe_error(exc, spec) == reason
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (
+            aiohttp.ClientConnectorDNSError(KEY, OSError(-2, "Domain name not found")),
+            "DNS lookup failed: Domain name not found",
+        ),
+        (aiohttp.ClientConnectorDNSError(KEY, OSError(-2, "")), "DNS lookup failed"),
+        (aiohttp.InvalidUrlRedirectClientError(URL("http:///x")), "redirect to an invalid URL"),
+        (aiohttp.ServerDisconnectedError(), "server closed the connection without a response"),
+        (
+            aiohttp.ClientConnectorError(KEY, OSError(errno.EMFILE, "Too many open files")),
+            "connection failed: Too many open files",
+        ),
+        (
+            aiohttp.ClientConnectorError(KEY, OSError(errno.ECONNREFUSED, "refused")),
+            "connection refused",
+        ),
+        (aiohttp.ClientError("boom"), "request failed: boom"),
+        (aiohttp.ClientError(), "request failed: ClientError"),
+        (ProbeFailure("body larger than 10 bytes"), "body larger than 10 bytes"),
+    ],
+)
+def test_other_failures_read_as_words(exc: Exception, reason: str) -> None:
+    assert describe_error(exc, CHECK) == reason
+
+
+def test_a_probe_failure_reads_as_its_reason() -> None:
+    assert str(ProbeFailure("body larger than 10 bytes")) == "body larger than 10 bytes"
