@@ -207,3 +207,17 @@ async def test_a_probe_that_waited_for_the_pool_still_times_out_once_connected()
 
     assert first.status is ProbeStatus.UP
     assert (second.status, second.error) == (ProbeStatus.DOWN, "timeout after 350 ms")
+
+
+def test_an_end_without_its_start_counts_nothing() -> None:
+    timing = RequestTiming()
+    timing.dns_ended()
+    timing.queue_ended()
+    assert (timing.dns_s, timing.queued_s) == (0.0, 0.0)
+
+
+async def test_a_request_on_a_probe_session_without_a_timing_is_simply_not_timed(
+    tls_session: aiohttp.ClientSession, tls_target: TestServer
+) -> None:
+    async with tls_session.get(localhost(tls_target.make_url("/health"))) as response:
+        assert response.status == 200
