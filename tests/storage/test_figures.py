@@ -169,9 +169,13 @@ def test_availability_and_its_text_count_degraded_results_as_available() -> None
 
 def test_raw_degraded_results_count_as_degraded_and_within_target_when_they_were() -> None:
     at = NOW - timedelta(minutes=5)
-    results: list[RawResult] = [(at, "degraded", 900.0, False), (at, "up", 90.0, True)]
+    results: list[RawResult] = [
+        (at, "degraded", 900.0, False),
+        (at, "up", 90.0, True),
+        (at, "down", 5.0, True),  # a failure is never within the target, whatever its flag
+    ]
     got = figures_from_raw(results, lambda _: False, NOW - timedelta(hours=1), NOW)
-    assert got == Figures(up=1, degraded=1, down=0, maintenance=0, within_sla=1)
+    assert got == Figures(up=1, degraded=1, down=1, maintenance=0, within_sla=1)
 
 
 @pytest.mark.parametrize(
