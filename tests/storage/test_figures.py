@@ -232,3 +232,60 @@ def test_a_result_just_after_site_midnight_counts_on_the_site_day() -> None:
     assert days == [DayFigure(date(2026, 3, 11), Figures(up=1, within_sla=1))]
     latency = day_latency([], now=just_after, tz=india, count=1)
     assert latency == {}
+
+
+def test_percentage_texts_take_the_decimals_asked_for() -> None:
+    mixed = figures(up=1, degraded=2, down=1, within_sla=1)
+    assert (mixed.availability_text(decimals=1), mixed.sla_compliance_text(decimals=0)) == (
+        "75.0",
+        "33",
+    )
+
+
+def test_a_row_without_a_latency_range_has_no_latency_figures() -> None:
+    row = Aggregate(up=2, histogram={5: 2}, latency_sum_ms=3.0, latency_max_ms=2.0)
+    assert latency_of(row) is None
+    assert latency_of(Aggregate(up=2, histogram={5: 2}, latency_min_ms=1.0)) is None
+
+
+def test_a_bucket_starting_where_a_window_ends_is_outside_it() -> None:
+    tomorrow = datetime(2026, 3, 11, tzinfo=UTC)
+    counts = window_figures(
+        [bucket(NOW.replace(minute=0) + timedelta(hours=1), Aggregate(up=1))],
+        [bucket(tomorrow, Aggregate(up=1))],
+        now=NOW,
+        tz=UTC_ZONE,
+    )
+    assert {w: counts[w].up for w in WINDOWS} == dict.fromkeys(WINDOWS, 0)
+
+
+def measured(ms: float) -> Aggregate:
+    total = Aggregate()
+    total.add("up", ms, within_sla=True, maintenance=False)
+    return total
+
+
+def test_the_24_hour_latency_window_follows_the_site_zone_not_the_machines() -> None:
+    # 15:30 UTC yesterday opens India's 24 hours (its hours start at :30 UTC).
+    first_hour = [bucket(datetime(2026, 3, 9, 15, 30, tzinfo=UTC), measured(10.0))]
+    latency = window_latency(first_hour, [], now=NOW, tz=ZoneInfo("Asia/Kolkata"))["24h"]
+    assert latency is not None
+    assert latency.count == 1
+
+
+def test_day_latency_covers_the_last_90_site_days_by_default() -> None:
+    days = [bucket(NOW - n * timedelta(days=1), measured(10.0)) for n in (89, 90)]
+    assert list(day_latency(days, now=NOW, tz=UTC_ZONE)) == [date(2025, 12, 11)]
+    india = ZoneInfo("Asia/Kolkata")
+    today_in_india = bucket(day_range(date(2026, 3, 11), india)[0], measured(10.0))
+    latency = day_latency([today_in_india], now=NEAR_MIDNIGHT_UTC, tz=india, count=1)
+    assert list(latency) == [date(2026, 3, 11)]
+
+
+def test_raw_results_count_from_the_start_of_a_span_up_to_its_end() -> None:
+    start, end = NOW - timedelta(hours=1), NOW
+    results: list[RawResult] = [(start, "up", 10.0, True), (end, "up", 20.0, True)]
+    assert figures_from_raw(results, lambda _: False, start, end) == Figures(up=1, within_sla=1)
+    latency = latency_from_raw(results, lambda _: False, start, end)
+    assert latency is not None
+    assert (latency.count, latency.max_ms) == (1, 10.0)
