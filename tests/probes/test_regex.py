@@ -70,11 +70,11 @@ def test_it_accepts_ordinary_health_check_patterns(pattern: str) -> None:
         (r"(?<=v)2", "look-ahead and look-behind are not supported"),
         (r"(?<!v)2", "look-ahead and look-behind are not supported"),
         (r"a++", "possessive repeats such as a++ are not supported"),
-        (r"ok\Z", r"use \z for the end of the text"),
+        (r"ok\Z", r"\Z is not supported: use \z for the end of the text"),
         (r"(", "invalid regex for RE2: missing ): ("),
         (r"a{1001}", "invalid regex for RE2: invalid repetition size"),
-        ("x" * (MAX_PATTERN_CHARS + 1), f"longer than {MAX_PATTERN_CHARS} characters"),
-        ("caf\ud800", "regex contains a lone surrogate"),
+        ("x" * (MAX_PATTERN_CHARS + 1), f"regex longer than {MAX_PATTERN_CHARS} characters"),
+        ("caf\ud800", r"regex contains a lone surrogate (\ud800-\udfff), not a character"),
         (r"(?:[a-z0-9]{0,50}){20}x", "regex too large: it compiles to 3005 instructions"),
     ],
 )
@@ -82,7 +82,7 @@ def test_it_refuses_what_re2_cannot_run_and_says_why(pattern: str, reason: str) 
     with pytest.raises(RegexError) as caught:
         compile_regex(pattern)
 
-    assert reason in str(caught.value)
+    assert str(caught.value).startswith(reason)
 
 
 def test_a_pattern_at_each_limit_is_accepted() -> None:
