@@ -353,6 +353,11 @@ def test_well_formed_assertions_evaluate_without_raising(text: str) -> None:
         ),
         ("body.items[0", "expected ']', found the end of the text (at column 13)"),
         (
+            "body] == 1",
+            "expected an operator (==, !=, <, <=, >, >=, contains or matches), found ']'"
+            " (at column 5)",
+        ),
+        (
             "body.x == 1 abcdefghijklmnopqrstuvwxyz",
             "expected the end of the assertion, found 'abcdefghijklmnopqrst' (at column 13)",
         ),

@@ -106,3 +106,16 @@ def test_a_state_is_read_from_its_first_128_characters_only() -> None:
     # The cut comes before control characters are dropped: a megabyte of them costs nothing.
     body = {"services": {"late": "\x00" * 128 + "up", "early": "\x00" * 127 + "up"}}
     assert extract_dependencies(body) == {"early": "u"}
+
+
+def test_a_true_flag_reads_as_its_good_word() -> None:
+    body = {"redis": {"connected": True}, "search": {"healthy": True}, "queue": {"ok": False}}
+    assert extract_dependencies(body) == {
+        "redis": "connected",
+        "search": "healthy",
+        "queue": "failing",
+    }
+
+
+def test_a_body_that_is_a_list_of_named_entries_is_read() -> None:
+    assert extract_dependencies([{"name": "db", "status": "ok"}, "noise"]) == {"db": "ok"}
