@@ -119,6 +119,7 @@ def test_server_addresses_take_an_optional_port(text: str, parsed: tuple[str, in
         ("dns.google", "is not an IP address"),
         ("1.1.1.1:0", "has no port between 1 and 65535"),
         ("1.1.1.1:99999", "has no port between 1 and 65535"),
+        ("1.1.1.1:65536", "has no port between 1 and 65535"),
         ("1.1.1.1:dns", "has no port between 1 and 65535"),
         ("[::1]:", "is not an IP address"),
         ("", "is not an IP address"),
@@ -203,3 +204,17 @@ async def test_at_most_sixteen_channels_are_kept_ready_and_used_ones_are_let_go(
         await asyncio.sleep(0.01)
     assert (resolver.retiring, resolver.ready_channels) == (0, MAX_READY_CHANNELS)
     await resolver.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+async def test_a_named_server_is_reached_over_ipv4_and_ipv6(host: str, target: TestServer) -> None:
+    async with LoopbackDNS(Zone(addresses={"app.example.test": "127.0.0.1"}), host=host) as dns:
+        resolver = dns_resolver([dns.server])
+        async with make_client_session(resolver=resolver) as session:
+            result = await probe(
+                session, make_check(f"http://app.example.test:{target.port}/health")
+            )
+        assert resolver is not None
+        await resolver.close()
+
+    assert (result.status, result.error) == (ProbeStatus.UP, None)

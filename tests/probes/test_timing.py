@@ -9,8 +9,11 @@ from aiohttp.test_utils import TestServer
 import probes.timing
 from probes.http import make_client_session, probe
 from probes.model import Phases, ProbeStatus
-from probes.timing import RequestTiming
+from probes.resolver import dns_resolver
+from probes.timing import RequestTiming, make_ssl_context
+from tests.probes.dns_server import LoopbackDNS, Zone
 from tests.probes.targets import RawServer, answer_then_keep_open, make_check
+from tests.probes.tls import SelfSigned
 
 
 def localhost(url: object) -> str:
@@ -216,8 +219,39 @@ def test_an_end_without_its_start_counts_nothing() -> None:
     assert (timing.dns_s, timing.queued_s) == (0.0, 0.0)
 
 
-async def test_a_request_on_a_probe_session_without_a_timing_is_simply_not_timed(
+async def test_a_request_on_a_probe_session_with_another_trace_context_is_not_timed(
     tls_session: aiohttp.ClientSession, tls_target: TestServer
 ) -> None:
-    async with tls_session.get(localhost(tls_target.make_url("/health"))) as response:
+    url = localhost(tls_target.make_url("/health"))
+    async with tls_session.get(url, trace_request_ctx={"caller": "not a probe"}) as response:
         assert response.status == 200
+
+
+async def test_the_certificate_must_name_the_host_the_probe_asked_for(
+    certificate: SelfSigned, tls_target: TestServer
+) -> None:
+    # The certificate names localhost and 127.0.0.1; this name reaches the same server.
+    async with LoopbackDNS(Zone(addresses={"other.example.test": "127.0.0.1"})) as dns:
+        resolver = dns_resolver([dns.server])
+        context = make_ssl_context(cafile=str(certificate.cert_path))
+        async with make_client_session(ssl_context=context, resolver=resolver) as session:
+            url = f"https://other.example.test:{tls_target.port}/health"
+            result = await probe(session, make_check(url))
+        assert resolver is not None
+        await resolver.close()
+
+    assert result.status is ProbeStatus.DOWN
+    assert result.error is not None
+    assert "Hostname mismatch" in result.error
+
+
+def test_two_lookups_inside_one_connect_are_both_left_out_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timing = timing_on(monkeypatch, 0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 9.0, 9.0)
+    timing.connect_started()
+    for _ in range(2):
+        timing.dns_started()
+        timing.dns_ended()
+    timing.connect_ended()
+    assert (timing.dns_s, timing.connect_s) == (3.0, 5.0)
