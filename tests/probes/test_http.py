@@ -12,7 +12,7 @@ from pytest_aiohttp import AiohttpServer
 
 import probes.timing
 from probes.assertions import parse_assertion
-from probes.http import probe
+from probes.http import make_client_session, probe
 from probes.model import ProbeStatus
 from tests.probes.targets import make_check
 
@@ -304,3 +304,26 @@ async def test_a_plain_text_body_is_not_read_as_json_even_when_it_could_be(
     result = await probe(session, make_check(server.make_url("/health")))
 
     assert (result.status, result.dependencies) == (ProbeStatus.UP, {})
+
+
+@pytest.mark.parametrize(
+    ("reuse", "headers", "got"),
+    [
+        (False, {}, '"close"'),
+        (True, {}, "missing"),
+        (False, {"connection": "keep-alive"}, '"keep-alive"'),
+    ],
+)
+async def test_a_check_that_will_not_reuse_its_connection_asks_the_server_to_close_it(
+    target: TestServer, reuse: bool, headers: dict[str, str], got: str
+) -> None:
+    # On a keep-alive session only the probe itself can ask for "Connection: close". The
+    # assertion fails on purpose: its reason shows the header the server received.
+    asked = parse_assertion('body.headers.Connection == "never"')
+    spec = make_check(
+        target.make_url("/echo"), reuse_connections=reuse, headers=headers, assertions=(asked,)
+    )
+    async with make_client_session(keep_alive=True) as kept:
+        result = await probe(kept, spec)
+
+    assert result.error == f'assertion failed: body.headers.Connection == "never" (got {got})'
