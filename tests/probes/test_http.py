@@ -14,7 +14,8 @@ import probes.timing
 from probes.assertions import parse_assertion
 from probes.http import make_client_session, probe
 from probes.model import ProbeStatus
-from tests.probes.targets import make_check
+from tests.probes.targets import HEALTHY as HEALTHY_BODY
+from tests.probes.targets import make_check, target_app
 
 
 async def test_it_reports_a_healthy_endpoint_as_up(
@@ -327,3 +328,49 @@ async def test_a_check_that_will_not_reuse_its_connection_asks_the_server_to_clo
         result = await probe(kept, spec)
 
     assert result.error == f'assertion failed: body.headers.Connection == "never" (got {got})'
+
+
+async def test_a_probe_session_caps_connections_and_caches_lookups_only_when_kept() -> None:
+    async with make_client_session() as fresh, make_client_session(keep_alive=True) as kept:
+        for session, keeps in ((fresh, False), (kept, True)):
+            connector = session.connector
+            assert isinstance(connector, aiohttp.TCPConnector)
+            assert (connector.limit, connector.limit_per_host) == (100, 10)
+            assert (connector.force_close, connector.use_dns_cache) == (not keeps, keeps)
+
+
+async def test_a_probe_names_itself_and_carries_no_cookie_from_an_earlier_probe(
+    aiohttp_server: AiohttpServer, target: TestServer
+) -> None:
+    async def set_cookie(request: web.Request) -> web.Response:
+        response = web.json_response(HEALTHY_BODY)
+        response.set_cookie("session", "from-the-first-probe")
+        return response
+
+    app = target_app()
+    app.router.add_get("/cookie", set_cookie)
+    server = await aiohttp_server(app)
+    echoed = (
+        parse_assertion('body.headers["User-Agent"] == "statuspage-probe/0.1"'),
+        parse_assertion('body.headers.Cookie == "none"'),
+    )
+    # By name, not by address: aiohttp's cookie jar would refuse cookies from an IP.
+    base = f"http://localhost:{server.port}"
+    async with make_client_session(keep_alive=True) as session:
+        await probe(session, make_check(f"{base}/cookie", reuse_connections=True))
+        spec = make_check(f"{base}/echo", reuse_connections=True, assertions=echoed)
+        result = await probe(session, spec)
+
+    # The first assertion passes; the second fails and shows the cookie was not sent.
+    assert result.error == 'assertion failed: body.headers.Cookie == "none" (got missing)'
+
+
+async def test_a_probe_ignores_proxy_settings_in_the_environment(
+    target: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:1")
+    monkeypatch.setenv("NO_PROXY", "")
+    async with make_client_session() as fresh:
+        result = await probe(fresh, make_check(target.make_url("/health")))
+
+    assert (result.status, result.error) == (ProbeStatus.UP, None)
