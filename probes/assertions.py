@@ -14,8 +14,8 @@ One assertion is `<value> <operator> <literal>`:
 Operators: == != < <= > >= contains matches. Literals: strings in single or double
 quotes, integers, floats, true, false, null. In strings, \\" \\' \\\\ \\n \\r \\t and \\uXXXX
 are escapes; any other backslash is kept as written, so regexes read naturally
-(`matches "^\\d+\\.\\d+"`). `matches` takes a regex vetted by `probes.safe_regex` and looks
-at the first 10,000 characters of the value.
+(`matches "^\\d+\\.\\d+"`). `matches` takes an RE2 regex (`probes.regex`: linear time, no
+back-references or look-arounds) and looks at the first 10,000 characters of the value.
 
 Evaluation never raises: a missing value fails with got="missing", and comparing values
 of different kinds (a string with a number) fails with a reason. A header compared with
@@ -27,7 +27,6 @@ from __future__ import annotations
 import enum
 import json
 import operator
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -40,7 +39,7 @@ from probes.assertion_tokens import (
     parse_number,
     tokenize,
 )
-from probes.safe_regex import UnsafeRegexError, compile_safe_regex
+from probes.regex import Regex, RegexError, compile_regex
 
 __all__ = [
     "MISSING",
@@ -124,7 +123,7 @@ class Assertion:
     path: ValuePath
     op: Operator
     expected: Value
-    pattern: re.Pattern[str] | None = None  # compiled once, for `matches`
+    pattern: Regex | None = None  # compiled once, for `matches`
 
     @property
     def needs_json(self) -> bool:
@@ -257,11 +256,11 @@ def _check_kinds(path: ValuePath, op: Operator, expected: Value, at: Token) -> N
         raise AssertionSyntaxError(f"{path.root} is a number: use == < > etc.", column=column)
 
 
-def _compile(expected: Value, at: Token) -> re.Pattern[str]:
+def _compile(expected: Value, at: Token) -> Regex:
     assert isinstance(expected, str)  # _check_kinds ran first
     try:
-        return compile_safe_regex(expected)
-    except UnsafeRegexError as exc:
+        return compile_regex(expected)
+    except RegexError as exc:
         raise AssertionSyntaxError(str(exc), column=at.pos + 1) from exc
 
 
@@ -298,7 +297,7 @@ def _child(value: object, segment: str | int) -> object:
 
 
 def _apply(
-    op: Operator, actual: object, expected: Value, pattern: re.Pattern[str] | None
+    op: Operator, actual: object, expected: Value, pattern: Regex | None
 ) -> tuple[bool, str | None]:
     if op is Operator.EQ:
         return _equal(actual, expected), None
@@ -315,7 +314,7 @@ def _apply(
     assert pattern is not None  # parse_assertion compiles it for every `matches`
     if not isinstance(actual, str):
         return False, f"matches needs a string, got {_kind(actual)}"
-    return pattern.search(actual[:MATCH_WINDOW_CHARS]) is not None, None
+    return pattern.search(actual[:MATCH_WINDOW_CHARS]), None
 
 
 def _contains(actual: object, expected: Value) -> tuple[bool, str | None]:

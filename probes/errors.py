@@ -112,7 +112,7 @@ def _describe_connection(exc: Exception) -> str:
     if isinstance(exc, OSError):
         return _errno_reason(exc) or f"connection failed: {exc.strerror or exc}"
     if isinstance(exc, aiohttp.ClientError):
-        return f"request failed: {exc or type(exc).__name__}"
+        return f"request failed: {str(exc) or type(exc).__name__}"
     return f"invalid request: {exc}"
 
 

@@ -65,6 +65,11 @@ class FreshLookupResolver(AbstractResolver):
         """Unused channels made ahead for the next lookups."""
         return len(self._ready)
 
+    @property
+    def retiring(self) -> int:
+        """Used channels still being closed and replaced."""
+        return len(self._retiring)
+
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:

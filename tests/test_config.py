@@ -85,6 +85,27 @@ def test_a_malformed_assertion_is_a_config_error(tmp_path: Path) -> None:
     assert "components[0] ('System').assertions[0]" in message
 
 
+def test_regexes_re2_cannot_run_are_refused_naming_component_and_assertion(
+    tmp_path: Path,
+) -> None:
+    other = MINIMAL.replace("System", "Database").replace("system", "database")
+    message = problems_for(
+        tmp_path,
+        MINIMAL
+        + """assertions = ['body.a matches "(a)\\\\1"']\n"""
+        + other
+        + """assertions = ['status == 200', 'body.v matches "^v(?=2)"']\n""",
+    )
+    assert (
+        "components[0] ('System').assertions[0]: back-references such as \\1 are not supported"
+        in message
+    )
+    assert (
+        "components[1] ('Database').assertions[1]: look-ahead and look-behind are not supported"
+        in message
+    )
+
+
 def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
     message = problems_for(tmp_path, "[site\nname = 1")
     assert "not valid TOML" in message

@@ -13,7 +13,10 @@ and a `Collector` builds the metric families when scraped:
 * `statuspage_probe_latency_all_seconds`: one histogram over all probes, for
   percentiles across the fleet;
 * `statuspage_probe_start_lateness_seconds`: histogram of start minus due time;
-* `statuspage_probe_confirmation_retries_total`: down results re-probed.
+* `statuspage_probe_confirmation_retries_total`: down results re-probed;
+* `statuspage_probe_runs_skipped_total{reason}`: runs the scheduler skipped, because the
+  component's previous run was `still_running` or the run was `late` (past its misfire
+  grace time): a stalled event loop or an overloaded prober shows here first.
 
 Updates and scrapes both run on the event loop's thread, so no lock is needed; a
 scrape copies the dictionaries before reading them all the same.
@@ -35,6 +38,7 @@ from prometheus_client.utils import floatToGoString
 
 LATENESS_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30)
+SKIP_REASONS = ("still_running", "late")
 
 
 class Buckets:
@@ -67,6 +71,9 @@ class ProbeStats(Collector):
         self._latency_all = Buckets(LATENCY_BUCKETS)
         self._lateness = Buckets(LATENESS_BUCKETS)
         self._retries = 0
+        # Both reasons from the start: a series that appears only on the first skip
+        # would hide the first increase from rate() and increase().
+        self._skipped = dict.fromkeys(SKIP_REASONS, 0)
 
     def record(self, component_id: str, status: str, latency_s: float, lateness_s: float) -> None:
         key = (component_id, status)
@@ -80,6 +87,9 @@ class ProbeStats(Collector):
 
     def retried(self) -> None:
         self._retries += 1
+
+    def skipped(self, reason: str) -> None:
+        self._skipped[reason] += 1
 
     def collect(self) -> Iterator[Metric]:
         results = CounterMetricFamily(
@@ -107,3 +117,11 @@ class ProbeStats(Collector):
             "Down results re-probed before recording",
             value=self._retries,
         )
+        skipped = CounterMetricFamily(
+            "statuspage_probe_runs_skipped",
+            "Scheduled probe runs not run: previous run still running, or too late to start",
+            labels=["reason"],
+        )
+        for reason, count in list(self._skipped.items()):
+            skipped.add_metric([reason], count)
+        yield skipped

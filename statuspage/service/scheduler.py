@@ -85,7 +85,11 @@ class ProbeScheduler:
         )
 
     def _count_skip(self, event: JobEvent) -> None:
+        if event.job_id not in self._jobs:
+            return  # the summary job itself, not a probe
         self.skipped += 1
+        reason = "still_running" if event.code == EVENT_JOB_MAX_INSTANCES else "late"
+        self._runner.metrics.probes.skipped(reason)
 
     async def _report_skips(self) -> None:
         new = self.skipped - self._skipped_reported

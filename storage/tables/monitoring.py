@@ -131,7 +131,7 @@ class Rollup(SQLModel, table=True):
     latency_sum_ms: float = 0.0  # over up + degraded results only
     latency_min_ms: float | None = None
     latency_max_ms: float | None = None
-    histogram: str = ""  # storage.histogram.encode() of up + degraded latencies
+    histogram: str = ""  # storage.figures.histogram.encode() of up + degraded latencies
 
 
 class RollupDirty(SQLModel, table=True):

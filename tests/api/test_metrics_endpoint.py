@@ -20,3 +20,14 @@ async def test_metrics_serves_probe_figures_recorded_by_the_runner(client: Clien
     ]
     assert "statuspage_probe_start_lateness_seconds" in families
     assert "statuspage_results_pending" in families
+
+
+async def test_metrics_serves_skipped_probe_runs_by_reason_from_zero(client: Client) -> None:
+    client.app[keys.METRICS].probes.skipped("late")
+    response = await client.get("/metrics")
+    families = {f.name: f for f in text_string_to_metric_families(await response.text())}
+    skipped = families["statuspage_probe_runs_skipped"]
+    assert {s.labels["reason"]: s.value for s in skipped.samples if s.name.endswith("_total")} == {
+        "still_running": 0.0,
+        "late": 1.0,
+    }

@@ -26,21 +26,22 @@ class Zone:
 
 
 class LoopbackDNS(asyncio.DatagramProtocol):
-    def __init__(self, zone: Zone) -> None:
+    def __init__(self, zone: Zone, host: str = "127.0.0.1") -> None:
         self.zone = zone
+        self.host = host
         self.queries: list[tuple[str, int]] = []  # (name, type), in arrival order
         self._transport: asyncio.DatagramTransport | None = None
 
     @property
     def server(self) -> str:
-        """'127.0.0.1:PORT', as `[probes] dns_servers` takes it."""
+        """'127.0.0.1:PORT' (or '[::1]:PORT'), as `[probes] dns_servers` takes it."""
         assert self._transport is not None
         host, port = self._transport.get_extra_info("sockname")[:2]
-        return f"{host}:{port}"
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
     async def __aenter__(self) -> LoopbackDNS:
         loop = asyncio.get_running_loop()
-        await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
+        await loop.create_datagram_endpoint(lambda: self, local_addr=(self.host, 0))
         return self
 
     async def __aexit__(

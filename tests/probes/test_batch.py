@@ -9,8 +9,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from pytest_aiohttp import AiohttpServer
 
-from probes.batch import check_all
+from probes.assertions import parse_assertion
+from probes.batch import check_all, start_rate_throttler
+from probes.http import make_client_session
 from probes.model import ProbeStatus
+from tests.probes.dns_server import LoopbackDNS, Zone
 from tests.probes.targets import RawServer, answer_then_keep_open, hang_forever, make_check
 
 
@@ -107,5 +110,36 @@ async def test_it_uses_the_session_it_is_given(
 async def test_it_refuses_limits_that_would_never_run_anything(
     concurrency: int, rate_per_s: float
 ) -> None:
-    with pytest.raises(ValueError, match="concurrency must be at least 1"):
+    with pytest.raises(
+        ValueError, match=r"^concurrency must be at least 1 and rate_per_s above 0$"
+    ):
         await check_all([], concurrency=concurrency, rate_per_s=rate_per_s)
+
+
+async def test_every_probe_goes_out_on_the_session_it_is_given(target: TestServer) -> None:
+    echoed = parse_assertion('body.headers["User-Agent"] == "given/1"')
+    spec = make_check(target.make_url("/echo"), assertions=(echoed,))
+    async with make_client_session(user_agent="given/1") as given:
+        (result,) = await check_all([spec], concurrency=1, rate_per_s=100, session=given)
+
+    assert (result.status, result.error) == (ProbeStatus.UP, None)
+
+
+async def test_without_a_session_lookups_go_to_the_named_dns_servers(target: TestServer) -> None:
+    async with LoopbackDNS(Zone(addresses={"app.example.test": "127.0.0.1"})) as dns:
+        spec = make_check(f"http://app.example.test:{target.port}/health")
+        (result,) = await check_all([spec], concurrency=1, rate_per_s=100, dns_servers=[dns.server])
+
+    assert (result.status, result.error) == (ProbeStatus.UP, None)
+    assert {name for name, _ in dns.queries} == {"app.example.test"}
+
+
+@pytest.mark.parametrize(
+    ("rate_per_s", "starts", "period_s"), [(0.5, 1, 2.0), (1.5, 1, 2 / 3), (2.5, 2, 0.8)]
+)
+def test_the_start_rate_becomes_whole_starts_per_period(
+    rate_per_s: float, starts: int, period_s: float
+) -> None:
+    throttler = start_rate_throttler(rate_per_s)
+
+    assert (throttler.rate_limit, throttler.period) == (starts, pytest.approx(period_s))

@@ -83,3 +83,39 @@ def test_the_first_of_two_same_names_wins() -> None:
     body = {"database": "connected", "checks": [{"name": "database", "status": "down"}]}
 
     assert extract_dependencies(body) == {"database": "connected"}
+
+
+def test_it_skips_list_entries_that_are_not_objects() -> None:
+    body = {"checks": ["db", 3, None, [], {"name": "cache", "status": "ok"}]}
+    assert extract_dependencies(body) == {"cache": "ok"}
+
+
+def test_a_false_flag_is_down() -> None:
+    assert extract_dependencies({"stripe": False, "email": True}) == {
+        "stripe": "down",
+        "email": "up",
+    }
+
+
+def test_an_entry_is_named_by_its_first_non_empty_text_name() -> None:
+    body = {"checks": [{"name": 7, "id": "", "service": "db", "status": "ok"}]}
+    assert extract_dependencies(body) == {"db": "ok"}
+
+
+def test_a_state_is_read_from_its_first_128_characters_only() -> None:
+    # The cut comes before control characters are dropped: a megabyte of them costs nothing.
+    body = {"services": {"late": "\x00" * 128 + "up", "early": "\x00" * 127 + "up"}}
+    assert extract_dependencies(body) == {"early": "u"}
+
+
+def test_a_true_flag_reads_as_its_good_word() -> None:
+    body = {"redis": {"connected": True}, "search": {"healthy": True}, "queue": {"ok": False}}
+    assert extract_dependencies(body) == {
+        "redis": "connected",
+        "search": "healthy",
+        "queue": "failing",
+    }
+
+
+def test_a_body_that_is_a_list_of_named_entries_is_read() -> None:
+    assert extract_dependencies([{"name": "db", "status": "ok"}, "noise"]) == {"db": "ok"}

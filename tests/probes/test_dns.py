@@ -7,6 +7,7 @@ injected.
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,9 +17,16 @@ from aiohttp.test_utils import TestServer
 
 from probes.http import make_client_session, probe
 from probes.model import ProbeStatus
-from probes.resolver import FreshLookupResolver, dns_resolver, parse_dns_server
+from probes.resolver import (
+    MAX_READY_CHANNELS,
+    FreshLookupResolver,
+    dns_resolver,
+    parse_dns_server,
+)
 from tests.probes.dns_server import TYPE_A, LoopbackDNS, Zone
 from tests.probes.targets import make_check
+
+TYPE_AAAA = 28
 
 ZONE = Zone(
     addresses={"app.example.test": "127.0.0.1"},
@@ -97,6 +105,8 @@ async def test_a_server_that_never_answers_is_cut_off_by_the_probe_deadline(
         ("2606:4700::1111", ("2606:4700::1111", 53)),
         ("[::1]:5353", ("::1", 5353)),
         ("[::1]", ("::1", 53)),
+        ("127.0.0.1:1", ("127.0.0.1", 1)),
+        ("127.0.0.1:65535", ("127.0.0.1", 65535)),
     ],
 )
 def test_server_addresses_take_an_optional_port(text: str, parsed: tuple[str, int]) -> None:
@@ -109,6 +119,7 @@ def test_server_addresses_take_an_optional_port(text: str, parsed: tuple[str, in
         ("dns.google", "is not an IP address"),
         ("1.1.1.1:0", "has no port between 1 and 65535"),
         ("1.1.1.1:99999", "has no port between 1 and 65535"),
+        ("1.1.1.1:65536", "has no port between 1 and 65535"),
         ("1.1.1.1:dns", "has no port between 1 and 65535"),
         ("[::1]:", "is not an IP address"),
         ("", "is not an IP address"),
@@ -117,6 +128,15 @@ def test_server_addresses_take_an_optional_port(text: str, parsed: tuple[str, in
 def test_a_bad_server_address_is_refused_with_the_reason(text: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         parse_dns_server(text)
+
+
+def test_a_name_instead_of_an_address_is_refused_with_examples() -> None:
+    with pytest.raises(ValueError, match="not an IP address") as caught:
+        parse_dns_server("dns.google")
+    assert str(caught.value) == (
+        "'dns.google' is not an IP address with an optional port "
+        "(e.g. '1.1.1.1', '1.1.1.1:5353' or '[2606:4700::1111]:53')"
+    )
 
 
 def test_no_servers_means_the_systems_resolver() -> None:
@@ -163,3 +183,38 @@ async def test_the_next_lookups_channel_is_made_after_the_timed_lookup_not_durin
     assert resolver.ready_channels == 1
     await resolver.close()
     assert resolver.ready_channels == 0
+
+
+async def test_a_lookup_asks_for_the_address_family_it_is_given(dns: LoopbackDNS) -> None:
+    resolver = FreshLookupResolver([dns.server])
+    with pytest.raises(OSError, match="DNS"):  # the zone has no IPv6 address for the name
+        await resolver.resolve("app.example.test", 80, socket.AF_INET6)
+    await resolver.close()
+    assert [qtype for _, qtype in dns.queries] == [TYPE_AAAA]
+
+
+async def test_at_most_sixteen_channels_are_kept_ready_and_used_ones_are_let_go(
+    dns: LoopbackDNS,
+) -> None:
+    resolver = FreshLookupResolver([dns.server])
+    await asyncio.gather(*(resolver.resolve("app.example.test", 80) for _ in range(20)))
+    for _ in range(500):  # the used channels are closed and replaced after the lookups
+        if not resolver.retiring:
+            break
+        await asyncio.sleep(0.01)
+    assert (resolver.retiring, resolver.ready_channels) == (0, MAX_READY_CHANNELS)
+    await resolver.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+async def test_a_named_server_is_reached_over_ipv4_and_ipv6(host: str, target: TestServer) -> None:
+    async with LoopbackDNS(Zone(addresses={"app.example.test": "127.0.0.1"}), host=host) as dns:
+        resolver = dns_resolver([dns.server])
+        async with make_client_session(resolver=resolver) as session:
+            result = await probe(
+                session, make_check(f"http://app.example.test:{target.port}/health")
+            )
+        assert resolver is not None
+        await resolver.close()
+
+    assert (result.status, result.error) == (ProbeStatus.UP, None)

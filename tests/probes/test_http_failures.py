@@ -117,6 +117,14 @@ async def test_it_follows_exactly_max_redirects(
     assert (await probe(session, six_hops)).error == "too many redirects (5)"
 
 
+async def test_it_follows_one_redirect_when_the_limit_is_one(
+    session: aiohttp.ClientSession, target: TestServer
+) -> None:
+    one_hop = make_check(target.make_url("/hops/1"), max_redirects=1)
+
+    assert (await probe(session, one_hop)).status is ProbeStatus.UP
+
+
 async def test_it_does_not_follow_redirects_when_the_limit_is_zero(
     session: aiohttp.ClientSession, target: TestServer
 ) -> None:

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import aiohttp
+import pytest
 from aiohttp.test_utils import TestServer
 
+import probes.http
 from probes.http import probe
 from probes.model import ProbeStatus
 from tests.probes.targets import make_check
@@ -52,8 +54,11 @@ def listener_that_never_accepts() -> Iterator[int]:
 
 
 async def test_a_connect_that_gets_no_answer_times_out_with_its_own_limit(
-    session: aiohttp.ClientSession,
+    session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # aiohttp's timeouts are kept per connect limit; one made by an earlier test must not
+    # decide whether this one is built right.
+    monkeypatch.setattr(probes.http, "_CLIENT_TIMEOUTS", {})
     with listener_that_never_accepts() as port:
         check = make_check(f"http://127.0.0.1:{port}/health", connect_timeout_s=0.25)
 

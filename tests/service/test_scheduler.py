@@ -18,7 +18,18 @@ from statuspage.service.scheduler import ProbeScheduler
 from storage.results.writer import ResultRecord
 from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
+from tests.service.test_probe_stats import samples
 from tests.waiting import eventually
+
+
+def skipped_metric(scheduler: ProbeScheduler) -> dict[str, float]:
+    """statuspage_probe_runs_skipped_total by reason, as a scrape reads it."""
+    scraped = samples(scheduler.runner.metrics.registry)
+    return {
+        dict(labels)["reason"]: value
+        for (name, labels), value in scraped.items()
+        if name == "statuspage_probe_runs_skipped_total"
+    }
 
 
 def component(cid: str, url: str, interval_s: float) -> ComponentConfig:
@@ -92,6 +103,24 @@ async def test_a_run_still_going_makes_the_next_one_skip_and_be_counted(
         await scheduler.shutdown(grace_s=2)
     assert scheduler.skipped >= 2
     assert len(sink.records) == 1
+    assert skipped_metric(scheduler) == {"still_running": scheduler.skipped, "late": 0}
+
+
+async def test_a_run_that_starts_past_its_grace_time_is_skipped_as_late(
+    healthy_url: str, sessions: ProbeSessions
+) -> None:
+    sink = ListSink()
+    scheduler = ProbeScheduler(runner(sessions, sink), system_clock)
+    scheduler.apply([component("a", healthy_url, 60)])  # may start up to 30 s late
+    scheduler.start()
+    aps = scheduler._scheduler  # white box: runs due 40 s ago, as after a stalled loop
+    for job_id in ("a", "_skip_summary"):  # the summary's own miss is no probe run
+        aps.get_job(job_id).modify(next_run_time=datetime.now(UTC) - timedelta(seconds=40))
+    aps._process_jobs()
+    await scheduler.shutdown(grace_s=5)
+    assert sink.records == []
+    assert scheduler.skipped == 1
+    assert skipped_metric(scheduler) == {"still_running": 0, "late": 1}
 
 
 class ClosingSink(ListSink):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from storage.figures.aggregate import Aggregate, RawResult
 from storage.figures.timebuckets import day_range
 from storage.figures.windows import (
     WINDOWS,
+    DayFigure,
     Figures,
     counts_of,
     day_figures,
@@ -60,6 +62,8 @@ def test_a_percentage_is_rounded_down_so_a_failure_never_shows_as_100() -> None:
     assert format_percent(5, 5) == "100.00"
     assert format_percent(2, 3, decimals=1) == "66.6"
     assert format_percent(0, 0) == "no data"
+    assert format_percent(1, 1) == "100.00"
+    assert format_percent(2, 3, decimals=0) == "66"
 
 
 def test_results_under_maintenance_do_not_count_towards_availability() -> None:
@@ -153,3 +157,135 @@ def test_figures_from_roll_ups_match_figures_from_raw_results(
         assert_latency_agrees(
             per_day.get(day.day), latency_from_raw(results, under_maintenance, *span)
         )
+
+
+def test_availability_and_its_text_count_degraded_results_as_available() -> None:
+    mixed = figures(up=1, degraded=2, down=1, within_sla=1)
+    assert (mixed.total, mixed.availability, mixed.availability_text()) == (4, 0.75, "75.00")
+    assert mixed.sla_compliance_text() == "33.33"
+    assert figures(degraded=1).has_data
+    assert Figures(maintenance=3).has_data is False
+
+
+def test_raw_degraded_results_count_as_degraded_and_within_target_when_they_were() -> None:
+    at = NOW - timedelta(minutes=5)
+    results: list[RawResult] = [
+        (at, "degraded", 900.0, False),
+        (at, "up", 90.0, True),
+        (at, "down", 5.0, True),  # a failure is never within the target, whatever its flag
+    ]
+    got = figures_from_raw(results, lambda _: False, NOW - timedelta(hours=1), NOW)
+    assert got == Figures(up=1, degraded=1, down=1, maintenance=0, within_sla=1)
+
+
+@pytest.mark.parametrize(
+    ("window", "first_day"),
+    [
+        ("7d", date(2026, 3, 4)),
+        ("30d", date(2026, 2, 9)),
+        ("90d", date(2025, 12, 11)),
+        ("365d", date(2025, 3, 11)),
+    ],
+)
+def test_a_day_window_is_today_and_the_days_before_it(window: str, first_day: date) -> None:
+    assert window_bounds(window, NOW, UTC_ZONE) == (
+        datetime.combine(first_day, time(0), tzinfo=UTC),
+        datetime(2026, 3, 11, tzinfo=UTC),
+    )
+
+
+def test_each_day_window_counts_only_the_days_inside_it() -> None:
+    days = [bucket(NOW - n * timedelta(days=1), Aggregate(up=1)) for n in (0, 6, 7, 29, 30, 89)]
+    days += [bucket(NOW - n * timedelta(days=1), Aggregate(up=1)) for n in (90, 364, 365)]
+    counts = window_figures([], days, now=NOW, tz=UTC_ZONE)
+    assert {w: counts[w].up for w in WINDOWS} == {
+        "24h": 0,
+        "7d": 2,
+        "30d": 4,
+        "90d": 6,
+        "365d": 8,
+    }
+
+
+NEAR_MIDNIGHT_UTC = datetime(2026, 3, 10, 23, 40, tzinfo=UTC)  # 05:10 on the 11th in India
+
+
+def test_today_is_the_site_zone_day_not_the_utc_day_near_midnight() -> None:
+    india = ZoneInfo("Asia/Kolkata")
+    today = day_figures([], now=NEAR_MIDNIGHT_UTC, tz=india, count=2)
+    assert [d.day for d in today] == [date(2026, 3, 10), date(2026, 3, 11)]
+    assert window_bounds("7d", NEAR_MIDNIGHT_UTC, india) == (
+        datetime(2026, 3, 4, 18, 30, tzinfo=UTC),
+        datetime(2026, 3, 11, 18, 30, tzinfo=UTC),
+    )
+    assert window_bounds("24h", NEAR_MIDNIGHT_UTC, india) == (  # 05:00 IST is 23:30 UTC
+        datetime(2026, 3, 10, 0, 30, tzinfo=UTC),
+        datetime(2026, 3, 11, 0, 30, tzinfo=UTC),
+    )
+
+
+def test_a_result_just_after_site_midnight_counts_on_the_site_day() -> None:
+    india = ZoneInfo("Asia/Kolkata")
+    just_after = datetime(2026, 3, 10, 18, 45, tzinfo=UTC)  # 00:15 on the 11th in India
+    cell = bucket(day_range(date(2026, 3, 11), india)[0], Aggregate(up=1, within_sla=1))
+    days = day_figures([cell], now=just_after, tz=india, count=1)
+    assert days == [DayFigure(date(2026, 3, 11), Figures(up=1, within_sla=1))]
+    latency = day_latency([], now=just_after, tz=india, count=1)
+    assert latency == {}
+
+
+def test_percentage_texts_take_the_decimals_asked_for() -> None:
+    mixed = figures(up=1, degraded=2, down=1, within_sla=1)
+    assert (mixed.availability_text(decimals=1), mixed.sla_compliance_text(decimals=0)) == (
+        "75.0",
+        "33",
+    )
+
+
+def test_a_row_without_a_latency_range_has_no_latency_figures() -> None:
+    row = Aggregate(up=2, histogram={5: 2}, latency_sum_ms=3.0, latency_max_ms=2.0)
+    assert latency_of(row) is None
+    assert latency_of(Aggregate(up=2, histogram={5: 2}, latency_min_ms=1.0)) is None
+
+
+def test_a_bucket_starting_where_a_window_ends_is_outside_it() -> None:
+    tomorrow = datetime(2026, 3, 11, tzinfo=UTC)
+    counts = window_figures(
+        [bucket(NOW.replace(minute=0) + timedelta(hours=1), Aggregate(up=1))],
+        [bucket(tomorrow, Aggregate(up=1))],
+        now=NOW,
+        tz=UTC_ZONE,
+    )
+    assert {w: counts[w].up for w in WINDOWS} == dict.fromkeys(WINDOWS, 0)
+
+
+def measured(ms: float) -> Aggregate:
+    total = Aggregate()
+    total.add("up", ms, within_sla=True, maintenance=False)
+    return total
+
+
+def test_the_24_hour_latency_window_follows_the_site_zone_not_the_machines() -> None:
+    # 15:30 UTC yesterday opens India's 24 hours (its hours start at :30 UTC).
+    first_hour = [bucket(datetime(2026, 3, 9, 15, 30, tzinfo=UTC), measured(10.0))]
+    latency = window_latency(first_hour, [], now=NOW, tz=ZoneInfo("Asia/Kolkata"))["24h"]
+    assert latency is not None
+    assert latency.count == 1
+
+
+def test_day_latency_covers_the_last_90_site_days_by_default() -> None:
+    days = [bucket(NOW - n * timedelta(days=1), measured(10.0)) for n in (89, 90)]
+    assert list(day_latency(days, now=NOW, tz=UTC_ZONE)) == [date(2025, 12, 11)]
+    india = ZoneInfo("Asia/Kolkata")
+    today_in_india = bucket(day_range(date(2026, 3, 11), india)[0], measured(10.0))
+    latency = day_latency([today_in_india], now=NEAR_MIDNIGHT_UTC, tz=india, count=1)
+    assert list(latency) == [date(2026, 3, 11)]
+
+
+def test_raw_results_count_from_the_start_of_a_span_up_to_its_end() -> None:
+    start, end = NOW - timedelta(hours=1), NOW
+    results: list[RawResult] = [(start, "up", 10.0, True), (end, "up", 20.0, True)]
+    assert figures_from_raw(results, lambda _: False, start, end) == Figures(up=1, within_sla=1)
+    latency = latency_from_raw(results, lambda _: False, start, end)
+    assert latency is not None
+    assert (latency.count, latency.max_ms) == (1, 10.0)

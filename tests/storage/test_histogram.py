@@ -47,3 +47,21 @@ def test_a_percentile_never_leaves_the_observed_range() -> None:
     built = histogram.build([100.0, 100.0, 101.0])
     assert histogram.percentile(built, 0.99, low_ms=100.0, high_ms=101.0) == 101.0
     assert histogram.percentile({}, 0.5, low_ms=0, high_ms=0) is None
+
+
+def test_build_counts_every_latency_in_its_bucket() -> None:
+    assert histogram.build([0.5, 0.7, 1.05, 1.05, 1.05]) == {0: 2, 1: 3}
+
+
+def test_one_millisecond_exactly_opens_the_first_regular_bucket() -> None:
+    assert histogram.bucket_index(1.0) == 1
+    assert histogram.bucket_index(0.999) == 0
+
+
+def test_each_bucket_reports_its_geometric_middle_and_the_edges_their_own_values() -> None:
+    assert histogram.representative_ms(0) == 0.5
+    assert histogram.representative_ms(1) == math.sqrt(1.1)
+    assert histogram.representative_ms(histogram.TOP) == 1.1 ** (histogram.TOP - 0.5)
+    overflow_start = histogram.bucket_bounds(histogram.OVERFLOW)[0]
+    assert histogram.representative_ms(histogram.OVERFLOW) == overflow_start
+    assert math.isfinite(overflow_start)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.figures.running_totals import NO_COUNTS, WIDTH, Counts, RunningTotals
+from storage.figures.running_totals import NO_COUNTS, WIDTH, Counts, RunningTotals, added
 
 FIRST = date(2026, 1, 1)
 DAY = timedelta(days=1)
@@ -86,3 +86,42 @@ def test_empty_totals_cover_no_day() -> None:
     assert (empty.day_count, empty.end_day) == (0, FIRST)
     assert empty.between(FIRST - DAY, FIRST + DAY) == NO_COUNTS
     assert empty.per_day(FIRST, 2) == [None, None]
+
+
+def test_per_day_stops_at_the_count_asked_for_when_more_days_are_covered() -> None:
+    totals = RunningTotals.of_days(FIRST, FIRST + 5 * DAY, {FIRST: (1, 0, 0, 0, 1)})
+    assert totals.per_day(FIRST, 1) == [(1, 0, 0, 0, 1)]
+    assert totals.per_day(FIRST + DAY, 2) == [NO_COUNTS, NO_COUNTS]
+
+
+def test_empty_totals_survive_encoding() -> None:
+    empty = RunningTotals.empty(FIRST)
+    assert RunningTotals.decode(FIRST, empty.encode()) == empty
+
+
+@pytest.mark.parametrize("length", [0, 4, 24, 30, 41])
+def test_bytes_that_are_not_whole_days_are_refused_as_damaged(length: int) -> None:
+    with pytest.raises(ValueError, match=f"running totals of {length} bytes are damaged"):
+        RunningTotals.decode(FIRST, b"\x00" * length)
+
+
+def test_a_day_with_the_wrong_number_of_counters_is_refused() -> None:
+    with pytest.raises(ValueError, match="argument 2 is shorter"):
+        RunningTotals.of_days(FIRST, FIRST + DAY, {FIRST: (1, 2, 3, 4)})
+    with pytest.raises(ValueError, match="argument 2 is longer"):
+        added(NO_COUNTS, (1,) * (WIDTH + 1))
+
+
+def test_counts_add_counter_by_counter() -> None:
+    assert added((1, 2, 3, 4, 5), (10, 20, 30, 40, 50)) == (11, 22, 33, 44, 55)
+
+
+def test_a_span_starting_before_the_first_day_counts_from_the_first_day() -> None:
+    totals = RunningTotals.of_days(FIRST, FIRST + 3 * DAY, {FIRST: (1, 0, 0, 0, 1)})
+    assert totals.between(FIRST - 3 * DAY, FIRST + DAY) == (1, 0, 0, 0, 1)
+
+
+def test_cut_totals_end_where_they_were_cut() -> None:
+    totals = RunningTotals.of_days(FIRST, FIRST + 5 * DAY, {FIRST: (1, 0, 0, 0, 1)})
+    cut = totals.ending(FIRST + 2 * DAY)
+    assert (cut.day_count, cut.end_day) == (2, FIRST + 2 * DAY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from storage.figures.timebuckets import (
     hour_start,
     local_date,
     next_hour_start,
+    utc_hour,
 )
 
 ZONES = [
@@ -71,3 +73,30 @@ def test_every_instant_is_in_exactly_one_hour_bucket_inside_one_day(
     day_start, day_end = day_range(local_date(start, tz), tz)
     assert day_start <= start
     assert end <= day_end
+
+
+def test_the_utc_hour_of_an_instant_in_any_offset() -> None:
+    at = datetime(2026, 3, 10, 15, 42, 7, 123, tzinfo=ZoneInfo("Asia/Kolkata"))
+    assert utc_hour(at) == datetime(2026, 3, 10, 10, tzinfo=UTC)
+
+
+def test_a_utc_hour_is_one_bucket_in_a_whole_hour_zone() -> None:
+    hour = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    assert hour_buckets_of_utc_hour(hour, ZoneInfo("Europe/Berlin")) == [hour]
+
+
+def test_bucket_starts_are_utc_whatever_the_machines_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The machine's zone is 14 hours ahead; every start must still be stated in UTC.
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        at = datetime(2026, 3, 10, 23, 40, tzinfo=UTC)
+        tz = ZoneInfo("America/New_York")
+        starts = [hour_start(at, tz), utc_hour(at), day_range(date(2026, 3, 10), tz)[0]]
+        assert [s.tzinfo for s in starts] == [UTC, UTC, UTC]
+        assert local_date(at, tz) == date(2026, 3, 10)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
