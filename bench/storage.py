@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import SQLModel
 
-from statuspage.service.process import tune_garbage_collector
+from statuspage.process import tune_garbage_collector
 from storage.components import sync_components
 from storage.database import Database
 from storage.engine import create_engine
@@ -341,7 +341,7 @@ async def main() -> None:
     )
     print(f"histogram: {histogram.BUCKET_COUNT} buckets")
     tune_garbage_collector()
-    print("garbage collector tuned as the service tunes it (statuspage.service.process)")
+    print("garbage collector tuned as the service tunes it (statuspage.process)")
     await bench_insert_rate()
     print("\n## Summary time (median; 365-day roll-ups generated directly, not from raw)")
     for kind in backends():

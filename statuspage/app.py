@@ -18,7 +18,6 @@ from probes.clock import Clock, system_clock
 from probes.sessions import ProbeSessions
 from statuspage import keys
 from statuspage.config import Settings
-from statuspage.service.data_version import DataVersion
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
@@ -43,7 +42,6 @@ def create_app(settings: Settings, roles: Roles, *, clock: Clock = system_clock)
     app[keys.SETTINGS] = SettingsHolder(settings)
     app[keys.ROLES] = roles
     app[keys.METRICS] = ServiceMetrics()
-    app[keys.DATA_VERSION] = DataVersion()
     app.cleanup_ctx.append(_database)
     if roles.probes:
         app.cleanup_ctx.extend([_client_session, _writer, _scheduler])
@@ -52,10 +50,24 @@ def create_app(settings: Settings, roles: Roles, *, clock: Clock = system_clock)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     if roles.web:
-        from statuspage.web.routes import setup_routes
-
-        setup_routes(app)
+        _add_web_routes(app)
     return app
+
+
+def _add_web_routes(app: web.Application) -> None:
+    """Every route of the web role, in one place. Imported here, not at the top, so a
+    probe-only process never loads Jinja, the pages or the admin area."""
+    from statuspage.admin.routes import setup_admin
+    from statuspage.api.routes import setup_api_routes
+    from statuspage.feeds.routes import setup_feed_routes
+    from statuspage.http.setup import setup_http
+    from statuspage.web.routes import setup_pages
+
+    setup_http(app)  # shared state, error pages, body deadlines, headers
+    setup_pages(app)  # statuspage/web: the public pages
+    setup_api_routes(app)  # statuspage/api: JSON API v2, uptime, badges, OpenAPI
+    setup_feed_routes(app)  # statuspage/feeds: history and updates feeds
+    setup_admin(app)  # statuspage/admin: admin area, sign-in, API tokens, write API
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -119,7 +131,6 @@ async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:
     jobs = PeriodicJobs(
         app[keys.DATABASE],
         app[keys.SETTINGS],
-        on_data_changed=app[keys.DATA_VERSION].bump,
         clock=app[keys.CLOCK],
     )
     jobs.start()

@@ -6,13 +6,12 @@ from aiohttp import web
 
 from probes.clock import Clock
 from probes.sessions import ProbeSessions
+from statuspage.http.state import WebState
 from statuspage.service.connections import ConnectionGuard
-from statuspage.service.data_version import DataVersion
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
-from statuspage.web.state import WebState
 from storage.database import Database
 from storage.results.writer import ResultWriter
 
@@ -24,6 +23,5 @@ METRICS = web.AppKey("metrics", ServiceMetrics)
 PROBE_SESSIONS = web.AppKey("probe_sessions", ProbeSessions)
 WRITER = web.AppKey("writer", ResultWriter)
 SCHEDULER = web.AppKey("scheduler", ProbeScheduler)
-DATA_VERSION = web.AppKey("data_version", DataVersion)
 CONNECTIONS = web.AppKey("connections", ConnectionGuard)  # set by a process that listens
 WEB = web.AppKey("web", WebState)  # public pages: renderer, page cache, assets

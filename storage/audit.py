@@ -93,7 +93,8 @@ async def add_audit(
     before: Snapshot | None = None,
     after: Snapshot | None = None,
 ) -> None:
-    async with db.write() as session:
+    # A standalone entry (a sign-in, a user or token change) shows on no page.
+    async with db.write(pages=False) as session:
         add_audit_in(
             session, actor=actor, action=action, target=target, at=at, before=before, after=after
         )
@@ -128,7 +129,7 @@ def _audit_view(row: AuditEntry) -> AuditView:
 async def record_sign_in_failure(
     db: Database, *, user_name: str, address: str, at: datetime
 ) -> None:
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         session.add(
             SignInFailure(at=at, user_name=user_name[:MAX_USER_NAME], address=address[:MAX_ADDRESS])
         )

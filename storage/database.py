@@ -20,6 +20,12 @@ class Database:
     SQLite a write transaction takes the write lock up front (BEGIN IMMEDIATE)
     and writers in this process queue on an asyncio lock rather than in
     SQLite's busy handler, so they neither fail nor poll.
+
+    `version` counts the commits in this process that may change what pages show.
+    Every write counts unless it says otherwise (`write(pages=False)`: probe results,
+    sign-in records, sessions, tokens), so no caller can forget to tell the page
+    caches, which key on it. Other processes' writes reach them through the data
+    stamp (`storage.queries.latest.data_stamp`).
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -32,6 +38,7 @@ class Database:
             expire_on_commit=False,
         )
         self._write_lock = asyncio.Lock()
+        self.version = 0
 
     @classmethod
     def from_url(cls, url: str, *, base_dir: Path | None = None) -> Database:
@@ -48,13 +55,19 @@ class Database:
             yield session
 
     @contextlib.asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction, committed on a clean exit, else rolled back."""
+    async def write(self, *, pages: bool = True) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction, committed on a clean exit, else rolled back.
+
+        `pages`: the change may alter a page, feed or API answer; `version` moves
+        once it has committed.
+        """
         async with contextlib.AsyncExitStack() as stack:
             if self.is_sqlite:
                 await stack.enter_async_context(self._write_lock)
             session = await stack.enter_async_context(self._writes.begin())
             yield session
+        if pages:
+            self.version += 1
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from statuspage.config import load_settings
-from statuspage.demo import demo_config_text
+from statuspage.demo_history import demo_config_text
 from tests.service.test_process import free_port
 
 # Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).

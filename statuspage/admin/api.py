@@ -98,7 +98,6 @@ def _api(handler: ApiHandler) -> ApiHandler:
             return error(404, "no such incident or update")
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
-        request.app[keys.DATA_VERSION].bump()
         return response
 
     return wrapped

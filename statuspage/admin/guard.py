@@ -23,8 +23,8 @@ from aiohttp.typedefs import Handler, Middleware
 
 from statuspage import keys
 from statuspage.admin.csrf import request_is_genuine
+from statuspage.admin.pages import message
 from statuspage.admin.paths import Area, area_of
-from statuspage.admin.render import message
 from statuspage.admin.sessions import current_session, signed_in_user, with_session
 from statuspage.admin.state import ADMIN, AREA, TOKEN, USER
 from storage.accounts.tokens import authenticate_token

@@ -24,10 +24,8 @@ from statuspage.admin.forms import (
     SEVERITIES,
     field_label,
 )
-from statuspage.admin.render import Chrome
-from statuspage.markdown import render_markdown
-from statuspage.rules.response_times import target_text
-from statuspage.web.display import (
+from statuspage.admin.pages import Chrome
+from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
     clean_text,
@@ -36,6 +34,8 @@ from statuspage.web.display import (
     status_badge,
     time_text,
 )
+from statuspage.presentation.markdown import render_markdown
+from statuspage.rules.response_times import target_text
 from storage.components import list_components
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.status import current_statuses

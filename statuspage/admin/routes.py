@@ -23,7 +23,7 @@ from statuspage.admin.guard import admin_headers, admin_middleware
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.sessions import fernet_key, secret_key, session_storage
 from statuspage.admin.state import ADMIN, AdminState
-from statuspage.web.render import Renderer, template_dir
+from statuspage.http.render import Renderer, template_dir
 
 INCIDENT = r"/admin/incidents/{incident_id:\d{1,18}}"
 UPDATE = INCIDENT + r"/updates/{update_id:\d{1,18}}"

@@ -12,7 +12,7 @@ from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.paths import Area
 from statuspage.admin.ratelimit import InFlight
-from statuspage.web.render import Renderer
+from statuspage.http.render import Renderer
 from storage.accounts.tokens import TokenView
 from storage.accounts.users import UserView
 

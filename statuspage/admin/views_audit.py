@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.admin.render import Chrome, chrome, render
-from statuspage.web.display import TimeText, time_text
+from statuspage.admin.pages import Chrome, chrome, render
+from statuspage.presentation.display import TimeText, time_text
 from storage.audit import AuditView, list_audit
 
 AUDIT_PAGE_SIZE = 50

@@ -19,10 +19,10 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.admin.client_address import client_address
 from statuspage.admin.forms import form_text
+from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.passwords import MAX_LENGTH, PasswordRuleError, check_new_password
 from statuspage.admin.paths import safe_next
 from statuspage.admin.ratelimit import WINDOW, retry_after_s
-from statuspage.admin.render import Chrome, chrome, render, see_other
 from statuspage.admin.sessions import (
     current_session,
     end_session,

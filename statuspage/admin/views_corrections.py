@@ -23,7 +23,7 @@ from statuspage.admin.incident_context import (
     status_choices,
     update_row,
 )
-from statuspage.admin.render import Chrome, chrome, render, see_other
+from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import incident_or_none, not_found, render_incident
 from storage.incidents.edits import (
@@ -62,7 +62,6 @@ def _found(handler: Handler) -> Handler:
 
 
 def _done(request: web.Request, path: str) -> web.Response:
-    request.app[keys.DATA_VERSION].bump()
     return see_other(path)
 
 

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.admin.render import Chrome, chrome, render
+from statuspage.admin.pages import Chrome, chrome, render
 from statuspage.admin.state import ADMIN
-from statuspage.rules.response_times import duration_text, target_text, update_due_at
-from statuspage.web.display import (
+from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
     clean_text,
@@ -21,6 +20,7 @@ from statuspage.web.display import (
     status_badge,
     time_text,
 )
+from statuspage.rules.response_times import duration_text, target_text, update_due_at
 from storage.components import list_components
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents, open_maintenances
 from storage.status import current_statuses

@@ -39,7 +39,7 @@ from statuspage.admin.incident_context import (
     update_row,
     update_statuses_for,
 )
-from statuspage.admin.render import chrome, message, render, see_other
+from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from storage.components import list_components
 from storage.incidents.reads import IncidentView, get_incident
@@ -92,7 +92,6 @@ async def create(request: web.Request) -> web.Response:
         return await _new_page(
             request, Form(values, {error.field: error.message}, None, fields), 400
         )
-    request.app[keys.DATA_VERSION].bump()
     return see_other(f"/admin/incidents/{incident_id}?done={'draft' if draft else 'created'}")
 
 
@@ -218,7 +217,6 @@ async def post_update_view(request: web.Request) -> web.Response:
         return await render_incident(request, incident, update_form=update_form, status=400)
     except LookupError:
         return not_found(request)
-    request.app[keys.DATA_VERSION].bump()
     return see_other(f"/admin/incidents/{incident.id}?done=updated")
 
 

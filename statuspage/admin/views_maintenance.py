@@ -15,7 +15,7 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.admin.forms import form_text, parse_local_time
 from statuspage.admin.incident_context import Form, component_fields
-from statuspage.admin.render import Chrome, chrome, render, see_other
+from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import component_ids
 from storage.incidents.rules import IncidentError, NewIncident, is_blank
@@ -60,7 +60,6 @@ async def create_maintenance(request: web.Request) -> web.Response:
         fields = await component_fields(request, selected)
         form = Form(values, {error.field: error.message}, None, fields)
         return await _maintenance_page(request, form, 400)
-    request.app[keys.DATA_VERSION].bump()
     return see_other(f"/admin/incidents/{maintenance_id}?done=maintenance")
 
 

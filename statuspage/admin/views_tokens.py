@@ -9,9 +9,9 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.admin.forms import form_text
-from statuspage.admin.render import Chrome, chrome, render, see_other
+from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
-from statuspage.web.display import TimeText, time_text
+from statuspage.presentation.display import TimeText, time_text
 from storage.accounts.tokens import TokenError, TokenView, create_token, list_tokens, revoke_token
 
 

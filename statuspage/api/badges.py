@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from statuspage.markdown import strip_control_characters
-from statuspage.web.days import day_level
-from statuspage.web.display import format_ms
+from statuspage.presentation.days import day_level
+from statuspage.presentation.display import format_ms
+from statuspage.presentation.markdown import strip_control_characters
 from storage.figures.windows import Figures, LatencyFigures
 from storage.vocabulary import ComponentStatus
 

@@ -13,12 +13,12 @@ from statuspage.api.badges import (
     uptime_badge,
 )
 from statuspage.api.data import load_snapshot
-from statuspage.api.serving import JSON, SVG, Document, serve_document
 from statuspage.api.uptime import UPTIME_WINDOWS, uptime_v2
 from statuspage.api.v2 import page_v2
 from statuspage.api.views import json_text
 from statuspage.config import ComponentConfig, Settings
-from statuspage.web.errors import PageError
+from statuspage.http.errors import PageError
+from statuspage.http.serving import JSON, SVG, Document, serve
 from storage.figures.windows import Figures
 from storage.queries.summary import component_summary
 from storage.status import current_statuses
@@ -55,7 +55,7 @@ async def uptime(request: web.Request) -> web.StreamResponse:
         }
         return Document(json_text(body), JSON)
 
-    return await serve_document(request, request.path, build)
+    return await serve(request, request.path, build)
 
 
 def badge_query(request: web.Request) -> tuple[str, str]:
@@ -77,10 +77,11 @@ async def badge(request: web.Request) -> web.StreamResponse:
     async def build() -> Document:
         settings = app[keys.SETTINGS].current
         config = configured(settings, component_id)
-        return Document(render_badge(await _badge(app, config, kind, window)), SVG)
+        text = render_badge(await _badge(app, config, kind, window))
+        return Document(text, SVG, cache_control=BADGE_CACHE_CONTROL)
 
     key = f"{request.path}?type={kind}&window={window}"
-    return await serve_document(request, key, build, cache_control=BADGE_CACHE_CONTROL)
+    return await serve(request, key, build)
 
 
 async def _badge(app: web.Application, config: ComponentConfig, kind: str, window: str) -> Badge:

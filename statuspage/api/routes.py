@@ -13,8 +13,8 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.api import component_views, views
 from statuspage.api.openapi import load_schema, openapi_document, schema_files
-from statuspage.api.serving import JSON, Document, serve_document
-from statuspage.web.errors import PageError
+from statuspage.http.errors import PageError
+from statuspage.http.serving import JSON, Document, serve
 
 # Everything a browser script on another origin may read: the public, read-only API.
 CORS_PREFIXES = ("/api/v2/", "/api/openapi.json", "/api/schemas/")
@@ -60,7 +60,7 @@ async def openapi(request: web.Request) -> web.StreamResponse:
         site = request.app[keys.SETTINGS].current.file.site
         return Document(views.json_text(openapi_document(site.name, site.url)), JSON)
 
-    return await serve_document(request, request.path, build)
+    return await serve(request, request.path, build)
 
 
 async def schema(request: web.Request) -> web.StreamResponse:
@@ -68,7 +68,7 @@ async def schema(request: web.Request) -> web.StreamResponse:
     if name not in schema_files():
         raise PageError(404, "There is no schema with this name.")
     build = partial(_schema_document, name)
-    return await serve_document(request, request.path, build)
+    return await serve(request, request.path, build)
 
 
 async def _schema_document(name: str) -> Document:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 
 from statuspage.api.v2 import Json
-from statuspage.web.days import day_level
+from statuspage.presentation.days import day_level
 from storage.figures.windows import Figures, LatencyFigures
 from storage.queries.summary import ComponentSummary
 from storage.vocabulary import HISTORY_DAYS

@@ -24,9 +24,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from statuspage.config import ComponentConfig, slugify
-from statuspage.markdown import markdown_to_text, strip_control_characters
+from statuspage.presentation.display import worst_status
+from statuspage.presentation.markdown import markdown_to_text, strip_control_characters
 from statuspage.rules.indicator import Banner
-from statuspage.web.display import worst_status
 from storage.incidents import rules
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.vocabulary import ComponentStatus, Impact

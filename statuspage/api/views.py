@@ -14,8 +14,8 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.api.data import V2Snapshot, load_snapshot, rollup
-from statuspage.api.serving import JSON, Document, serve_document
 from statuspage.api.v2 import Json, incident_v2, page_v2, status_v2
+from statuspage.http.serving import JSON, Document, serve
 from storage.database import Database
 from storage.incidents.reads import (
     IncidentFilter,
@@ -50,7 +50,7 @@ def endpoint(body: Body) -> Handler:
             rest = await body(app[keys.DATABASE], snapshot)
             return Document(json_text({"page": page_v2(snapshot.page), **rest}), JSON)
 
-        return await serve_document(request, request.path, build)
+        return await serve(request, request.path, build)
 
     return handler
 

@@ -11,7 +11,7 @@ from aiohttp import web
 from probes.clock import system_clock
 from statuspage.commands.common import Subparsers
 from statuspage.config import Settings, load_settings
-from statuspage.demo import (
+from statuspage.demo_history import (
     DEMO_ADMIN,
     DEMO_CONFIG_NAME,
     DEMO_DATABASE_NAME,
@@ -21,11 +21,11 @@ from statuspage.demo import (
     demo_folder,
     prefill_history,
 )
-from statuspage.demo_target import create_demo_target
+from statuspage.process import serve
 from statuspage.service.logs import configure_logging
-from statuspage.service.process import serve
 from statuspage.service.roles import Roles
 from statuspage.service.startup import prepare_database
+from statuspage.simulated_app import create_demo_target
 from storage.database import Database
 from storage.queries.recent import has_results
 

@@ -7,7 +7,7 @@ import argparse
 from aiohttp import web
 
 from statuspage.commands.common import Subparsers
-from statuspage.demo_target import create_demo_target
+from statuspage.simulated_app import create_demo_target
 
 
 def add_parser(subparsers: Subparsers) -> None:

@@ -8,8 +8,8 @@ import os
 
 from statuspage.admin.sessions import warn_if_no_secret_key
 from statuspage.commands.common import Subparsers, load
+from statuspage.process import serve
 from statuspage.service.logs import configure_logging
-from statuspage.service.process import serve
 from statuspage.service.roles import Roles
 
 

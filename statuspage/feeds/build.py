@@ -44,7 +44,7 @@ from statuspage.feeds.text import (
     title_text,
     update_html,
 )
-from statuspage.web.display import incident_status_label
+from statuspage.presentation.display import incident_status_label
 from storage.incidents.reads import IncidentView, UpdateView
 
 UPDATES_LIMIT = 100  # entries in an updates feed

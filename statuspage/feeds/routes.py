@@ -16,9 +16,9 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.api.component_views import configured
 from statuspage.api.data import load_snapshot
-from statuspage.api.serving import ATOM, RSS, Document, serve_document
 from statuspage.config import Settings
 from statuspage.feeds.build import FeedInfo, history_feed, updates_feed
+from statuspage.http.serving import ATOM, RSS, Document, serve
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
 
 FEED_INCIDENTS = 50  # incidents (with all their updates) a feed is built from
@@ -89,7 +89,7 @@ async def _serve(request: web.Request, asked: FeedRequest, *, kind: str) -> web.
             xml = history_feed(incidents, info, atom=asked.atom)
         return Document(xml.decode("utf-8"), ATOM if asked.atom else RSS)
 
-    return await serve_document(request, asked.path, build)
+    return await serve(request, asked.path, build)
 
 
 def _info(settings: Settings, asked: FeedRequest, fallback: datetime) -> FeedInfo:

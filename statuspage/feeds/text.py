@@ -3,7 +3,7 @@
 Everything here is text that XML must accept whatever an operator typed:
 control characters and lone surrogates are removed (lxml, under feedgen,
 refuses them) and markup is escaped or, for Markdown bodies, rendered and
-sanitised by `statuspage.markdown`.
+sanitised by `statuspage.presentation.markdown`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from statuspage.markdown import render_markdown, strip_control_characters
-from statuspage.web.display import date_text, incident_status_label, status_badge
+from statuspage.presentation.display import date_text, incident_status_label, status_badge
+from statuspage.presentation.markdown import render_markdown, strip_control_characters
 from storage.incidents.reads import IncidentView, UpdateView
 
 # Titles longer than this are cut: readers show a line, and an operator's paste

@@ -14,7 +14,7 @@ answering and probes failed for want of a socket. Three bounds stop that:
 * The process's open-file limit is raised to its hard limit at start-up, and the
   connection cap is kept below it by a reserve for probes, the database and logs.
 
-The body of a request is bounded in time by a middleware (`statuspage.web.limits`).
+The body of a request is bounded in time by a middleware (`statuspage.http.limits`).
 """
 
 from __future__ import annotations

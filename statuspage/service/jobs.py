@@ -38,12 +38,10 @@ class PeriodicJobs:
         db: Database,
         settings: SettingsHolder,
         *,
-        on_data_changed: Callable[[], None] | None = None,
         clock: Clock,
     ) -> None:
         self._db = db
         self._settings = settings
-        self._on_data_changed = on_data_changed
         self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._running: set[asyncio.Task[None]] = set()  # rounds in progress
@@ -96,13 +94,11 @@ class PeriodicJobs:
             async with run_once(self._db, name) as acquired:
                 if not acquired:
                     return
-                changed = await job()
+                await job()
         except Exception:
             # The next round retries; a database outage must not stop the schedule.
             log.exception("periodic job failed", extra={"fields": {"job": name}})
             return
-        if changed and self._on_data_changed is not None:
-            self._on_data_changed()
 
     async def evaluate_statuses(self) -> int:
         settings = self._settings.current

@@ -9,7 +9,15 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from statuspage.config import Settings
-from statuspage.markdown import render_markdown
+from statuspage.presentation.display import (
+    MONTH_NAMES,
+    StatusBadge,
+    TimeText,
+    status_badge,
+    time_text,
+    weekday_date_text,
+)
+from statuspage.presentation.markdown import render_markdown
 from statuspage.web.context_incidents import (
     IncidentCard,
     UpdateEntry,
@@ -18,14 +26,6 @@ from statuspage.web.context_incidents import (
     update_entry,
 )
 from statuspage.web.context_site import SiteContext
-from statuspage.web.display import (
-    MONTH_NAMES,
-    StatusBadge,
-    TimeText,
-    status_badge,
-    time_text,
-    weekday_date_text,
-)
 from storage.database import Database
 from storage.figures.timebuckets import day_start, local_date
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents

@@ -12,8 +12,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig, Settings
+from statuspage.presentation.days import incidents_by_day, status_day_cells
+from statuspage.presentation.display import (
+    StatusBadge,
+    TimeText,
+    status_badge,
+    time_text,
+    worst_status,
+)
 from statuspage.rules.indicator import Banner, page_banner
-from statuspage.web.context_components import (
+from statuspage.web.component_rows import (
     AboutFigures,
     ComponentBlock,
     ComponentData,
@@ -23,8 +31,6 @@ from statuspage.web.context_components import (
 )
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
-from statuspage.web.days import incidents_by_day, status_day_cells
-from statuspage.web.display import StatusBadge, TimeText, status_badge, time_text, worst_status
 from storage.database import Database
 from storage.figures.timebuckets import day_range, local_date
 from storage.figures.windows import LatencyFigures, window_bounds

@@ -1,6 +1,6 @@
 """Incidents and maintenance as pages show them: cards, updates, affected components.
 
-Bodies are Markdown rendered by `statuspage.markdown` (escaped, then sanitised);
+Bodies are Markdown rendered by `statuspage.presentation.markdown` (escaped, then sanitised);
 names are cleaned of control characters and escaped by the template.
 """
 
@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from statuspage.markdown import render_markdown
-from statuspage.web.display import (
+from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
     clean_text,
@@ -23,6 +22,7 @@ from statuspage.web.display import (
     status_badge,
     time_text,
 )
+from statuspage.presentation.markdown import render_markdown
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.vocabulary import FINISHED
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from statuspage.config import Settings
-from statuspage.web.assets import Assets
-from statuspage.web.display import clean_text
+from statuspage.http.assets import Assets
+from statuspage.presentation.display import clean_text
 
 # Logos may only come from this origin or be inline images: the page loads no
 # asset from another origin (and the Content-Security-Policy would block one).

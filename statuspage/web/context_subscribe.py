@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from statuspage.config import Settings
+from statuspage.presentation.display import TimeText, clean_text, time_text
 from statuspage.web.context_site import SiteContext
-from statuspage.web.display import TimeText, clean_text, time_text
 
 FORMATS = (("Atom", "atom"), ("RSS", "rss"))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from statuspage.web.display import format_ms
+from statuspage.presentation.display import format_ms
 from storage.figures.windows import LatencyFigures
 
 METRIC_NAMES = {"p50": "p50 (median)", "p95": "p95", "p99": "p99", "average": "Average"}

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
-from statuspage.web.days import DayCell
-from statuspage.web.display import day_month_text, format_ms, weekday_day_text
+from statuspage.presentation.days import DayCell
+from statuspage.presentation.display import day_month_text, format_ms, weekday_day_text
 from storage.figures.timebuckets import HOUR, day_start, local_date
 from storage.queries.series import SeriesPoint
 

@@ -12,8 +12,10 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.config import ComponentConfig, Settings
-from statuspage.web.assets import IMMUTABLE, REVALIDATE
-from statuspage.web.context_component import component_page, load_component
+from statuspage.http.assets import IMMUTABLE, REVALIDATE
+from statuspage.http.errors import PageError
+from statuspage.http.serving import Page, etag_matches, serve_page
+from statuspage.web.component_page import component_page, load_component
 from statuspage.web.context_history import (
     Month,
     current_month,
@@ -26,8 +28,6 @@ from statuspage.web.context_history import (
 from statuspage.web.context_home import home_page, load_home
 from statuspage.web.context_site import site_context
 from statuspage.web.context_subscribe import subscribe_page
-from statuspage.web.errors import PageError
-from statuspage.web.serving import Page, etag_matches, serve_page
 from storage.incidents.reads import get_incident
 
 MAX_INCIDENT_ID = 10**18  # the route allows up to 18 digits; ids are 64-bit

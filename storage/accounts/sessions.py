@@ -47,7 +47,7 @@ async def start_user_session(
 ) -> None:
     """Record a new session; end the one it replaces in this browser (`replacing`, its
     key), if any; and delete every session whose expiry has passed."""
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         if replacing is not None:
             await _delete(session, col(UserSession.key_hash) == hash_session_key(replacing))
         await _delete(session, col(UserSession.expires_at) <= now)
@@ -63,7 +63,7 @@ async def start_user_session(
 
 async def end_user_session(db: Database, key: str) -> bool:
     """Sign one browser out; False when its session had already ended."""
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         return await _delete(session, col(UserSession.key_hash) == hash_session_key(key)) > 0
 
 

@@ -70,7 +70,7 @@ async def create_token(
         created_by=created_by,
         created_at=now,
     )
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         session.add(row)
         await session.flush()
         add_audit_in(
@@ -98,7 +98,7 @@ async def list_tokens(db: Database) -> list[TokenView]:
 async def revoke_token(db: Database, id_or_name: str, *, actor: str, now: datetime) -> TokenView:
     """Revoke one active token named by id or by name. A name shared by several
     active tokens is refused: revoking the wrong integration mid-incident is worse."""
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         query = select(ApiToken).where(col(ApiToken.revoked_at).is_(None))
         if id_or_name.isdigit():
             query = query.where(ApiToken.id == int(id_or_name))
@@ -141,7 +141,7 @@ async def authenticate_token(db: Database, token: str, *, now: datetime) -> Toke
 
 
 async def _touch(db: Database, token_id: int | None, now: datetime) -> None:
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         row = await session.get(ApiToken, token_id)
         if row is not None:
             row.last_used_at = now

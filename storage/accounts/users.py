@@ -66,7 +66,7 @@ async def add_user(
     db: Database, name: str, password_hash: str, *, now: datetime, actor: str
 ) -> UserView:
     check_user_name(name)
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         row = await _row_by_name(session, name)
         if row is not None and row.deleted_at is None:
             raise UserError(f"user {name!r} already exists")
@@ -123,7 +123,7 @@ async def list_users(db: Database) -> list[UserView]:
 
 async def remove_user(db: Database, name: str, *, now: datetime, actor: str) -> bool:
     """Soft-delete the user and end its sessions; False when there is no such user."""
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         row = await _row_by_name(session, name)
         if row is None or row.deleted_at is not None:
             return False
@@ -153,7 +153,7 @@ async def set_password_hash(
 ) -> UserView | None:
     """Replace the password and end every session of the user but `keep_session` (the
     key of the browser the user changed it from, if they did); None: no such user."""
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         row = await _row_by_name(session, name)
         if row is None or row.deleted_at is not None:
             return None
@@ -174,7 +174,7 @@ async def set_password_hash(
 async def replace_password_hash(db: Database, user_id: int, old_hash: str, new_hash: str) -> bool:
     """Store a new hash of the same password (new parameters), unless the password
     changed meanwhile; sessions stay. False when nothing was replaced."""
-    async with db.write() as session:
+    async with db.write(pages=False) as session:
         row = await session.get(User, user_id)
         if row is None or row.password_hash != old_hash:
             return False

@@ -241,7 +241,7 @@ class ResultWriter:
     async def _insert(self, records: list[ResultRecord]) -> None:
         measured = [r for r in records if r.result.status is not ProbeStatus.UNKNOWN]
         unmeasured = [r for r in records if r.result.status is ProbeStatus.UNKNOWN]
-        async with self._db.write() as session:
+        async with self._db.write(pages=False) as session:
             dialect = session.get_bind().dialect
             if measured:
                 time = driver_time(dialect)

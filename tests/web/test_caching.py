@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from statuspage import keys
 from statuspage.config import Settings
-from statuspage.web.serving import STALE_MARKER
+from statuspage.http.serving import STALE_MARKER
 from storage.database import Database
 from tests.web.conftest import Client
 from tests.web.factories import NOW, add_incident
@@ -68,15 +68,35 @@ async def test_pages_are_sent_gzipped_to_clients_that_accept_it(client: Client) 
     assert zipped.headers["ETag"] != plain.headers["ETag"]  # one strong tag per encoding
 
 
-async def test_a_cached_page_is_served_until_this_process_changes_data(
+async def test_a_change_committed_in_this_process_shows_on_the_next_request(
+    client: Client, db: Database
+) -> None:
+    stamp_every(client, 3600)  # the cross-process check plays no part
+    await client.get("/")
+    await add_incident(db, "Fresh incident")  # no handler tells the cache anything
+    assert "Fresh incident" in await (await client.get("/")).text()
+
+
+async def test_a_write_that_shows_on_no_page_keeps_the_cached_page(
     client: Client, db: Database
 ) -> None:
     stamp_every(client, 3600)
-    before = await client.get("/")
-    await add_incident(db, "Fresh incident")
+    before, version = await client.get("/"), db.version
+    async with db.write(pages=False):
+        pass
+    assert db.version == version
     assert (await client.get("/")).headers["ETag"] == before.headers["ETag"]
-    client.app[keys.DATA_VERSION].bump()
-    assert "Fresh incident" in await (await client.get("/")).text()
+
+
+async def another_process(settings: Settings) -> Database:
+    """A database handle of its own, as another process has: its writes move nothing here."""
+    return Database.from_url(settings.database_url)
+
+
+async def touch(db: Database) -> None:
+    """A committed write that changes no row: the page caches must render again."""
+    async with db.write():
+        pass
 
 
 async def eventually(
@@ -95,25 +115,31 @@ async def eventually(
 
 
 async def test_changes_made_by_another_process_show_through_the_data_stamp(
-    client: Client, db: Database
+    client: Client, settings: Settings
 ) -> None:
     stamp_every(client, 0)
     await client.get("/")
-    await add_incident(db, "Made elsewhere")  # no DATA_VERSION bump: another process wrote it
+    other = await another_process(settings)
+    await add_incident(other, "Made elsewhere")
+    await other.dispose()
     await eventually(client, "/", "Made elsewhere")
 
 
-async def test_the_stamp_is_read_at_most_once_per_interval(client: Client, db: Database) -> None:
+async def test_the_stamp_is_read_at_most_once_per_interval(
+    client: Client, settings: Settings
+) -> None:
     stamp_every(client, 3600)
     await client.get("/")
-    await add_incident(db, "Made elsewhere")
+    other = await another_process(settings)
+    await add_incident(other, "Made elsewhere")
+    await other.dispose()
     for _ in range(5):
         assert "Made elsewhere" not in await (await client.get("/")).text()
 
 
 async def test_a_rerender_with_the_same_content_keeps_its_validators(client: Client) -> None:
     before = await client.get("/")
-    client.app[keys.DATA_VERSION].bump()
+    await touch(client.app[keys.DATABASE])
     after = await client.get("/")
     assert after.headers["ETag"] == before.headers["ETag"]
     assert after.headers["Last-Modified"] == before.headers["Last-Modified"]
@@ -200,7 +226,7 @@ async def test_a_render_that_fails_on_the_database_falls_back_too(
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr("statuspage.web.views.load_home", broken)
-    client.app[keys.DATA_VERSION].bump()  # the cached render is no longer current
+    await touch(client.app[keys.DATABASE])  # the cached render is no longer current
     response = await client.get("/")
     assert response.status == 200
     assert "live data is temporarily unavailable" in await response.text()

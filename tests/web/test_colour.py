@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from statuspage.web.colour import (
+from statuspage.http.colour import (
     DARK_BACKGROUND,
     contrast,
     darken_until_readable,

@@ -7,9 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from statuspage.config import Settings
-from statuspage.web.assets import Assets
-from statuspage.web.context_component import phase_breakdown, phase_values
-from statuspage.web.context_components import dependency_key, public_target
+from statuspage.http.assets import Assets
+from statuspage.web.component_page import phase_breakdown, phase_values
+from statuspage.web.component_rows import dependency_key, public_target
 from statuspage.web.context_home import HomeData, HomePage, home_page
 from statuspage.web.context_site import safe_logo_src, site_context
 from storage.figures.windows import DayFigure, Figures, LatencyFigures

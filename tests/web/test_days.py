@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from statuspage.web.days import (
+from statuspage.presentation.days import (
     calendar_months,
     day_cell,
     day_level,

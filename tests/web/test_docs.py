@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from statuspage.presentation.days import CalendarMonth, DayCell
+from statuspage.presentation.display import StatusBadge, TimeText
 from statuspage.rules.indicator import Banner
 from statuspage.settings_model import SiteSettings
-from statuspage.web.context_component import (
+from statuspage.web.component_page import (
     ChartBlock,
     ChartRow,
     ComponentPage,
@@ -18,7 +20,7 @@ from statuspage.web.context_component import (
     PhaseRow,
     WindowRow,
 )
-from statuspage.web.context_components import (
+from statuspage.web.component_rows import (
     AboutFigures,
     ComponentBlock,
     DependencyState,
@@ -34,9 +36,7 @@ from statuspage.web.context_home import GroupBlock, HomePage
 from statuspage.web.context_incidents import AffectedChange, IncidentCard, UpdateEntry
 from statuspage.web.context_site import FeedLink, NavLink, SiteContext
 from statuspage.web.context_subscribe import FeedAddress, FeedChoice, SubscribePage
-from statuspage.web.days import CalendarMonth, DayCell
-from statuspage.web.display import StatusBadge, TimeText
-from statuspage.web.errors import ErrorPage
+from statuspage.web.error_page import ErrorPage
 from statuspage.web.performance import LatencyCheck, Performance
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "page.md"

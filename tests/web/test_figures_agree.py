@@ -9,7 +9,7 @@ from pathlib import Path
 
 from probes.model import Phases
 from statuspage.config import load_settings
-from statuspage.demo import demo_config_text
+from statuspage.demo_history import demo_config_text
 from storage.database import Database
 from storage.status import record_status_change
 from storage.tables.monitoring import Component

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from statuspage.web.freshness import DataUnavailable, StampWatcher
+from statuspage.http.freshness import DataUnavailable, StampWatcher
 from storage.queries.latest import DataStamp
 
 

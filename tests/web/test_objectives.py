@@ -8,11 +8,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from statuspage.config import Settings
-from statuspage.web.assets import Assets
-from statuspage.web.context_components import ComponentBlock, about_figures
+from statuspage.http.assets import Assets
+from statuspage.http.render import Renderer
+from statuspage.web.component_rows import ComponentBlock, about_figures
 from statuspage.web.context_home import HomeData, home_page
 from statuspage.web.context_site import site_context
-from statuspage.web.render import Renderer
 from storage.figures.windows import LatencyFigures
 from tests.web.factories import NOW, SITE, settings_for
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from statuspage.web.assets import STATIC_DIR
-from statuspage.web.colour import contrast
+from statuspage.http.assets import STATIC_DIR
+from statuspage.http.colour import contrast
 
 CSS = (STATIC_DIR / "style.css").read_text("utf-8")
 TEXT_COLOURS = ("text", "muted", "good", "degraded", "partial", "bad", "maintenance", "no-data")

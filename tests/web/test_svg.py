@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bs4 import BeautifulSoup
 
-from statuspage.web.days import DayCell, day_cell
+from statuspage.presentation.days import DayCell, day_cell
 from statuspage.web.svg import (
     ChartFrame,
     day_bar,

@@ -1,5 +1,8 @@
 """Errors render in one place: an HTML page for pages, JSON under /api/.
 
+The HTML page wears the public site's look: the pages (`statuspage.web.error_page`)
+hand its renderer to the shared state; without one the page is plain.
+
 Views raise `PageError(status, message)`; the router's own 404 and 405 and any
 unexpected exception end up here too. An unexpected exception is logged with
 its traceback and shown as a plain 500 page that gives nothing away.
@@ -9,13 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from markupsafe import escape
 
 from statuspage import keys
-from statuspage.web.context_site import SiteContext, feed_links, site_context
 
 log = logging.getLogger("statuspage.web")
 
@@ -46,17 +48,6 @@ class PageError(Exception):
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorPage:
-    """Context of every error page (templates/error.html)."""
-
-    site: SiteContext
-    title: str  # <title>
-    status: int  # the HTTP status
-    heading: str  # e.g. "Page not found"
-    message: str  # one or two sentences for the reader
 
 
 @web.middleware
@@ -103,15 +94,11 @@ def error_response(
 
 
 def _render(request: web.Request, status: int, heading: str, message: str) -> str:
+    state = request.app.get(keys.WEB)
     try:
-        state, settings = request.app[keys.WEB], request.app[keys.SETTINGS].current
-        site = site_context(settings, state.assets, request.path)
-        # The address of an error is not a page: announce the site-wide feeds only,
-        # never a component's feed "under" it (/components/x/badge.svg/history.atom).
-        site = replace(site, feeds=feed_links("/", settings.file.site.name))
-        page = ErrorPage(site, f"{heading} · {site.name}", status, heading, message)
-        return state.renderer.render("error.html", page)
+        if state is not None and state.error_page is not None:
+            return state.error_page(request, status, heading, message)
     except Exception:
         # The error page itself failed (a broken template): still answer, plainly.
         log.exception("error page could not be rendered")
-        return f"<!doctype html><title>{status}</title><h1>{status} {heading}</h1>"
+    return f"<!doctype html><title>{status}</title><h1>{status} {escape(heading)}</h1>"

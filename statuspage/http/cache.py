@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
 
-from statuspage.web.security import SECURITY_HEADERS
+from statuspage.http.security import SECURITY_HEADERS
 
 Version = tuple[object, ...]
 PAGE_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400"
@@ -55,7 +55,12 @@ class RenderedPage:
 
 
 def make_variant(
-    body: bytes, *, last_modified: datetime, cache_control: str, encoding: str | None
+    body: bytes,
+    *,
+    last_modified: datetime,
+    cache_control: str,
+    encoding: str | None,
+    content_type: str = HTML,
 ) -> Variant:
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     validators = {
@@ -64,7 +69,7 @@ def make_variant(
         "Cache-Control": cache_control,
         "Vary": "Accept-Encoding",
     }
-    headers = {"Content-Type": HTML, **validators, **SECURITY_HEADERS}
+    headers = {"Content-Type": content_type, **validators, **SECURITY_HEADERS}
     if encoding is not None:
         headers["Content-Encoding"] = encoding
     return Variant(body, etag, headers, {**validators, **SECURITY_HEADERS})
@@ -72,7 +77,7 @@ def make_variant(
 
 def rendered_page(
     key: str,
-    html: str,
+    text: str,
     *,
     version: Version,
     status: int,
@@ -80,8 +85,9 @@ def rendered_page(
     monotonic: float,
     previous: RenderedPage | None = None,
     cache_control: str = PAGE_CACHE_CONTROL,
+    content_type: str = HTML,
 ) -> RenderedPage:
-    body = html.encode()
+    body = text.encode()
     last_modified = now.replace(microsecond=0)
     if previous is not None and previous.identity.body == body:
         last_modified = previous.last_modified  # same bytes: a cache's copy is still valid
@@ -93,13 +99,18 @@ def rendered_page(
         rendered_monotonic=monotonic,
         last_modified=last_modified,
         identity=make_variant(
-            body, last_modified=last_modified, cache_control=cache_control, encoding=None
+            body,
+            last_modified=last_modified,
+            cache_control=cache_control,
+            encoding=None,
+            content_type=content_type,
         ),
         gzipped=make_variant(
             gzip.compress(body, compresslevel=6, mtime=0),
             last_modified=last_modified,
             cache_control=cache_control,
             encoding="gzip",
+            content_type=content_type,
         ),
     )
 

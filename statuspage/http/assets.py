@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from statuspage.web.colour import theme_css
+from statuspage.http.colour import theme_css
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 THEME = "theme.css"

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.web.days import LEVEL_LABELS, MEASURING, DayCell, day_cells, measuring_cell
-from statuspage.web.display import (
+from statuspage.presentation.days import LEVEL_LABELS, MEASURING, DayCell, day_cells, measuring_cell
+from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
     clean_text,

@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from statuspage import keys
-from statuspage.web.errors import PageError
+from statuspage.http.errors import PageError
 
 MESSAGE = "The request's body did not arrive in time."
 

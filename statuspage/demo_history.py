@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from probes.model import Phases, ProbeResult, ProbeStatus
-from statuspage.demo_target import SimulatedApp
+from statuspage.simulated_app import SimulatedApp
 from storage.database import Database
 from storage.incidents.rules import NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from statuspage.web.display import MONTH_NAMES, clean_text, percent_text, weekday_date_text
+from statuspage.presentation.display import MONTH_NAMES, clean_text, percent_text, weekday_date_text
 from storage.figures.timebuckets import local_date
 from storage.figures.windows import DayFigure, Figures
 from storage.incidents.reads import IncidentView

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from statuspage.markdown import strip_control_characters
+from statuspage.presentation.markdown import strip_control_characters
 from storage.vocabulary import ComponentStatus, Impact, IncidentStatus
 
 NO_DATA = "no-data"

@@ -1,8 +1,8 @@
 """Is the cached page still current? The data stamp, asked of the database at most once a second.
 
-A change made in this process bumps `DATA_VERSION` and is seen on the next
+A change committed in this process moves `Database.version` and is seen on the next
 request. A change made by another process (a probe worker, a second web
-process, the admin of another replica) is seen through `storage.latest.data_stamp`,
+process, the admin of another replica) is seen through `storage.queries.latest.data_stamp`,
 which every web process reads at most once per `interval_s`, in the background:
 a thousand requests a second cost one cheap query, not a thousand, and none
 of them waits for it. So another process's change shows within about

@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.web.context_components import (
+from statuspage.presentation.days import CalendarMonth, calendar_months, incidents_by_day
+from statuspage.presentation.display import (
+    TimeText,
+    clean_text,
+    date_text,
+    format_ms,
+    time_text,
+)
+from statuspage.web.component_rows import (
     WINDOW_LABELS,
     AboutFigures,
     ComponentBlock,
@@ -21,14 +29,6 @@ from statuspage.web.context_components import (
 )
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
-from statuspage.web.days import CalendarMonth, calendar_months, incidents_by_day
-from statuspage.web.display import (
-    TimeText,
-    clean_text,
-    date_text,
-    format_ms,
-    time_text,
-)
 from statuspage.web.performance import Performance, performance
 from statuspage.web.svg import ChartFrame, day_ticks, hour_ticks, latency_chart, phase_bar
 from storage.database import Database

@@ -1,10 +1,18 @@
-"""Serve a page: from the cache when current, else render; 304 when the client has it;
-the last good render, marked as such, when the database is away.
+"""Serve pages, feeds, JSON and badges one way: from the cache when current, else
+render; 304 when the client has it; the last good copy when the database is away.
 
-When the data changed, the request waits for the new render (joined with any
-other request for the same page), so a posted incident shows on the very next
-request. When only the clock moved (the entry outlived the cache's age), the
-aged entry is answered at once and re-rendered behind it.
+A view hands `serve` a key (path and the query values that matter) and a build step
+returning a `Document`; a page's build step returns a template and its context
+(`serve_page`), rendered to a Document here. When the data changed, the request
+waits for the new render (joined with any other request for the same key), so a
+posted incident shows on the very next request. When only the clock moved (the
+entry outlived the cache's age), the aged entry is answered at once and rendered
+again behind it.
+
+The version a copy is current at is (settings generation, the database's version
+of what pages show, the data stamp of other processes' writes): the first two move
+in this process the moment a change commits, the third is checked at most once a
+second (`statuspage.http.freshness`).
 
 The warm path (a current entry) does no database work at all within the
 stamp interval, builds no headers and compresses nothing: it picks the stored
@@ -16,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
@@ -25,43 +33,70 @@ from aiohttp import web
 from markupsafe import escape
 
 from statuspage import keys
-from statuspage.web.cache import (
+from statuspage.http.cache import (
+    HTML,
+    PAGE_CACHE_CONTROL,
     STALE_CACHE_CONTROL,
     RenderedPage,
     Variant,
     Version,
     rendered_page,
 )
-from statuspage.web.display import time_text
-from statuspage.web.errors import PageError
-from statuspage.web.freshness import DATABASE_ERRORS, DataUnavailable, log
-from statuspage.web.state import WebState
+from statuspage.http.errors import PageError
+from statuspage.http.freshness import DATABASE_ERRORS, DataUnavailable, log
+from statuspage.http.state import WebState
+from statuspage.presentation.display import time_text
 
+JSON = "application/json; charset=utf-8"
+RSS = "application/rss+xml; charset=utf-8"
+ATOM = "application/atom+xml; charset=utf-8"
+SVG = "image/svg+xml; charset=utf-8"
 # base.html holds this marker where the "as of" note goes on a fallback copy.
 STALE_MARKER = "<!--stale-note-->"
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """What a build step returns: the text and how to send it."""
+
+    text: str
+    content_type: str = HTML
+    status: int = 200  # anything else is answered but not kept as the last good copy
+    cache_control: str = PAGE_CACHE_CONTROL
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
-    """What a view's build step returns: a template and its one context object."""
+    """What a page's build step returns: a template and its one context object."""
 
     template: str
     context: object
     status: int = 200
 
 
-Build = Callable[[], Awaitable[Page]]
+Build = Callable[[], Awaitable[Document]]
 
 
-async def serve_page(request: web.Request, key: str, build: Build) -> web.StreamResponse:
-    """`key` names the page (path and the query values that matter) in the cache."""
+async def serve_page(
+    request: web.Request, key: str, build: Callable[[], Awaitable[Page]]
+) -> web.StreamResponse:
+    state = request.app[keys.WEB]
+
+    async def document() -> Document:
+        page = await build()
+        return Document(state.renderer.render(page.template, page.context), status=page.status)
+
+    return await serve(request, key, document)
+
+
+async def serve(request: web.Request, key: str, build: Build) -> web.StreamResponse:
     app = request.app
     state = app[keys.WEB]
     try:
         stamp = await state.watcher.stamp()
     except DataUnavailable:
         return fallback(request, state, key)
-    version = (app[keys.SETTINGS].generation, app[keys.DATA_VERSION].value, stamp)
+    version = (app[keys.SETTINGS].generation, app[keys.DATABASE].version, stamp)
     page = state.cache.fresh(key, version, time.monotonic())
     if page is not None:
         return respond(request, page)
@@ -97,30 +132,31 @@ def _note_refresh_failure(state: WebState, key: str, done: asyncio.Future[Render
 
 async def render(state: WebState, key: str, version: Version, build: Build) -> RenderedPage:
     async with asyncio.timeout(state.render_timeout_s):
-        page = await build()
-    html = state.renderer.render(page.template, page.context)
+        document = await build()
     rendered = rendered_page(
         key,
-        html,
+        document.text,
         version=version,
-        status=page.status,
+        status=document.status,
         now=state.clock(),
         monotonic=time.monotonic(),
         previous=state.cache.last_good(key),
+        cache_control=document.cache_control,
+        content_type=document.content_type,
     )
-    if page.status == 200:
+    if document.status == 200:
         state.cache.store(rendered)
     return rendered
 
 
 def fallback(request: web.Request, state: WebState, key: str) -> web.StreamResponse:
-    """The last good render with an "as of" note, or a 503 page when there is none."""
+    """The last good copy, marked as such, or 503 when there is none."""
     page = state.cache.last_good(key)
     if page is None:
         raise PageError(
             503,
-            "Live data is temporarily unavailable and this page has not been shown "
-            "since the service started. Please try again in a minute.",
+            "Live data is temporarily unavailable and this has not been shown since the "
+            "service started. Please try again in a minute.",
             headers={"Retry-After": "30"},
         )
     if page.fallback is None:
@@ -129,20 +165,29 @@ def fallback(request: web.Request, state: WebState, key: str) -> web.StreamRespo
 
 
 def stale_copy(page: RenderedPage, tz: ZoneInfo) -> RenderedPage:
-    when = time_text(page.rendered_at, tz)
-    note = (
-        f'<p class="stale-note" role="status">As of <time datetime="{when.iso}">'
-        f"{escape(when.local)}</time> — live data is temporarily unavailable.</p>"
-    )
-    html = page.identity.body.decode().replace(STALE_MARKER, note, 1)
-    return rendered_page(
-        page.key,
-        html,
-        version=page.version,
-        status=page.status,
-        now=page.rendered_at,
-        monotonic=page.rendered_monotonic,
-        cache_control=STALE_CACHE_CONTROL,
+    """A page with an "as of" note where base.html keeps room for it; any other
+    document as it was. Either is cacheable only briefly."""
+    text = page.identity.body.decode()
+    content_type = page.identity.headers["Content-Type"]
+    if content_type == HTML:
+        when = time_text(page.rendered_at, tz)
+        note = (
+            f'<p class="stale-note" role="status">As of <time datetime="{when.iso}">'
+            f"{escape(when.local)}</time> — live data is temporarily unavailable.</p>"
+        )
+        text = text.replace(STALE_MARKER, note, 1)
+    return replace(
+        rendered_page(
+            page.key,
+            text,
+            version=page.version,
+            status=page.status,
+            now=page.rendered_at,
+            monotonic=page.rendered_monotonic,
+            cache_control=STALE_CACHE_CONTROL,
+            content_type=content_type,
+        ),
+        last_modified=page.last_modified,
     )
 
 

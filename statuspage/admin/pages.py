@@ -17,7 +17,7 @@ from statuspage import keys
 from statuspage.admin.csrf import ensure_token
 from statuspage.admin.sessions import current_session
 from statuspage.admin.state import ADMIN, USER
-from statuspage.web.display import clean_text
+from statuspage.presentation.display import clean_text
 
 # Fixed notices shown after a redirect (?done=...), so no text travels in the URL.
 NOTICES = {

@@ -1,0 +1,26 @@
+"""What every page, feed and JSON document served shares in one process (`keys.WEB`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from probes.clock import Clock
+from statuspage.http.assets import Assets
+from statuspage.http.cache import PageCache
+from statuspage.http.freshness import StampWatcher
+from statuspage.http.render import Renderer
+
+
+@dataclass(slots=True)
+class WebState:
+    renderer: Renderer
+    assets: Assets
+    cache: PageCache
+    watcher: StampWatcher
+    clock: Clock  # the app's clock (`keys.CLOCK`): "now" for page contexts
+    render_timeout_s: float = 10.0  # a render slower than this is a database outage
+    # The HTML of an error page (request, status, heading, message); None: plain.
+    error_page: Callable[[web.Request, int, str, str], str] | None = None
