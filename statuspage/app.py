@@ -116,10 +116,10 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     scheduler.apply(components_to_probe(settings))
     runner.monitor.start()
     scheduler.start()
-    if probes.shard != "1/1":
+    if probes.shard.total > 1:
         log.info(
             "probing one shard",
-            extra={"fields": {"shard": probes.shard, "jobs": len(scheduler.jobs)}},
+            extra={"fields": {"shard": str(probes.shard), "jobs": len(scheduler.jobs)}},
         )
     app[keys.SCHEDULER] = scheduler
     yield

@@ -1,27 +1,35 @@
-"""Typed keys for everything the app shares, so handlers never reach for a global."""
+"""Typed keys for everything the app shares, so handlers never reach for a global.
+
+The value types are imported for type checking only: every process imports this
+module, and a probe-only process must not load the web layer (Jinja, the pages)
+just to name a key.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
-from probes.clock import Clock
-from probes.sessions import ProbeSessions
-from statuspage.http.state import WebState
-from statuspage.service.connections import ConnectionGuard
-from statuspage.service.metrics import ServiceMetrics
-from statuspage.service.roles import Roles
-from statuspage.service.scheduler import ProbeScheduler
-from statuspage.service.settings_holder import SettingsHolder
-from storage.database import Database
-from storage.results.writer import ResultWriter
+if TYPE_CHECKING:
+    from probes.clock import Clock
+    from probes.sessions import ProbeSessions
+    from statuspage.http.state import WebState
+    from statuspage.service.connections import ConnectionGuard
+    from statuspage.service.metrics import ServiceMetrics
+    from statuspage.service.roles import Roles
+    from statuspage.service.scheduler import ProbeScheduler
+    from statuspage.service.settings_holder import SettingsHolder
+    from storage.database import Database
+    from storage.results.writer import ResultWriter
 
-CLOCK = web.AppKey("clock", Clock)  # the one clock every part of the app reads
-SETTINGS = web.AppKey("settings", SettingsHolder)
-ROLES = web.AppKey("roles", Roles)
-DATABASE = web.AppKey("database", Database)
-METRICS = web.AppKey("metrics", ServiceMetrics)
-PROBE_SESSIONS = web.AppKey("probe_sessions", ProbeSessions)
-WRITER = web.AppKey("writer", ResultWriter)
-SCHEDULER = web.AppKey("scheduler", ProbeScheduler)
-CONNECTIONS = web.AppKey("connections", ConnectionGuard)  # set by a process that listens
-WEB = web.AppKey("web", WebState)  # public pages: renderer, page cache, assets
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")  # the one clock every part of the app reads
+SETTINGS: web.AppKey[SettingsHolder] = web.AppKey("settings")
+ROLES: web.AppKey[Roles] = web.AppKey("roles")
+DATABASE: web.AppKey[Database] = web.AppKey("database")
+METRICS: web.AppKey[ServiceMetrics] = web.AppKey("metrics")
+PROBE_SESSIONS: web.AppKey[ProbeSessions] = web.AppKey("probe_sessions")
+WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
+SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
+CONNECTIONS: web.AppKey[ConnectionGuard] = web.AppKey("connections")  # set by a listener
+WEB: web.AppKey[WebState] = web.AppKey("web")  # pages, feeds, JSON: renderer, cache, assets

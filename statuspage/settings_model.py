@@ -24,7 +24,7 @@ from pydantic import (
 
 from probes.assertions import parse_assertion
 from probes.resolver import parse_dns_server
-from statuspage.service.shards import parse_shard
+from statuspage.shard import Shard, parse_shard
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -167,12 +167,14 @@ class ProbeSettings(_Section):
     max_body_bytes: Annotated[int, Field(ge=1, le=100 * 1024 * 1024)] = 1_048_576
     max_redirects: Annotated[int, Field(ge=0, le=30)] = 5
     dns_servers: list[str] = Field(default_factory=list, max_length=10)  # []: the system's
-    shard: str = "1/1"  # K/N: this process probes the K-th of N shares of the components
+    # K/N: this process probes the K-th of N shares of the components.
+    shard: Shard = Shard(1, 1)
 
-    @field_validator("shard")
+    @field_validator("shard", mode="before")
     @classmethod
-    def _shard(cls, value: str) -> str:
-        return str(parse_shard(value))  # its ValueError says what is wrong
+    def _shard(cls, value: object) -> object:
+        # Written as "K/N"; parsed here, once. Its ValueError says what is wrong.
+        return parse_shard(value) if isinstance(value, str) else value
 
     @field_validator("dns_servers")
     @classmethod

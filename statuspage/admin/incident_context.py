@@ -7,15 +7,13 @@ Markdown, exactly as the public page will render it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
 from markupsafe import Markup
 
-from statuspage import keys
 from statuspage.admin.forms import (
     COMPONENT_STATUSES,
     IMPACT_CHOICES,
@@ -37,6 +35,7 @@ from statuspage.presentation.display import (
 from statuspage.presentation.markdown import render_markdown
 from statuspage.rules.response_times import target_text
 from storage.components import list_components
+from storage.database import Database
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.status import current_statuses
 from storage.vocabulary import ComponentStatus
@@ -102,22 +101,42 @@ class NewIncidentPage:
     component_statuses: tuple[Choice, ...] = COMPONENT_CHOICES[1:]
 
 
-async def component_fields(
-    request: web.Request, selected: Mapping[str, str], was: Mapping[str, str] | None = None
-) -> tuple[ComponentField, ...]:
-    db = request.app[keys.DATABASE]
+@dataclass(frozen=True, slots=True)
+class ComponentNow:
+    """A component as stored, and its status at the moment it was loaded."""
+
+    id: str
+    name: str
+    group: str | None
+    status: str | None  # None: nothing recorded yet
+
+
+async def load_components_now(db: Database) -> tuple[ComponentNow, ...]:
     statuses = await current_statuses(db)
+    return tuple(
+        ComponentNow(c.id, c.name, c.group_name, statuses.get(c.id))
+        for c in await list_components(db)
+    )
+
+
+def component_fields(
+    components: Sequence[ComponentNow],
+    selected: Mapping[str, str],
+    was: Mapping[str, str] | None = None,
+) -> tuple[ComponentField, ...]:
+    """One status field per component: `selected` is what the form shows, `was` what
+    it showed before the operator changed it (default: the same)."""
     baseline = selected if was is None else was
     return tuple(
         ComponentField(
             id=c.id,
             name=clean_text(c.name),
-            group=c.group_name,
-            current=status_badge(statuses.get(c.id)),
+            group=c.group,
+            current=status_badge(c.status),
             selected=selected.get(c.id, ""),
             was=baseline.get(c.id, ""),
         )
-        for c in await list_components(db)
+        for c in components
     )
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from statuspage import keys
+from statuspage.admin.incident_context import ComponentNow, load_components_now
 from statuspage.admin.pages import Chrome, chrome, render
 from statuspage.admin.state import ADMIN
 from statuspage.presentation.display import (
@@ -21,9 +22,8 @@ from statuspage.presentation.display import (
     time_text,
 )
 from statuspage.rules.response_times import duration_text, target_text, update_due_at
-from storage.components import list_components
+from storage.database import Database
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents, open_maintenances
-from storage.status import current_statuses
 from storage.vocabulary import UNRESOLVED_INCIDENT, IncidentKind
 
 LIST_LIMIT = 200
@@ -74,24 +74,48 @@ class DashboardPage:
     components: tuple[ComponentRow, ...]  # every component, in display order
 
 
-async def dashboard(request: web.Request) -> web.Response:
-    db, now = request.app[keys.DATABASE], request.app[ADMIN].clock()
-    tz = request.app[keys.SETTINGS].current.tz
-    found = await list_incidents(
-        db,
-        IncidentFilter(
-            kinds=(IncidentKind.INCIDENT,), statuses=UNRESOLVED_INCIDENT, include_drafts=True
-        ),
+@dataclass(frozen=True, slots=True)
+class DashboardData:
+    """What the dashboard shows, as loaded: open incidents (drafts too), maintenance
+    upcoming or in progress, and every component with its status now."""
+
+    incidents: tuple[IncidentView, ...]
+    maintenances: tuple[IncidentView, ...]
+    components: tuple[ComponentNow, ...]
+
+
+async def load_dashboard(db: Database) -> DashboardData:
+    open_ones = IncidentFilter(
+        kinds=(IncidentKind.INCIDENT,), statuses=UNRESOLVED_INCIDENT, include_drafts=True
     )
-    rows = sorted((open_incident(i, now, tz) for i in found), key=_urgency)
-    page = DashboardPage(
-        chrome=await chrome(request, "Dashboard"),
+    return DashboardData(
+        incidents=tuple(await list_incidents(db, open_ones)),
+        maintenances=tuple(await open_maintenances(db)),
+        components=await load_components_now(db),
+    )
+
+
+def dashboard_page(
+    data: DashboardData, chrome: Chrome, now: datetime, tz: ZoneInfo
+) -> DashboardPage:
+    rows = sorted((open_incident(i, now, tz) for i in data.incidents), key=_urgency)
+    return DashboardPage(
+        chrome=chrome,
         now=time_text(now, tz),
         incidents=tuple(r for r in rows if not r.draft),
         drafts=tuple(r for r in rows if r.draft),
-        maintenances=tuple(_maintenance_row(m, tz) for m in await open_maintenances(db)),
-        components=await _component_rows(request),
+        maintenances=tuple(_maintenance_row(m, tz) for m in data.maintenances),
+        components=tuple(
+            ComponentRow(c.id, clean_text(c.name), c.group, status_badge(c.status))
+            for c in data.components
+        ),
     )
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    data = await load_dashboard(request.app[keys.DATABASE])
+    now, tz = request.app[ADMIN].clock(), request.app[keys.SETTINGS].current.tz
+    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz)
     return render(request, "admin/dashboard.html", page)
 
 
@@ -127,15 +151,6 @@ def _maintenance_row(maintenance: IncidentView, tz: ZoneInfo) -> MaintenanceRow:
         status=incident_status_label(maintenance.status),
         starts=time_text(maintenance.scheduled_for or maintenance.started_at, tz),
         ends=None if until is None else time_text(until, tz),
-    )
-
-
-async def _component_rows(request: web.Request) -> tuple[ComponentRow, ...]:
-    db = request.app[keys.DATABASE]
-    statuses = await current_statuses(db)
-    return tuple(
-        ComponentRow(c.id, clean_text(c.name), c.group_name, status_badge(statuses.get(c.id)))
-        for c in await list_components(db)
     )
 
 

@@ -30,11 +30,13 @@ from statuspage.admin.forms import (
     parse_local_time,
 )
 from statuspage.admin.incident_context import (
+    ComponentNow,
     Form,
     IncidentPage,
     NewIncidentPage,
     component_fields,
     incident_header,
+    load_components_now,
     preview,
     update_row,
     update_statuses_for,
@@ -65,7 +67,10 @@ def chosen(form: Mapping[str, object], ids: list[str], prefix: str) -> dict[str,
 
 async def new_incident_form(request: web.Request) -> web.Response:
     values = {"status": "investigating", "impact": "auto"}
-    form = Form(values=values, components=await component_fields(request, {}))
+    form = Form(
+        values=values,
+        components=component_fields(await components_now(request), {}),
+    )
     return await _new_page(request, form)
 
 
@@ -78,7 +83,9 @@ async def _new_page(request: web.Request, form: Form, status: int = 200) -> web.
 async def create(request: web.Request) -> web.Response:
     form, ids = await request.post(), await component_ids(request)
     values = {name: form_text(form, name) for name in NEW_FIELDS}
-    fields = await component_fields(request, chosen(form, ids, COMPONENT_PREFIX))
+    fields = component_fields(
+        await load_components_now(request.app[keys.DATABASE]), chosen(form, ids, COMPONENT_PREFIX)
+    )
     if form_text(form, "action", 16) == "preview":
         return await _new_page(request, Form(values, {}, preview(values["body"]), fields))
     draft = form_text(form, "action", 16) == "draft"
@@ -186,7 +193,7 @@ async def _default_update_form(request: web.Request, incident: IncidentView) -> 
     }
     return Form(
         values={"status": _default_status(incident)},
-        components=await component_fields(request, shown),
+        components=component_fields(await components_now(request), shown),
     )
 
 
@@ -202,7 +209,7 @@ async def post_update_view(request: web.Request) -> web.Response:
     form, ids = await request.post(), await component_ids(request)
     values = {name: form_text(form, name) for name in UPDATE_FIELDS}
     shown, was = chosen(form, ids, COMPONENT_PREFIX), chosen(form, ids, WAS_PREFIX)
-    fields = await component_fields(request, shown, was)
+    fields = component_fields(await components_now(request), shown, was)
     if form_text(form, "action", 16) == "preview":
         update_form = Form(values, {}, preview(values["body"]), fields)
         return await render_incident(request, incident, update_form=update_form)
@@ -240,3 +247,7 @@ def _update_from_form(
         kept = {cid: s for cid, s in shown.items() if cid in incident.components}
         return NewUpdate(status, values["body"], kept | changed, author)
     return NewUpdate(status, values["body"], changed, author)
+
+
+async def components_now(request: web.Request) -> tuple[ComponentNow, ...]:
+    return await load_components_now(request.app[keys.DATABASE])

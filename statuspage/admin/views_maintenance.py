@@ -17,7 +17,7 @@ from statuspage.admin.forms import form_text, parse_local_time
 from statuspage.admin.incident_context import Form, component_fields
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
-from statuspage.admin.views_incidents import component_ids
+from statuspage.admin.views_incidents import component_ids, components_now
 from storage.incidents.rules import IncidentError, NewIncident, is_blank
 from storage.incidents.writes import create_incident
 from storage.vocabulary import IncidentKind
@@ -36,7 +36,10 @@ class MaintenancePage:
 
 
 async def new_maintenance_form(request: web.Request) -> web.Response:
-    return await _maintenance_page(request, Form(components=await component_fields(request, {})))
+    return await _maintenance_page(
+        request,
+        Form(components=component_fields(await components_now(request), {})),
+    )
 
 
 async def _maintenance_page(request: web.Request, form: Form, status: int = 200) -> web.Response:
@@ -57,7 +60,7 @@ async def create_maintenance(request: web.Request) -> web.Response:
             request.app[keys.DATABASE], new, now=state.clock(), actor=user.name
         )
     except IncidentError as error:
-        fields = await component_fields(request, selected)
+        fields = component_fields(await components_now(request), selected)
         form = Form(values, {error.field: error.message}, None, fields)
         return await _maintenance_page(request, form, 400)
     return see_other(f"/admin/incidents/{maintenance_id}?done=maintenance")

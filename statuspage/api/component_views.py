@@ -16,8 +16,8 @@ from statuspage.api.data import load_snapshot
 from statuspage.api.uptime import UPTIME_WINDOWS, uptime_v2
 from statuspage.api.v2 import page_v2
 from statuspage.api.views import json_text
-from statuspage.config import ComponentConfig, Settings
-from statuspage.http.errors import PageError
+from statuspage.config import ComponentConfig
+from statuspage.http.errors import PageError, configured
 from statuspage.http.serving import JSON, SVG, Document, serve
 from storage.figures.windows import Figures
 from storage.queries.summary import component_summary
@@ -28,13 +28,6 @@ BADGE_TYPES = ("status", "uptime", "latency")
 DEFAULT_WINDOW = {"status": "", "uptime": "30d", "latency": "24h"}
 # Badges are fetched through image proxies (GitHub's camo) that honour max-age.
 BADGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
-
-
-def configured(settings: Settings, component_id: str) -> ComponentConfig:
-    for config in settings.components:
-        if config.id == component_id:
-            return config
-    raise PageError(404, "There is no component with this name on this status page.")
 
 
 async def uptime(request: web.Request) -> web.StreamResponse:

@@ -13,9 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from statuspage.api.v2 import (
     ComponentFacts,
     Json,
@@ -30,9 +27,8 @@ from statuspage.rules.indicator import Banner, page_banner
 from storage.components import list_components
 from storage.database import Database
 from storage.incidents.reads import IncidentView
+from storage.queries.page import page_updated_at, status_changed_at
 from storage.status import current_statuses
-from storage.tables.incidents import Incident, IncidentUpdate
-from storage.tables.monitoring import StatusChange
 from storage.vocabulary import MAINTENANCE_UNDER_WAY
 
 
@@ -47,15 +43,13 @@ class V2Snapshot:
 async def load_snapshot(db: Database, settings: Settings, *, now: datetime) -> V2Snapshot:
     """`now` only stands in for the times of a component not yet in storage."""
     facts = await component_facts(db, settings, now=now)
-    latest = await latest_incident_change(db)
-    moments = [f.updated_at for f in facts] + ([latest] if latest is not None else [])
     site = settings.file.site
     page = PageInfo(
         id=page_id(site.name),
         name=site.name,
         url=site.url,
         time_zone=site.time_zone,
-        updated_at=max(moments, default=now),
+        updated_at=await page_updated_at(db) or now,  # the feeds date themselves by it too
     )
     rows = components_v2(facts, page)
     return V2Snapshot(page, tuple(facts), rows, components_by_id(rows))
@@ -76,33 +70,6 @@ async def component_facts(
             updated = max(updated, changed[config.id])
         facts.append(ComponentFacts(config, statuses.get(config.id), created, updated))
     return facts
-
-
-async def status_changed_at(db: Database) -> dict[str, datetime]:
-    """When each component's status last changed: its v2 `updated_at` moves with it."""
-    query = select(StatusChange.component_id, func.max(StatusChange.at)).group_by(
-        col(StatusChange.component_id)
-    )
-    async with db.read() as session:
-        return {cid: at for cid, at in await session.exec(query) if at is not None}
-
-
-async def latest_incident_change(db: Database) -> datetime | None:
-    """The newest edit of a public incident or of one of its updates."""
-    public = (col(Incident.draft).is_(False), col(Incident.deleted_at).is_(None))
-    incidents = select(func.max(Incident.updated_at)).where(*public)
-    updates = (
-        select(func.max(IncidentUpdate.updated_at))
-        .join(Incident, col(Incident.id) == col(IncidentUpdate.incident_id))
-        .where(*public, col(IncidentUpdate.deleted_at).is_(None))
-    )
-    async with db.read() as session:
-        found = [
-            (await session.exec(incidents)).one(),
-            (await session.exec(updates)).one(),
-        ]
-    moments = [m for m in found if m is not None]
-    return max(moments) if moments else None
 
 
 def rollup(

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from statuspage.config import ComponentConfig, slugify
 from statuspage.presentation.display import worst_status
+from statuspage.presentation.links import incident_permalink
 from statuspage.presentation.markdown import markdown_to_text, strip_control_characters
 from statuspage.rules.indicator import Banner
 from storage.incidents import rules
@@ -221,10 +222,6 @@ def incident_v2(view: IncidentView, components: Mapping[str, Json], page: PageIn
         body["scheduled_for"] = optional_timestamp(view.scheduled_for or view.started_at, tz)
         body["scheduled_until"] = optional_timestamp(view.scheduled_until, tz)
     return body
-
-
-def incident_permalink(site_url: str, incident_id: int) -> str:
-    return f"{site_url}/incidents/{incident_id}"
 
 
 def update_v2(update: UpdateView, incident: IncidentView, tz: ZoneInfo) -> Json:

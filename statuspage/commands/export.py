@@ -6,9 +6,12 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statuspage.commands.common import Subparsers, load
-from statuspage.export.site import ExportReport, export_site
+
+if TYPE_CHECKING:
+    from statuspage.export.site import ExportReport
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # written, but some linked URL could not be exported
@@ -27,6 +30,10 @@ def add_parser(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command module is imported to build the parser, and a
+    # probe-only process must not load the web layer.
+    from statuspage.export.site import export_site
+
     settings = load(args)
     report = asyncio.run(export_site(settings, Path(args.out)))
     print_report(report)

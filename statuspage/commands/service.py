@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import os
 
-from statuspage.admin.sessions import warn_if_no_secret_key
 from statuspage.commands.common import Subparsers, load
 from statuspage.process import serve
 from statuspage.service.logs import configure_logging
@@ -51,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(settings.file.logging.level, settings.file.logging.format)
     roles = Roles.for_command(args.command)
     if roles.web:
+        # Imported here: a probe-only process must not load the admin area.
+        from statuspage.admin.sessions import warn_if_no_secret_key
+
         warn_if_no_secret_key(settings)
     server = settings.file.server
     listen: tuple[str, int] | None = (server.host, server.port) if roles.web else None

@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from statuspage.api.v2 import incident_permalink
 from statuspage.feeds.text import (
     clean,
     history_html,
@@ -45,6 +44,7 @@ from statuspage.feeds.text import (
     update_html,
 )
 from statuspage.presentation.display import incident_status_label
+from statuspage.presentation.links import incident_permalink
 from storage.incidents.reads import IncidentView, UpdateView
 
 UPDATES_LIMIT = 100  # entries in an updates feed

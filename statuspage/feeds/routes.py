@@ -14,12 +14,12 @@ from datetime import datetime
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.api.component_views import configured
-from statuspage.api.data import load_snapshot
 from statuspage.config import Settings
 from statuspage.feeds.build import FeedInfo, history_feed, updates_feed
+from statuspage.http.errors import configured
 from statuspage.http.serving import ATOM, RSS, Document, serve
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
+from storage.queries.page import page_updated_at
 
 FEED_INCIDENTS = 50  # incidents (with all their updates) a feed is built from
 
@@ -112,5 +112,4 @@ async def _fallback_date(
     now = app[keys.WEB].clock()
     if incidents:
         return now  # unused: the newest item dates the feed
-    snapshot = await load_snapshot(app[keys.DATABASE], settings, now=now)
-    return snapshot.page.updated_at
+    return await page_updated_at(app[keys.DATABASE]) or now

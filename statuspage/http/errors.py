@@ -18,6 +18,7 @@ from aiohttp.typedefs import Handler
 from markupsafe import escape
 
 from statuspage import keys
+from statuspage.config import ComponentConfig, Settings
 
 log = logging.getLogger("statuspage.web")
 
@@ -48,6 +49,14 @@ class PageError(Exception):
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+
+
+def configured(settings: Settings, component_id: str) -> ComponentConfig:
+    """The configured component with this id, or a 404 for the reader."""
+    for config in settings.components:
+        if config.id == component_id:
+            return config
+    raise PageError(404, "There is no component with this name on this status page.")
 
 
 @web.middleware

@@ -13,22 +13,11 @@ from pytest_aiohttp import AiohttpClient
 from statuspage import keys
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.state import ADMIN
-from statuspage.app import create_app
 from statuspage.config import Settings
-from statuspage.service.roles import Roles
 from storage.database import Database
 from storage.migrate import upgrade_database
-from tests.admin.helpers import (
-    CHEAP_HASHER,
-    PASSWORD,
-    Client,
-    Clock,
-    add_test_user,
-    settings_for,
-    sign_in,
-)
-
-WEB_ONLY = Roles(probes=False, jobs=False, web=True)
+from tests.admin.helpers import CHEAP_HASHER, PASSWORD, Clock, add_test_user, settings_for, sign_in
+from tests.app_client import Client, app_client
 
 
 @pytest.fixture
@@ -53,10 +42,10 @@ def settings(tmp_path: Path, migrated: Path) -> Settings:
 
 @pytest.fixture
 async def client(aiohttp_client: AiohttpClient, settings: Settings, clock: Clock) -> Client:
-    app = create_app(settings, WEB_ONLY, clock=clock)
+    client = await app_client(aiohttp_client, settings, clock)
     # The parameters test users' hashes are made with: signing in re-hashes others.
-    app[ADMIN].passwords = Passwords(CHEAP_HASHER)
-    return await aiohttp_client(app)
+    client.app[ADMIN].passwords = Passwords(CHEAP_HASHER)
+    return client
 
 
 @pytest.fixture

@@ -9,16 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient
+from aiohttp import ClientResponse
 from argon2 import PasswordHasher
 
 from statuspage.config import Settings, load_settings
 from storage.accounts.tokens import create_token
 from storage.accounts.users import add_user
 from storage.database import Database
+from tests.app_client import Client
 
-Client = TestClient[web.Request, web.Application]
 NOW = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)  # a Monday, 12:00 in Berlin
 PASSWORD = "correct horse battery staple"
 # Real argon2id at its cheapest: a stored hash carries its own parameters, so

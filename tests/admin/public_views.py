@@ -8,7 +8,7 @@ from typing import Any
 import feedparser
 from bs4 import BeautifulSoup
 
-from tests.admin.helpers import Client
+from tests.app_client import Client
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pytest_aiohttp import AiohttpClient
 from statuspage.admin.paths import Area, area_of
 from statuspage.app import create_app
 from statuspage.config import Settings
-from tests.admin.conftest import WEB_ONLY
-from tests.admin.helpers import Client, Clock, raw_request
+from tests.admin.helpers import Clock, raw_request
+from tests.app_client import WEB_ONLY, Client
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 OPEN = {("GET", "/admin/sign-in"), ("HEAD", "/admin/sign-in"), ("GET", "/admin/admin.css"),

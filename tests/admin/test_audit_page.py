@@ -6,7 +6,8 @@ from bs4 import BeautifulSoup
 
 from storage.audit import add_audit
 from storage.database import Database
-from tests.admin.helpers import NOW, Client
+from tests.admin.helpers import NOW
+from tests.app_client import Client
 
 
 async def test_the_audit_log_is_paginated_newest_first(admin: Client, db: Database) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from statuspage.config import Settings
-from tests.admin.helpers import Client, sign_in
+from tests.admin.helpers import sign_in
+from tests.app_client import Client
 
 # Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).
 pytestmark = pytest.mark.slow

@@ -10,7 +10,8 @@ from aiohttp.test_utils import make_mocked_request
 
 from statuspage import keys
 from statuspage.admin.client_address import Network, client_address
-from tests.admin.helpers import PASSWORD, Client, sign_in
+from tests.admin.helpers import PASSWORD, sign_in
+from tests.app_client import Client
 
 PROXIES: list[Network] = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("fd00::/8")]
 

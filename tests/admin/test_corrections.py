@@ -5,8 +5,9 @@ from __future__ import annotations
 from storage.database import Database
 from storage.incidents.reads import get_incident
 from storage.status import statuses_in_force
-from tests.admin.helpers import Client, open_incident, post_form
+from tests.admin.helpers import open_incident, post_form
 from tests.admin.public_views import public_view
+from tests.app_client import Client
 
 
 async def first_update_id(db: Database, incident_id: int) -> int:

@@ -7,15 +7,8 @@ import pytest
 from storage.audit import list_audit
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, list_incidents
-from tests.admin.helpers import (
-    PASSWORD,
-    Client,
-    csrf_token,
-    incident_form,
-    post_form,
-    same_site,
-    sign_in,
-)
+from tests.admin.helpers import PASSWORD, csrf_token, incident_form, post_form, same_site, sign_in
+from tests.app_client import Client
 
 
 async def nothing_written(db: Database) -> bool:

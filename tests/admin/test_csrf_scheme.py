@@ -19,18 +19,17 @@ from statuspage.admin.state import ADMIN
 from statuspage.app import create_app
 from storage.database import Database
 from storage.incidents.reads import list_incidents
-from tests.admin.conftest import WEB_ONLY
 from tests.admin.helpers import (
     CHEAP_HASHER,
     PASSWORD,
     SITE,
-    Client,
     add_test_user,
     csrf_token,
     incident_form,
     settings_for,
     sign_in,
 )
+from tests.app_client import WEB_ONLY, Client
 
 HTTPS_SITE = "https://status.acme.test"
 

@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 
 from storage.database import Database
 from storage.incidents.reads import get_incident
-from tests.admin.helpers import Client, incident_form, open_incident, post_form
+from tests.admin.helpers import incident_form, open_incident, post_form
+from tests.app_client import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNAL_NAMES = ("body", "scheduled_for", "scheduled_until", "started_at", "postmortem_body")

@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from statuspage.admin.paths import Area, area_of, safe_next
-from tests.admin.helpers import PASSWORD, Client, raw_request, sign_in
+from tests.admin.helpers import PASSWORD, raw_request, sign_in
+from tests.app_client import Client
 
 ADMIN_PATHS = [
     "/admin",

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import pytest
 
 from storage.database import Database
-from tests.admin.helpers import PASSWORD, Client, add_test_token, sign_in
+from tests.admin.helpers import PASSWORD, add_test_token, sign_in
+from tests.app_client import Client
 
 
 def assert_admin_headers(headers: Mapping[str, str]) -> None:

@@ -6,7 +6,8 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.admin.helpers import Client, open_incident, post_form
+from tests.admin.helpers import open_incident, post_form
+from tests.app_client import Client
 
 HOSTILE = "\n\n".join(
     [

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from storage.database import Database
 from storage.status import statuses_in_force
-from tests.admin.helpers import Client, Clock, open_incident, post_form
+from tests.admin.helpers import Clock, open_incident, post_form
 from tests.admin.public_views import public_view
+from tests.app_client import Client
 
 NAME = "Checkout is failing"
 

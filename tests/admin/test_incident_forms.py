@@ -9,8 +9,9 @@ from bs4 import BeautifulSoup
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, get_incident, list_incidents
 from storage.status import statuses_in_force
-from tests.admin.helpers import Client, incident_form, open_incident, post_form
+from tests.admin.helpers import incident_form, open_incident, post_form
 from tests.admin.public_views import public_view
+from tests.app_client import Client
 
 
 def selected(html: str, name: str) -> str | None:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 
 from statuspage.rules.response_times import end_of_next_business_day, update_due_at
-from tests.admin.helpers import Client, Clock, open_incident, post_form
+from tests.admin.helpers import Clock, open_incident, post_form
+from tests.app_client import Client
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.admin.helpers import Client, open_incident, post_form
+from tests.admin.helpers import open_incident, post_form
+from tests.app_client import Client
 
 PAGES = [
     "/admin",

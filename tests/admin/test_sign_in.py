@@ -18,19 +18,18 @@ from statuspage.app import create_app
 from storage.accounts.users import remove_user
 from storage.database import Database
 from storage.tables.accounts import SignInFailure
-from tests.admin.conftest import WEB_ONLY
 from tests.admin.helpers import (
     NOW,
     PASSWORD,
     SERVER,
     SITE,
-    Client,
     Clock,
     csrf_token,
     post_form,
     settings_for,
     sign_in,
 )
+from tests.app_client import WEB_ONLY, Client
 
 
 async def test_signing_in_with_the_right_password_opens_the_dashboard(

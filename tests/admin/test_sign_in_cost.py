@@ -18,7 +18,8 @@ from statuspage.admin.state import ADMIN
 from storage.accounts.users import add_user, find_credentials
 from storage.audit import record_sign_in_failure
 from storage.database import Database
-from tests.admin.helpers import NOW, PASSWORD, Client, Clock, sign_in
+from tests.admin.helpers import NOW, PASSWORD, Clock, sign_in
+from tests.app_client import Client
 
 
 class CountingHasher(PasswordHasher):

@@ -18,17 +18,16 @@ from statuspage.config import Settings
 from storage.database import Database
 from storage.migrate import upgrade_database
 from storage.tables.accounts import UserSession
-from tests.admin.conftest import WEB_ONLY
 from tests.admin.helpers import (
     PASSWORD,
     SITE,
-    Client,
     Clock,
     add_test_user,
     post_form,
     settings_for,
     sign_in,
 )
+from tests.app_client import WEB_ONLY, Client
 
 COOKIE = "statuspage_admin"
 Start = Callable[[], Awaitable[Client]]

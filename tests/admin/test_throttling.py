@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from statuspage.admin.ratelimit import BY_ADDRESS, BY_USER_NAME, InFlight, retry_after_s
 from storage.audit import RecentFailures, record_sign_in_failure
 from storage.database import Database
-from tests.admin.helpers import NOW, PASSWORD, Client, Clock, post_form, sign_in
+from tests.admin.helpers import NOW, PASSWORD, Clock, post_form, sign_in
+from tests.app_client import Client
 
 
 async def fail(client: Client, times: int, name: str = "alice") -> None:

@@ -18,7 +18,8 @@ from storage.accounts.tokens import (
 )
 from storage.database import Database
 from storage.tables.accounts import ApiToken
-from tests.admin.helpers import NOW, Client, post_form
+from tests.admin.helpers import NOW, post_form
+from tests.app_client import Client
 
 TOKEN = re.compile(r"sp_[A-Za-z0-9_-]{43}")
 

@@ -11,8 +11,9 @@ from storage.audit import list_audit
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, list_incidents
 from storage.status import statuses_in_force
-from tests.admin.helpers import Client, add_test_token
+from tests.admin.helpers import add_test_token
 from tests.api.schemas import registry
+from tests.app_client import Client
 
 NEW = {
     "name": "Checkout is failing",

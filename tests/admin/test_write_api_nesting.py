@@ -8,7 +8,8 @@ import pytest
 from statuspage.admin.api_input import MAX_DEPTH
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, list_incidents
-from tests.admin.helpers import Client, add_test_token
+from tests.admin.helpers import add_test_token
+from tests.app_client import Client
 
 DEPTH = 100_000
 DEEP_ARRAYS = "[" * DEPTH + "]" * DEPTH

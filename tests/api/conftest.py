@@ -7,20 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient
 
 from statuspage import keys
-from statuspage.app import create_app
 from statuspage.config import Settings
-from statuspage.service.roles import Roles
 from storage.database import Database
 from storage.migrate import upgrade_database
 from tests.api.factories import NOW, settings_for
-
-WEB_ONLY = Roles(probes=False, jobs=False, web=True)
-Client = TestClient[web.Request, web.Application]
+from tests.app_client import Client, app_client
 
 
 @pytest.fixture
@@ -31,9 +25,9 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def client(aiohttp_client: AiohttpClient, settings: Settings) -> Client:
     await upgrade_database(settings.database_url)
-    app = create_app(settings, WEB_ONLY, clock=lambda: NOW)
-    app[keys.WEB].watcher.interval_s = 0.0
-    return await aiohttp_client(app)
+    client = await app_client(aiohttp_client, settings, lambda: NOW)
+    client.app[keys.WEB].watcher.interval_s = 0.0
+    return client
 
 
 @pytest.fixture

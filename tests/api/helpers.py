@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tests.api.conftest import Client
 from tests.api.factories import TIMESTAMP
+from tests.app_client import Client
 
 TIMESTAMP_KEYS = frozenset(
     {"created_at", "updated_at", "started_at", "monitoring_at", "resolved_at", "display_at",

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 from statuspage.api.badges import Badge, render_badge
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import measure, open_incident
+from tests.app_client import Client
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

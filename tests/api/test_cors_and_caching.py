@@ -6,9 +6,9 @@ import pytest
 
 from statuspage.api.views import V2_ENDPOINTS
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import open_incident, post
 from tests.api.schemas import assert_valid
+from tests.app_client import Client
 
 PATHS = [f"/api/v2/{p}" for p in sorted(V2_ENDPOINTS)] + [
     "/api/v2/components/api/uptime.json",

@@ -1,4 +1,4 @@
-"""The API's own queries (`statuspage.api.data`) on SQLite and, when available, PostgreSQL."""
+"""What the v2 API loads (`api.data`, `storage.queries.page`) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.api.data import latest_incident_change, load_snapshot, status_changed_at
+from statuspage.api.data import load_snapshot
 from storage.database import Database
 from storage.incidents.rules import NewIncident
 from storage.incidents.writes import create_incident
+from storage.queries.page import latest_incident_change, status_changed_at
 from tests.api.factories import NOW, settings_for
 from tests.db_fixtures import _migrated
 

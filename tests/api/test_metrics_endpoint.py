@@ -5,7 +5,7 @@ from __future__ import annotations
 from prometheus_client.parser import text_string_to_metric_families
 
 from statuspage import keys
-from tests.api.conftest import Client
+from tests.app_client import Client
 
 
 async def test_metrics_serves_probe_figures_recorded_by_the_runner(client: Client) -> None:

@@ -13,9 +13,9 @@ from referencing.jsonschema import DRAFT202012
 from statuspage.api.openapi import schema_files, schema_name
 from statuspage.api.views import V2_ENDPOINTS
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import open_incident, schedule_maintenance
 from tests.api.helpers import get_json, items
+from tests.app_client import Client
 
 METHODS = {"get", "post", "patch", "delete", "options", "put"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from statuspage import keys
-from tests.api.conftest import Client
+from tests.app_client import Client
 
 
 def database_goes_away(client: Client) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import measure
 from tests.api.helpers import get_json
 from tests.api.schemas import assert_valid
+from tests.app_client import Client
 
 
 async def test_an_unmeasured_component_has_null_figures_never_zero(client: Client) -> None:

@@ -9,10 +9,10 @@ from statuspage import keys
 from storage.database import Database
 from storage.incidents.edits import delete_incident, delete_update
 from storage.incidents.writes import advance_maintenances, publish_incident
-from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post, schedule_maintenance
 from tests.api.helpers import get_json, items
 from tests.api.schemas import assert_valid
+from tests.app_client import Client
 
 
 async def test_a_group_row_lists_its_children_and_takes_the_worst_status(

@@ -9,10 +9,10 @@ import pytest
 from statuspage.api.views import V2_ENDPOINTS
 from storage.database import Database
 from storage.incidents.writes import advance_maintenances
-from tests.api.conftest import Client
 from tests.api.factories import NOW, open_incident, post, schedule_maintenance
 from tests.api.helpers import get_json, is_timestamp, timestamps
 from tests.api.schemas import assert_valid
+from tests.app_client import Client
 
 ENDPOINTS = sorted(V2_ENDPOINTS.items())
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import feedparser
 
-from tests.api.conftest import Client
+from tests.app_client import Client
 
 CONTENT_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 

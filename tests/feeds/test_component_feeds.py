@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import SITE_URL, open_incident
+from tests.app_client import Client
 from tests.feeds.helpers import fetch_feed
 
 FORMATS = ["rss", "atom"]

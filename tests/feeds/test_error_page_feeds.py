@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.api.conftest import Client
+from tests.app_client import Client
 from tests.feeds.helpers import fetch_feed
 
 SITE_FEEDS = {"/history.atom", "/history.rss", "/updates.atom", "/updates.rss"}

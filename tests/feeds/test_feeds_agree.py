@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post
+from tests.app_client import Client
 from tests.feeds.helpers import content, fetch_feed, when
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -9,8 +9,8 @@ import pytest
 from statuspage import keys
 from storage.database import Database
 from storage.incidents.edits import delete_incident
-from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post, schedule_maintenance
+from tests.app_client import Client
 from tests.feeds.helpers import content, fetch_feed, item_date
 
 FORMATS = ["/history.rss", "/history.atom"]

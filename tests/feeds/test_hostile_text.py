@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from statuspage.feeds.build import FeedInfo, history_feed, updates_feed
 from storage.database import Database
 from storage.incidents.reads import IncidentView, UpdateView
-from tests.api.conftest import Client
 from tests.api.factories import NOW, open_incident
+from tests.app_client import Client
 from tests.feeds.helpers import content, fetch_feed, parse
 
 HOSTILE = "<script>alert(1)</script> ]]> \x00\x01\x1b\x7f \ud800 \udfff \ufffe &amp; <![CDATA[x]]>"

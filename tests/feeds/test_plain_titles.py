@@ -12,8 +12,8 @@ import pytest
 
 from statuspage.config import Settings
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import CONFIG, open_incident, settings_for
+from tests.app_client import Client
 from tests.feeds.helpers import fetch_feed
 
 NAME = "Broken <b>thing</b> & <script>alert(1)</script>"

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 
 from storage.database import Database
 from storage.incidents.edits import save_postmortem
-from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post
+from tests.app_client import Client
 from tests.feeds.helpers import content, fetch_feed, item_date, when
 
 ATOM = "{http://www.w3.org/2005/Atom}"

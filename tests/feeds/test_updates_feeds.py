@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from storage.database import Database
-from tests.api.conftest import Client
 from tests.api.factories import NOW, SITE_URL, open_incident, post, schedule_maintenance
+from tests.app_client import Client
 from tests.feeds.helpers import content, fetch_feed, item_date, when
 
 FORMATS = ["/updates.rss", "/updates.atom"]

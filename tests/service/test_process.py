@@ -18,7 +18,7 @@ from pytest_aiohttp import AiohttpServer
 from sqlalchemy import func
 from sqlmodel import select
 
-from statuspage.service.shards import Shard
+from statuspage.shard import Shard
 from storage.database import Database
 from storage.tables.monitoring import ProbeResultRow
 from tests.waiting import eventually, read_until

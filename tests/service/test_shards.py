@@ -8,7 +8,8 @@ from typing import NamedTuple
 import pytest
 
 from statuspage.config import ConfigError, load_settings
-from statuspage.service.shards import Shard, components_to_probe, in_shard, parse_shard
+from statuspage.service.shards import components_to_probe, in_shard
+from statuspage.shard import Shard, parse_shard
 
 
 class Named(NamedTuple):
@@ -82,7 +83,7 @@ def test_the_configured_shard_picks_the_components_to_probe(tmp_path: Path) -> N
 
 def test_the_shard_comes_from_the_environment(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, ""), {"STATUSPAGE_SHARD": "2/4"})
-    assert settings.file.probes.shard == "2/4"
+    assert settings.file.probes.shard == Shard(2, 4)
 
 
 def test_a_bad_shard_in_the_file_stops_start_up_naming_it(tmp_path: Path) -> None:

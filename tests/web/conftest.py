@@ -6,19 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient
 
 from statuspage import keys
-from statuspage.app import create_app
 from statuspage.config import Settings
-from statuspage.service.roles import Roles
 from storage.database import Database
+from tests.app_client import Client, app_client
 from tests.web.factories import NOW, prepare_database, settings_for
-
-WEB_ONLY = Roles(probes=False, jobs=False, web=True)
-Client = TestClient[web.Request, web.Application]
 
 
 @pytest.fixture
@@ -29,8 +23,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def client(aiohttp_client: AiohttpClient, settings: Settings) -> Client:
     await prepare_database(settings.database_url)
-    app = create_app(settings, WEB_ONLY, clock=lambda: NOW)
-    return await aiohttp_client(app)
+    return await app_client(aiohttp_client, settings, lambda: NOW)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 
 from storage.database import Database
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import NOW, Said, add_incident
 
 

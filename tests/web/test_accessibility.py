@@ -8,7 +8,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from storage.database import Database
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.pages import attr, every_page
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from storage.database import Database
 from tests.api.factories import open_incident, post
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import NOW
 from tests.web.pages import fetch, one, text_of
 

@@ -15,7 +15,7 @@ from statuspage import keys
 from statuspage.config import Settings
 from statuspage.http.serving import STALE_MARKER
 from storage.database import Database
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import NOW, add_incident
 from tests.web.pages import fetch, one, text_of
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from probes.model import Phases
 from storage.database import Database
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import NOW, Bucket, add_day, add_hour, add_incident, add_result, days_back
 from tests.web.pages import fetch, one, text_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.pages import fetch, one, text_of
 
 

@@ -13,7 +13,7 @@ from statuspage.demo_history import demo_config_text
 from storage.database import Database
 from storage.status import record_status_change
 from storage.tables.monitoring import Component
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import NOW, Bucket, add_day, add_hour, add_result
 from tests.web.pages import attr, fetch, one, text_of
 

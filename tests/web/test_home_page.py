@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from storage.database import Database
 from storage.status import record_status_change
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import (
     NOW,
     Bucket,

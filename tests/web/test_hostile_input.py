@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from statuspage.config import Settings
 from storage.database import Database
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import NOW, SITE, Bucket, Said, add_day, add_incident, settings_for
 from tests.web.pages import attr, one, text_of
 

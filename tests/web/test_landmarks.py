@@ -9,7 +9,7 @@ from datetime import timedelta
 from bs4 import BeautifulSoup, Tag
 
 from storage.database import Database
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.factories import NOW, Bucket, add_hour, add_result
 from tests.web.pages import attr, every_page, text_of
 

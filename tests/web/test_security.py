@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from storage.database import Database
-from tests.web.conftest import Client
+from tests.app_client import Client
 from tests.web.pages import attr, every_page
 
 HOME_URL = "https://www.acme.test"  # the configured link back to the main site

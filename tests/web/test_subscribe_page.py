@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app_client import Client
 from tests.feeds.helpers import fetch_feed
-from tests.web.conftest import Client
 from tests.web.pages import attr, fetch, one, text_of
 
 SITE_URL = "http://status.acme.test"

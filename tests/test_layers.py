@@ -1,0 +1,149 @@
+"""Layers run one way (docs/architecture.md): each package imports only from the
+layers below it, there are no import circles, and a probe-only process never loads
+the web layer."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Lowest first. A module may import from its own layer's package and from lower
+# layers; `statuspage.keys` only names app keys, so every layer may use it.
+LAYERS: list[tuple[str, ...]] = [
+    ("probes",),
+    ("storage",),
+    ("statuspage.shard",),
+    ("statuspage.settings_model",),
+    ("statuspage.config",),
+    ("statuspage.rules",),
+    ("statuspage.presentation",),
+    ("statuspage.service", "statuspage.http"),
+    ("statuspage.web", "statuspage.api", "statuspage.feeds", "statuspage.admin"),
+    ("statuspage.app",),
+    ("statuspage.simulated_app",),
+    ("statuspage.process", "statuspage.export", "statuspage.demo_history"),
+    ("statuspage.commands",),
+    ("statuspage.cli",),
+    ("statuspage.__main__",),
+]
+EVERYWHERE = ("statuspage.keys", "statuspage.__init__")
+# Same layer, one way only: the write API answers in the API's v2 shape.
+SIDEWAYS = {("statuspage.admin", "statuspage.api")}
+# The web edges and the service sit side by side and never meet: the edges import
+# no scheduler code, and the service renders nothing.
+EDGES = ("statuspage.http", "statuspage.web", "statuspage.api", "statuspage.feeds")
+APART = {("statuspage.service", edge) for edge in (*EDGES, "statuspage.admin")}
+
+
+def package_of(module: str) -> str | None:
+    for layer in LAYERS:
+        for package in layer:
+            if module == package or module.startswith(package + "."):
+                return package
+    return None
+
+
+def rank_of(package: str) -> int:
+    return next(i for i, layer in enumerate(LAYERS) if package in layer)
+
+
+def product_modules() -> Iterator[tuple[str, Path]]:
+    for top in ("probes", "storage", "statuspage"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            yield ".".join(path.relative_to(ROOT).with_suffix("").parts), path
+
+
+def runtime_imports(path: Path) -> Iterator[str]:
+    """Imported module names, leaving out `if TYPE_CHECKING:` blocks."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    checking = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in checking:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def allowed(importer: str, imported: str) -> bool:
+    if imported.startswith(EVERYWHERE):
+        return True
+    mine, theirs = package_of(importer), package_of(imported)
+    if mine is None or theirs is None or mine == theirs:
+        return True
+    if (mine, theirs) in SIDEWAYS:
+        return True
+    if {(mine, theirs), (theirs, mine)} & APART:
+        return False
+    return rank_of(theirs) < rank_of(mine)
+
+
+def test_every_import_goes_down_the_layers() -> None:
+    wrong = sorted(
+        f"{module} imports {imported}"
+        for module, path in product_modules()
+        for imported in runtime_imports(path)
+        if not allowed(module, imported)
+    )
+    assert wrong == []
+
+
+def test_every_product_package_has_a_layer() -> None:
+    unplaced = {module for module, _ in product_modules() if package_of(module) is None} - {
+        "statuspage",
+        "statuspage.keys",
+        "statuspage.__init__",
+    }
+    assert unplaced == set()
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "ok"),
+    [
+        ("statuspage.web.views", "statuspage.http.serving", True),
+        ("statuspage.http.serving", "statuspage.web.views", False),
+        ("statuspage.web.views", "statuspage.service.scheduler", False),
+        ("statuspage.service.jobs", "statuspage.http.cache", False),
+        ("statuspage.feeds.routes", "statuspage.api.v2", False),
+        ("statuspage.admin.api", "statuspage.api.v2", True),
+        ("storage.status", "statuspage.config", False),
+        ("statuspage.rules.status", "storage.vocabulary", True),
+    ],
+)
+def test_the_rule_itself(importer: str, imported: str, ok: bool) -> None:
+    assert allowed(importer, imported) is ok
+
+
+def test_a_probe_only_process_does_not_load_the_web_layer() -> None:
+    # What `statuspage probe` imports: the CLI (every command module, to build the
+    # parser), the process runner and the app with the probe roles.
+    script = (
+        "import sys\n"
+        "from statuspage.cli import build_parser\n"
+        "build_parser()\n"
+        "import statuspage.process\n"
+        "from statuspage.app import create_app\n"
+        "loaded = sorted(m for m in sys.modules if m == 'jinja2' or m.startswith(("
+        "'statuspage.web', 'statuspage.http', 'statuspage.api', 'statuspage.feeds', "
+        "'statuspage.export')))\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
