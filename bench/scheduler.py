@@ -12,7 +12,7 @@ round, so a change in the machine's speed weighs on both alike.
 
 * stock: AsyncIOScheduler, MemoryJobStore, IntervalTrigger, AsyncIOExecutor;
 * ours: LoopScheduler, BisectMemoryJobStore, GridIntervalTrigger, CoroutineExecutor
-  (statuspage/service/apscheduler_parts.py and jobstore.py).
+  (statuspage/service/apscheduler_internals.py, grid_trigger.py and jobstore.py).
 """
 
 from __future__ import annotations
@@ -42,11 +42,8 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from statuspage.service.apscheduler_parts import (
-    CoroutineExecutor,
-    GridIntervalTrigger,
-    LoopScheduler,
-)
+from statuspage.service.apscheduler_internals import CoroutineExecutor, LoopScheduler
+from statuspage.service.grid_trigger import GridIntervalTrigger
 from statuspage.service.jobstore import BisectMemoryJobStore
 
 JOBS, INTERVAL_S, SLOTS, CAPACITY_PER_S = 5000, 1.0, 32, 1500

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
+from storage.errors import NotFound
 from storage.figures.timebuckets import HOUR, utc_hour
 from storage.results.dirty import DirtyKey, mark_dirty
 from storage.tables.monitoring import Component, ProbeResultRow, StatusChange
@@ -78,7 +79,7 @@ async def record_status_change(
     incident_update_id: int | None = None,
 ) -> bool:
     """Record a change to `new_status` at `at`; False (and nothing written) when the
-    component already had that status then. Raises LookupError for an unknown component."""
+    component already had that status then. Raises NotFound for an unknown component."""
     async with db.write() as session:
         return await record_status_change_in(
             session,
@@ -236,7 +237,7 @@ async def _lock_component(session: AsyncSession, component_id: str) -> None:
         )
     ).first()
     if found is None:
-        raise LookupError(f"unknown component {component_id!r}")
+        raise NotFound(f"unknown component {component_id!r}")
 
 
 async def _last_change_at_or_before(

@@ -29,6 +29,7 @@ from statuspage.admin import api_input as read
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
+from storage.errors import NotFound
 from storage.incidents.edits import (
     NO_SEVERITY,
     IncidentEdit,
@@ -94,7 +95,7 @@ def _api(handler: ApiHandler) -> ApiHandler:
             response = await handler(request)
         except IncidentError as refused:
             return error(400, refused.message, refused.field)
-        except LookupError:
+        except NotFound:
             return error(404, "no such incident or update")
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
@@ -111,7 +112,7 @@ async def incident_json(request: web.Request, incident_id: int, status: int) -> 
     db, settings = request.app[keys.DATABASE], request.app[keys.SETTINGS].current
     view = await get_incident(db, incident_id, include_drafts=True)
     if view is None:
-        raise LookupError(incident_id)
+        raise NotFound(incident_id)
     snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
     return web.json_response(
         incident_v2(view, snapshot.components_by_id, snapshot.page), status=status

@@ -26,6 +26,7 @@ from statuspage.admin.incident_context import (
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import incident_or_none, not_found, render_incident
+from storage.errors import NotFound
 from storage.incidents.edits import (
     IncidentEdit,
     delete_incident,
@@ -55,7 +56,7 @@ def _found(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.Response:
         try:
             return await handler(request)
-        except LookupError:
+        except NotFound:
             return not_found(request)
 
     return wrapped

@@ -44,6 +44,7 @@ from statuspage.admin.incident_context import (
 from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from storage.components import list_components
+from storage.errors import NotFound
 from storage.incidents.reads import IncidentView, get_incident
 from storage.incidents.rules import ENDING, IncidentError, NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update
@@ -222,7 +223,7 @@ async def post_update_view(request: web.Request) -> web.Response:
     except IncidentError as error:
         update_form = Form(values, {error.field: error.message}, None, fields)
         return await render_incident(request, incident, update_form=update_form, status=400)
-    except LookupError:
+    except NotFound:
         return not_found(request)
     return see_other(f"/admin/incidents/{incident.id}?done=updated")
 

@@ -18,11 +18,8 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEve
 from probes.clock import Clock
 from probes.model import CheckSpec
 from statuspage.config import ComponentConfig
-from statuspage.service.apscheduler_parts import (
-    CoroutineExecutor,
-    GridIntervalTrigger,
-    LoopScheduler,
-)
+from statuspage.service.apscheduler_internals import CoroutineExecutor, LoopScheduler
+from statuspage.service.grid_trigger import GridIntervalTrigger
 from statuspage.service.jobstore import BisectMemoryJobStore
 from statuspage.service.runner import ProbeRunner
 from statuspage.service.schedule import due_at_or_after, due_at_or_before, spread_offsets
@@ -56,7 +53,7 @@ class ProbeScheduler:
     def __init__(self, runner: ProbeRunner, clock: Clock) -> None:
         self._runner = runner
         self._clock = clock
-        # Stock APScheduler behaviour, with parts that cost less per run (apscheduler_parts).
+        # Stock APScheduler behaviour, with parts that cost less per run (apscheduler_internals).
         self._executor = CoroutineExecutor(self._clock)
         self._scheduler = LoopScheduler(
             timezone="UTC",

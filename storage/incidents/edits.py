@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import INCIDENT_FIELDS, UPDATE_FIELDS, audit_incident_in, snapshot
 from storage.database import Database
+from storage.errors import NotFound
 from storage.incidents.rules import (
     ENDING,
     MAX_BODY,
@@ -256,9 +257,9 @@ async def _live_update(
 ) -> tuple[IncidentUpdate, Incident]:
     update = await session.get(IncidentUpdate, update_id)
     if update is None or update.deleted_at is not None:
-        raise LookupError(f"no update {update_id}")
+        raise NotFound(f"no update {update_id}")
     if incident_id is not None and update.incident_id != incident_id:
-        raise LookupError(f"no update {update_id} on incident {incident_id}")
+        raise NotFound(f"no update {update_id} on incident {incident_id}")
     return update, await live_incident(session, update.incident_id)
 
 

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import INCIDENT_FIELDS, audit_incident_in, snapshot
 from storage.database import Database
+from storage.errors import NotFound
 from storage.incidents.rules import (
     ENDING,
     INCIDENT_STATUSES,
@@ -162,7 +163,7 @@ async def _components_for(
 async def live_incident(session: AsyncSession, incident_id: int) -> Incident:
     incident = await session.get(Incident, incident_id)
     if incident is None or incident.deleted_at is not None:
-        raise LookupError(f"no incident {incident_id}")
+        raise NotFound(f"no incident {incident_id}")
     return incident
 
 

@@ -113,10 +113,11 @@ async def test_a_run_that_starts_past_its_grace_time_is_skipped_as_late(
     scheduler = ProbeScheduler(runner(sessions, sink), system_clock)
     scheduler.apply([component("a", healthy_url, 60)])  # may start up to 30 s late
     scheduler.start()
-    aps = scheduler._scheduler  # white box: runs due 40 s ago, as after a stalled loop
+    aps = scheduler._scheduler  # runs due 40 s ago, as after a stalled loop
     for job_id in ("a", "_skip_summary"):  # the summary's own miss is no probe run
+        # modify() wakes the scheduler (APScheduler's public API), which finds them late.
         aps.get_job(job_id).modify(next_run_time=datetime.now(UTC) - timedelta(seconds=40))
-    aps._process_jobs()
+    await eventually(lambda: scheduler.skipped == 1, "the late run skipped")
     await scheduler.shutdown(grace_s=5)
     assert sink.records == []
     assert scheduler.skipped == 1
@@ -141,10 +142,11 @@ async def test_shutdown_waits_for_runs_submitted_but_not_started_yet(
     scheduler = ProbeScheduler(runner(sessions, sink), system_clock)
     scheduler.apply([component(f"c{i}", healthy_url, 30) for i in range(5)])
     scheduler.start()
-    aps = scheduler._scheduler  # white box: make every run due and submit it, now
-    for job in aps.get_jobs():
-        job.modify(next_run_time=datetime.now(UTC))
-    aps._process_jobs()  # five tasks exist; none has taken its first step
+    for job in scheduler._scheduler.get_jobs():  # every run due now
+        job.modify(next_run_time=datetime.now(UTC))  # each modify() wakes the scheduler
+    # One turn of the loop: the wake-up submits the five runs; their tasks exist and
+    # none has taken its first step (a task's first step comes a turn later).
+    await asyncio.sleep(0)
     await scheduler.shutdown(grace_s=5)
     sink.closed = True
     await asyncio.sleep(0.3)  # a run shutdown did not wait for would finish here, and fail

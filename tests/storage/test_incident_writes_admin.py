@@ -9,6 +9,7 @@ import pytest
 from storage.audit import list_audit
 from storage.components import sync_components
 from storage.database import Database
+from storage.errors import NotFound
 from storage.incidents.edits import (
     AUTO_IMPACT,
     IncidentEdit,
@@ -182,7 +183,7 @@ async def test_an_update_of_another_incident_is_not_found(two: Database) -> None
     first, second = await opened(two), await opened(two, name="Other")
     incident = await get_incident(two, first)
     assert incident is not None
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         await delete_update(two, incident.updates[0].id, now=LATER, actor="a", incident_id=second)
 
 

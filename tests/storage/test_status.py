@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from storage.components import sync_components
 from storage.database import Database
+from storage.errors import NotFound
 from storage.status import (
     StatusInterval,
     current_statuses,
@@ -102,9 +103,14 @@ async def test_an_unknown_status_or_source_is_refused(db: Database) -> None:
 
 
 async def test_an_unknown_component_is_refused(db: Database) -> None:
-    with pytest.raises(LookupError, match="nope"):
+    with pytest.raises(NotFound, match="nope"):
         await record_status_change(db, "nope", "operational", at=T0, source="manual")
 
 
 async def test_a_component_without_history_has_no_intervals(db: Database) -> None:
     assert await status_intervals(db, "api", T0, T0 + H) == []
+
+
+def test_not_found_is_not_a_lookup_error() -> None:
+    # A KeyError from a bug in a handler must not be answered as a 404.
+    assert not issubclass(NotFound, LookupError)

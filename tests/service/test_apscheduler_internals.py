@@ -1,9 +1,12 @@
-"""The cheaper APScheduler parts behave as the stock ones do."""
+"""The cheaper APScheduler parts behave as the stock ones do, and the private
+APScheduler names they rely on are still there (a newer release fails here first)."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from datetime import UTC, datetime, timedelta
+from importlib.metadata import version
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -12,15 +15,15 @@ from apscheduler.events import (
     EVENT_JOB_MISSED,
     JobEvent,
 )
+from apscheduler.executors.asyncio import AsyncIOExecutor
+from apscheduler.executors.base import BaseExecutor
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statuspage.service.apscheduler_parts import (
-    CoroutineExecutor,
-    GridIntervalTrigger,
-    LoopScheduler,
-)
+from statuspage.service.apscheduler_internals import CoroutineExecutor, LoopScheduler
+from statuspage.service.grid_trigger import GridIntervalTrigger
 from tests.waiting import eventually
 
 T0 = datetime(2026, 3, 2, 12, 0, 0, 250_000, tzinfo=UTC)
@@ -150,17 +153,52 @@ async def test_a_cancelled_run_gives_its_instance_back() -> None:
         starts += 1
         await asyncio.sleep(10)
 
-    scheduler = scheduler_with(events)
+    executor = CoroutineExecutor()
+    scheduler = LoopScheduler(timezone="UTC", executors={"default": executor})
+    scheduler.add_listener(events, EVENT_JOB_MAX_INSTANCES)
     scheduler.start()
     scheduler.add_job(sleepy, "interval", seconds=0.1, max_instances=1, next_run_time=None)
     job = scheduler.get_jobs()[0]
     job.modify(next_run_time=datetime.now(UTC))
     scheduler.wakeup()
     await eventually(lambda: starts == 1, "the first run")
-    executor = scheduler._lookup_executor("default")
-    for task in list(executor._pending_futures):
+    for task in executor.running():
         task.cancel()
     # The next run starts: the cancelled one gave its instance back.
     await eventually(lambda: starts >= 2, "the next run")
     scheduler.shutdown(wait=False)
     await asyncio.sleep(0)
+
+
+def parameters(function: object) -> list[str]:
+    return list(inspect.signature(function).parameters)  # type: ignore[arg-type]
+
+
+def test_apscheduler_is_the_release_these_parts_were_checked_against() -> None:
+    assert version("apscheduler").startswith("3.11."), (
+        "apscheduler_internals.py was checked against 3.11: read it against this release, "
+        "then move the pin in pyproject.toml"
+    )
+
+
+def test_the_private_scheduler_names_the_parts_use_are_there() -> None:
+    assert parameters(AsyncIOScheduler._start_timer) == ["self", "wait_seconds"]
+    assert parameters(AsyncIOScheduler._stop_timer) == ["self"]
+    assert parameters(AsyncIOScheduler._process_jobs) == ["self"]
+    source = inspect.getsource(AsyncIOScheduler)
+    assert "self._eventloop" in source
+    assert "self._timeout" in source
+
+
+async def test_the_private_executor_names_the_parts_use_are_there() -> None:
+    assert parameters(AsyncIOExecutor._do_submit_job) == ["self", "job", "run_times"]
+    assert parameters(BaseExecutor._run_job_success) == ["self", "job_id", "events"]
+    assert parameters(BaseExecutor._run_job_error) == ["self", "job_id", "exc", "traceback"]
+    executor = AsyncIOExecutor()
+    scheduler = AsyncIOScheduler(timezone="UTC", executors={"default": executor})
+    scheduler.start()
+    try:
+        assert executor._pending_futures == set()
+        assert executor._eventloop is asyncio.get_running_loop()
+    finally:
+        scheduler.shutdown(wait=False)

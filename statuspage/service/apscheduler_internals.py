@@ -1,8 +1,17 @@
-"""APScheduler 3.11 parts that cost less per run when thousands of jobs are due each second.
+"""The only code here that reaches into APScheduler's private internals.
 
-Each is a subclass of the stock part and keeps its documented behaviour; what
-changes is the work done per run, which `bench/probes.py` counted (cProfile calls
-per probe) and timed:
+Two parts cost less per run when thousands of jobs are due each second. Each is a
+subclass of the stock part and keeps its documented behaviour; what changes is the
+work done per run, which `bench/probes.py` counted (cProfile calls per probe) and
+timed, and `bench/scheduler.py` measures against the stock parts (docs/benchmarks.md:
+without them the probe benchmark loses throughput, so they stay).
+
+They override private methods (`_start_timer`, `_do_submit_job`) and read private
+state (`_eventloop`, `_timeout`, `_stop_timer`, `_process_jobs`, `_pending_futures`,
+`_run_job_success`, `_run_job_error`). `pyproject.toml` pins APScheduler below 3.12,
+and `tests/service/test_apscheduler_internals.py` fails loudly, naming the name,
+if any of them changes shape: check these parts against the new release, then move
+the pin.
 
 * `LoopScheduler`: `AsyncIOScheduler` arms its timer with `self.wakeup`, which is
   decorated to be callable from any thread and so goes through
@@ -10,11 +19,6 @@ per probe) and timed:
   loop pass on every timed wake-up. The timer already fires in the loop, so it
   processes the jobs directly. `wakeup()` itself, used when jobs are added or
   changed, stays thread-safe.
-* `GridIntervalTrigger`: APScheduler asks a job's trigger twice per run for the
-  fire time after the same scheduled time (in `Job._get_run_times` and again in
-  `_process_jobs`). Given a previous fire time, `IntervalTrigger`'s answer depends
-  on nothing else when there is no jitter and no end date, so the last answer is
-  kept and handed out again for the same previous time.
 * `CoroutineExecutor`: `AsyncIOExecutor` wraps every run in `run_coroutine_job`,
   which looks its logger up, builds a `timedelta` and an `EVENT_JOB_EXECUTED`
   event, and checks whether the function is a coroutine function. This executor
@@ -35,7 +39,6 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from probes.clock import Clock, system_clock
 
@@ -51,28 +54,6 @@ class LoopScheduler(AsyncIOScheduler):  # type: ignore[misc]  # APScheduler is u
     def _wake_in_loop(self) -> None:
         self._stop_timer()
         self._start_timer(self._process_jobs())
-
-
-class GridIntervalTrigger(IntervalTrigger):  # type: ignore[misc]
-    """An `IntervalTrigger` on UTC from `start_date`, with no jitter and no end."""
-
-    # Class defaults, so an unpickled trigger (no __init__) starts with an empty memo.
-    _asked: datetime | None = None
-    _answer: datetime | None = None
-
-    def __init__(self, *, seconds: float, start_date: datetime) -> None:
-        super().__init__(seconds=seconds, start_date=start_date, timezone="UTC")
-
-    def get_next_fire_time(
-        self, previous_fire_time: datetime | None, now: datetime
-    ) -> datetime | None:
-        if previous_fire_time is None:
-            first: datetime | None = super().get_next_fire_time(None, now)
-            return first
-        if previous_fire_time is not self._asked:
-            self._answer = super().get_next_fire_time(previous_fire_time, now)
-            self._asked = previous_fire_time
-        return self._answer
 
 
 class CoroutineExecutor(AsyncIOExecutor):  # type: ignore[misc]
