@@ -33,7 +33,7 @@ from sqlmodel import SQLModel
 from statuspage.process import tune_garbage_collector
 from storage.components import sync_components
 from storage.database import Database
-from storage.engine import create_engine
+from storage.engine import Timeouts, create_engine
 from storage.figures import histogram
 from storage.figures.aggregate import Aggregate
 from storage.migrate import upgrade_database
@@ -66,7 +66,8 @@ async def database(kind: str, **sqlite_options: str) -> AsyncIterator[Database]:
         if kind == "sqlite":
             db = Database(create_engine(url, **sqlite_options))  # type: ignore[arg-type]
         else:
-            db = Database.from_url(url)
+            # VACUUM of the size simulation may take longer than a service statement may.
+            db = Database.from_url(url, timeouts=Timeouts(statement_s=3600))
         await sync_components(db, [component(c) for c in COMPONENTS], NOW - timedelta(days=400))
         try:
             yield db

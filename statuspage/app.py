@@ -18,6 +18,7 @@ from probes.clock import Clock, system_clock
 from probes.sessions import ProbeSessions
 from statuspage import keys
 from statuspage.config import Settings
+from statuspage.service.health import health
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
@@ -25,8 +26,7 @@ from statuspage.service.runner import ProbeLimits, ProbeRunner
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
-from statuspage.service.startup import prepare_database
-from storage.database import Database
+from statuspage.service.startup import open_database, prepare_database, sole_writer
 from storage.results.writer import ResultWriter
 
 log = logging.getLogger("statuspage")
@@ -72,13 +72,16 @@ def _add_web_routes(app: web.Application) -> None:
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS].current
-    db = Database.from_url(settings.database_url)
+    roles = app[keys.ROLES]
+    db = open_database(settings)
     try:
-        await prepare_database(
-            db, settings, upgrade=app[keys.ROLES].upgrades_schema, clock=app[keys.CLOCK]
-        )
-        app[keys.DATABASE] = db
-        yield
+        # The lock first: a second prober must not even upgrade the schema under the first.
+        with sole_writer(db, roles):
+            await prepare_database(
+                db, settings, upgrade=roles.upgrades_schema, clock=app[keys.CLOCK]
+            )
+            app[keys.DATABASE] = db
+            yield
     finally:
         await db.dispose()
 
@@ -134,6 +137,7 @@ async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:
         clock=app[keys.CLOCK],
     )
     jobs.start()
+    app[keys.JOBS] = jobs
     yield
     await jobs.shutdown()
 
@@ -144,12 +148,15 @@ def longest_timeout_s(settings: Settings) -> float:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness for load balancers and the Dockerfile's HEALTHCHECK: the process serves."""
-    body: dict[str, object] = {"status": "ok"}
-    writer = request.app.get(keys.WRITER)
-    if writer is not None:
-        body |= {"results_pending": writer.pending, "results_dropped": writer.dropped}
-    return web.json_response(body)
+    """For load balancers and the Dockerfile's HEALTHCHECK: the process serves, and
+    whether its storage works (statuspage.service.health)."""
+    jobs = request.app.get(keys.JOBS)
+    status, body = health(
+        request.app.get(keys.WRITER),
+        jobs.failures if jobs is not None else {},
+        request.app[keys.SETTINGS].current.database_url,
+    )
+    return web.json_response(body, status=status)
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from probes.sessions import ProbeSessions
     from statuspage.http.state import WebState
     from statuspage.service.connections import ConnectionGuard
+    from statuspage.service.jobs import PeriodicJobs
     from statuspage.service.metrics import ServiceMetrics
     from statuspage.service.roles import Roles
     from statuspage.service.scheduler import ProbeScheduler
@@ -32,4 +33,5 @@ PROBE_SESSIONS: web.AppKey[ProbeSessions] = web.AppKey("probe_sessions")
 WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
 SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
 CONNECTIONS: web.AppKey[ConnectionGuard] = web.AppKey("connections")  # set by a listener
+JOBS: web.AppKey[PeriodicJobs] = web.AppKey("jobs")  # set by a process with the jobs role
 WEB: web.AppKey[WebState] = web.AppKey("web")  # pages, feeds, JSON: renderer, cache, assets

@@ -3,7 +3,9 @@
 Stopping runs the app's cleanup contexts in reverse: the scheduler stops
 scheduling and waits for in-flight probes (each bounded by its timeout), the
 writer flushes what is buffered, then connections close. The process exits 0
-within the longest probe timeout plus about a second.
+within the longest probe timeout plus about a second, or EXIT_RESULTS_LOST when
+some results were never recorded (the database failed to the end, or a long
+outage overflowed the buffer), so a supervisor or script can tell.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from statuspage.service.roles import Roles
 log = logging.getLogger("statuspage")
 
 ReadyHook = Callable[[web.Application], Awaitable[None]]
+
+EXIT_STOPPED = 0
+EXIT_RESULTS_LOST = 3
 
 
 async def serve(
@@ -71,8 +76,22 @@ async def serve(
         if listener is not None:
             listener.close()
         await runner.cleanup()
-    log.info("stopped")
-    return 0
+    return _exit_status(app)
+
+
+def _exit_status(app: web.Application) -> int:
+    writer = app.get(keys.WRITER)
+    if writer is None or not (writer.pending or writer.dropped or writer.rejected):
+        log.info("stopped")
+        return EXIT_STOPPED
+    lost = {
+        "not_written": writer.pending,  # still buffered when the last flush gave up
+        "dropped": writer.dropped,  # evicted from a full buffer during an outage
+        "rejected": writer.rejected,  # refused by the database, e.g. an unknown component
+        "last_error": writer.last_error,
+    }
+    log.error("stopped, but some results were never recorded", extra={"fields": lost})
+    return EXIT_RESULTS_LOST
 
 
 async def _listen(

@@ -145,6 +145,10 @@ class StorageSettings(_Section):
     raw_retention_days: Annotated[int, Field(ge=1, le=3650)] = 14
     hourly_retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
     daily_retention_days: Annotated[int, Field(ge=1, le=3650)] = 400
+    # A database that accepts connections and never answers must not stall the writer
+    # and the jobs for long (storage.engine.Timeouts says what each bounds).
+    connect_timeout_s: Annotated[float, Field(gt=0, le=60)] = 5
+    statement_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 5
 
     @field_validator("url")
     @classmethod

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.engine import WRITE_OPTION, create_engine
+from storage.engine import DEFAULT_TIMEOUTS, WRITE_OPTION, Timeouts, create_engine
 
 
 class Database:
@@ -41,8 +41,10 @@ class Database:
         self.version = 0
 
     @classmethod
-    def from_url(cls, url: str, *, base_dir: Path | None = None) -> Database:
-        return cls(create_engine(url, base_dir=base_dir))
+    def from_url(
+        cls, url: str, *, base_dir: Path | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS
+    ) -> Database:
+        return cls(create_engine(url, base_dir=base_dir, timeouts=timeouts))
 
     @property
     def dialect(self) -> str:

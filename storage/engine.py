@@ -10,15 +10,21 @@ SQLite is tuned for one process that writes in batches while pages read:
   commit returns, only the fsync is skipped) but may lose the last commits on
   power loss. Results arrive in batches of hundreds, so the one fsync per
   commit costs little; `bench/storage.py` measures both.
-- `busy_timeout=5000`: another process (a CLI command, a second worker) that
-  holds the write lock is waited for instead of failing at once.
+- `busy_timeout` (the statement timeout, 5 s by default): another process (a
+  CLI command, a web-only process's admin write) that holds the write lock is
+  waited for that long instead of failing at once, and no longer.
 - write transactions open with `BEGIN IMMEDIATE` (see `storage.database`): a
   deferred transaction that starts as a read and then writes can fail with
   "database is locked" straight away, without waiting out the busy timeout.
+
+PostgreSQL gets the same bounds (`Timeouts`): a server that accepts connections
+and never answers would otherwise hold a connect for asyncpg's default 60 s and
+a query for ever, stalling the result writer and every periodic job with it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,22 +33,54 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_SYNCHRONOUS = "FULL"
 WRITE_OPTION = "storage_write"  # execution option that asks for BEGIN IMMEDIATE on SQLite
+# The client gives a living server this long past its own statement_timeout, so a
+# slow statement ends with the server's clean error and the connection stays usable;
+# only a server that does not answer at all meets the client-side limit.
+CLIENT_GRACE_S = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long the database may keep us waiting before an operation fails.
+
+    `connect_s`: opening a PostgreSQL connection (TCP, TLS, authentication).
+    `statement_s`: one statement, waiting for locks included: PostgreSQL's
+    `statement_timeout` (and, a second later, the client gives up on a server
+    that sends nothing), SQLite's `busy_timeout` (how long a statement waits for
+    another connection's write lock; SQLite has nothing else to wait on).
+    """
+
+    connect_s: float = 5.0
+    statement_s: float = 5.0
+
+    def __post_init__(self) -> None:
+        if not (self.connect_s > 0 and self.statement_s > 0):
+            raise ValueError(f"timeouts must be positive, got {self}")
+
+
+DEFAULT_TIMEOUTS = Timeouts()
 
 
 def create_engine(
-    url: str, *, base_dir: Path | None = None, sqlite_synchronous: str = SQLITE_SYNCHRONOUS
+    url: str,
+    *,
+    base_dir: Path | None = None,
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+    for_migrations: bool = False,
+    sqlite_synchronous: str = SQLITE_SYNCHRONOUS,
 ) -> AsyncEngine:
     """An async engine for `sqlite:///path` or `postgresql://` / `postgres://` URLs.
 
     A relative SQLite path is taken relative to `base_dir` (default: the current
-    directory). `sqlite_synchronous` exists for the benchmark; keep the default.
+    directory). `for_migrations` lifts the statement limit on PostgreSQL (a
+    migration may rewrite a large table); the connect timeout and SQLite's lock
+    wait still apply. `sqlite_synchronous` exists for the benchmark; keep the default.
     """
     parsed = normalise_url(url, base_dir=base_dir)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, sqlite_synchronous)
+        return _sqlite_engine(parsed, sqlite_synchronous, timeouts)
     return create_async_engine(
         parsed,
         pool_pre_ping=True,  # a connection killed server-side is replaced, not handed out
@@ -50,7 +88,20 @@ def create_engine(
         max_overflow=10,
         pool_recycle=1800,
         pool_timeout=30,
+        connect_args=asyncpg_connect_args(timeouts, for_migrations=for_migrations),
     )
+
+
+def asyncpg_connect_args(timeouts: Timeouts, *, for_migrations: bool = False) -> dict[str, Any]:
+    """asyncpg's connect timeout, client-side command timeout and the server's
+    statement_timeout (sent in the startup packet, so it holds from the first query)."""
+    if for_migrations:
+        return {"timeout": timeouts.connect_s}
+    return {
+        "timeout": timeouts.connect_s,
+        "command_timeout": timeouts.statement_s + CLIENT_GRACE_S,
+        "server_settings": {"statement_timeout": str(round(timeouts.statement_s * 1000))},
+    }
 
 
 def normalise_url(url: str, *, base_dir: Path | None = None) -> URL:
@@ -79,17 +130,18 @@ def _sqlite_path(url: URL, base_dir: Path | None) -> str:
     return str(path)
 
 
-def _sqlite_engine(url: URL, synchronous: str) -> AsyncEngine:
+def _sqlite_engine(url: URL, synchronous: str, timeouts: Timeouts) -> AsyncEngine:
     if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
         raise ValueError(f"synchronous={synchronous!r}: FULL, NORMAL or EXTRA")
     engine = create_async_engine(url, pool_size=5, max_overflow=5)
+    busy_timeout_ms = round(timeouts.statement_s * 1000)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.execute("PRAGMA foreign_keys=ON")

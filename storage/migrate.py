@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.engine import create_engine
+from storage.engine import DEFAULT_TIMEOUTS, Timeouts, create_engine
 
 T = TypeVar("T")
 
@@ -43,20 +43,34 @@ def revisions() -> list[str]:
 
 
 async def upgrade_database(
-    url: str, *, revision: str = "head", base_dir: Path | None = None
+    url: str,
+    *,
+    revision: str = "head",
+    base_dir: Path | None = None,
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
 ) -> None:
-    """Bring the database at `url` up to `revision`; a no-op when it is there already."""
-    await _with_engine(url, base_dir, lambda conn: _alembic(conn, command.upgrade, revision))
+    """Bring the database at `url` up to `revision`; a no-op when it is there already.
+
+    Statements run without a time limit (a revision may rewrite a large table);
+    connecting and, on SQLite, waiting for another process's lock stay bounded.
+    """
+    await _with_engine(
+        url, base_dir, timeouts, lambda conn: _alembic(conn, command.upgrade, revision)
+    )
 
 
 async def downgrade_database(url: str, *, revision: str, base_dir: Path | None = None) -> None:
     """Step back to `revision` ("base": no tables). Drops data: for tests and rescue only."""
-    await _with_engine(url, base_dir, lambda conn: _alembic(conn, command.downgrade, revision))
+    await _with_engine(
+        url, base_dir, DEFAULT_TIMEOUTS, lambda conn: _alembic(conn, command.downgrade, revision)
+    )
 
 
-async def current_revision(url: str, *, base_dir: Path | None = None) -> str | None:
+async def current_revision(
+    url: str, *, base_dir: Path | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS
+) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
-    return await _with_engine(url, base_dir, _read_revision)
+    return await _with_engine(url, base_dir, timeouts, _read_revision)
 
 
 def _read_revision(connection: Connection) -> str | None:
@@ -80,8 +94,12 @@ def _alembic(connection: Connection, run: Callable[..., None], revision: str) ->
     connection.commit()
 
 
-async def _with_engine(url: str, base_dir: Path | None, work: Callable[[Connection], T]) -> T:
-    engine: AsyncEngine = create_engine(url, base_dir=base_dir)
+async def _with_engine(
+    url: str, base_dir: Path | None, timeouts: Timeouts, work: Callable[[Connection], T]
+) -> T:
+    engine: AsyncEngine = create_engine(
+        url, base_dir=base_dir, timeouts=timeouts, for_migrations=True
+    )
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(work)

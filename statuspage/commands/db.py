@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from statuspage.commands.common import Subparsers, load
+from statuspage.service.startup import database_timeouts, storage_errors_explained
 from storage.migrate import current_revision, head_revision, upgrade_database
 
 
@@ -21,8 +22,10 @@ def add_parser(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load(args)
-    if args.action == "upgrade":
-        asyncio.run(upgrade_database(settings.database_url))
-    found = asyncio.run(current_revision(settings.database_url))
+    url, timeouts = settings.database_url, database_timeouts(settings)
+    with storage_errors_explained(settings):
+        if args.action == "upgrade":
+            asyncio.run(upgrade_database(url, timeouts=timeouts))
+        found = asyncio.run(current_revision(url, timeouts=timeouts))
     print(f"database at revision {found or 'none'} (this version's head: {head_revision()})")
     return 0

@@ -24,9 +24,8 @@ from statuspage.demo_history import (
 from statuspage.process import serve
 from statuspage.service.logs import configure_logging
 from statuspage.service.roles import Roles
-from statuspage.service.startup import prepare_database
+from statuspage.service.startup import open_database, prepare_database
 from statuspage.simulated_app import create_demo_target
-from storage.database import Database
 from storage.queries.recent import has_results
 
 
@@ -67,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 async def _prepare(settings: Settings) -> str:
     """Schema, components, history and the admin user, before any probe runs: the
     pre-fill would otherwise hold the event loop while live probes are timed."""
-    db = Database.from_url(settings.database_url)
+    db = open_database(settings)
     try:
         await prepare_database(db, settings, upgrade=True, clock=system_clock)
         now = system_clock()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from statuspage.commands.common import Subparsers, load
+from statuspage.service.startup import storage_errors_explained
 
 if TYPE_CHECKING:
     from statuspage.export.site import ExportReport
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from statuspage.export.site import export_site
 
     settings = load(args)
-    report = asyncio.run(export_site(settings, Path(args.out)))
+    with storage_errors_explained(settings):
+        report = asyncio.run(export_site(settings, Path(args.out)))
     print_report(report)
     return EXIT_OK if report.complete else EXIT_INCOMPLETE
 

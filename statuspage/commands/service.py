@@ -18,7 +18,9 @@ def add_parser(subparsers: Subparsers) -> None:
         help="probes, roll-ups, retention and the web server in one process",
         description="Run everything in one process (the default deployment, on SQLite). "
         "Upgrades the database schema on start-up. SIGHUP reloads the configuration; "
-        "SIGTERM/SIGINT finish in-flight probes, flush results and exit 0.",
+        "SIGTERM/SIGINT finish in-flight probes, flush results and exit 0 (3 when some "
+        "results could not be recorded). On SQLite only one probing process may use a "
+        "database file.",
     )
     probe = subparsers.add_parser(
         "probe",

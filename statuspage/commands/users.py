@@ -18,7 +18,12 @@ from probes.clock import system_clock
 from statuspage.admin.passwords import PasswordRuleError, Passwords, check_new_password
 from statuspage.commands.common import Subparsers, load
 from statuspage.config import Settings
-from statuspage.service.startup import StartupError
+from statuspage.service.startup import (
+    StartupError,
+    database_timeouts,
+    open_database,
+    storage_errors_explained,
+)
 from storage.accounts.users import UserError, add_user, list_users, remove_user, set_password_hash
 from storage.database import Database
 from storage.migrate import current_revision, head_revision
@@ -72,17 +77,20 @@ def run(args: argparse.Namespace) -> int:
 
 async def with_database(settings: Settings, work: Callable[[Database], Awaitable[int]]) -> int:
     """Run `work` on the configured database, which must be at the current schema."""
-    found, wanted = await current_revision(settings.database_url), head_revision()
-    if found != wanted:
-        raise StartupError(
-            f"the database schema is at revision {found or 'none'}, this version needs "
-            f"{wanted}: run `statuspage db upgrade --config {settings.source}` first"
-        )
-    db = Database.from_url(settings.database_url)
-    try:
-        return await work(db)
-    finally:
-        await db.dispose()
+    timeouts = database_timeouts(settings)
+    with storage_errors_explained(settings):
+        found = await current_revision(settings.database_url, timeouts=timeouts)
+        wanted = head_revision()
+        if found != wanted:
+            raise StartupError(
+                f"the database schema is at revision {found or 'none'}, this version needs "
+                f"{wanted}: run `statuspage db upgrade --config {settings.source}` first"
+            )
+        db = open_database(settings)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
 
 
 def fail(message: str) -> int:

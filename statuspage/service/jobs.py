@@ -18,6 +18,7 @@ from probes.clock import Clock
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.status_job import evaluate_statuses
 from storage.database import Database
+from storage.failures import diagnose
 from storage.incidents.writes import advance_maintenances
 from storage.locks import run_once
 from storage.results.retention import RetentionPolicy, apply_retention
@@ -45,6 +46,12 @@ class PeriodicJobs:
         self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._running: set[asyncio.Task[None]] = set()  # rounds in progress
+        self._failures: dict[str, Exception] = {}
+
+    @property
+    def failures(self) -> dict[str, Exception]:
+        """Job name -> the error its latest round ended with, while it keeps failing."""
+        return dict(self._failures)
 
     def start(self) -> None:
         plan = [
@@ -92,13 +99,24 @@ class PeriodicJobs:
     async def _run_job(self, name: str, job: Callable[[], Awaitable[int]]) -> None:
         try:
             async with run_once(self._db, name) as acquired:
-                if not acquired:
-                    return
-                await job()
-        except Exception:
+                # Not acquired: another process does this round, and its health is its own.
+                if acquired:
+                    await job()
+        except Exception as error:
             # The next round retries; a database outage must not stop the schedule.
-            log.exception("periodic job failed", extra={"fields": {"job": name}})
+            self._failures[name] = error
+            self._log_failure(name, error)
             return
+        self._failures.pop(name, None)
+
+    def _log_failure(self, name: str, error: Exception) -> None:
+        problem = diagnose(error, self._db.engine.url)
+        if problem is None:  # not the database: a bug, whose traceback is wanted
+            log.exception("periodic job failed", extra={"fields": {"job": name}})
+        else:
+            log.error(
+                "periodic job failed", extra={"fields": {"job": name, "reason": str(problem)}}
+            )
 
     async def evaluate_statuses(self) -> int:
         settings = self._settings.current

@@ -18,6 +18,8 @@ log = logging.getLogger("statuspage.reload")
 # Settings a running process cannot change; a reload logs that a restart is needed.
 _RESTART_ONLY = (
     ("storage", "url"),
+    ("storage", "connect_timeout_s"),  # the engine's connect arguments are fixed when made
+    ("storage", "statement_timeout_s"),
     ("server", "host"),
     ("server", "port"),
     ("server", "secret_key"),  # the admin's cookie keys are derived from it at start-up

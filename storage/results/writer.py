@@ -29,6 +29,7 @@ from sqlmodel import SQLModel
 
 from probes.model import ProbeResult, ProbeStatus
 from storage.database import Database
+from storage.failures import diagnose
 from storage.figures.timebuckets import utc_hour
 from storage.results.bulk import (
     BulkStatement,
@@ -119,7 +120,9 @@ def _unmeasured_row(record: ResultRecord) -> dict[str, object]:
 class ResultWriter:
     """Counters: `written` (committed), `dropped` (evicted from a full buffer before
     they could be written), `rejected` (refused by the database, e.g. an unknown
-    component), `pending` (buffered), `last_error` (the latest failure, for health pages).
+    component), `pending` (buffered), `last_error` (the latest failure, for logs);
+    `failure` is the error of the latest write attempt while writing is failing,
+    None again once a batch commits (for health checks).
     """
 
     def __init__(
@@ -130,7 +133,7 @@ class ResultWriter:
         flush_interval_s: float = 1.0,
         max_buffer: int = 100_000,
         retry_initial_s: float = 0.5,
-        retry_max_s: float = 10.0,
+        retry_max_s: float = 5.0,
     ) -> None:
         if not 0 < batch_size <= max_buffer:
             raise ValueError("need 0 < batch_size <= max_buffer")
@@ -144,6 +147,7 @@ class ResultWriter:
         self.dropped = 0
         self.rejected = 0
         self.last_error: str | None = None
+        self.failure: Exception | None = None
         # Sequence numbers tell which buffered records belong to the batch in flight.
         self._buffer: deque[tuple[int, ResultRecord]] = deque()
         self._sequence = itertools.count()
@@ -209,7 +213,9 @@ class ResultWriter:
         self._in_flight_through, self._in_flight_evicted = batch[-1][0], 0
         try:
             committed = await self._insert_isolating_bad_records([r for _, r in batch])
-        except BaseException:
+        except BaseException as error:
+            if isinstance(error, Exception):  # a cancellation says nothing of the database
+                self.failure = error
             self.dropped += self._in_flight_evicted
             raise
         finally:
@@ -217,6 +223,7 @@ class ResultWriter:
         while self._buffer and self._buffer[0][0] <= batch[-1][0]:
             self._buffer.popleft()
         self.written += committed
+        self.failure = None
         return committed
 
     async def _insert_isolating_bad_records(self, records: list[ResultRecord]) -> int:
@@ -291,7 +298,8 @@ class ResultWriter:
             await self._write_while(self._newest_sequence() if drain else -1)
 
     def _note_failure(self, error: Exception, retry_in_s: float) -> None:
-        self.last_error = f"{type(error).__name__}: {error}"
+        problem = diagnose(error, self._db.engine.url)
+        self.last_error = str(problem) if problem else f"{type(error).__name__}: {error}"
         log.warning(
             "writing results failed (%d pending), retrying in %.1f s: %s",
             self.pending,

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from storage.database import Database
-from storage.engine import create_engine, normalise_url
+from storage.engine import Timeouts, asyncpg_connect_args, create_engine, normalise_url
 
 
 def test_a_relative_sqlite_path_is_taken_from_the_base_dir(tmp_path: Path) -> None:
@@ -69,3 +69,32 @@ async def test_a_write_session_commits_and_a_failing_one_rolls_back(tmp_path: Pa
         count = (await session.exec(text("SELECT count(*) FROM t"))).scalar()  # type: ignore[call-overload]
     await db.dispose()
     assert count == 0
+
+
+async def test_sqlite_waits_for_another_connections_lock_as_long_as_the_statement_timeout(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path}/a.db", timeouts=Timeouts(statement_s=2.5))
+    async with engine.connect() as connection:
+        busy_timeout_ms = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+    await engine.dispose()
+    assert busy_timeout_ms == 2500
+
+
+def test_postgres_connections_carry_connect_and_statement_timeouts() -> None:
+    assert asyncpg_connect_args(Timeouts(connect_s=2, statement_s=3)) == {
+        "timeout": 2,
+        "command_timeout": 4.0,  # a second past the server's own limit
+        "server_settings": {"statement_timeout": "3000"},
+    }
+
+
+def test_migrations_run_without_a_statement_limit_but_still_connect_in_time() -> None:
+    args = asyncpg_connect_args(Timeouts(connect_s=2, statement_s=3), for_migrations=True)
+    assert args == {"timeout": 2}
+
+
+@pytest.mark.parametrize("timeouts", [{"connect_s": 0}, {"statement_s": -1}])
+def test_timeouts_must_be_positive(timeouts: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="timeouts must be positive"):
+        Timeouts(**timeouts)
