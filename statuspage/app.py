@@ -8,6 +8,7 @@ therefore lets in-flight probes finish before the writer's final flush.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -17,6 +18,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from probes.clock import Clock, system_clock
 from probes.sessions import ProbeSessions
 from statuspage import keys
+from statuspage.alerting.incidents import IncidentAutomation
+from statuspage.alerting.service import AlertingService
 from statuspage.config import Settings
 from statuspage.service.health import health
 from statuspage.service.jobs import PeriodicJobs
@@ -46,7 +49,7 @@ def create_app(settings: Settings, roles: Roles, *, clock: Clock = system_clock)
     if roles.probes:
         app.cleanup_ctx.extend([_client_session, _writer, _scheduler])
     if roles.jobs:
-        app.cleanup_ctx.append(_periodic_jobs)
+        app.cleanup_ctx.extend([_periodic_jobs, _alerting])
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     if roles.web:
@@ -140,6 +143,21 @@ async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:
     app[keys.JOBS] = jobs
     yield
     await jobs.shutdown()
+
+
+async def _alerting(app: web.Application) -> AsyncIterator[None]:
+    """The alert evaluator; only the process holding the alerting lock evaluates."""
+    db, settings, clock = app[keys.DATABASE], app[keys.SETTINGS], app[keys.CLOCK]
+    service = AlertingService(db, settings, clock=clock)
+    service.handlers.append(IncidentAutomation(db, settings, clock=clock))
+    writer = app.get(keys.WRITER)
+    if writer is not None and db.is_sqlite:  # PostgreSQL: heard through NOTIFY instead
+        writer.listeners.append(service.accept)
+    task = asyncio.create_task(service.run(), name="alerting")
+    app[keys.ALERTING] = service
+    yield
+    await service.stop()
+    await task
 
 
 def longest_timeout_s(settings: Settings) -> float:

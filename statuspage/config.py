@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from probes.assertions import parse_assertion
 from probes.model import CheckSpec
+from statuspage.alert_specs import spec_problems
 from statuspage.settings_model import ComponentSettings, FileSettings
 
 DEFAULT_CONFIG = "statuspage.toml"
@@ -105,10 +106,13 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     problems += _component_problems(raw.get("components"), env)
     if problems or file_settings is None:
         raise ConfigError(str(path), problems)
+    components = _resolve_components(file_settings, env)
+    if problems := spec_problems(file_settings, {c.id for c in components}):
+        raise ConfigError(str(path), problems)
     return Settings(
         source=path,
         file=file_settings,
-        components=_resolve_components(file_settings, env),
+        components=components,
         database_url=_resolve_database_url(file_settings.storage.url, path),
     )
 

@@ -14,6 +14,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from probes.clock import Clock
     from probes.sessions import ProbeSessions
+    from statuspage.alerting.service import AlertingService
     from statuspage.http.state import WebState
     from statuspage.service.connections import ConnectionGuard
     from statuspage.service.jobs import PeriodicJobs
@@ -33,5 +34,6 @@ PROBE_SESSIONS: web.AppKey[ProbeSessions] = web.AppKey("probe_sessions")
 WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
 SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
 CONNECTIONS: web.AppKey[ConnectionGuard] = web.AppKey("connections")  # set by a listener
+ALERTING: web.AppKey[AlertingService] = web.AppKey("alerting")  # with the jobs role
 JOBS: web.AppKey[PeriodicJobs] = web.AppKey("jobs")  # set by a process with the jobs role
 WEB: web.AppKey[WebState] = web.AppKey("web")  # pages, feeds, JSON: renderer, cache, assets

@@ -24,7 +24,9 @@ from pydantic import (
 
 from probes.assertions import parse_assertion
 from probes.resolver import parse_dns_server
+from statuspage.rules.alerts.kinds import ALL_KINDS
 from statuspage.shard import Shard, parse_shard
+from storage.vocabulary import AlertSeverity, Severity
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -211,6 +213,14 @@ class ComponentSettings(_Section):
     reuse_connections: bool = False
     max_body_bytes: Annotated[int, Field(ge=1, le=100 * 1024 * 1024)] | None = None
     objectives: LatencyObjectives | None = None  # None: the site's
+    # Alerting (docs/alerting.md): the severity an incident opened by its alerts takes,
+    # whether it is critical (a stricter availability objective), its objective, what
+    # an alert-opened incident does, and default rules it opts out of.
+    severity: Annotated[Severity, Field(strict=False)] = Severity.P1
+    critical: bool = False
+    availability_objective_percent: Annotated[float, Field(gt=0, lt=100)] | None = None
+    alert_incidents: Literal["draft", "publish", "off"] | None = None  # None: [alerting]'s
+    disabled_alerts: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = Field(default_factory=list)
 
     @field_validator("url")
     @classmethod
@@ -235,6 +245,56 @@ class ComponentSettings(_Section):
         return self
 
 
+Seconds = Annotated[float, Field(ge=0, le=30 * 86400)]
+
+
+class AlertRuleSettings(_Section):
+    """One `[[alerts]]` entry. Named like a default rule, it changes only the keys it
+    sets; any other name adds a rule, and then `kind`, `severity` and `above` are needed."""
+
+    name: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    kind: str | None = None
+    severity: Annotated[AlertSeverity, Field(strict=False)] | None = None
+    above: float | None = None  # latency kinds: None takes the component's objective
+    clear_at: float | None = None
+    window_s: Seconds | None = None
+    for_s: Seconds | None = None
+    resolve_for_s: Seconds | None = None
+    min_samples: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    min_offending: Annotated[int, Field(ge=2, le=100_000)] | None = None
+    long_window_s: Annotated[float, Field(gt=0, le=30 * 86400)] | None = None  # burn_rate
+    short_window_s: Annotated[float, Field(gt=0, le=30 * 86400)] | None = None  # burn_rate
+    components: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] | None = None  # None: all
+    enabled: bool = True
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str | None) -> str | None:
+        if value is not None and value not in ALL_KINDS:
+            raise ValueError(f"unknown rule kind {value!r}; known: {', '.join(ALL_KINDS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _clears_below(self) -> AlertRuleSettings:
+        if self.above is not None and self.clear_at is not None and self.clear_at > self.above:
+            raise ValueError(
+                "clear_at must be at or below above (it is where a firing alert clears)"
+            )
+        return self
+
+
+class AlertingSettings(_Section):
+    enabled: bool = True
+    default_rules: bool = True  # the production configuration's rules (docs/alerting.md)
+    incidents: Literal["draft", "publish", "off"] = "draft"  # what a critical alert opens
+    post_recovery_update: bool = False  # False: recovery proposes the update, not posts it
+    evaluate_every_s: Annotated[float, Field(ge=1, le=300)] = 5
+    business_days: list[Annotated[int, Field(ge=1, le=7)]] = Field(
+        default_factory=lambda: [1, 2, 3, 4, 5],
+        min_length=1,  # ISO weekdays, Monday = 1
+    )
+
+
 class FileSettings(_Section):
     site: SiteSettings = Field(default_factory=SiteSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
@@ -242,3 +302,5 @@ class FileSettings(_Section):
     probes: ProbeSettings = Field(default_factory=ProbeSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     components: list[ComponentSettings] = Field(default_factory=list)
+    alerting: AlertingSettings = Field(default_factory=AlertingSettings)
+    alerts: list[AlertRuleSettings] = Field(default_factory=list)

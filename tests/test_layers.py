@@ -19,12 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: list[tuple[str, ...]] = [
     ("probes",),
     ("storage",),
+    ("statuspage.rules",),
     ("statuspage.shard",),
     ("statuspage.settings_model",),
+    ("statuspage.alert_specs",),
     ("statuspage.config",),
-    ("statuspage.rules",),
     ("statuspage.presentation",),
     ("statuspage.service", "statuspage.http"),
+    ("statuspage.alerting",),
     ("statuspage.web", "statuspage.api", "statuspage.feeds", "statuspage.admin"),
     ("statuspage.app",),
     ("statuspage.simulated_app",),
@@ -39,7 +41,11 @@ SIDEWAYS = {("statuspage.admin", "statuspage.api")}
 # The web edges and the service sit side by side and never meet: the edges import
 # no scheduler code, and the service renders nothing.
 EDGES = ("statuspage.http", "statuspage.web", "statuspage.api", "statuspage.feeds")
-APART = {("statuspage.service", edge) for edge in (*EDGES, "statuspage.admin")}
+APART = {
+    (service, edge)
+    for service in ("statuspage.service", "statuspage.alerting")
+    for edge in (*EDGES, "statuspage.admin")
+}
 
 
 def package_of(module: str) -> str | None:

@@ -57,6 +57,8 @@ class IncidentView:
     postmortem_published_at: datetime | None
     updates: tuple[UpdateView, ...]  # newest first
     components: dict[str, str]  # component id -> the worst status the incident gave it
+    acknowledged_at: datetime | None = None  # a person's first action on it
+    acknowledged_by: str | None = None
 
     @property
     def is_maintenance(self) -> bool:
@@ -216,4 +218,6 @@ def _incident_view(
         postmortem_published_at=incident.postmortem_published_at,
         updates=tuple(updates),
         components=dict(components),
+        acknowledged_at=incident.acknowledged_at,
+        acknowledged_by=incident.acknowledged_by,
     )

@@ -39,6 +39,15 @@ from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
 from storage.tables.monitoring import Component, StatusChange
 from storage.vocabulary import ComponentStatus, Impact, IncidentKind, IncidentStatus, Severity
 
+# The actor and author of what alerting writes; anything else is a person, and a
+# person's first word on an incident is its acknowledgement (the response time).
+AUTOMATION = "(alerting)"
+
+
+def _acknowledge_if_human(incident: Incident, actor: str | None, now: datetime) -> None:
+    if actor is not None and actor != AUTOMATION and incident.acknowledged_at is None:
+        incident.acknowledged_at, incident.acknowledged_by = now, actor
+
 
 async def _known_components(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
     if not ids:
@@ -76,6 +85,8 @@ async def create_incident(
     async with db.write() as session:
         await _known_components(session, list(new.components))
         incident = _incident_row(new, started, now)
+        if new.kind == IncidentKind.INCIDENT:
+            _acknowledge_if_human(incident, actor, now)
         session.add(incident)
         await session.flush()
         assert incident.id is not None
@@ -120,6 +131,7 @@ async def post_update(
     update = replace(update, body=storable(update.body))
     async with db.write() as session:
         incident = await live_incident(session, incident_id)
+        _acknowledge_if_human(incident, actor, now)
         allowed = (
             MAINTENANCE_STATUSES if incident.kind == IncidentKind.MAINTENANCE else INCIDENT_STATUSES
         )
@@ -284,6 +296,7 @@ async def publish_incident(
             return
         incident.draft = False
         incident.updated_at = now
+        _acknowledge_if_human(incident, actor, now)
         audit_incident_in(
             session, actor, "incident.publish", incident_id, at=now, after={"draft": False}
         )

@@ -19,10 +19,11 @@ import functools
 import itertools
 import logging
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
@@ -31,6 +32,7 @@ from probes.model import ProbeResult, ProbeStatus
 from storage.database import Database
 from storage.failures import diagnose
 from storage.figures.timebuckets import utc_hour
+from storage.results.announce import CHANNEL, Announced, announced, payloads
 from storage.results.bulk import (
     BulkStatement,
     TimeToDriver,
@@ -107,6 +109,21 @@ def _results_insert(dialect: Dialect) -> BulkStatement:
     return compile_bulk(statement, dialect, _ROW_NAMES)
 
 
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+
+
+def _announced(record: ResultRecord) -> Announced:
+    result = record.result
+    return announced(
+        record.component_id,
+        record.region,
+        record.scheduled_at,
+        result.status is ProbeStatus.DOWN,
+        result.latency_ms,
+        result.within_sla,
+    )
+
+
 def _unmeasured_row(record: ResultRecord) -> dict[str, object]:
     return {
         "component_id": record.component_id,
@@ -157,6 +174,9 @@ class ResultWriter:
         self._batch_ready = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Called with the measured results of each batch once it has committed (the
+        # alert evaluator in this process); a listener must not block.
+        self.listeners: list[Callable[[Sequence[Announced]], None]] = []
 
     @property
     def pending(self) -> int:
@@ -248,6 +268,7 @@ class ResultWriter:
     async def _insert(self, records: list[ResultRecord]) -> None:
         measured = [r for r in records if r.result.status is not ProbeStatus.UNKNOWN]
         unmeasured = [r for r in records if r.result.status is ProbeStatus.UNKNOWN]
+        news = [_announced(r) for r in measured]
         async with self._db.write(pages=False) as session:
             dialect = session.get_bind().dialect
             if measured:
@@ -258,9 +279,15 @@ class ResultWriter:
                     session,
                     ((r.component_id, r.region, utc_hour(r.scheduled_at)) for r in measured),
                 )
+                if dialect.name == "postgresql":  # delivered at commit, to every listener
+                    connection = await session.connection()
+                    for payload in payloads(news):
+                        await connection.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
             if unmeasured:  # rare: the prober failed; the plain ORM path is fast enough
                 statement = insert_ignoring_duplicates(dialect.name, _UNMEASURED, _NATURAL_KEY)
                 await session.exec(statement, params=[_unmeasured_row(r) for r in unmeasured])
+        for listener in self.listeners if news else ():
+            listener(news)
 
     def start(self) -> asyncio.Task[None]:
         """Run the write loop in a background task until `close()`."""

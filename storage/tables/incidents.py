@@ -36,6 +36,10 @@ class Incident(SQLModel, table=True):
     impact_override: bool = False  # True: an operator chose the impact, do not derive it
     severity: Severity | None = Field(default=None, sa_type=EnumText(Severity, 2))
     draft: bool = False  # drafts are visible only in the admin area
+    # When an operator first acknowledged it (an alert's ack, or any human update):
+    # the response-time figure shown against the severity's target.
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     started_at: datetime = Field(sa_type=UTCDateTime)

@@ -106,10 +106,6 @@ def test_performance_is_measured_over_24_hours_against_the_sla(tmp_path: Path) -
 
 
 def open_maintenance(status: str) -> IncidentView:
-    window = {
-        "scheduled_for": NOW + timedelta(hours=1),
-        "scheduled_until": NOW + timedelta(hours=2),
-    }
     return IncidentView(
         id=len(status),
         kind="maintenance",
@@ -128,7 +124,8 @@ def open_maintenance(status: str) -> IncidentView:
         postmortem_published_at=None,
         updates=(),
         components={},
-        **window,
+        scheduled_for=NOW + timedelta(hours=1),
+        scheduled_until=NOW + timedelta(hours=2),
     )
 
 

@@ -25,6 +25,8 @@ class SiteData:
     sign_in_failures: Sequence[tuple[float, str]] = ()  # (at, client address)
     token_failures: Sequence[float] = ()
     unmeasured: Mapping[str, Sequence[float]] = field(default_factory=dict)  # by region
+    # Incidents waiting for a human, by subject: when their response target passes.
+    awaiting_response: Mapping[str, float] = field(default_factory=dict)
 
 
 SITE_KINDS: Kinds[SiteData, Mapping[str, Reading]] = Kinds("site")

@@ -1,0 +1,51 @@
+"""The rules as configured: the production configuration's defaults with `[[alerts]]`
+applied by name, and what is wrong with them (reported at start-up with every other
+problem in the file)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from statuspage.rules.alerts.defaults import DEFAULT_RULES
+from statuspage.rules.alerts.kinds import LATENCY_KINDS
+from statuspage.settings_model import AlertRuleSettings, FileSettings
+
+_RULE_KEYS = frozenset(AlertRuleSettings.model_fields) - {"name"}
+
+
+def merged_specs(file: FileSettings) -> list[dict[str, Any]]:
+    """Every enabled rule as a full dict: defaults (if on) with `[[alerts]]` applied."""
+    alerting = file.alerting
+    specs = {d["name"]: dict(d) for d in DEFAULT_RULES} if alerting.default_rules else {}
+    for entry in file.alerts:
+        given = {k: getattr(entry, k) for k in entry.model_fields_set if k in _RULE_KEYS}
+        specs[entry.name] = {**specs.get(entry.name, {}), **given, "name": entry.name}
+    return [s for s in specs.values() if s.get("enabled", True)]
+
+
+def spec_problems(file: FileSettings, component_ids: Collection[str]) -> list[str]:
+    """What `[[alerts]]` entries lack or name wrongly, all at once, for start-up."""
+    problems = []
+    for index, spec in enumerate(merged_specs(file)):
+        where = f"alerts[{index}] ({spec['name']})"
+        for key in ("kind", "severity"):
+            if spec.get(key) is None:
+                problems.append(f"{where}.{key}: required for a rule that is not a default")
+        if spec.get("above") is None and spec.get("kind") not in LATENCY_KINDS:
+            problems.append(f"{where}.above: required for this kind")
+        if spec.get("kind") == "burn_rate" and not (
+            spec.get("long_window_s") and spec.get("short_window_s")
+        ):
+            problems.append(f"{where}: burn_rate needs long_window_s and short_window_s")
+        for component in spec.get("components") or ():
+            if component not in component_ids:
+                problems.append(f"{where}.components: no component with id {component!r}")
+    known = {s["name"] for s in merged_specs(file)} | {d["name"] for d in DEFAULT_RULES}
+    for component in file.components:
+        for name in component.disabled_alerts:
+            if name not in known:
+                problems.append(
+                    f"components ({component.name}).disabled_alerts: no rule named {name!r}"
+                )
+    return problems

@@ -1,0 +1,1 @@
+"""Alert evaluation: rules in force, the evaluator, and what it writes (docs/alerting.md)."""

@@ -1,0 +1,282 @@
+"""The evaluator's memory and one evaluation step, with no I/O: results go in as they
+are committed, `evaluate(now)` says which alerts changed.
+
+It keeps each probed component's recent results (`SampleWindow`, the longest raw
+window), the status in force, counts for windows longer than that (from roll-ups),
+the site's recent security events, and the open alert of every rule and subject.
+Components under maintenance are neither fed nor judged: their alerts hold still
+until the window ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from statuspage.alerting.ruleset import RuleSet
+from statuspage.rules.alerts.component_rules import COMPONENT_KINDS, ComponentData
+from statuspage.rules.alerts.lifecycle import Change, Step, Tracked, step
+from statuspage.rules.alerts.model import Reading, Rule
+from statuspage.rules.alerts.samples import Counts, Sample, SampleWindow
+from statuspage.rules.alerts.site_rules import SITE, SITE_KINDS, SiteData
+from storage.alerts.reads import AlertView
+from storage.alerts.writes import AlertStep
+from storage.results.announce import Announced
+from storage.vocabulary import AlertSeverity, AlertState, StatusSource
+
+# Subjects name what an alert is about; alerts about one subject share a group.
+_SITE_PREFIX = {
+    "failed_sign_ins_per_address": "address:",
+    "prober_unmeasured": "prober:",
+    "response_target_missed": "incident:",
+}
+_GONE = Reading(0.0, 0, {"reason": "no longer in the window"})
+
+
+def component_subject(component_id: str) -> str:
+    return f"component:{component_id}"
+
+
+def site_subject(kind: str, key: str) -> str:
+    return "site" if key == SITE else _SITE_PREFIX.get(kind, "site:") + key
+
+
+@dataclass(slots=True)
+class _Open:
+    tracked: Tracked
+    rule: str
+    component_id: str | None
+    severity: AlertSeverity
+
+
+@dataclass(slots=True)
+class EvaluatorState:
+    windows: dict[str, SampleWindow] = field(default_factory=dict)
+    seen: dict[str, set[tuple[str, float]]] = field(default_factory=dict)
+    statuses: dict[str, tuple[str, str]] = field(default_factory=dict)  # status, source
+    long_counts: dict[str, dict[float, Counts]] = field(default_factory=dict)
+    site: SiteData = field(default_factory=SiteData)
+    open: dict[tuple[str, str], _Open] = field(default_factory=dict)  # (rule, subject)
+    touched: set[str] = field(default_factory=set)
+
+
+class Evaluator:
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.state = EvaluatorState()
+        self.evaluations = 0  # rule measurements made, for the benchmark
+
+    def retune(self, ruleset: RuleSet) -> None:
+        """New rules (a reload): windows are kept, and alerts of removed rules resolve
+        at the next evaluation."""
+        self.ruleset = ruleset
+        keep = ruleset.keep_s
+        for window in self.state.windows.values():
+            window.keep_s = keep
+
+    # Feeding -------------------------------------------------------------------
+
+    def add(self, results: Iterable[Announced]) -> int:
+        """Take committed results; a result seen before (a retried batch, or the same
+        row read back after a takeover) is skipped. Returns how many were new."""
+        added = 0
+        state = self.state
+        for r in results:
+            if r.component_id not in self.ruleset.by_component or self._in_maintenance(
+                r.component_id
+            ):
+                continue
+            seen = state.seen.setdefault(r.component_id, set())
+            key = (r.region, r.at)
+            if key in seen:
+                continue
+            seen.add(key)
+            window = state.windows.get(r.component_id)
+            if window is None:
+                window = state.windows[r.component_id] = SampleWindow(self.ruleset.keep_s)
+            window.add(Sample(r.at, r.failed, r.latency_ms, r.over_sla))
+            state.touched.add(r.component_id)
+            added += 1
+        return added
+
+    def set_statuses(self, statuses: Mapping[str, tuple[str, str]]) -> None:
+        for component_id, status in statuses.items():
+            if self.state.statuses.get(component_id) != status:
+                self.state.statuses[component_id] = status
+                self.state.touched.add(component_id)
+
+    def set_long_counts(self, counts: Mapping[str, dict[float, Counts]]) -> None:
+        self.state.long_counts = dict(counts)
+
+    def set_site(self, site: SiteData) -> None:
+        self.state.site = site
+
+    def restore(self, alerts: Iterable[AlertView]) -> None:
+        """Open alerts from the database, after a restart or a takeover: a firing
+        alert stays firing (no second page), a pending one keeps its start."""
+        for alert in alerts:
+            tracked = Tracked(
+                alert.state,
+                started_at=_epoch(alert.started_at),
+                fired_at=None if alert.fired_at is None else _epoch(alert.fired_at),
+                clear_since=None if alert.clear_since is None else _epoch(alert.clear_since),
+            )
+            self.state.open[(alert.rule, alert.subject)] = _Open(
+                tracked, alert.rule, alert.component_id, alert.severity
+            )
+
+    def reset_open(self, alerts: Iterable[AlertView]) -> None:
+        """Open alerts as the database has them now (the truth: an operator may have
+        resolved one, or a write may have failed)."""
+        self.state.open = {}
+        self.restore(alerts)
+
+    def _in_maintenance(self, component_id: str) -> bool:
+        status = self.state.statuses.get(component_id)
+        return status is not None and status[1] == StatusSource.MAINTENANCE
+
+    # Evaluating ----------------------------------------------------------------
+
+    def evaluate(self, now: float, *, everything: bool = False) -> list[AlertStep]:
+        """Judge the components fed since the last call (all of them if `everything`,
+        as the periodic round does, so windows slide on without new results) and the
+        site rules; return the alerts whose state changed."""
+        state = self.state
+        if everything:
+            targets = set(self.ruleset.by_component)
+        else:
+            targets = state.touched & self.ruleset.by_component.keys()
+        state.touched = set()
+        for window in state.windows.values():
+            window.forget_before(now)
+        steps: list[AlertStep] = []
+        for component_id in sorted(targets):
+            if not self._in_maintenance(component_id):
+                steps += self._component(component_id, now)
+        if everything:
+            steps += self._site(now)
+            steps += self._orphans(now)
+            self._prune_seen(now)
+        return steps
+
+    def _component(self, component_id: str, now: float) -> list[AlertStep]:
+        window = self.state.windows.get(component_id) or SampleWindow(self.ruleset.keep_s)
+        status, source = self.state.statuses.get(component_id, (None, None))
+        data = ComponentData(window, status, source, self.state.long_counts.get(component_id, {}))
+        subject = component_subject(component_id)
+        steps = []
+        for rule in self.ruleset.by_component[component_id]:
+            self.evaluations += 1
+            reading = COMPONENT_KINDS.measure(rule, data, now)
+            if (moved := self._step(rule, subject, component_id, reading, now)) is not None:
+                steps.append(moved)
+        return steps
+
+    def _site(self, now: float) -> list[AlertStep]:
+        steps = []
+        for rule in self.ruleset.site:
+            self.evaluations += 1
+            readings = {
+                site_subject(rule.kind, key): reading
+                for key, reading in SITE_KINDS.measure(rule, self.state.site, now).items()
+            }
+            for (name, subject), _ in list(self.state.open.items()):
+                if name == rule.name and subject not in readings:
+                    readings[subject] = _GONE  # nothing in the window: it clears
+            for subject, reading in readings.items():
+                if (moved := self._step(rule, subject, None, reading, now)) is not None:
+                    steps.append(moved)
+        return steps
+
+    def _orphans(self, now: float) -> list[AlertStep]:
+        """Open alerts whose rule no longer applies (removed from config, or the
+        component left it) resolve: nothing would ever clear them otherwise."""
+        live = {r.name for r in self.ruleset.site}
+        for component_id, rules in self.ruleset.by_component.items():
+            live |= {f"{r.name}@{component_subject(component_id)}" for r in rules}
+        steps = []
+        for (name, subject), held in list(self.state.open.items()):
+            if name in live or f"{name}@{subject}" in live:
+                continue
+            if subject.startswith("component:") and self._in_maintenance(subject[10:]):
+                continue
+            del self.state.open[(name, subject)]
+            steps.append(
+                _as_step(
+                    name, held.tracked.state, subject, held, None, now, {"reason": "rule removed"}
+                )
+            )
+        return steps
+
+    def _step(
+        self, rule: Rule, subject: str, component_id: str | None, reading: Reading, now: float
+    ) -> AlertStep | None:
+        key = (rule.name, subject)
+        held = self.state.open.get(key)
+        before = held.tracked if held is not None else None
+        moved: Step = step(rule, before, reading, now)
+        if moved.change is None and moved.tracked == before:
+            return None
+        if moved.tracked is None:
+            self.state.open.pop(key, None)
+        else:
+            self.state.open[key] = _Open(moved.tracked, rule.name, component_id, rule.severity)
+        tracked = moved.tracked or before
+        assert tracked is not None
+        state: AlertState | None = tracked.state
+        if moved.change is Change.RESOLVED:
+            state = AlertState.RESOLVED
+        elif moved.change is Change.DROPPED:
+            state = None
+        return AlertStep(
+            rule=rule.name,
+            subject=subject,
+            severity=rule.severity,
+            component_id=component_id,
+            state=state,
+            started_at=_datetime(tracked.started_at),
+            fired_at=None if tracked.fired_at is None else _datetime(tracked.fired_at),
+            clear_since=None if tracked.clear_since is None else _datetime(tracked.clear_since),
+            figures=dict(reading.figures),
+        )
+
+    def _prune_seen(self, now: float) -> None:
+        horizon = now - self.ruleset.keep_s - 60.0
+        for component_id, seen in self.state.seen.items():
+            if len(seen) > 64:
+                self.state.seen[component_id] = {k for k in seen if k[1] >= horizon}
+
+    def firing(self) -> list[tuple[str, str]]:
+        return [k for k, v in self.state.open.items() if v.tracked.state is AlertState.FIRING]
+
+
+def _as_step(
+    name: str,
+    was: AlertState,
+    subject: str,
+    held: _Open,
+    _reading: Reading | None,
+    now: float,
+    figures: dict[str, object],
+) -> AlertStep:
+    tracked = held.tracked
+    return AlertStep(
+        rule=name,
+        subject=subject,
+        severity=held.severity,
+        component_id=held.component_id,
+        state=AlertState.RESOLVED if was is AlertState.FIRING else None,
+        started_at=_datetime(tracked.started_at),
+        fired_at=None if tracked.fired_at is None else _datetime(tracked.fired_at),
+        clear_since=_datetime(now),
+        figures=dict(figures),
+    )
+
+
+def _epoch(at: datetime) -> float:
+    return at.timestamp()
+
+
+def _datetime(at: float) -> datetime:
+    return datetime.fromtimestamp(at, UTC)

@@ -1,0 +1,124 @@
+"""The rules in force: the production configuration's defaults merged with `[[alerts]]`,
+made concrete per component (its latency objectives, its availability objective, the
+rules it opts out of)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from statuspage.alert_specs import merged_specs
+from statuspage.config import ComponentConfig, Settings
+from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
+from statuspage.rules.alerts.defaults import (
+    COMPONENT_OBJECTIVE,
+    CRITICAL_OBJECTIVE,
+    LATENCY_CLEAR_FACTOR,
+)
+from statuspage.rules.alerts.kinds import LATENCY_KINDS
+from statuspage.rules.alerts.model import Rule
+from statuspage.settings_model import ComponentSettings
+from storage.vocabulary import AlertSeverity
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    by_component: Mapping[str, tuple[Rule, ...]]  # probed components only
+    site: tuple[Rule, ...]
+    objectives: Mapping[str, float]  # component -> availability objective (0.99)
+
+    @property
+    def keep_s(self) -> float:
+        """How much raw history the evaluator keeps: the longest window that is not
+        read from roll-ups (those longer than an hour are)."""
+        spans = [3600.0]
+        for rules in self.by_component.values():
+            spans += [r.window_s for r in rules if r.window_s <= 3600.0]
+        return max(spans)
+
+    def long_spans(self) -> set[float]:
+        """Windows longer than the raw history kept: counted from hourly roll-ups."""
+        spans = set()
+        for rules in self.by_component.values():
+            for rule in rules:
+                for key in ("long_s", "short_s"):
+                    if (span := rule.options.get(key, 0.0)) > self.keep_s:
+                        spans.add(span)
+        return spans
+
+
+def build_ruleset(settings: Settings) -> RuleSet:
+    specs = merged_specs(settings.file) if settings.file.alerting.enabled else []
+    component_specs = [s for s in specs if s["kind"] in COMPONENT_KINDS]
+    site = tuple(_rule(s) for s in specs if s["kind"] not in COMPONENT_KINDS)
+    files = _component_settings(settings)
+    by_component: dict[str, tuple[Rule, ...]] = {}
+    objectives: dict[str, float] = {}
+    for component in settings.probed_components:
+        own = files.get(component.id)
+        objectives[component.id] = _objective(own)
+        rules = []
+        for spec in component_specs:
+            if spec.get("components") is not None and component.id not in spec["components"]:
+                continue
+            if own is not None and spec["name"] in own.disabled_alerts:
+                continue
+            rule = _component_rule(spec, component, objectives[component.id])
+            if rule is not None:
+                rules.append(rule)
+        by_component[component.id] = tuple(rules)
+    return RuleSet(by_component, site, objectives)
+
+
+def _component_settings(settings: Settings) -> dict[str, ComponentSettings]:
+    by_name = {c.name: c for c in settings.file.components}
+    return {c.id: by_name[c.name] for c in settings.components if c.name in by_name}
+
+
+def _objective(own: ComponentSettings | None) -> float:
+    if own is not None and own.availability_objective_percent is not None:
+        return own.availability_objective_percent / 100
+    return CRITICAL_OBJECTIVE if own is not None and own.critical else COMPONENT_OBJECTIVE
+
+
+def _component_rule(
+    spec: dict[str, Any], component: ComponentConfig, objective: float
+) -> Rule | None:
+    spec = dict(spec)
+    if spec["kind"] in LATENCY_KINDS and spec.get("above") is None:
+        objective_ms = dict(component.objectives).get(LATENCY_KINDS[spec["kind"]])
+        if objective_ms is None:  # the component has no such objective
+            return None
+        spec["above"] = objective_ms
+        spec.setdefault("clear_at", None)
+        if spec["clear_at"] is None:
+            spec["clear_at"] = objective_ms * LATENCY_CLEAR_FACTOR
+    if spec["kind"] == "burn_rate":
+        spec["objective"] = objective
+    return _rule(spec)
+
+
+def _rule(spec: dict[str, Any]) -> Rule:
+    above = float(spec["above"])
+    clear_at = spec.get("clear_at")
+    options = {}
+    if spec["kind"] == "burn_rate":
+        options = {
+            "long_s": float(spec["long_window_s"]),
+            "short_s": float(spec["short_window_s"]),
+            "objective": float(spec.get("objective", COMPONENT_OBJECTIVE)),
+        }
+    return Rule(
+        name=spec["name"],
+        kind=spec["kind"],
+        severity=AlertSeverity(spec["severity"]),
+        above=above,
+        clear_at=above if clear_at is None else float(clear_at),
+        window_s=float(spec.get("window_s") or 0.0),
+        for_s=float(spec.get("for_s") or 0.0),
+        resolve_for_s=float(spec.get("resolve_for_s") or 0.0),
+        min_samples=int(spec.get("min_samples") or 2),
+        min_offending=int(spec.get("min_offending") or 2),
+        options=options,
+    )

@@ -1,0 +1,298 @@
+"""Writing alerts as the evaluator moves them, and operators' acknowledgements.
+
+The evaluator hands over the new state of each alert that changed (`AlertStep`);
+one transaction applies them all and says what happened to the groups
+(`GroupEvent`): a group starts firing, its severity rises, or its last alert
+resolves. Those events are what incidents (and, later, notifications) follow.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.database import Database
+from storage.errors import NotFound
+from storage.tables.alerts import Alert, AlertGroup, TokenFailure
+from storage.tables.incidents import Incident
+from storage.vocabulary import AlertSeverity, AlertState
+
+MAX_ADDRESS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class AlertStep:
+    """The state an alert is in after one evaluation. `state` None: a pending alert
+    whose condition ended before it fired; its row goes (nobody ever heard of it)."""
+
+    rule: str
+    subject: str
+    severity: AlertSeverity
+    component_id: str | None
+    state: AlertState | None
+    started_at: datetime
+    fired_at: datetime | None = None
+    clear_since: datetime | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+class GroupChange(enum.StrEnum):
+    FIRING = "firing"  # its first alert fired
+    RAISED = "raised"  # a more severe alert fired while it was firing
+    RESOLVED = "resolved"  # its last open alert resolved
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEvent:
+    group_id: int
+    change: GroupChange
+    subject: str
+    component_id: str | None
+    severity: AlertSeverity
+    opened_at: datetime
+    incident_id: int | None
+
+
+async def apply_steps(
+    db: Database, steps: Sequence[AlertStep], *, now: datetime
+) -> list[GroupEvent]:
+    if not steps:
+        return []
+    async with db.write(pages=False) as session:
+        touched: dict[int, AlertSeverity | None] = {}  # group -> its firing severity before
+        for each in steps:
+            group_id, before = await _apply_step(session, each, now)
+            touched.setdefault(group_id, before)
+        await session.flush()
+        return [e for g, b in touched.items() if (e := await _group_after(session, g, b, now))]
+
+
+async def _open_alert(session: AsyncSession, rule: str, subject: str) -> Alert | None:
+    query = select(Alert).where(
+        Alert.rule == rule, Alert.subject == subject, col(Alert.resolved_at).is_(None)
+    )
+    return (await session.exec(query)).first()
+
+
+async def _apply_step(
+    session: AsyncSession, step: AlertStep, now: datetime
+) -> tuple[int, AlertSeverity | None]:
+    row = await _open_alert(session, step.rule, step.subject)
+    if row is None:
+        group = await _open_group(session, step, now)
+        assert group.id is not None
+        before = await _firing_severity(session, group.id)
+        if step.state is None or step.state is AlertState.RESOLVED:
+            return group.id, before
+        row = Alert(
+            group_id=group.id,
+            rule=step.rule,
+            severity=step.severity,
+            subject=step.subject,
+            component_id=step.component_id,
+            state=step.state,
+            started_at=step.started_at,
+            figures=dict(step.figures),
+            updated_at=now,
+        )
+    before = await _firing_severity(session, row.group_id)
+    if step.state is None:
+        await session.delete(row)
+        return row.group_id, before
+    _update(row, step, now)
+    session.add(row)
+    return row.group_id, before
+
+
+def _update(row: Alert, step: AlertStep, now: datetime) -> None:
+    if step.state is AlertState.FIRING and row.state is not AlertState.FIRING:
+        row.figures = dict(step.figures)
+    if step.state is AlertState.RESOLVED:
+        row.resolved_at = now
+        row.resolve_figures = dict(step.figures)
+    row.state = step.state or row.state
+    row.fired_at = step.fired_at
+    row.clear_since = step.clear_since
+    row.updated_at = now
+
+
+async def _open_group(session: AsyncSession, step: AlertStep, now: datetime) -> AlertGroup:
+    query = select(AlertGroup).where(
+        AlertGroup.subject == step.subject, col(AlertGroup.resolved_at).is_(None)
+    )
+    group = (await session.exec(query)).first()
+    if group is None:
+        group = AlertGroup(
+            subject=step.subject,
+            component_id=step.component_id,
+            severity=step.severity,
+            opened_at=now,
+            updated_at=now,
+        )
+        session.add(group)
+        await session.flush()
+    return group
+
+
+async def _firing_severity(session: AsyncSession, group_id: int) -> AlertSeverity | None:
+    rows = await session.exec(
+        select(Alert.severity).where(
+            Alert.group_id == group_id,
+            Alert.state == AlertState.FIRING,
+            col(Alert.resolved_at).is_(None),
+        )
+    )
+    return max((AlertSeverity(s) for s in rows), key=lambda s: s.rank, default=None)
+
+
+async def _group_after(
+    session: AsyncSession, group_id: int, before: AlertSeverity | None, now: datetime
+) -> GroupEvent | None:
+    group = await session.get(AlertGroup, group_id)
+    assert group is not None
+    after = await _firing_severity(session, group_id)
+    open_left = (
+        await session.exec(
+            select(Alert.id).where(Alert.group_id == group_id, col(Alert.resolved_at).is_(None))
+        )
+    ).first()
+    if open_left is None:
+        return await _close_group(session, group, before, now)
+    if after is None or (before is not None and after.rank <= before.rank):
+        return None
+    group.severity, group.updated_at = after, now
+    session.add(group)
+    return _event(group, GroupChange.FIRING if before is None else GroupChange.RAISED)
+
+
+async def _close_group(
+    session: AsyncSession, group: AlertGroup, before: AlertSeverity | None, now: datetime
+) -> GroupEvent | None:
+    assert group.id is not None
+    any_alert = (await session.exec(select(Alert.id).where(Alert.group_id == group.id))).first()
+    if any_alert is None:  # only dropped pending alerts: the group never existed for anyone
+        await session.delete(group)
+        return None
+    fired = (
+        await session.exec(
+            select(Alert.id).where(Alert.group_id == group.id, col(Alert.fired_at).is_not(None))
+        )
+    ).first()
+    group.resolved_at, group.updated_at = now, now
+    session.add(group)
+    return _event(group, GroupChange.RESOLVED) if fired is not None else None
+
+
+def _event(group: AlertGroup, change: GroupChange) -> GroupEvent:
+    assert group.id is not None
+    return GroupEvent(
+        group.id,
+        change,
+        group.subject,
+        group.component_id,
+        group.severity,
+        group.opened_at,
+        group.incident_id,
+    )
+
+
+async def link_incident(db: Database, group_id: int, incident_id: int) -> None:
+    async with db.write(pages=False) as session:
+        group = await session.get(AlertGroup, group_id)
+        if group is None:
+            raise NotFound(f"alert group {group_id}")
+        group.incident_id = incident_id
+        session.add(group)
+
+
+async def propose_update(db: Database, group_id: int, text: str) -> None:
+    async with db.write(pages=False) as session:
+        group = await session.get(AlertGroup, group_id)
+        if group is None:
+            raise NotFound(f"alert group {group_id}")
+        group.proposed_update = text
+        session.add(group)
+
+
+async def _alert_for_operator(session: AsyncSession, alert_id: int) -> Alert:
+    row = await session.get(Alert, alert_id)
+    if row is None:
+        raise NotFound(f"alert {alert_id}")
+    return row
+
+
+async def acknowledge(db: Database, alert_id: int, *, actor: str, now: datetime) -> None:
+    """Acknowledge an alert, its group (what is paged) and the group's incident:
+    someone is on it. Acknowledging again changes nothing."""
+    async with db.write(pages=False) as session:
+        row = await _alert_for_operator(session, alert_id)
+        group = await session.get(AlertGroup, row.group_id)
+        assert group is not None
+        for each in (row, group):
+            if each.acknowledged_at is None:
+                each.acknowledged_at, each.acknowledged_by = now, actor
+                session.add(each)
+        if group.incident_id is not None:
+            await acknowledge_incident_in(session, group.incident_id, actor=actor, now=now)
+
+
+async def acknowledge_incident_in(
+    session: AsyncSession, incident_id: int, *, actor: str, now: datetime
+) -> None:
+    incident = await session.get(Incident, incident_id)
+    if incident is not None and incident.acknowledged_at is None:
+        incident.acknowledged_at, incident.acknowledged_by = now, actor
+        session.add(incident)
+
+
+async def silence(
+    db: Database, alert_id: int, *, minutes: int, actor: str, now: datetime
+) -> datetime:
+    """Silence an alert for `minutes` (0 lifts a silence); returns when it ends."""
+    async with db.write(pages=False) as session:
+        row = await _alert_for_operator(session, alert_id)
+        until = now + timedelta(minutes=minutes)
+        row.silenced_until, row.silenced_by, row.updated_at = until, actor, now
+        session.add(row)
+        return until
+
+
+async def resolve_by_hand(db: Database, alert_id: int, *, actor: str, now: datetime) -> bool:
+    """Resolve an open alert for an operator; False if it was already resolved. If its
+    condition still holds, the rule opens a new alert on its next evaluation."""
+    async with db.write(pages=False) as session:
+        row = await _alert_for_operator(session, alert_id)
+        if row.resolved_at is not None:
+            return False
+        row.state, row.resolved_at, row.resolved_by, row.updated_at = (
+            AlertState.RESOLVED,
+            now,
+            actor,
+            now,
+        )
+        session.add(row)
+        await session.flush()
+        left = (
+            await session.exec(
+                select(Alert.id).where(
+                    Alert.group_id == row.group_id, col(Alert.resolved_at).is_(None)
+                )
+            )
+        ).first()
+        if left is None:
+            group = await session.get(AlertGroup, row.group_id)
+            assert group is not None
+            group.resolved_at, group.updated_at = now, now
+            session.add(group)
+        return True
+
+
+async def record_token_failure(db: Database, *, address: str, at: datetime) -> None:
+    async with db.write(pages=False) as session:
+        session.add(TokenFailure(at=at, address=address[:MAX_ADDRESS]))
