@@ -45,13 +45,17 @@ async def test_an_outage_fires_once_as_one_group_and_opens_a_draft_incident(
             await firing_rules(place)
         )
         groups = await open_groups(place.db)
-        assert len(groups) == 1 and groups[0].subject == "component:api"
+        assert len(groups) == 1
+        assert groups[0].subject == "component:api"
         assert groups[0].incident_id is not None
         incident = await get_incident(place.db, groups[0].incident_id, include_drafts=True)
-        assert incident is not None and incident.draft and incident.severity == "P1"
+        assert incident is not None
+        assert incident.draft
+        assert incident.severity == "P1"
         assert incident.components == {"api": "partial_outage"}
         body = incident.updates[0].body
-        assert "API is failing for some requests" in body and "checks failed" in body
+        assert "API is failing for some requests" in body
+        assert "checks failed" in body
 
 
 async def test_recovery_resolves_the_group_and_proposes_the_resolving_update(
@@ -69,15 +73,18 @@ async def test_recovery_resolves_the_group_and_proposes_the_resolving_update(
 
         assert await open_groups(place.db) == []
         alerts = await list_alerts(place.db)
-        assert alerts and all(a.state is AlertState.RESOLVED for a in alerts)
+        assert alerts
+        assert all(a.state is AlertState.RESOLVED for a in alerts)
         assert all(a.resolve_figures is not None for a in alerts)
         assert group.incident_id is not None
         incident = await get_incident(place.db, group.incident_id, include_drafts=True)
-        assert incident is not None and incident.resolved_at is None  # a person decides
+        assert incident is not None
+        assert incident.resolved_at is None
         from storage.alerts.reads import get_group
 
         proposal = (await get_group(place.db, group.id)).proposed_update
-        assert proposal is not None and "API has recovered" in proposal
+        assert proposal is not None
+        assert "API has recovered" in proposal
 
 
 async def test_one_failed_probe_fires_nothing(tmp_path: Path) -> None:
@@ -99,7 +106,7 @@ async def test_a_restart_neither_fires_again_nor_forgets(tmp_path: Path) -> None
         await feed(place, first, 5, failed=False)
         await feed(place, first, 1.5, failed=True)
         before = await list_alerts(place.db)
-        await first._leadership.release()  # noqa: SLF001  (the process ends)
+        await first._leadership.release()
 
         second = place.service()
         await lead(second)
