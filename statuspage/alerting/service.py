@@ -99,6 +99,10 @@ class AlertingService:
         self._stopping.set()
         self._wake.set()
 
+    async def resign(self) -> None:
+        """Give up the lock (another process takes over), as stopping does."""
+        await self._leadership.release()
+
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)

@@ -106,7 +106,7 @@ async def test_a_restart_neither_fires_again_nor_forgets(tmp_path: Path) -> None
         await feed(place, first, 5, failed=False)
         await feed(place, first, 1.5, failed=True)
         before = await list_alerts(place.db)
-        await first._leadership.release()
+        await first.resign()  # the process ends
 
         second = place.service()
         await lead(second)
