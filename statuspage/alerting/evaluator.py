@@ -11,7 +11,7 @@ until the window ends.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from statuspage.alerting.ruleset import RuleSet
@@ -186,7 +186,7 @@ class Evaluator:
                     readings[subject] = _GONE  # nothing in the window: it clears
             for subject, reading in readings.items():
                 if (moved := self._step(rule, subject, None, reading, now)) is not None:
-                    steps.append(moved)
+                    steps.append(_about_incident(moved) if rule.kind in _ABOUT_INCIDENTS else moved)
         return steps
 
     def _orphans(self, now: float) -> list[AlertStep]:
@@ -272,6 +272,14 @@ def _as_step(
         clear_since=_datetime(now),
         figures=dict(figures),
     )
+
+
+_ABOUT_INCIDENTS = {"response_target_missed"}
+
+
+def _about_incident(moved: AlertStep) -> AlertStep:
+    """Its group links the incident, so acknowledging the alert acknowledges it."""
+    return replace(moved, incident_id=int(moved.subject.removeprefix("incident:")))
 
 
 def _epoch(at: datetime) -> float:

@@ -40,6 +40,7 @@ class AlertStep:
     fired_at: datetime | None = None
     clear_since: datetime | None = None
     figures: dict[str, Any] = field(default_factory=dict)
+    incident_id: int | None = None  # an alert about an incident (its response time)
 
 
 class GroupChange(enum.StrEnum):
@@ -134,6 +135,7 @@ async def _open_group(session: AsyncSession, step: AlertStep, now: datetime) -> 
             severity=step.severity,
             opened_at=now,
             updated_at=now,
+            incident_id=step.incident_id,
         )
         session.add(group)
         await session.flush()
