@@ -117,4 +117,4 @@ async def test_two_evaluators_fire_once_and_the_second_takes_over(
 
 
 async def _contains(awaitable: object, item: str) -> bool:
-    return item in await awaitable  # type: ignore[misc, operator]
+    return item in await awaitable  # type: ignore[misc]
