@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,10 +26,13 @@ from bench.probe_target import Target, Usage, Window
 from probes.clock import system_clock
 from probes.model import CheckSpec
 from probes.sessions import ProbeSessions
-from statuspage.config import ComponentConfig
+from statuspage.alerting.service import AlertingService
+from statuspage.config import ComponentConfig, Settings
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.runner import ProbeLimits, ProbeRunner
 from statuspage.service.scheduler import ProbeScheduler
+from statuspage.service.settings_holder import SettingsHolder
+from statuspage.settings_model import FileSettings
 from storage.components import ComponentDefinition, sync_components
 from storage.database import Database
 from storage.migrate import upgrade_database
@@ -78,6 +81,7 @@ class Plan:
     warmup_s: float
     window_s: float
     delay_ms: float = 0.0
+    alerting: bool = False  # the alert evaluator fed by the writer, as `statuspage run` has it
 
     def components(self, target: Target) -> list[ComponentConfig]:
         query = f"?delay_ms={self.delay_ms:g}" if self.delay_ms else ""
@@ -160,6 +164,7 @@ async def run_service(
             await sync_components(db, definitions, datetime.now(UTC))  # results need the FK
             writer = ResultWriter(db)  # as statuspage.app wires it: default batching
             writer.start()
+            alerting = start_alerting(db, components, writer) if plan.alerting else None
             sink = TeeSink(writer, keep=keep)
             runner = make_runner(plan, sink)
             if freeze:  # what a process would do once its long-lived objects exist
@@ -170,10 +175,32 @@ async def run_service(
             finally:
                 await writer.close(timeout_s=60)
                 await runner.sessions.close()
+                if alerting is not None:
+                    await alerting[0].stop()
+                    await alerting[1]
             gc.unfreeze()
             run.rows_in_db = await count_rows(db)
             run.written, run.dropped, run.records = writer.written, writer.dropped, sink.records
             return run
+
+
+# The page's default latency objectives, so every default alert rule is on.
+OBJECTIVES = (("p95", 1000.0), ("p99", 2000.0), ("average", 500.0))
+
+
+def start_alerting(
+    db: Database, components: list[ComponentConfig], writer: ResultWriter
+) -> tuple[AlertingService, asyncio.Task[None]]:
+    settings = Settings(
+        source=Path("bench"),
+        file=FileSettings(),
+        components=tuple(replace(c, objectives=OBJECTIVES) for c in components),
+        database_url=str(db.engine.url),
+    )
+    service = AlertingService(db, SettingsHolder(settings), clock=system_clock)
+    if db.is_sqlite:  # PostgreSQL: heard through NOTIFY, as in the service
+        writer.listeners.append(service.accept)
+    return service, asyncio.create_task(service.run())
 
 
 async def _drive(

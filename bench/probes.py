@@ -144,6 +144,7 @@ class Options:
     delay_ms: float
     target_workers: int
     gc_tune: bool
+    alerting: bool = False
 
 
 def parse_options(argv: Sequence[str]) -> Options:
@@ -164,6 +165,11 @@ def parse_options(argv: Sequence[str]) -> Options:
         action="store_true",
         help=f"gc.set_threshold{GC_TUNED} and gc.freeze() after start-up, to measure them",
     )
+    parser.add_argument(
+        "--alerting",
+        action="store_true",
+        help="part 1 also with the alert evaluator on (on, off, on after the usual rows)",
+    )
     args = parser.parse_args(argv)
     if args.postgres and not postgres_admin_url():
         parser.error("--postgres needs STATUSPAGE_TEST_POSTGRES_URL")
@@ -181,14 +187,19 @@ def parse_options(argv: Sequence[str]) -> Options:
         delay_ms=100.0,
         target_workers=args.target_workers,
         gc_tune=args.gc_tune,
+        alerting=args.alerting,
     )
 
 
-def throughput_plan(opts: Options, reuse: bool, interval_s: float) -> Plan:
+def throughput_plan(
+    opts: Options, reuse: bool, interval_s: float, *, alerting: bool = False
+) -> Plan:
     mode = "keep-alive" if reuse else "new connection each"
     shorter = "" if interval_s == opts.interval_s else f", every {interval_s:g} s"
+    alerts = ", alerting on" if alerting else ""
     return Plan(
-        label=f"service, {mode}{shorter}",
+        label=f"service, {mode}{shorter}{alerts}",
+        alerting=alerting,
         count=opts.components,
         interval_s=interval_s,
         reuse_connections=reuse,
@@ -237,7 +248,9 @@ def quiet_logging(folder: Path) -> LogCounter:
     return counter
 
 
-async def saturated_rate(opts: Options, target: Target, reuse: bool) -> Rate:
+async def saturated_rate(
+    opts: Options, target: Target, reuse: bool, *, alerting: bool = False
+) -> Rate:
     """The service's rate with more due than it can run.
 
     A run that kept up with everything due measured the due rate, not the capacity, so it
@@ -245,7 +258,7 @@ async def saturated_rate(opts: Options, target: Target, reuse: bool) -> Rate:
     """
     interval_s = opts.interval_s
     for _ in range(SHORTER_INTERVAL_TRIES + 1):
-        plan = throughput_plan(opts, reuse, interval_s)
+        plan = throughput_plan(opts, reuse, interval_s, alerting=alerting)
         run = await run_service(plan, target, opts.db_kind, keep=False, freeze=opts.gc_tune)
         kept_up = run.done_per_s >= KEPT_UP_SHARE * plan.count / plan.interval_s
         if not kept_up:
@@ -265,6 +278,9 @@ async def part_one(opts: Options, target: Target) -> list[Rate]:
     ]
     for reuse in (False, True):
         rates.append(await saturated_rate(opts, target, reuse))
+    if opts.alerting:  # the same runs with the alert evaluator fed, alternating with off
+        for alerting in (True, False, True):
+            rates.append(await saturated_rate(opts, target, False, alerting=alerting))
     print_rates(
         f"1. Sustained rate, delay 0: {n} components every {opts.interval_s:g} s; "
         f"concurrency {c}, per-host cap {c}; {opts.window_s:g} s window after "

@@ -10,6 +10,7 @@ until the window ends.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -42,6 +43,12 @@ def site_subject(kind: str, key: str) -> str:
     return "site" if key == SITE else _SITE_PREFIX.get(kind, "site:") + key
 
 
+class Scope(enum.Enum):
+    ARRIVED = "arrived"  # components with a failure just committed
+    ROUND = "round"  # fed since the last round, with open alerts, and the site
+    SWEEP = "sweep"  # everything
+
+
 @dataclass(slots=True)
 class _Open:
     tracked: Tracked
@@ -58,7 +65,8 @@ class EvaluatorState:
     long_counts: dict[str, dict[float, Counts]] = field(default_factory=dict)
     site: SiteData = field(default_factory=SiteData)
     open: dict[tuple[str, str], _Open] = field(default_factory=dict)  # (rule, subject)
-    touched: set[str] = field(default_factory=set)
+    touched: set[str] = field(default_factory=set)  # fed since the last round
+    urgent: set[str] = field(default_factory=set)  # a failure arrived since last judged
 
 
 class Evaluator:
@@ -97,6 +105,8 @@ class Evaluator:
                 window = state.windows[r.component_id] = SampleWindow(self.ruleset.keep_s)
             window.add(Sample(r.at, r.failed, r.latency_ms, r.over_sla))
             state.touched.add(r.component_id)
+            if r.failed:
+                state.urgent.add(r.component_id)
             added += 1
         return added
 
@@ -138,27 +148,41 @@ class Evaluator:
 
     # Evaluating ----------------------------------------------------------------
 
-    def evaluate(self, now: float, *, everything: bool = False) -> list[AlertStep]:
-        """Judge the components fed since the last call (all of them if `everything`,
-        as the periodic round does, so windows slide on without new results) and the
-        site rules; return the alerts whose state changed."""
+    def evaluate(self, now: float, scope: Scope = Scope.ARRIVED) -> list[AlertStep]:
+        """Judge the components `scope` names and return the alerts whose state changed.
+
+        A failure is what makes an alert fire fast, so components with a new failure
+        are judged as it arrives (ARRIVED). Successes can only lower error rates or
+        move a latency window, which the periodic ROUND judges a few seconds later
+        (each component fed since, or with an open alert, and the site rules) at a
+        fraction of the cost of judging every result. A SWEEP, now and then, judges
+        every component, for windows that slide on with no new results at all.
+        """
         state = self.state
-        if everything:
-            targets = set(self.ruleset.by_component)
+        if scope is Scope.ARRIVED:
+            targets = state.urgent
+        elif scope is Scope.ROUND:
+            targets = state.touched | state.urgent | self._with_open_alerts()
         else:
-            targets = state.touched & self.ruleset.by_component.keys()
-        state.touched = set()
-        for window in state.windows.values():
-            window.forget_before(now)
+            targets = set(self.ruleset.by_component)
+        targets &= self.ruleset.by_component.keys()
+        state.urgent = set()
+        if scope is not Scope.ARRIVED:
+            state.touched = set()
+            for window in state.windows.values():
+                window.forget_before(now)
         steps: list[AlertStep] = []
         for component_id in sorted(targets):
             if not self._in_maintenance(component_id):
                 steps += self._component(component_id, now)
-        if everything:
+        if scope is not Scope.ARRIVED:
             steps += self._site(now)
             steps += self._orphans(now)
             self._prune_seen(now)
         return steps
+
+    def _with_open_alerts(self) -> set[str]:
+        return {held.component_id for held in self.state.open.values() if held.component_id}
 
     def _component(self, component_id: str, now: float) -> list[AlertStep]:
         window = self.state.windows.get(component_id) or SampleWindow(self.ruleset.keep_s)

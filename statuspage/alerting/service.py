@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from probes.clock import Clock
-from statuspage.alerting.evaluator import Evaluator
+from statuspage.alerting.evaluator import Evaluator, Scope
 from statuspage.alerting.inputs import long_counts, site_data
 from statuspage.alerting.ruleset import RuleSet, build_ruleset
 from statuspage.service.settings_holder import SettingsHolder
@@ -41,6 +41,7 @@ log = logging.getLogger("statuspage.alerting")
 
 LOCK_NAME = "alerting"
 LONG_COUNTS_EVERY_S = 60.0  # roll-ups move once a minute
+SWEEP_EVERY_S = 60.0  # every component judged, fed or not (evaluator.Scope)
 GroupHandler = Callable[[GroupEvent], Awaitable[None]]
 
 
@@ -57,6 +58,7 @@ class AlertingService:
         self._stopping = asyncio.Event()
         self._next_round = 0.0
         self._next_long_counts = 0.0
+        self._next_sweep = 0.0
         self.handlers: list[GroupHandler] = []
         self.failure: Exception | None = None  # the latest round's error, while failing
         self.rounds = 0  # completed periodic rounds (tests wait on this)
@@ -129,7 +131,7 @@ class AlertingService:
         since = now - timedelta(seconds=self.ruleset.keep_s)
         self.evaluator.set_statuses(await self._statuses())
         self.evaluator.add(await results_since(self._db, since))
-        self._next_round, self._next_long_counts = 0.0, 0.0
+        self._next_round, self._next_long_counts, self._next_sweep = 0.0, 0.0, 0.0
 
     async def _statuses(self) -> dict[str, tuple[str, str]]:
         return {c: (s.status, s.source) for c, s in (await statuses_in_force(self._db)).items()}
@@ -171,7 +173,10 @@ class AlertingService:
             self.evaluator.set_long_counts(await long_counts(self._db, self.ruleset, spans, now))
             self._next_long_counts = now.timestamp() + LONG_COUNTS_EVERY_S
         self.evaluator.reset_open(await open_alerts(self._db))
-        await self._write(self.evaluator.evaluate(now.timestamp(), everything=True), now)
+        scope = Scope.ROUND
+        if now.timestamp() >= self._next_sweep:
+            scope, self._next_sweep = Scope.SWEEP, now.timestamp() + SWEEP_EVERY_S
+        await self._write(self.evaluator.evaluate(now.timestamp(), scope), now)
         self.rounds += 1
 
     def _retune_if_reloaded(self) -> None:
