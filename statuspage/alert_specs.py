@@ -25,27 +25,36 @@ def merged_specs(file: FileSettings) -> list[dict[str, Any]]:
 
 
 def spec_problems(file: FileSettings, component_ids: Collection[str]) -> list[str]:
-    """What `[[alerts]]` entries lack or name wrongly, all at once, for start-up."""
+    """What `[[alerts]]` entries lack or name wrongly, all at once, for start-up, each
+    under the entry's own key as the other configuration problems are."""
     problems = []
-    for index, spec in enumerate(merged_specs(file)):
-        where = f"alerts[{index}] ({spec['name']})"
-        for key in ("kind", "severity"):
-            if spec.get(key) is None:
-                problems.append(f"{where}.{key}: required for a rule that is not a default")
-        if spec.get("above") is None and spec.get("kind") not in LATENCY_KINDS:
-            problems.append(f"{where}.above: required for this kind")
-        if spec.get("kind") == "burn_rate" and not (
-            spec.get("long_window_s") and spec.get("short_window_s")
-        ):
-            problems.append(f"{where}: burn_rate needs long_window_s and short_window_s")
-        for component in spec.get("components") or ():
-            if component not in component_ids:
-                problems.append(f"{where}.components: no component with id {component!r}")
-    known = {s["name"] for s in merged_specs(file)} | {d["name"] for d in DEFAULT_RULES}
-    for component in file.components:
+    specs = {spec["name"]: spec for spec in merged_specs(file)}
+    for index, entry in enumerate(file.alerts):
+        spec = specs.get(entry.name)
+        if spec is not None:
+            problems += _problems_of(spec, f"alerts[{index}] ({entry.name!r})", component_ids)
+    known = set(specs) | {d["name"] for d in DEFAULT_RULES}
+    for index, component in enumerate(file.components):
         for name in component.disabled_alerts:
             if name not in known:
-                problems.append(
-                    f"components ({component.name}).disabled_alerts: no rule named {name!r}"
-                )
+                where = f"components[{index}] ({component.name!r}).disabled_alerts"
+                problems.append(f"{where}: no rule named {name!r}")
+    return problems
+
+
+def _problems_of(spec: dict[str, Any], where: str, component_ids: Collection[str]) -> list[str]:
+    problems = [
+        f"{where}.{key}: required for a rule that is not a default"
+        for key in ("kind", "severity")
+        if spec.get(key) is None
+    ]
+    if spec.get("above") is None and spec.get("kind") not in LATENCY_KINDS:
+        problems.append(f"{where}.above: required for this kind")
+    if spec.get("kind") == "burn_rate" and not (
+        spec.get("long_window_s") and spec.get("short_window_s")
+    ):
+        problems.append(f"{where}: burn_rate needs long_window_s and short_window_s")
+    for component in spec.get("components") or ():
+        if component not in component_ids:
+            problems.append(f"{where}.components: no component with id {component!r}")
     return problems

@@ -2,8 +2,9 @@
 response times.
 
 P0 5 minutes, P1 30 minutes, P2 2 hours after the last update; P3 by the end of
-the next business day (Monday to Friday in the site's time zone; public
-holidays are not known). An incident without a severity has no target.
+the next business day (Monday to Friday unless `[alerting] business_days` says
+otherwise, in the site's time zone; public holidays are not known). An incident
+without a severity has no target.
 Pure: `now` is passed in.
 """
 
@@ -18,20 +19,29 @@ TARGETS = {
     "P2": timedelta(hours=2),
 }
 NEXT_BUSINESS_DAY = "P3"
-SATURDAY = 5
+MONDAY_TO_FRIDAY = frozenset({1, 2, 3, 4, 5})  # ISO weekdays, as `[alerting] business_days`
 
 
-def update_due_at(severity: str | None, last_update_at: datetime, tz: ZoneInfo) -> datetime | None:
+def update_due_at(
+    severity: str | None,
+    last_update_at: datetime,
+    tz: ZoneInfo,
+    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+) -> datetime | None:
     if severity in TARGETS:
         return last_update_at + TARGETS[severity]
     if severity == NEXT_BUSINESS_DAY:
-        return end_of_next_business_day(last_update_at, tz)
+        return end_of_next_business_day(last_update_at, tz, business_days)
     return None
 
 
-def end_of_next_business_day(at: datetime, tz: ZoneInfo) -> datetime:
+def end_of_next_business_day(
+    at: datetime, tz: ZoneInfo, business_days: frozenset[int] = MONDAY_TO_FRIDAY
+) -> datetime:
+    if not business_days:
+        raise ValueError("no business days")
     day = at.astimezone(tz).date() + timedelta(days=1)
-    while day.weekday() >= SATURDAY:
+    while day.isoweekday() not in business_days:
         day += timedelta(days=1)
     return _midnight_after(day, tz)
 

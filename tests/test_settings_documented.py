@@ -1,0 +1,58 @@
+"""Every setting the program reads is in the README's configuration tables, and every
+key those tables name is one the program reads: documentation cannot promise a
+setting that does not exist, and a new setting cannot go undocumented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from statuspage.settings_model import (
+    AlertingSettings,
+    AlertRuleSettings,
+    ComponentSettings,
+    LoggingSettings,
+    ProbeSettings,
+    ServerSettings,
+    SiteSettings,
+    StorageSettings,
+)
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+# The README heading of each section, and the models whose keys its tables list.
+SECTIONS: dict[str, tuple[type[BaseModel], ...]] = {
+    "`[site]`": (SiteSettings,),
+    "`[server]`": (ServerSettings,),
+    "`[storage]`": (StorageSettings,),
+    "`[probes]` — defaults for every component": (ProbeSettings,),
+    "`[logging]`": (LoggingSettings,),
+    "`[[components]]`": (ComponentSettings,),
+    "`[alerting]` and `[[alerts]]`": (AlertingSettings, AlertRuleSettings),
+}
+
+
+def documented_keys(heading: str) -> set[str]:
+    """Backticked names in the first column of the section's tables (`a.b` counts as a)."""
+    text = README.read_text("utf-8")
+    body = text.split(f"### {heading}\n", 1)[1].split("\n#", 1)[0]
+    keys = set()
+    for line in body.splitlines():
+        cells = line.split("|")
+        if line.startswith("| `") and len(cells) > 2:
+            keys |= {k.split(".")[0] for k in re.findall(r"`([a-z0-9_.]+)`", cells[1])}
+    return keys
+
+
+@pytest.mark.parametrize("heading", SECTIONS)
+def test_every_setting_is_documented(heading: str) -> None:
+    fields = {name for model in SECTIONS[heading] for name in model.model_fields}
+    assert fields - documented_keys(heading) == set()
+
+
+@pytest.mark.parametrize("heading", SECTIONS)
+def test_every_documented_setting_exists(heading: str) -> None:
+    fields = {name for model in SECTIONS[heading] for name in model.model_fields}
+    assert documented_keys(heading) - fields == set()
