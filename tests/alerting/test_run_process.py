@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +64,12 @@ class Target:
 
 
 @pytest.fixture
-async def target(aiohttp_server: AiohttpServer) -> AsyncIterator[tuple[Target, str]]:
+async def target(aiohttp_server: AiohttpServer) -> tuple[Target, str]:
     state = Target()
     app = web.Application()
     app.router.add_get("/health", state.health)
     server = await aiohttp_server(app)
-    yield state, str(server.make_url("")).rstrip("/")
+    return state, str(server.make_url("")).rstrip("/")
 
 
 def statuspage(folder: Path, *args: str) -> str:
