@@ -168,10 +168,13 @@ def longest_timeout_s(settings: Settings) -> float:
 async def healthz(request: web.Request) -> web.Response:
     """For load balancers and the Dockerfile's HEALTHCHECK: the process serves, and
     whether its storage works (statuspage.service.health)."""
-    jobs = request.app.get(keys.JOBS)
+    jobs, alerting = request.app.get(keys.JOBS), request.app.get(keys.ALERTING)
+    failures = dict(jobs.failures) if jobs is not None else {}
+    if alerting is not None and alerting.failure is not None:
+        failures["alerting"] = alerting.failure
     status, body = health(
         request.app.get(keys.WRITER),
-        jobs.failures if jobs is not None else {},
+        failures,
         request.app[keys.SETTINGS].current.database_url,
     )
     return web.json_response(body, status=status)
