@@ -116,7 +116,7 @@ def test_the_sla_share_rounds_its_figure_to_two_decimals() -> None:
 
 
 TWENTY_MS = [
-    50.0 * v + 0.04 for v in (13, 7, 20, 1, 16, 4, 10, 19, 2, 5, 8, 11, 14, 17, 3, 6, 9, 12, 15, 18)
+    50.0 * v + 0.44 for v in (13, 7, 20, 1, 16, 4, 10, 19, 2, 5, 8, 11, 14, 17, 3, 6, 9, 12, 15, 18)
 ]
 
 
@@ -130,18 +130,26 @@ def latencies(
 
 def test_the_p95_of_twenty_latencies_is_the_nineteenth_smallest() -> None:
     reading = latency_p95(rule(above=920.0, window_s=600.0), latencies(TWENTY_MS), NOW)
-    assert reading == Reading(950.04, 2, {"p95_ms": 950.0, "samples": 20, "over_threshold": 2})
+    assert reading == Reading(950.44, 2, {"p95_ms": 950.4, "samples": 20, "over_threshold": 2})
 
 
 def test_the_p99_of_twenty_latencies_is_the_largest() -> None:
     reading = latency_p99(rule(above=2000.0, window_s=600.0), latencies(TWENTY_MS), NOW)
-    assert reading == Reading(1000.04, 0, {"p99_ms": 1000.0, "samples": 20, "over_threshold": 0})
+    assert reading == Reading(1000.44, 0, {"p99_ms": 1000.4, "samples": 20, "over_threshold": 0})
 
 
 def test_the_average_latency_is_of_the_successes_only() -> None:
     data = latencies([100.0, 200.0, 300.0, 1000.0], failures=3)
     reading = latency_average(rule(above=500.0, window_s=600.0), data, NOW)
     assert reading == Reading(400.0, 1, {"average_ms": 400.0, "samples": 4, "over_threshold": 1})
+
+
+def test_a_latency_at_the_threshold_is_not_over_it() -> None:
+    reading = latency_average(
+        rule(above=500.0, window_s=600.0), latencies([500.0, 500.0, 500.1]), NOW
+    )
+    assert reading.offending == 1
+    assert reading.figures["over_threshold"] == 1
 
 
 def test_one_slow_probe_lifts_the_average_but_cannot_breach_on_its_own() -> None:

@@ -72,6 +72,12 @@ def test_bad_tokens_are_counted_over_the_window() -> None:
     assert bad_tokens(tokens, data, NOW - 100) == {}
 
 
+def test_the_window_is_shown_in_minutes_to_one_decimal() -> None:
+    tokens = rule(kind="bad_tokens", window_s=100.0)
+    reading = bad_tokens(tokens, SiteData(token_failures=[NOW]), NOW)[SITE]
+    assert reading.figures["window_minutes"] == 1.7
+
+
 def test_runs_the_prober_failed_are_counted_per_region_that_had_any() -> None:
     unmeasured = rule(kind="prober_unmeasured", above=2.0, clear_at=0.0, window_s=600.0)
     data = SiteData(unmeasured={"eu": [NOW - 700, NOW - 30, NOW], "us": [NOW - 700], "ap": []})

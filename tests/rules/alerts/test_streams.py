@@ -4,12 +4,23 @@ and nothing is judged on too little data. The clock is the results' own times.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statuspage.rules.alerts.lifecycle import Change
+from statuspage.rules.alerts.model import Rule
 from statuspage.rules.alerts.samples import Sample
-from tests.rules.alerts.builders import NOW, Event, drive, every, production_rules, sample
+from tests.rules.alerts.builders import (
+    NOW,
+    Event,
+    counted,
+    drive,
+    every,
+    production_rules,
+    sample,
+)
 
 intervals = st.floats(min_value=1.0, max_value=600.0)  # 1 s to 10 min between probes
 starts = st.integers(min_value=0, max_value=2_000_000_000).map(float)
@@ -60,6 +71,29 @@ def test_fewer_probes_than_the_guard_never_alert_whatever_they_say(
 ) -> None:
     stream = data.draw(anything(max_count=guard - 1))
     assert drive(production_rules(guard, objective), stream) == []
+
+
+def judged(rule: Rule, stream: list[Sample], now: float) -> int:
+    """How many samples the rule judged at `now`: results for error rates and burns,
+    successes for the SLA share and latency (a failure has no latency)."""
+    span = rule.options["long_s"] if rule.kind == "burn_rate" else rule.window_s
+    counts = counted(stream, now, span)
+    return counts.results if rule.kind in {"error_rate", "burn_rate"} else counts.successes
+
+
+@settings(deadline=None)
+@given(anything(max_count=80), st.integers(min_value=2, max_value=8), objectives)
+def test_no_rule_fires_on_fewer_samples_than_its_minimum(
+    stream: list[Sample], minimum: int, objective: float
+) -> None:
+    # One offending sample is allowed here, so that min_samples alone holds the line.
+    rules = [
+        replace(r, min_samples=minimum, min_offending=1) for r in production_rules(2, objective)
+    ]
+    by_name = {r.name: r for r in rules if r.kind != "outage"}  # a status, not a sample count
+    for event in drive(rules, stream):
+        if event.rule in by_name:
+            assert judged(by_name[event.rule], stream, event.at) >= minimum
 
 
 def test_two_failed_probes_in_a_row_fire_the_outage_the_error_rates_and_the_burns() -> None:
