@@ -1,13 +1,18 @@
-"""Builders for the alert-rule tests: rules, samples, windows, and a stream of probe
-results driven through the lifecycle exactly as the evaluator will drive it (each
-committed result is measured by every rule at the result's own time)."""
+"""Builders for the alert-rule tests: rules (and those of the production configuration),
+samples, windows, and a stream of probe results driven through the lifecycle as the
+evaluator drives it (each committed result is measured by every rule at its own time)."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from statuspage.alerting.ruleset import build_ruleset
+from statuspage.config import load_settings
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS, ComponentData
 from statuspage.rules.alerts.lifecycle import Change, Tracked, step
 from statuspage.rules.alerts.model import Rule
@@ -61,25 +66,35 @@ def burn(objective: float, long_s: float, short_s: float) -> dict[str, float]:
     return {"objective": objective, "long_s": long_s, "short_s": short_s}
 
 
-def production_rules(guard: int = 2, objective: float = 0.99) -> list[Rule]:
-    """The production configuration's component rules, with `guard` as both
-    `min_samples` and `min_offending`. Every `for_s` is 0, the strictest setting: a
-    breach fires at the step it is seen, so a guard that holds here holds with any hold."""
-    rules = [
-        Rule("errors_critical", "error_rate", CRITICAL, 5.0, 2.5, 2 * MINUTE),
-        Rule("errors_warning", "error_rate", WARNING, 2.0, 1.0, 5 * MINUTE),
-        Rule("errors_info", "error_rate", INFO, 1.0, 0.5, 10 * MINUTE),
-        Rule("p95", "latency_p95", CRITICAL, 1000.0, 800.0, 10 * MINUTE),
-        Rule("p99", "latency_p99", WARNING, 2000.0, 1600.0, 10 * MINUTE),
-        Rule("average", "latency_average", INFO, 500.0, 400.0, 10 * MINUTE),
-        Rule("over_sla", "sla_share", WARNING, 10.0, 5.0, 10 * MINUTE),
-        Rule("outage", "outage", CRITICAL, 0.5, 0.0),
-        Rule("burn_fast", "burn_rate", CRITICAL, 14.4, 7.0, options=burn(objective, HOUR, 300)),
-        Rule("burn_slow", "burn_rate", WARNING, 6.0, 3.0, options=burn(objective, 6 * HOUR, 1800)),
-        Rule(
-            "burn_ticket", "burn_rate", INFO, 1.0, 0.5, options=burn(objective, 3 * DAY, 6 * HOUR)
-        ),
-    ]
+_SITE = """
+[[components]]
+id = "api"
+name = "API"
+url = "http://127.0.0.1:9/health"
+sla_ms = 500
+
+[[components]]
+id = "payments"
+name = "Payments"
+url = "http://127.0.0.1:9/pay"
+sla_ms = 500
+critical = true
+"""
+
+
+@cache
+def production_rules(critical: bool = False) -> tuple[Rule, ...]:
+    """The rules a component gets from the production configuration (a site with no
+    `[[alerts]]`), as the evaluator builds them; `critical` for a component marked so."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "statuspage.toml"
+        path.write_text(_SITE, "utf-8")
+        ruleset = build_ruleset(load_settings(path, {}))
+    return ruleset.by_component["payments" if critical else "api"]
+
+
+def guarded(rules: Iterable[Rule], guard: int) -> list[Rule]:
+    """`rules` with `guard` as both `min_samples` and `min_offending`."""
     return [replace(r, min_samples=guard, min_offending=guard) for r in rules]
 
 
@@ -90,22 +105,34 @@ class Event:
     at: float
 
 
-def drive(rules: Sequence[Rule], samples: Iterable[Sample], flap_threshold: int = 1) -> list[Event]:
+def drive(
+    rules: Sequence[Rule],
+    samples: Iterable[Sample],
+    *,
+    keep_s: float = HOUR,
+    flap_threshold: int = 1,
+) -> list[Event]:
     """Commit `samples` one by one and step every rule at each one's time.
 
-    The component's status follows the probes: a major outage once the newest
-    `flap_threshold` results failed (1, the least careful setting), operational otherwise.
+    The window keeps `keep_s` of samples, as the evaluator does; longer windows are
+    counted exactly from every sample so far (the roll-ups' part). The component's status
+    follows the probes: a major outage once the newest `flap_threshold` results failed
+    (1, the least careful setting), operational otherwise.
     """
-    window = SampleWindow(3 * DAY)
+    window, seen = SampleWindow(keep_s), list[Sample]()
+    spans = {r.options.get(key, 0.0) for r in rules for key in ("long_s", "short_s")}
+    long_spans = {span for span in spans if span > keep_s}
     tracked: dict[str, Tracked | None] = {r.name: None for r in rules}
     events: list[Event] = []
     for each in samples:
         window.add(each)
+        seen.append(each)
         now = each.at
         window.forget_before(now)
-        down = window.failing_run(now, window.keep_s) >= flap_threshold
+        down = window.failing_run(now, keep_s) >= flap_threshold
         status = ComponentStatus.MAJOR_OUTAGE if down else ComponentStatus.OPERATIONAL
-        data = ComponentData(window, status, StatusSource.PROBE)
+        long_counts = {span: counted(seen, now, span) for span in long_spans}
+        data = ComponentData(window, status, StatusSource.PROBE, long_counts)
         for r in rules:
             result = step(r, tracked[r.name], COMPONENT_KINDS.measure(r, data, now), now)
             tracked[r.name] = result.tracked

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from statuspage.rules.alerts import kinds as every_kind  # loads every kind's module
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
 from statuspage.rules.alerts.model import NO_DATA, Kinds, Reading, Rule
 from statuspage.rules.alerts.site_rules import SITE_KINDS
@@ -81,5 +82,7 @@ def test_the_registries_list_every_kind_by_name() -> None:
         "failed_sign_ins",
         "failed_sign_ins_per_address",
         "prober_unmeasured",
+        "response_target_missed",
     ]
     assert (COMPONENT_KINDS.scope, SITE_KINDS.scope) == ("component", "site")
+    assert (*COMPONENT_KINDS.names(), *SITE_KINDS.names()) == every_kind.ALL_KINDS

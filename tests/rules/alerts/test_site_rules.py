@@ -4,6 +4,7 @@ tokens and the prober's own failures, each counted over its window."""
 from __future__ import annotations
 
 from statuspage.rules.alerts.model import Reading
+from statuspage.rules.alerts.response_rules import response_target_missed
 from statuspage.rules.alerts.site_rules import (
     SITE,
     SITE_KINDS,
@@ -83,6 +84,27 @@ def test_runs_the_prober_failed_are_counted_per_region_that_had_any() -> None:
     data = SiteData(unmeasured={"eu": [NOW - 700, NOW - 30, NOW], "us": [NOW - 700], "ap": []})
     expected = Reading(2.0, 2, {"unmeasured_runs": 2, "window_minutes": 10.0})
     assert prober_unmeasured(unmeasured, data, NOW) == {"eu": expected}
+
+
+RESPONSE = rule(kind="response_target_missed", above=0.0, clear_at=0.0, min_offending=3)
+
+
+def test_an_incident_past_its_response_target_reads_how_late_it_is() -> None:
+    data = SiteData(awaiting_response={"incident-1": NOW - 600, "incident-2": NOW - 100})
+    readings = response_target_missed(RESPONSE, data, NOW)
+    assert readings == {
+        "incident-1": Reading(600.0, 3, {"late_minutes": 10.0}),
+        "incident-2": Reading(100.0, 3, {"late_minutes": 1.7}),
+    }
+    assert RESPONSE.breached(readings["incident-1"]) is True  # one missed target is enough
+
+
+def test_an_incident_not_yet_past_its_target_is_not_late() -> None:
+    data = SiteData(awaiting_response={"due-now": NOW, "due-later": NOW + 300})
+    readings = response_target_missed(RESPONSE, data, NOW)
+    assert readings["due-now"] == Reading(0.0, 0, {"late_minutes": 0.0})
+    assert readings["due-later"] == Reading(-300.0, 0, {"late_minutes": -5.0})
+    assert RESPONSE.cleared(readings["due-later"]) is True
 
 
 def test_site_data_is_empty_unless_told() -> None:

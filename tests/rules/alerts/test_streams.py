@@ -1,6 +1,6 @@
-"""Simulated streams of probe results, driven through every production rule as the
-evaluator drives them: one failed probe never alerts anyone, at any probe interval,
-and nothing is judged on too little data. The clock is the results' own times."""
+"""Simulated streams of probe results, driven through the production configuration's
+rules as the evaluator drives them: one failed probe never alerts anyone, at any probe
+interval, and nothing is judged on too little data. The clock is the results' own times."""
 
 from __future__ import annotations
 
@@ -18,16 +18,24 @@ from tests.rules.alerts.builders import (
     counted,
     drive,
     every,
+    guarded,
     production_rules,
     sample,
 )
 
 intervals = st.floats(min_value=1.0, max_value=600.0)  # 1 s to 10 min between probes
 starts = st.integers(min_value=0, max_value=2_000_000_000).map(float)
-healthy_ms = st.floats(min_value=1.0, max_value=400.0)  # well within every latency rule
+healthy_ms = st.floats(min_value=1.0, max_value=400.0)  # within every latency objective
 any_ms = st.floats(min_value=0.0, max_value=120_000.0)
-guards = st.integers(min_value=2, max_value=4)
-objectives = st.sampled_from([0.99, 0.999])  # every component, and critical ones
+critical = st.booleans()  # a component marked critical has a stricter objective
+
+
+@st.composite
+def production(draw: st.DrawFn) -> list[Rule]:
+    """The production rules, or the same with any guard of 2 or more."""
+    rules = production_rules(draw(critical))
+    guard = draw(st.none() | st.integers(min_value=2, max_value=4))
+    return list(rules) if guard is None else guarded(rules, guard)
 
 
 @st.composite
@@ -57,20 +65,20 @@ def anything(draw: st.DrawFn, max_count: int) -> list[Sample]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(one_failure_among_successes(), guards, objectives)
+@given(one_failure_among_successes(), production())
 def test_one_failed_probe_never_alerts_anyone_at_any_interval(
-    stream: list[Sample], guard: int, objective: float
+    stream: list[Sample], rules: list[Rule]
 ) -> None:
-    assert drive(production_rules(guard, objective), stream) == []
+    assert drive(rules, stream) == []
 
 
 @settings(deadline=None)
-@given(st.data(), guards, objectives)
+@given(st.data(), st.integers(min_value=2, max_value=4), critical)
 def test_fewer_probes_than_the_guard_never_alert_whatever_they_say(
-    data: st.DataObject, guard: int, objective: float
+    data: st.DataObject, guard: int, is_critical: bool
 ) -> None:
     stream = data.draw(anything(max_count=guard - 1))
-    assert drive(production_rules(guard, objective), stream) == []
+    assert drive(guarded(production_rules(is_critical), guard), stream) == []
 
 
 def judged(rule: Rule, stream: list[Sample], now: float) -> int:
@@ -82,13 +90,13 @@ def judged(rule: Rule, stream: list[Sample], now: float) -> int:
 
 
 @settings(deadline=None)
-@given(anything(max_count=80), st.integers(min_value=2, max_value=8), objectives)
+@given(anything(max_count=80), st.integers(min_value=2, max_value=12), critical)
 def test_no_rule_fires_on_fewer_samples_than_its_minimum(
-    stream: list[Sample], minimum: int, objective: float
+    stream: list[Sample], minimum: int, is_critical: bool
 ) -> None:
     # One offending sample is allowed here, so that min_samples alone holds the line.
     rules = [
-        replace(r, min_samples=minimum, min_offending=1) for r in production_rules(2, objective)
+        replace(r, min_samples=minimum, min_offending=1) for r in production_rules(is_critical)
     ]
     by_name = {r.name: r for r in rules if r.kind != "outage"}  # a status, not a sample count
     for event in drive(rules, stream):
@@ -96,15 +104,18 @@ def test_no_rule_fires_on_fewer_samples_than_its_minimum(
             assert judged(by_name[event.rule], stream, event.at) >= minimum
 
 
-def test_two_failed_probes_in_a_row_fire_the_outage_the_error_rates_and_the_burns() -> None:
+def fired(events: list[Event]) -> set[str]:
+    return {e.rule for e in events if e.change is Change.FIRED}
+
+
+def test_two_failed_probes_in_a_row_fire_the_outage_the_error_rates_and_the_fast_burn() -> None:
     stream = [sample(at, failed=n >= 8) for n, at in enumerate(every(60.0, 10))]
-    fired = {e.rule for e in drive(production_rules(), stream) if e.change is Change.FIRED}
-    errors = {"errors_critical", "errors_warning", "errors_info"}
-    # Ten minutes of history is all the burn windows have: 20 % of it failed.
-    assert fired == {"outage", *errors, "burn_fast", "burn_slow", "burn_ticket"}
+    errors = {"error-rate-critical", "error-rate-warning", "error-rate-info"}
+    # The slow burn needs 30 results in its three days before it judges at all.
+    assert fired(drive(production_rules(), stream)) == {"outage", *errors, "budget-fast-burn"}
 
 
-def test_a_recovered_component_resolves_what_fired() -> None:
+def test_a_recovered_component_resolves_its_outage_at_once() -> None:
     stream = [sample(at, failed=8 <= n < 10) for n, at in enumerate(every(60.0, 20))]
     outage = [e for e in drive(production_rules(), stream) if e.rule == "outage"]
     assert outage == [
@@ -115,6 +126,14 @@ def test_a_recovered_component_resolves_what_fired() -> None:
 
 def test_slow_probes_fire_the_latency_rules_once_two_are_slow() -> None:
     stream = [sample(at, ms=3000.0 if n >= 8 else 100.0) for n, at in enumerate(every(60.0, 10))]
-    fired = [e for e in drive(production_rules(), stream) if e.change is Change.FIRED]
-    assert {e.rule for e in fired} == {"p95", "p99", "average"}
-    assert {e.at for e in fired} == {NOW}
+    events = drive(production_rules(), stream)
+    assert fired(events) == {"latency-p95", "latency-p99", "latency-average"}
+    assert {e.at for e in events} == {NOW}
+
+
+def test_a_burn_over_the_hour_fires_the_fast_burn_of_a_critical_component_only() -> None:
+    # One failure in every 20 probes for an hour: 5 %, a burn of 5 against a 1 % budget
+    # and of 50 against the 0.1 % budget of a component marked critical.
+    stream = [sample(at, failed=n % 20 == 19) for n, at in enumerate(every(60.0, 60))]
+    assert "budget-fast-burn" not in fired(drive(production_rules(), stream))
+    assert "budget-fast-burn" in fired(drive(production_rules(critical=True), stream))
