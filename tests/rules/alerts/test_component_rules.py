@@ -225,6 +225,14 @@ def test_the_burn_rate_is_the_smaller_of_the_long_and_short_burn_rates() -> None
     }
 
 
+def test_burn_figures_show_two_decimals_and_the_objective_three() -> None:
+    data = component(failing(every(60.0, 60), {0, 10, 20, 30, 40, 59}))
+    figures = burn_rate(rule(options=burn(0.97, HOUR, 300.0)), data, NOW).figures
+    assert (figures["burn_rate_long"], figures["burn_rate_short"]) == (3.33, 6.67)
+    stricter = burn_rate(rule(options=burn(0.999875, HOUR, 300.0)), data, NOW).figures
+    assert stricter["objective_percent"] == 99.987
+
+
 def test_a_burn_that_has_stopped_reads_as_its_short_window() -> None:
     data = component(failing(every(60.0, 60), set(range(30))))
     assert burn_rate(rule(options=FAST), data, NOW).value == 0.0
