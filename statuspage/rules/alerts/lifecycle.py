@@ -74,7 +74,8 @@ def _fire_if_due(rule: Rule, tracked: Tracked, now: float) -> Tracked:
 
 def _firing(rule: Rule, tracked: Tracked, cleared: bool, now: float) -> Step:
     if not cleared:
-        return Step(replace(tracked, clear_since=None) if tracked.clear_since else tracked, None)
+        clearing = tracked.clear_since is not None  # 0.0 is a time like any other
+        return Step(replace(tracked, clear_since=None) if clearing else tracked, None)
     since = tracked.clear_since if tracked.clear_since is not None else now
     if now - since >= rule.resolve_for_s:
         return Step(None, Change.RESOLVED)

@@ -64,8 +64,9 @@ Measure = Callable[[Rule, Data, float], Out]  # (rule, data, now in epoch second
 
 
 class Kinds(Generic[Data, Out]):
-    """A registry of rule kinds that read the same data: each kind's measure joins by
-    decorating itself, so configuration and documentation find every kind here."""
+    """A registry of rule kinds that read the same data: each kind's measure joins with
+    `kind(name)` (a decorator, or called on the measure), so configuration and
+    documentation find every kind here."""
 
     def __init__(self, scope: str) -> None:
         self.scope = scope
