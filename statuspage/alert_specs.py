@@ -11,6 +11,9 @@ from statuspage.rules.alerts.defaults import DEFAULT_RULES
 from statuspage.rules.alerts.kinds import LATENCY_KINDS
 from statuspage.settings_model import AlertRuleSettings, FileSettings
 
+RAW_HISTORY_S = 3600.0  # the evaluator keeps this much raw history
+RAW_ONLY_KINDS = {*LATENCY_KINDS, "sla_share"}  # need each result, not counts
+
 _RULE_KEYS = frozenset(AlertRuleSettings.model_fields) - {"name"}
 
 
@@ -50,10 +53,19 @@ def _problems_of(spec: dict[str, Any], where: str, component_ids: Collection[str
     ]
     if spec.get("above") is None and spec.get("kind") not in LATENCY_KINDS:
         problems.append(f"{where}.above: required for this kind")
-    if spec.get("kind") == "burn_rate" and not (
-        spec.get("long_window_s") and spec.get("short_window_s")
-    ):
-        problems.append(f"{where}: burn_rate needs long_window_s and short_window_s")
+    kind = spec.get("kind")
+    if kind == "burn_rate":
+        long, short = spec.get("long_window_s"), spec.get("short_window_s")
+        if not (long and short):
+            problems.append(f"{where}: burn_rate needs long_window_s and short_window_s")
+        elif short >= long:
+            problems.append(f"{where}.short_window_s: must be shorter than long_window_s")
+    if kind in RAW_ONLY_KINDS and (spec.get("window_s") or 0) > RAW_HISTORY_S:
+        problems.append(
+            f"{where}.window_s: at most {RAW_HISTORY_S:g} s for {kind} (one hour of results "
+            "is kept for it; only error rates and burn rates read longer windows, from "
+            "the hourly roll-ups)"
+        )
     for component in spec.get("components") or ():
         if component not in component_ids:
             problems.append(f"{where}.components: no component with id {component!r}")

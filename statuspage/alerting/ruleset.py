@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from statuspage.alert_specs import merged_specs
+from statuspage.alert_specs import RAW_HISTORY_S, merged_specs
 from statuspage.config import ComponentConfig, Settings
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
 from statuspage.rules.alerts.defaults import (
@@ -30,21 +30,18 @@ class RuleSet:
 
     @property
     def keep_s(self) -> float:
-        """How much raw history the evaluator keeps: the longest window that is not
-        read from roll-ups (those longer than an hour are)."""
-        spans = [3600.0]
-        for rules in self.by_component.values():
-            spans += [r.window_s for r in rules if r.window_s <= 3600.0]
-        return max(spans)
+        """How much raw history the evaluator keeps: an hour, or the longest window
+        under that. Longer windows (error rates, burn rates) are read from roll-ups."""
+        return RAW_HISTORY_S
 
     def long_spans(self) -> set[float]:
         """Windows longer than the raw history kept: counted from hourly roll-ups."""
         spans = set()
         for rules in self.by_component.values():
             for rule in rules:
-                for key in ("long_s", "short_s"):
-                    if (span := rule.options.get(key, 0.0)) > self.keep_s:
-                        spans.add(span)
+                windows = [rule.window_s, rule.options.get("long_s", 0.0)]
+                windows.append(rule.options.get("short_s", 0.0))
+                spans |= {w for w in windows if w > self.keep_s}
         return spans
 
 

@@ -107,3 +107,27 @@ def test_bad_values_name_the_key(tmp_path: Path, entry: str, message: str) -> No
         settings_for(tmp_path, url(tmp_path), extra=extra)
     assert message in str(raised.value)
     assert "statuspage.toml" in str(raised.value)
+
+
+def test_a_long_error_rate_window_is_read_from_roll_ups(tmp_path: Path) -> None:
+    extra = '\n[[alerts]]\nname = "error-rate-info"\nwindow_s = 7200\n'
+    rules = build_ruleset(settings_for(tmp_path, url(tmp_path), extra=extra))
+    assert rules.keep_s == 3600
+    assert 7200 in rules.long_spans()
+
+
+@pytest.mark.parametrize("name", ["latency-p95", "sla-share"])
+def test_a_window_longer_than_the_raw_history_is_refused_where_it_needs_results(
+    tmp_path: Path, name: str
+) -> None:
+    extra = f'\n[[alerts]]\nname = "{name}"\nwindow_s = 7200\n'
+    with pytest.raises(ConfigError) as raised:
+        settings_for(tmp_path, url(tmp_path), extra=extra)
+    assert f"alerts[0] ('{name}').window_s: at most 3600 s" in str(raised.value)
+
+
+def test_a_burn_rates_short_window_is_the_shorter(tmp_path: Path) -> None:
+    extra = '\n[[alerts]]\nname = "budget-fast-burn"\nshort_window_s = 7200\n'
+    with pytest.raises(ConfigError) as raised:
+        settings_for(tmp_path, url(tmp_path), extra=extra)
+    assert "short_window_s: must be shorter than long_window_s" in str(raised.value)
