@@ -18,6 +18,7 @@ from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
+from statuspage.admin.api_alerts import setup_alert_api
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.guard import admin_headers, admin_middleware
 from statuspage.admin.passwords import Passwords
@@ -47,6 +48,7 @@ def setup_admin(app: web.Application) -> None:
     _add_pages(app.router)
     _add_incident_pages(app.router)
     setup_write_api(app)
+    setup_alert_api(app.router)
 
 
 def _add_pages(router: web.UrlDispatcher) -> None:

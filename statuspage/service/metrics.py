@@ -61,3 +61,8 @@ class ServiceMetrics:
         self.failed_logins = Counter(
             "statuspage_failed_sign_ins", "Failed admin sign-in attempts", registry=r
         )
+        self.token_failures = Counter(
+            "statuspage_api_token_failures",
+            "Write-API requests refused for a missing, unknown or revoked token",
+            registry=r,
+        )
