@@ -10,6 +10,8 @@
     POST   /api/admin/maintenances                           201, maintenance (v2)
     PATCH, DELETE /api/admin/maintenances/{id}               as for incidents
 
+Alerts and error budgets: `statuspage.admin.api_alerts`.
+
 The guard (`statuspage.admin.guard`) has already checked the token; cookies are
 never read here, so there is nothing for a forged cross-site request to ride
 on. Writes go through the same storage functions as the forms, with the same
@@ -67,16 +69,16 @@ def setup_write_api(app: web.Application) -> None:
     router = app.router
     for base in ("/api/admin/incidents", "/api/admin/maintenances"):
         one = base + r"/{incident_id:\d{1,18}}"
-        router.add_patch(one, _api(edit_incident_api))
-        router.add_delete(one, _api(delete_incident_api))
+        router.add_patch(one, api_handler(edit_incident_api))
+        router.add_delete(one, api_handler(delete_incident_api))
     incident = r"/api/admin/incidents/{incident_id:\d{1,18}}"
     update = incident + r"/updates/{update_id:\d{1,18}}"
-    router.add_post("/api/admin/incidents", _api(create_incident_api))
-    router.add_post(incident + "/updates", _api(post_update_api))
-    router.add_patch(update, _api(edit_update_api))
-    router.add_delete(update, _api(delete_update_api))
-    router.add_post(incident + "/postmortem", _api(postmortem_api))
-    router.add_post("/api/admin/maintenances", _api(create_maintenance_api))
+    router.add_post("/api/admin/incidents", api_handler(create_incident_api))
+    router.add_post(incident + "/updates", api_handler(post_update_api))
+    router.add_patch(update, api_handler(edit_update_api))
+    router.add_delete(update, api_handler(delete_update_api))
+    router.add_post(incident + "/postmortem", api_handler(postmortem_api))
+    router.add_post("/api/admin/maintenances", api_handler(create_maintenance_api))
 
 
 def error(status: int, message: str, field: str | None = None) -> web.Response:
@@ -86,9 +88,8 @@ def error(status: int, message: str, field: str | None = None) -> web.Response:
     return web.json_response({"error": body}, status=status)
 
 
-def _api(handler: ApiHandler) -> ApiHandler:
-    """Answers a refused field with 400, an unknown incident with 404, and bumps the
-    data version after a write so public caches move on."""
+def api_handler(handler: ApiHandler, missing: str = "no such incident or update") -> ApiHandler:
+    """Answers a refused field with 400 and an unknown incident (or alert) with 404."""
 
     async def wrapped(request: web.Request) -> web.Response:
         try:
@@ -96,7 +97,7 @@ def _api(handler: ApiHandler) -> ApiHandler:
         except IncidentError as refused:
             return error(400, refused.message, refused.field)
         except NotFound:
-            return error(404, "no such incident or update")
+            return error(404, missing)
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
         return response
@@ -104,7 +105,7 @@ def _api(handler: ApiHandler) -> ApiHandler:
     return wrapped
 
 
-def _actor(request: web.Request) -> str:
+def actor_of(request: web.Request) -> str:
     return f"token:{request[TOKEN].name}"[:100]
 
 
@@ -131,7 +132,7 @@ async def create_incident_api(request: web.Request) -> web.Response:
         impact=read.text(data, "impact"),
         started_at=read.moment(data, "started_at", tz),
         draft=read.flag(data, "draft", False),
-        author=_actor(request),
+        author=actor_of(request),
     )
     incident_id = await _create(request, new)
     return await incident_json(request, incident_id, 201)
@@ -139,7 +140,7 @@ async def create_incident_api(request: web.Request) -> web.Response:
 
 async def _create(request: web.Request, new: NewIncident) -> int:
     now = request.app[ADMIN].clock()
-    return await create_incident(request.app[keys.DATABASE], new, now=now, actor=_actor(request))
+    return await create_incident(request.app[keys.DATABASE], new, now=now, actor=actor_of(request))
 
 
 async def create_maintenance_api(request: web.Request) -> web.Response:
@@ -157,7 +158,7 @@ async def create_maintenance_api(request: web.Request) -> web.Response:
         scheduled_for=read.moment(data, "scheduled_for", tz),
         scheduled_until=read.moment(data, "scheduled_until", tz),
         draft=read.flag(data, "draft", False),
-        author=_actor(request),
+        author=actor_of(request),
     )
     return await incident_json(request, await _create(request, new), 201)
 
@@ -172,11 +173,11 @@ async def post_update_api(request: web.Request) -> web.Response:
         status=status,
         body=read.text(data, "body", required=True) or "",
         components=read.component_map(data),
-        author=_actor(request),
+        author=actor_of(request),
     )
     now = request.app[ADMIN].clock()
     await post_update(
-        request.app[keys.DATABASE], incident_id, update, now=now, actor=_actor(request)
+        request.app[keys.DATABASE], incident_id, update, now=now, actor=actor_of(request)
     )
     return await incident_json(request, incident_id, 201)
 
@@ -197,7 +198,7 @@ async def edit_incident_api(request: web.Request) -> web.Response:
     )
     if "draft" in data and read.flag(data, "draft", True):
         raise IncidentError("draft", "a published incident cannot become a draft again")
-    db, now, actor = request.app[keys.DATABASE], request.app[ADMIN].clock(), _actor(request)
+    db, now, actor = request.app[keys.DATABASE], request.app[ADMIN].clock(), actor_of(request)
     await edit_incident(db, incident_id, edit, now=now, actor=actor)
     if data.get("draft") is False:
         await publish_incident(db, incident_id, now=now, actor=actor)
@@ -207,7 +208,7 @@ async def edit_incident_api(request: web.Request) -> web.Response:
 async def delete_incident_api(request: web.Request) -> web.Response:
     incident_id = int(request.match_info["incident_id"])
     now = request.app[ADMIN].clock()
-    await delete_incident(request.app[keys.DATABASE], incident_id, now=now, actor=_actor(request))
+    await delete_incident(request.app[keys.DATABASE], incident_id, now=now, actor=actor_of(request))
     return web.Response(status=204)
 
 
@@ -220,7 +221,7 @@ async def edit_update_api(request: web.Request) -> web.Response:
         body=read.text(data, "body"),
         status=read.text(data, "status"),
         now=request.app[ADMIN].clock(),
-        actor=_actor(request),
+        actor=actor_of(request),
         incident_id=incident_id,
     )
     return await incident_json(request, incident_id, 200)
@@ -231,7 +232,7 @@ async def delete_update_api(request: web.Request) -> web.Response:
         request.app[keys.DATABASE],
         int(request.match_info["update_id"]),
         now=request.app[ADMIN].clock(),
-        actor=_actor(request),
+        actor=actor_of(request),
         incident_id=int(request.match_info["incident_id"]),
     )
     return web.Response(status=204)
@@ -246,6 +247,6 @@ async def postmortem_api(request: web.Request) -> web.Response:
         read.text(data, "body", required=True) or "",
         publish=read.flag(data, "publish", True),
         now=request.app[ADMIN].clock(),
-        actor=_actor(request),
+        actor=actor_of(request),
     )
     return await incident_json(request, incident_id, 200)

@@ -9,6 +9,7 @@ Times are ISO 8601; one without an offset is read in the page's time zone.
 from __future__ import annotations
 
 from statuspage.api import v2
+from statuspage.api.admin_alert_spec import alert_paths, alert_schemas
 from statuspage.api.v2 import Json
 from storage.incidents import rules
 from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
@@ -63,6 +64,7 @@ def admin_schemas() -> Json:
         ),
         "admin_new_maintenance": _new_maintenance(),
         **_edits(),
+        **alert_schemas(),
     }
 
 
@@ -192,6 +194,7 @@ def admin_paths() -> Json:
         **_incident_paths("/api/admin/incidents/{incident_id}", incident),
         "/api/admin/maintenances": {"post": schedule},
         "/api/admin/maintenances/{incident_id}": _one("maintenance", maintenance),
+        **alert_paths(),
     }
 
 
