@@ -1,5 +1,7 @@
 """The write API: the admin forms' writes for scripts, with a bearer token.
 
+    GET    /api/admin/incidents[?draft=true|false&limit=N]   200, {"incidents": [...]}, drafts too
+    GET    /api/admin/incidents/{id}                         200, incident (v2), a draft too
     POST   /api/admin/incidents                              201, incident (v2)
     PATCH  /api/admin/incidents/{id}                         200, incident (v2)
     DELETE /api/admin/incidents/{id}                         204
@@ -41,7 +43,7 @@ from storage.incidents.edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incidents.reads import get_incident
+from storage.incidents.reads import IncidentFilter, get_incident, list_incidents
 from storage.incidents.rules import MAINTENANCE_STATUSES, IncidentError, NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update, publish_incident
 from storage.vocabulary import IncidentKind
@@ -73,6 +75,8 @@ def setup_write_api(app: web.Application) -> None:
         router.add_delete(one, api_handler(delete_incident_api))
     incident = r"/api/admin/incidents/{incident_id:\d{1,18}}"
     update = incident + r"/updates/{update_id:\d{1,18}}"
+    router.add_get("/api/admin/incidents", api_handler(list_incidents_api))
+    router.add_get(incident, api_handler(get_incident_api))
     router.add_post("/api/admin/incidents", api_handler(create_incident_api))
     router.add_post(incident + "/updates", api_handler(post_update_api))
     router.add_patch(update, api_handler(edit_update_api))
@@ -110,14 +114,47 @@ def actor_of(request: web.Request) -> str:
 
 
 async def incident_json(request: web.Request, incident_id: int, status: int) -> web.Response:
+    """The incident in the v2 shape exactly; the write API sees drafts (an alert's
+    incident starts as one: `GET /api/admin/incidents?draft=true` lists them), the
+    public API never does."""
     db, settings = request.app[keys.DATABASE], request.app[keys.SETTINGS].current
     view = await get_incident(db, incident_id, include_drafts=True)
     if view is None:
         raise NotFound(incident_id)
     snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
-    return web.json_response(
-        incident_v2(view, snapshot.components_by_id, snapshot.page), status=status
+    body = incident_v2(view, snapshot.components_by_id, snapshot.page)
+    return web.json_response(body, status=status)
+
+
+async def get_incident_api(request: web.Request) -> web.Response:
+    return await incident_json(request, int(request.match_info["incident_id"]), 200)
+
+
+MAX_LISTED = 100
+
+
+async def list_incidents_api(request: web.Request) -> web.Response:
+    """Incidents newest first, drafts included (`?draft=true`: only drafts)."""
+    draft = request.query.get("draft")
+    if draft not in (None, "true", "false"):
+        return error(400, "draft must be true or false", "draft")
+    limit = request.query.get("limit", str(MAX_LISTED))
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LISTED:
+        return error(400, f"limit must be 1 to {MAX_LISTED}", "limit")
+    db, settings = request.app[keys.DATABASE], request.app[keys.SETTINGS].current
+    where = IncidentFilter(
+        kinds=(IncidentKind.INCIDENT,),
+        include_drafts=True,
+        limit=int(limit) if draft is None else None,
     )
+    views = [
+        v for v in await list_incidents(db, where) if draft is None or v.draft == (draft == "true")
+    ]
+    snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
+    incidents = [
+        incident_v2(v, snapshot.components_by_id, snapshot.page) for v in views[: int(limit)]
+    ]
+    return web.json_response({"incidents": incidents})
 
 
 async def create_incident_api(request: web.Request) -> web.Response:
