@@ -18,7 +18,12 @@ from statuspage.rules.response_checks import (
     check_response,
     first_human_update_at,
 )
-from statuspage.rules.response_times import duration_text, target_text, update_due_at
+from statuspage.rules.response_times import (
+    MONDAY_TO_FRIDAY,
+    duration_text,
+    target_text,
+    update_due_at,
+)
 from storage.alerts.reads import GroupView
 from storage.incidents.reads import IncidentView
 from storage.vocabulary import AlertSeverity
@@ -93,19 +98,24 @@ def _percent(value: float) -> str:
 
 
 def response_rows(
-    incidents: Iterable[IncidentView], now: datetime, tz: ZoneInfo
+    incidents: Iterable[IncidentView],
+    now: datetime,
+    tz: ZoneInfo,
+    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
 ) -> tuple[ResponseRow, ...]:
     """Open incidents with a severity, longest-waiting first."""
     rows = [
-        _response_row(i, now, tz)
+        _response_row(i, now, tz, business_days)
         for i in sorted(incidents, key=lambda i: i.started_at)
         if i.severity is not None and i.resolved_at is None
     ]
     return tuple(rows)
 
 
-def _response_row(incident: IncidentView, now: datetime, tz: ZoneInfo) -> ResponseRow:
-    due = update_due_at(incident.severity, incident.started_at, tz)
+def _response_row(
+    incident: IncidentView, now: datetime, tz: ZoneInfo, business_days: frozenset[int]
+) -> ResponseRow:
+    due = update_due_at(incident.severity, incident.started_at, tz, business_days)
     first = first_human_update_at((u.created_at, u.author) for u in incident.updates)
     acknowledged = check_response(incident.started_at, incident.acknowledged_at, due, now)
     return ResponseRow(

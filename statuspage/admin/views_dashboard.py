@@ -31,7 +31,12 @@ from statuspage.presentation.display import (
     status_badge,
     time_text,
 )
-from statuspage.rules.response_times import duration_text, target_text, update_due_at
+from statuspage.rules.response_times import (
+    MONDAY_TO_FRIDAY,
+    duration_text,
+    target_text,
+    update_due_at,
+)
 from storage.alerts.reads import GroupView, open_groups
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents, open_maintenances
@@ -114,9 +119,13 @@ async def load_dashboard(db: Database, settings: Settings, now: datetime) -> Das
 
 
 def dashboard_page(
-    data: DashboardData, chrome: Chrome, now: datetime, tz: ZoneInfo
+    data: DashboardData,
+    chrome: Chrome,
+    now: datetime,
+    tz: ZoneInfo,
+    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
 ) -> DashboardPage:
-    rows = sorted((open_incident(i, now, tz) for i in data.incidents), key=_urgency)
+    rows = sorted((open_incident(i, now, tz, business_days) for i in data.incidents), key=_urgency)
     return DashboardPage(
         chrome=chrome,
         now=time_text(now, tz),
@@ -129,7 +138,7 @@ def dashboard_page(
         ),
         firing=firing_counts(data.groups),
         budgets=tuple(budget_row(b) for b in data.budgets),
-        responses=response_rows(data.incidents, now, tz),
+        responses=response_rows(data.incidents, now, tz, business_days),
     )
 
 
@@ -137,13 +146,19 @@ async def dashboard(request: web.Request) -> web.Response:
     settings, now = request.app[keys.SETTINGS].current, request.app[ADMIN].clock()
     data = await load_dashboard(request.app[keys.DATABASE], settings, now)
     tz = settings.tz
-    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz)
+    days = frozenset(settings.file.alerting.business_days)
+    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz, days)
     return render(request, "admin/dashboard.html", page)
 
 
-def open_incident(incident: IncidentView, now: datetime, tz: ZoneInfo) -> OpenIncident:
+def open_incident(
+    incident: IncidentView,
+    now: datetime,
+    tz: ZoneInfo,
+    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+) -> OpenIncident:
     last = max((u.created_at for u in incident.updates), default=incident.created_at)
-    due = update_due_at(incident.severity, last, tz)
+    due = update_due_at(incident.severity, last, tz, business_days)
     overdue = due is not None and now > due
     return OpenIncident(
         id=incident.id,
