@@ -7,8 +7,9 @@ No network, a SQLite file in a temporary folder. Each component has an hour of
 history at a 30 s interval (the raw window the evaluator keeps): first healthy (no
 failures: the common case, where a round measures only the latency rules), then with
 2 % failures scattered (every rule measured); latencies lie around the objectives, so
-percentiles, error rates and burn rates are all computed over full windows. Then, round after round, the same batch of
-new results (one per component, as a 30 s tick of the whole site) is
+percentiles, error rates and burn rates are all computed over full windows. Then,
+round after round, the same batch of new results (one per component, as a 30 s tick
+of the whole site) is
 
 * committed by the ResultWriter (the baseline: what the service already pays), and
 * judged by the evaluator: `add`, then the components whose new result failed
