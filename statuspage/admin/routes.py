@@ -16,6 +16,7 @@ from statuspage.admin import views_corrections as corrections
 from statuspage.admin import views_dashboard as dashboard
 from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
+from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.devices import DeviceCookies
@@ -64,6 +65,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post("/admin/tokens", tokens.create_token_view)
     router.add_post(r"/admin/tokens/{token_id:\d{1,9}}/revoke", tokens.revoke_token_view)
     router.add_get("/admin/audit", audit.audit)
+    router.add_get("/admin/notifications", notifications.notifications)
 
 
 def _add_incident_pages(router: web.UrlDispatcher) -> None:
