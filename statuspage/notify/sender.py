@@ -32,7 +32,7 @@ import aiohttp
 from probes.clock import Clock
 from statuspage.channel_specs import ChannelConfig, NotifySettings
 from statuspage.notify.channels import CHANNEL_KINDS, Channel
-from statuspage.notify.channels.base import DeliveryError, Outside
+from statuspage.notify.channels.base import HTTP_TIMEOUT_S, DeliveryError, Outside
 from statuspage.notify.message import Message, Site
 from statuspage.service.settings_holder import SettingsHolder
 from storage.database import Database
@@ -72,7 +72,15 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
 
 
 class Sender:
-    def __init__(self, db: Database, settings: SettingsHolder, *, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: SettingsHolder,
+        *,
+        clock: Clock,
+        timeout_s: float = HTTP_TIMEOUT_S,
+    ) -> None:
+        self.timeout_s = timeout_s  # one receiver's answer
         self._db = db
         self._settings = settings
         self._clock = clock
@@ -122,7 +130,8 @@ class Sender:
         if self._http is None or self._http.closed:
             self._http = open_http()
         file = self._settings.current.file
-        return Outside(self._http, notify.smtp, self._clock, Site(file.site.name, file.site.url))
+        site = Site(file.site.name, file.site.url)
+        return Outside(self._http, notify.smtp, self._clock, site, self.timeout_s)
 
     async def _deliver(self, claimed: Claimed, notify: NotifySettings, outside: Outside) -> None:
         config = notify.channel(claimed.channel)
