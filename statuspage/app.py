@@ -207,5 +207,7 @@ async def metrics(request: web.Request) -> web.Response:
         monitor = scheduler.runner.monitor
         service_metrics.loop_stalls.set(monitor.count)
         service_metrics.loop_longest_stall.set(monitor.longest_s)
+    if (db := request.app.get(keys.DATABASE)) is not None:
+        await service_metrics.alerts.refresh(db, request.app[keys.SETTINGS].current.file)
     body = generate_latest(service_metrics.registry)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

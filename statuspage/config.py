@@ -22,6 +22,8 @@ from probes.assertions import parse_assertion
 from probes.model import CheckSpec
 from statuspage.alert_specs import spec_problems
 from statuspage.channel_specs import NotifySettings, notify_problems, resolve_notify
+from statuspage.rules.alerts.budget import availability_objective
+from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE
 from statuspage.settings_model import ComponentSettings, FileSettings
 
 DEFAULT_CONFIG = "statuspage.toml"
@@ -66,6 +68,7 @@ class ComponentConfig:
     interval_s: float
     show_url: bool
     objectives: tuple[tuple[str, float], ...] = ()  # (p95 | p99 | average, ms) that apply
+    availability_objective: float = COMPONENT_OBJECTIVE  # 0.99: the error budget's target
 
     @property
     def probed(self) -> bool:
@@ -291,6 +294,9 @@ def _component_config(
         objectives=tuple(settings.site.objectives.merged(component.objectives).items())
         if check is not None
         else (),
+        availability_objective=availability_objective(
+            component.availability_objective_percent, critical=component.critical
+        ),
     )
 
 

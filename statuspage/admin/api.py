@@ -1,5 +1,7 @@
 """The write API: the admin forms' writes for scripts, with a bearer token.
 
+    GET    /api/admin/incidents[?draft=true|false&limit=N]   200, {"incidents": [...]}, drafts too
+    GET    /api/admin/incidents/{id}                         200, incident (v2), a draft too
     POST   /api/admin/incidents                              201, incident (v2)
     PATCH  /api/admin/incidents/{id}                         200, incident (v2)
     DELETE /api/admin/incidents/{id}                         204
@@ -9,6 +11,8 @@
     POST   /api/admin/incidents/{id}/postmortem              200, incident (v2)
     POST   /api/admin/maintenances                           201, maintenance (v2)
     PATCH, DELETE /api/admin/maintenances/{id}               as for incidents
+
+Alerts and error budgets: `statuspage.admin.api_alerts`.
 
 The guard (`statuspage.admin.guard`) has already checked the token; cookies are
 never read here, so there is nothing for a forged cross-site request to ride
@@ -39,7 +43,7 @@ from storage.incidents.edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incidents.reads import get_incident
+from storage.incidents.reads import IncidentFilter, get_incident, list_incidents
 from storage.incidents.rules import MAINTENANCE_STATUSES, IncidentError, NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update, publish_incident
 from storage.vocabulary import IncidentKind
@@ -67,16 +71,18 @@ def setup_write_api(app: web.Application) -> None:
     router = app.router
     for base in ("/api/admin/incidents", "/api/admin/maintenances"):
         one = base + r"/{incident_id:\d{1,18}}"
-        router.add_patch(one, _api(edit_incident_api))
-        router.add_delete(one, _api(delete_incident_api))
+        router.add_patch(one, api_handler(edit_incident_api))
+        router.add_delete(one, api_handler(delete_incident_api))
     incident = r"/api/admin/incidents/{incident_id:\d{1,18}}"
     update = incident + r"/updates/{update_id:\d{1,18}}"
-    router.add_post("/api/admin/incidents", _api(create_incident_api))
-    router.add_post(incident + "/updates", _api(post_update_api))
-    router.add_patch(update, _api(edit_update_api))
-    router.add_delete(update, _api(delete_update_api))
-    router.add_post(incident + "/postmortem", _api(postmortem_api))
-    router.add_post("/api/admin/maintenances", _api(create_maintenance_api))
+    router.add_get("/api/admin/incidents", api_handler(list_incidents_api))
+    router.add_get(incident, api_handler(get_incident_api))
+    router.add_post("/api/admin/incidents", api_handler(create_incident_api))
+    router.add_post(incident + "/updates", api_handler(post_update_api))
+    router.add_patch(update, api_handler(edit_update_api))
+    router.add_delete(update, api_handler(delete_update_api))
+    router.add_post(incident + "/postmortem", api_handler(postmortem_api))
+    router.add_post("/api/admin/maintenances", api_handler(create_maintenance_api))
 
 
 def error(status: int, message: str, field: str | None = None) -> web.Response:
@@ -86,9 +92,8 @@ def error(status: int, message: str, field: str | None = None) -> web.Response:
     return web.json_response({"error": body}, status=status)
 
 
-def _api(handler: ApiHandler) -> ApiHandler:
-    """Answers a refused field with 400, an unknown incident with 404, and bumps the
-    data version after a write so public caches move on."""
+def api_handler(handler: ApiHandler, missing: str = "no such incident or update") -> ApiHandler:
+    """Answers a refused field with 400 and an unknown incident (or alert) with 404."""
 
     async def wrapped(request: web.Request) -> web.Response:
         try:
@@ -96,7 +101,7 @@ def _api(handler: ApiHandler) -> ApiHandler:
         except IncidentError as refused:
             return error(400, refused.message, refused.field)
         except NotFound:
-            return error(404, "no such incident or update")
+            return error(404, missing)
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
         return response
@@ -104,19 +109,52 @@ def _api(handler: ApiHandler) -> ApiHandler:
     return wrapped
 
 
-def _actor(request: web.Request) -> str:
+def actor_of(request: web.Request) -> str:
     return f"token:{request[TOKEN].name}"[:100]
 
 
 async def incident_json(request: web.Request, incident_id: int, status: int) -> web.Response:
+    """The incident in the v2 shape exactly; the write API sees drafts (an alert's
+    incident starts as one: `GET /api/admin/incidents?draft=true` lists them), the
+    public API never does."""
     db, settings = request.app[keys.DATABASE], request.app[keys.SETTINGS].current
     view = await get_incident(db, incident_id, include_drafts=True)
     if view is None:
         raise NotFound(incident_id)
     snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
-    return web.json_response(
-        incident_v2(view, snapshot.components_by_id, snapshot.page), status=status
+    body = incident_v2(view, snapshot.components_by_id, snapshot.page)
+    return web.json_response(body, status=status)
+
+
+async def get_incident_api(request: web.Request) -> web.Response:
+    return await incident_json(request, int(request.match_info["incident_id"]), 200)
+
+
+MAX_LISTED = 100
+
+
+async def list_incidents_api(request: web.Request) -> web.Response:
+    """Incidents newest first, drafts included (`?draft=true`: only drafts)."""
+    draft = request.query.get("draft")
+    if draft not in (None, "true", "false"):
+        return error(400, "draft must be true or false", "draft")
+    limit = request.query.get("limit", str(MAX_LISTED))
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LISTED:
+        return error(400, f"limit must be 1 to {MAX_LISTED}", "limit")
+    db, settings = request.app[keys.DATABASE], request.app[keys.SETTINGS].current
+    where = IncidentFilter(
+        kinds=(IncidentKind.INCIDENT,),
+        include_drafts=True,
+        limit=int(limit) if draft is None else None,
     )
+    views = [
+        v for v in await list_incidents(db, where) if draft is None or v.draft == (draft == "true")
+    ]
+    snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
+    incidents = [
+        incident_v2(v, snapshot.components_by_id, snapshot.page) for v in views[: int(limit)]
+    ]
+    return web.json_response({"incidents": incidents})
 
 
 async def create_incident_api(request: web.Request) -> web.Response:
@@ -131,7 +169,7 @@ async def create_incident_api(request: web.Request) -> web.Response:
         impact=read.text(data, "impact"),
         started_at=read.moment(data, "started_at", tz),
         draft=read.flag(data, "draft", False),
-        author=_actor(request),
+        author=actor_of(request),
     )
     incident_id = await _create(request, new)
     return await incident_json(request, incident_id, 201)
@@ -139,7 +177,7 @@ async def create_incident_api(request: web.Request) -> web.Response:
 
 async def _create(request: web.Request, new: NewIncident) -> int:
     now = request.app[ADMIN].clock()
-    return await create_incident(request.app[keys.DATABASE], new, now=now, actor=_actor(request))
+    return await create_incident(request.app[keys.DATABASE], new, now=now, actor=actor_of(request))
 
 
 async def create_maintenance_api(request: web.Request) -> web.Response:
@@ -157,7 +195,7 @@ async def create_maintenance_api(request: web.Request) -> web.Response:
         scheduled_for=read.moment(data, "scheduled_for", tz),
         scheduled_until=read.moment(data, "scheduled_until", tz),
         draft=read.flag(data, "draft", False),
-        author=_actor(request),
+        author=actor_of(request),
     )
     return await incident_json(request, await _create(request, new), 201)
 
@@ -172,11 +210,11 @@ async def post_update_api(request: web.Request) -> web.Response:
         status=status,
         body=read.text(data, "body", required=True) or "",
         components=read.component_map(data),
-        author=_actor(request),
+        author=actor_of(request),
     )
     now = request.app[ADMIN].clock()
     await post_update(
-        request.app[keys.DATABASE], incident_id, update, now=now, actor=_actor(request)
+        request.app[keys.DATABASE], incident_id, update, now=now, actor=actor_of(request)
     )
     return await incident_json(request, incident_id, 201)
 
@@ -197,7 +235,7 @@ async def edit_incident_api(request: web.Request) -> web.Response:
     )
     if "draft" in data and read.flag(data, "draft", True):
         raise IncidentError("draft", "a published incident cannot become a draft again")
-    db, now, actor = request.app[keys.DATABASE], request.app[ADMIN].clock(), _actor(request)
+    db, now, actor = request.app[keys.DATABASE], request.app[ADMIN].clock(), actor_of(request)
     await edit_incident(db, incident_id, edit, now=now, actor=actor)
     if data.get("draft") is False:
         await publish_incident(db, incident_id, now=now, actor=actor)
@@ -207,7 +245,7 @@ async def edit_incident_api(request: web.Request) -> web.Response:
 async def delete_incident_api(request: web.Request) -> web.Response:
     incident_id = int(request.match_info["incident_id"])
     now = request.app[ADMIN].clock()
-    await delete_incident(request.app[keys.DATABASE], incident_id, now=now, actor=_actor(request))
+    await delete_incident(request.app[keys.DATABASE], incident_id, now=now, actor=actor_of(request))
     return web.Response(status=204)
 
 
@@ -220,7 +258,7 @@ async def edit_update_api(request: web.Request) -> web.Response:
         body=read.text(data, "body"),
         status=read.text(data, "status"),
         now=request.app[ADMIN].clock(),
-        actor=_actor(request),
+        actor=actor_of(request),
         incident_id=incident_id,
     )
     return await incident_json(request, incident_id, 200)
@@ -231,7 +269,7 @@ async def delete_update_api(request: web.Request) -> web.Response:
         request.app[keys.DATABASE],
         int(request.match_info["update_id"]),
         now=request.app[ADMIN].clock(),
-        actor=_actor(request),
+        actor=actor_of(request),
         incident_id=int(request.match_info["incident_id"]),
     )
     return web.Response(status=204)
@@ -246,6 +284,6 @@ async def postmortem_api(request: web.Request) -> web.Response:
         read.text(data, "body", required=True) or "",
         publish=read.flag(data, "publish", True),
         now=request.app[ADMIN].clock(),
-        actor=_actor(request),
+        actor=actor_of(request),
     )
     return await incident_json(request, incident_id, 200)

@@ -15,8 +15,15 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from statuspage import keys
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def request_client(request: web.Request) -> str:
+    """The client's address, through the proxies `server.trusted_proxies` names."""
+    return client_address(request, request.app[keys.SETTINGS].current.file.server.trusted_proxies)
 
 
 def client_address(request: web.Request, trusted: Sequence[Network]) -> str:

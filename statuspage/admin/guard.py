@@ -15,6 +15,7 @@ exist only in the admin area: public pages never set one.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from urllib.parse import quote
 
@@ -22,12 +23,16 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from statuspage import keys
+from statuspage.admin.client_address import request_client
 from statuspage.admin.csrf import request_is_genuine
 from statuspage.admin.pages import message
 from statuspage.admin.paths import Area, area_of
 from statuspage.admin.sessions import current_session, signed_in_user, with_session
 from statuspage.admin.state import ADMIN, AREA, TOKEN, USER
 from storage.accounts.tokens import authenticate_token
+from storage.alerts.writes import record_token_failure
+
+log = logging.getLogger("statuspage.admin")
 
 SIGN_IN = "/admin/sign-in"
 STYLESHEET = "/admin/admin.css"
@@ -119,13 +124,33 @@ async def _guard_api(request: web.Request, handler: Handler) -> web.StreamRespon
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     token = credentials.strip()
     if scheme.lower() != "bearer" or not token:
+        await _record_bad_token(request)
         return _unauthorised("send Authorization: Bearer <token>", None)
     clock = request.app[ADMIN].clock
     found = await authenticate_token(request.app[keys.DATABASE], token, now=clock())
     if found is None:
+        await _record_bad_token(request)
         return _unauthorised("the token is not valid or has been revoked", "invalid_token")
     request[TOKEN] = found
     return await handler(request)
+
+
+async def _record_bad_token(request: web.Request) -> None:
+    """Store a refused token for the `bad-tokens` alert rule. The answer is a 401
+    whatever happens here: a database that cannot take the row is logged, not raised."""
+    state = request.app[ADMIN]
+    now = state.clock()
+    request.app[keys.METRICS].token_failures.inc()
+    if not state.token_failures.admit(now):
+        return
+    address = request_client(request)
+    try:
+        await record_token_failure(request.app[keys.DATABASE], address=address, at=now)
+    except Exception:  # any storage failure: the refusal stands
+        log.warning("could not record a refused API token", exc_info=True)
+        return
+    fields = {"event": "api_token_refused", "address": address, "at": now.isoformat()}
+    log.info("API token refused", extra={"fields": fields})
 
 
 def _unauthorised(text: str, error: str | None) -> web.Response:

@@ -32,6 +32,10 @@ NOTICES = {
     "revoked": "Token revoked.",
     "password": "Password changed. Your other sessions have ended.",
     "signed-out": "You have signed out.",
+    "acknowledged": "Acknowledged: the alert, its group and the group's incident.",
+    "silenced": "Alert silenced.",
+    "unsilenced": "Silence lifted.",
+    "alert-resolved": "Alert resolved. If its condition still holds, the rule opens a new one.",
 }
 
 
@@ -57,6 +61,7 @@ class Chrome:
 
 _NAV = (
     ("Dashboard", "/admin"),
+    ("Alerts", "/admin/alerts"),
     ("Incidents", "/admin/incidents"),
     ("New incident", "/admin/incidents/new"),
     ("Schedule maintenance", "/admin/maintenances/new"),
@@ -89,6 +94,13 @@ def bare_chrome(request: web.Request, title: str) -> Chrome:
     site_name = clean_text(request.app[keys.SETTINGS].current.file.site.name)
     zone = request.app[keys.SETTINGS].current.file.site.time_zone
     return Chrome(f"{title} · {site_name} admin", site_name, None, "", zone, (), None)
+
+
+def page_number(text: str) -> int:
+    """A `?page=` number from 1; anything else reads as the first page."""
+    if text.isascii() and text.isdigit() and 0 < len(text) < 7 and int(text) > 0:
+        return int(text)
+    return 1
 
 
 def render(request: web.Request, template: str, page: object, status: int = 200) -> web.Response:

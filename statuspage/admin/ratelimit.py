@@ -76,3 +76,23 @@ class InFlight:
             yield True
         finally:
             self._keys.difference_update(keys)
+
+
+@dataclass(slots=True)
+class RecordingCap:
+    """At most `per_minute` refused API tokens recorded a minute by this process.
+
+    Bad tokens are not throttled (a 401 costs nothing to answer), so without a cap
+    a flood of them would be a flood of inserts. The `bad-tokens` rule fires at 20
+    in 5 minutes: a cap far above that never hides an attack from it."""
+
+    per_minute: int = 600
+    _minute: datetime | None = None
+    _count: int = 0
+
+    def admit(self, now: datetime) -> bool:
+        minute = now.replace(second=0, microsecond=0)
+        if minute != self._minute:
+            self._minute, self._count = minute, 0
+        self._count += 1
+        return self._count <= self.per_minute

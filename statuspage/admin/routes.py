@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from statuspage import keys
+from statuspage.admin import views_alerts as alerts
 from statuspage.admin import views_audit as audit
 from statuspage.admin import views_auth as auth
 from statuspage.admin import views_corrections as corrections
@@ -19,6 +20,7 @@ from statuspage.admin import views_maintenance as maintenance
 from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
+from statuspage.admin.api_alerts import setup_alert_api
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.guard import admin_headers, admin_middleware
 from statuspage.admin.passwords import Passwords
@@ -28,6 +30,7 @@ from statuspage.http.render import Renderer, template_dir
 
 INCIDENT = r"/admin/incidents/{incident_id:\d{1,18}}"
 UPDATE = INCIDENT + r"/updates/{update_id:\d{1,18}}"
+ALERT = r"/admin/alerts/{alert_id:\d{1,18}}"
 
 
 def setup_admin(app: web.Application) -> None:
@@ -48,6 +51,7 @@ def setup_admin(app: web.Application) -> None:
     _add_pages(app.router)
     _add_incident_pages(app.router)
     setup_write_api(app)
+    setup_alert_api(app.router)
 
 
 def _add_pages(router: web.UrlDispatcher) -> None:
@@ -65,6 +69,10 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post("/admin/tokens", tokens.create_token_view)
     router.add_post(r"/admin/tokens/{token_id:\d{1,9}}/revoke", tokens.revoke_token_view)
     router.add_get("/admin/audit", audit.audit)
+    router.add_get("/admin/alerts", alerts.alerts)
+    router.add_post(ALERT + "/ack", alerts.acknowledge_view)
+    router.add_post(ALERT + "/silence", alerts.silence_view)
+    router.add_post(ALERT + "/resolve", alerts.resolve_view)
     router.add_get("/admin/notifications", notifications.notifications)
 
 

@@ -11,7 +11,7 @@ from probes.clock import Clock
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.paths import Area
-from statuspage.admin.ratelimit import InFlight
+from statuspage.admin.ratelimit import InFlight, RecordingCap
 from statuspage.http.render import Renderer
 from storage.accounts.tokens import TokenView
 from storage.accounts.users import UserView
@@ -27,6 +27,7 @@ class AdminState:
     # The app's clock (`keys.CLOCK`): "now" for sessions, throttling and every write.
     clock: Clock
     in_flight: InFlight = field(default_factory=InFlight)
+    token_failures: RecordingCap = field(default_factory=RecordingCap)
 
 
 ADMIN = web.AppKey("admin", AdminState)

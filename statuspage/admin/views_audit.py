@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.admin.pages import Chrome, chrome, render
+from statuspage.admin.pages import Chrome, chrome, page_number, render
 from statuspage.presentation.display import TimeText, time_text
 from storage.audit import AuditView, list_audit
 
@@ -40,7 +40,7 @@ class AuditPage:
 
 
 async def audit(request: web.Request) -> web.Response:
-    number = _page_number(request.query.get("page", "1"))
+    number = page_number(request.query.get("page", "1"))
     found = await list_audit(
         request.app[keys.DATABASE], offset=(number - 1) * AUDIT_PAGE_SIZE, limit=AUDIT_PAGE_SIZE
     )
@@ -55,10 +55,6 @@ async def audit(request: web.Request) -> web.Response:
         next_url=f"/admin/audit?page={number + 1}" if number < pages else None,
     )
     return render(request, "admin/audit.html", page)
-
-
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
 
 
 def _audit_row(entry: AuditView, tz: ZoneInfo) -> AuditRow:

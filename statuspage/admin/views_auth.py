@@ -17,7 +17,7 @@ from datetime import datetime
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.admin.client_address import client_address
+from statuspage.admin.client_address import request_client
 from statuspage.admin.forms import form_text
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.passwords import MAX_LENGTH, PasswordRuleError, check_new_password
@@ -67,7 +67,7 @@ async def sign_in(request: web.Request) -> web.Response:
     name = form_text(form, "user_name", 200).strip()
     password = form_text(form, "password", MAX_LENGTH + 1)
     next_path = safe_next(form_text(form, "next", 2000))
-    address, now = _client(request), state.clock()
+    address, now = request_client(request), state.clock()
     trusted = state.devices.trusted_for(request, name)
     claims = (f"address:{address}",) if trusted else (f"address:{address}", f"user:{name}")
     with state.in_flight.claim(*claims) as claimed:
@@ -107,10 +107,6 @@ async def _keep_hash_current(request: web.Request, credentials: Credentials, pas
         await replace_password_hash(
             request.app[keys.DATABASE], credentials.user.id, credentials.password_hash, new_hash
         )
-
-
-def _client(request: web.Request) -> str:
-    return client_address(request, request.app[keys.SETTINGS].current.file.server.trusted_proxies)
 
 
 async def _record_failure(request: web.Request, name: str, address: str, now: datetime) -> None:

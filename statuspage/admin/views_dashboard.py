@@ -9,9 +9,19 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from statuspage import keys
+from statuspage.admin.budgets import Budget, load_budgets
+from statuspage.admin.dashboard_alerts import (
+    BudgetRow,
+    FiringCount,
+    ResponseRow,
+    budget_row,
+    firing_counts,
+    response_rows,
+)
 from statuspage.admin.incident_context import ComponentNow, load_components_now
 from statuspage.admin.pages import Chrome, chrome, render
 from statuspage.admin.state import ADMIN
+from statuspage.config import Settings
 from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
@@ -21,7 +31,13 @@ from statuspage.presentation.display import (
     status_badge,
     time_text,
 )
-from statuspage.rules.response_times import duration_text, target_text, update_due_at
+from statuspage.rules.response_times import (
+    MONDAY_TO_FRIDAY,
+    duration_text,
+    target_text,
+    update_due_at,
+)
+from storage.alerts.reads import GroupView, open_groups
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents, open_maintenances
 from storage.vocabulary import UNRESOLVED_INCIDENT, IncidentKind
@@ -72,6 +88,9 @@ class DashboardPage:
     drafts: tuple[OpenIncident, ...]  # not public yet
     maintenances: tuple[MaintenanceRow, ...]  # upcoming and in progress, soonest first
     components: tuple[ComponentRow, ...]  # every component, in display order
+    firing: tuple[FiringCount, ...]  # firing alert groups, by severity, worst first
+    budgets: tuple[BudgetRow, ...]  # every probed component's 30-day error budget
+    responses: tuple[ResponseRow, ...]  # open incidents with a severity: response times
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +101,11 @@ class DashboardData:
     incidents: tuple[IncidentView, ...]
     maintenances: tuple[IncidentView, ...]
     components: tuple[ComponentNow, ...]
+    groups: tuple[GroupView, ...]  # open alert groups
+    budgets: tuple[Budget, ...]
 
 
-async def load_dashboard(db: Database) -> DashboardData:
+async def load_dashboard(db: Database, settings: Settings, now: datetime) -> DashboardData:
     open_ones = IncidentFilter(
         kinds=(IncidentKind.INCIDENT,), statuses=UNRESOLVED_INCIDENT, include_drafts=True
     )
@@ -92,13 +113,19 @@ async def load_dashboard(db: Database) -> DashboardData:
         incidents=tuple(await list_incidents(db, open_ones)),
         maintenances=tuple(await open_maintenances(db)),
         components=await load_components_now(db),
+        groups=tuple(await open_groups(db)),
+        budgets=tuple(await load_budgets(db, settings, now)),
     )
 
 
 def dashboard_page(
-    data: DashboardData, chrome: Chrome, now: datetime, tz: ZoneInfo
+    data: DashboardData,
+    chrome: Chrome,
+    now: datetime,
+    tz: ZoneInfo,
+    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
 ) -> DashboardPage:
-    rows = sorted((open_incident(i, now, tz) for i in data.incidents), key=_urgency)
+    rows = sorted((open_incident(i, now, tz, business_days) for i in data.incidents), key=_urgency)
     return DashboardPage(
         chrome=chrome,
         now=time_text(now, tz),
@@ -109,19 +136,29 @@ def dashboard_page(
             ComponentRow(c.id, clean_text(c.name), c.group, status_badge(c.status))
             for c in data.components
         ),
+        firing=firing_counts(data.groups),
+        budgets=tuple(budget_row(b) for b in data.budgets),
+        responses=response_rows(data.incidents, now, tz, business_days),
     )
 
 
 async def dashboard(request: web.Request) -> web.Response:
-    data = await load_dashboard(request.app[keys.DATABASE])
-    now, tz = request.app[ADMIN].clock(), request.app[keys.SETTINGS].current.tz
-    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz)
+    settings, now = request.app[keys.SETTINGS].current, request.app[ADMIN].clock()
+    data = await load_dashboard(request.app[keys.DATABASE], settings, now)
+    tz = settings.tz
+    days = frozenset(settings.file.alerting.business_days)
+    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz, days)
     return render(request, "admin/dashboard.html", page)
 
 
-def open_incident(incident: IncidentView, now: datetime, tz: ZoneInfo) -> OpenIncident:
+def open_incident(
+    incident: IncidentView,
+    now: datetime,
+    tz: ZoneInfo,
+    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+) -> OpenIncident:
     last = max((u.created_at for u in incident.updates), default=incident.created_at)
-    due = update_due_at(incident.severity, last, tz)
+    due = update_due_at(incident.severity, last, tz, business_days)
     overdue = due is not None and now > due
     return OpenIncident(
         id=incident.id,

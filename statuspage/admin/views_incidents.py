@@ -10,6 +10,7 @@ caches show it on the next request.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -43,13 +44,14 @@ from statuspage.admin.incident_context import (
 )
 from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from storage.alerts.reads import get_group
 from storage.components import list_components
 from storage.errors import NotFound
 from storage.incidents.reads import IncidentView, get_incident
 from storage.incidents.rules import ENDING, IncidentError, NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update
 from storage.status import current_statuses
-from storage.vocabulary import AFFECTING_STATUSES
+from storage.vocabulary import AFFECTING_STATUSES, IncidentStatus
 
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at")
 UPDATE_FIELDS = ("status", "body", "keep_statuses")
@@ -141,7 +143,25 @@ async def incident_detail(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    return await render_incident(request, incident)
+    return await render_incident(request, incident, update_form=await _proposal(request, incident))
+
+
+async def _proposal(request: web.Request, incident: IncidentView) -> Form | None:
+    """`?proposal=<alert group>`: the update form filled in with the resolving update
+    recovery proposed for this incident, to review and post. The text is read from the
+    group, never from the address, so a link cannot put words in an operator's mouth."""
+    group_id = request.query.get("proposal", "")
+    if not (group_id.isascii() and group_id.isdigit() and len(group_id) <= 18):
+        return None
+    try:
+        group = await get_group(request.app[keys.DATABASE], int(group_id))
+    except NotFound:
+        return None
+    if group.incident_id != incident.id or not group.proposed_update:
+        return None
+    form = await _default_update_form(request, incident)
+    values = {**form.values, "status": IncidentStatus.RESOLVED, "body": group.proposed_update}
+    return replace(form, values=values)
 
 
 async def render_incident(

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from statuspage.alerting.ruleset import RuleSet
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS, ComponentData
+from statuspage.rules.alerts.kinds import LATENCY_KINDS
 from statuspage.rules.alerts.lifecycle import Change, Step, Tracked, step
 from statuspage.rules.alerts.model import Reading, Rule
 from statuspage.rules.alerts.samples import Counts, Sample, SampleWindow
@@ -32,6 +33,8 @@ _SITE_PREFIX = {
     "prober_unmeasured": "prober:",
     "response_target_missed": "incident:",
 }
+# Kinds a run of successes can breach (slow successes); the others count failures.
+SUCCESS_KINDS = frozenset({*LATENCY_KINDS, "sla_share"})
 _GONE = Reading(0.0, 0, {"reason": "no longer in the window"})
 
 
@@ -172,9 +175,11 @@ class Evaluator:
             for window in state.windows.values():
                 window.forget_before(now)
         steps: list[AlertStep] = []
+        with_alerts = self._with_open_alerts()
         for component_id in sorted(targets):
             if not self._in_maintenance(component_id):
-                steps += self._component(component_id, now)
+                only_latency = scope is Scope.ROUND and component_id not in with_alerts
+                steps += self._component(component_id, now, only_latency=only_latency)
         if scope is not Scope.ARRIVED:
             steps += self._site(now)
             steps += self._orphans(now)
@@ -184,13 +189,23 @@ class Evaluator:
     def _with_open_alerts(self) -> set[str]:
         return {held.component_id for held in self.state.open.values() if held.component_id}
 
-    def _component(self, component_id: str, now: float) -> list[AlertStep]:
+    def _component(
+        self, component_id: str, now: float, *, only_latency: bool = False
+    ) -> list[AlertStep]:
+        """Judge one component's rules. `only_latency`: a round's component with no
+        open alert; if it has had no failure for the whole raw window either, rules
+        that count failures cannot breach (a failure is judged as it arrives, and
+        long windows in the sweep), so only the latency kinds are measured: half
+        the rules, for the common case of a healthy component."""
         window = self.state.windows.get(component_id) or SampleWindow(self.ruleset.keep_s)
         status, source = self.state.statuses.get(component_id, (None, None))
         data = ComponentData(window, status, source, self.state.long_counts.get(component_id, {}))
         subject = component_subject(component_id)
+        rules = self.ruleset.by_component[component_id]
+        if only_latency and not window.counts(now, self.ruleset.keep_s).failures:
+            rules = tuple(r for r in rules if r.kind in SUCCESS_KINDS)
         steps = []
-        for rule in self.ruleset.by_component[component_id]:
+        for rule in rules:
             self.evaluations += 1
             reading = COMPONENT_KINDS.measure(rule, data, now)
             if (moved := self._step(rule, subject, component_id, reading, now)) is not None:

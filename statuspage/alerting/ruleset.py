@@ -11,11 +11,7 @@ from typing import Any
 from statuspage.alert_specs import RAW_HISTORY_S, merged_specs
 from statuspage.config import ComponentConfig, Settings
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
-from statuspage.rules.alerts.defaults import (
-    COMPONENT_OBJECTIVE,
-    CRITICAL_OBJECTIVE,
-    LATENCY_CLEAR_FACTOR,
-)
+from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE, LATENCY_CLEAR_FACTOR
 from statuspage.rules.alerts.kinds import LATENCY_KINDS
 from statuspage.rules.alerts.model import Rule
 from statuspage.settings_model import ComponentSettings
@@ -54,7 +50,7 @@ def build_ruleset(settings: Settings) -> RuleSet:
     objectives: dict[str, float] = {}
     for component in settings.probed_components:
         own = files.get(component.id)
-        objectives[component.id] = _objective(own)
+        objectives[component.id] = component.availability_objective
         rules = []
         for spec in component_specs:
             if spec.get("components") is not None and component.id not in spec["components"]:
@@ -71,12 +67,6 @@ def build_ruleset(settings: Settings) -> RuleSet:
 def _component_settings(settings: Settings) -> dict[str, ComponentSettings]:
     by_name = {c.name: c for c in settings.file.components}
     return {c.id: by_name[c.name] for c in settings.components if c.name in by_name}
-
-
-def _objective(own: ComponentSettings | None) -> float:
-    if own is not None and own.availability_objective_percent is not None:
-        return own.availability_objective_percent / 100
-    return CRITICAL_OBJECTIVE if own is not None and own.critical else COMPONENT_OBJECTIVE
 
 
 def _component_rule(

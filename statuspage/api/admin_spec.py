@@ -9,6 +9,7 @@ Times are ISO 8601; one without an offset is read in the page's time zone.
 from __future__ import annotations
 
 from statuspage.api import v2
+from statuspage.api.admin_alert_spec import alert_paths, alert_schemas
 from statuspage.api.v2 import Json
 from storage.incidents import rules
 from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
@@ -63,6 +64,7 @@ def admin_schemas() -> Json:
         ),
         "admin_new_maintenance": _new_maintenance(),
         **_edits(),
+        **alert_schemas(),
     }
 
 
@@ -187,11 +189,42 @@ def admin_paths() -> Json:
         "admin_schedule_maintenance", "Schedule maintenance", "201", maintenance,
         "admin_new_maintenance",
     )  # fmt: skip
+    listing = _operation("admin_list_incidents", "Incidents, drafts included", "200", None, None)
+    listing["parameters"] = [
+        {
+            "name": "draft",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["true", "false"]},
+            "description": "true: only drafts (an alert's incident starts as one); false: none",
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100},
+        },
+    ]
+    listing["responses"]["200"] = {
+        "description": "Incidents, newest first, in the v2 shape",
+        **_json(
+            {
+                "type": "object",
+                "required": ["incidents"],
+                "properties": {"incidents": {"type": "array", "items": incident}},
+            }
+        ),
+    }
+    one = _incident_paths("/api/admin/incidents/{incident_id}", incident)
+    one["/api/admin/incidents/{incident_id}"]["get"] = _operation(
+        "admin_get_incident", "An incident, a draft too", "200", incident, None
+    )
     return {
-        "/api/admin/incidents": {"post": create},
-        **_incident_paths("/api/admin/incidents/{incident_id}", incident),
+        "/api/admin/incidents": {"get": listing, "post": create},
+        **one,
         "/api/admin/maintenances": {"post": schedule},
         "/api/admin/maintenances/{incident_id}": _one("maintenance", maintenance),
+        **alert_paths(),
     }
 
 

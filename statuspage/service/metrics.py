@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from statuspage.service.alert_metrics import AlertFigures
 from statuspage.service.probe_stats import ProbeStats
 
 
@@ -18,6 +19,9 @@ class ServiceMetrics:
         # Updated on every probe: plain numbers, turned into metrics on scrape.
         self.probes = ProbeStats()
         r.register(self.probes)
+        # Read from the database at each scrape (`statuspage.service.alert_metrics`).
+        self.alerts = AlertFigures()
+        r.register(self.alerts)
         self.buffer_pending = Gauge(
             "statuspage_results_pending", "Results waiting to be committed", registry=r
         )
@@ -60,4 +64,9 @@ class ServiceMetrics:
         )
         self.failed_logins = Counter(
             "statuspage_failed_sign_ins", "Failed admin sign-in attempts", registry=r
+        )
+        self.token_failures = Counter(
+            "statuspage_api_token_failures",
+            "Write-API requests refused for a missing, unknown or revoked token",
+            registry=r,
         )

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.audit import add_audit_in, json_value
 from storage.database import Database
 from storage.errors import NotFound
 from storage.notify.outbox import Planner, plan_in
@@ -239,17 +240,34 @@ async def _alert_for_operator(session: AsyncSession, alert_id: int) -> Alert:
 
 async def acknowledge(db: Database, alert_id: int, *, actor: str, now: datetime) -> None:
     """Acknowledge an alert, its group (what is paged) and the group's incident:
-    someone is on it. Acknowledging again changes nothing."""
+    someone is on it. Acknowledging again changes nothing (and is not audited)."""
     async with db.write(pages=False) as session:
         row = await _alert_for_operator(session, alert_id)
         group = await session.get(AlertGroup, row.group_id)
         assert group is not None
+        if row.acknowledged_at is None:
+            _audit(session, row, "alert.acknowledge", actor=actor, now=now)
         for each in (row, group):
             if each.acknowledged_at is None:
                 each.acknowledged_at, each.acknowledged_by = now, actor
                 session.add(each)
         if group.incident_id is not None:
             await acknowledge_incident_in(session, group.incident_id, actor=actor, now=now)
+
+
+def _audit(
+    session: AsyncSession, row: Alert, action: str, *, actor: str, now: datetime, **more: object
+) -> None:
+    """An operator's action on an alert, in the same transaction as the action."""
+    after = {"rule": row.rule, "subject": row.subject, "group_id": row.group_id, **more}
+    add_audit_in(
+        session,
+        actor=actor,
+        action=action,
+        target=f"alert:{row.id}",
+        at=now,
+        after={k: json_value(v) for k, v in after.items()},
+    )
 
 
 async def acknowledge_incident_in(
@@ -270,6 +288,7 @@ async def silence(
         until = now + timedelta(minutes=minutes)
         row.silenced_until, row.silenced_by, row.updated_at = until, actor, now
         session.add(row)
+        _audit(session, row, "alert.silence", actor=actor, now=now, minutes=minutes, until=until)
         return until
 
 
@@ -287,6 +306,7 @@ async def resolve_by_hand(db: Database, alert_id: int, *, actor: str, now: datet
             now,
         )
         session.add(row)
+        _audit(session, row, "alert.resolve", actor=actor, now=now)
         await session.flush()
         left = (
             await session.exec(
