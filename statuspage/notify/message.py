@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from statuspage.presentation.alerts import figure_lines, subject_text
 from statuspage.rules.response_times import duration_text
 from storage.notify.outbox import FiringAlert, GroupFacts
 from storage.vocabulary import AlertSeverity, NotificationEvent
@@ -86,22 +87,16 @@ class Site:
 
 
 def subject_name(subject: str, component_name: str | None) -> str:
-    """ "API", "the site", "address 203.0.113.9", "incident 42", "prober eu"."""
-    if component_name:
-        return component_name
-    if subject == "site":
-        return "the site"
-    kind, _, key = subject.partition(":")
-    return f"{kind} {key}" if key else subject
+    """ "API", "The whole site", "Client address 203.0.113.9", "Incident 42", as the
+    admin area names them."""
+    names = {subject.removeprefix("component:"): component_name} if component_name else {}
+    return subject_text(subject, names)
 
 
 def alert_text(alert: FiringAlert) -> str:
-    """ "error-rate-critical: error rate percent 7.5, failures 3, results 40"."""
-    figures = ", ".join(
-        f"{key.replace('_', ' ')} {value}"
-        for key, value in alert.figures.items()
-        if isinstance(value, int | float | str) and key != "reason"
-    )
+    """ "error-rate-critical: error rate: 7.5 %, failures: 3, results: 40", the
+    figures as the admin area's Alerts page reads them."""
+    figures = ", ".join(figure_lines({k: v for k, v in alert.figures.items() if k != "reason"}))
     return f"{alert.rule}: {figures}" if figures else alert.rule
 
 

@@ -36,7 +36,7 @@ from statuspage.notify.channels.base import HTTP_TIMEOUT_S, DeliveryError, Outsi
 from statuspage.notify.message import Message, Site
 from statuspage.service.settings_holder import SettingsHolder
 from storage.database import Database
-from storage.notify.delivery import Claimed, claim, finish
+from storage.notify.delivery import Claimed, any_due, claim, finish
 from storage.notify.reads import group_incident
 from storage.vocabulary import NotificationState
 
@@ -118,7 +118,10 @@ class Sender:
 
     async def deliver_due(self) -> int:
         """One pass: claim what is due and send it, concurrently. Returns how many."""
-        claimed = await claim(self._db, now=self._clock(), lease=LEASE, limit=BATCH)
+        now = self._clock()
+        claimed = []
+        if await any_due(self._db, now=now):
+            claimed = await claim(self._db, now=now, lease=LEASE, limit=BATCH)
         if claimed:
             notify = self._settings.current.notify
             outside = self._outside(notify)

@@ -63,6 +63,14 @@ def _due(now: datetime) -> Any:
     )
 
 
+async def any_due(db: Database, *, now: datetime) -> bool:
+    """Whether a claim would find anything: read first, so an idle sender never takes
+    SQLite's write lock from the result writer."""
+    async with db.read() as session:
+        found = await session.exec(select(Notification.id).where(_due(now)).limit(1))
+        return found.first() is not None
+
+
 async def claim(db: Database, *, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
     """Take up to `limit` due messages, oldest due first, for `lease`."""
     query = (
@@ -131,15 +139,3 @@ async def finish(
             row.next_attempt_at = retry_at or now
         session.add(row)
         return True
-
-
-async def next_due_at(db: Database) -> datetime | None:
-    """When the earliest unfinished message falls due (or its lease runs out)."""
-    async with db.read() as session:
-        found = await session.exec(
-            select(Notification.next_attempt_at)
-            .where(col(Notification.state).in_(_UNFINISHED))
-            .order_by(col(Notification.next_attempt_at))
-            .limit(1)
-        )
-        return found.first()

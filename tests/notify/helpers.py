@@ -102,7 +102,7 @@ def group_message(
         "event": event,
         "severity": severity,
         "title": f"{severity.capitalize()}: API: error-rate-critical",
-        "lines": ["error-rate-critical: error rate percent 7.5, failures 3, results 40"],
+        "lines": ["error-rate-critical: error rate: 7.5 %, failures: 3, results: 40"],
         "at": "2026-11-26T10:00:00Z",
         "site": "Acme Status",
         "site_url": "http://status.acme.test",

@@ -36,7 +36,7 @@ async def test_a_message_reaches_ntfy(
     sent = request.json()
     assert sent["topic"] == "alerts"
     assert sent["title"] == "Critical: API: error-rate-critical"
-    assert "error rate percent 7.5" in sent["message"]
+    assert "error rate: 7.5 %" in sent["message"]
 
 
 async def test_a_failure_is_retried_with_apprises_reason(

@@ -13,7 +13,7 @@ def test_the_message_shows_severity_component_figures_and_links() -> None:
     header, fields, figures, links = body["blocks"]
     assert header["text"]["text"] == "Critical: API: error-rate-critical"
     assert [f["text"] for f in fields["fields"]][:2] == ["*Severity*\ncritical", "*Component*\nAPI"]
-    assert "error rate percent 7.5" in figures["text"]["text"]
+    assert "error rate: 7.5 %" in figures["text"]["text"]
     assert links["elements"][0]["text"] == (
         "<http://s.test/admin/incidents/4|Incident #4> · <http://status.acme.test/admin/alerts|Alerts>"
     )
