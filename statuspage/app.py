@@ -21,6 +21,7 @@ from statuspage import keys
 from statuspage.alerting.incidents import IncidentAutomation
 from statuspage.alerting.service import AlertingService
 from statuspage.config import Settings
+from statuspage.notify.service import Notifier
 from statuspage.service.health import health
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.metrics import ServiceMetrics
@@ -150,6 +151,14 @@ async def _alerting(app: web.Application) -> AsyncIterator[None]:
     db, settings, clock = app[keys.DATABASE], app[keys.SETTINGS], app[keys.CLOCK]
     service = AlertingService(db, settings, clock=clock)
     service.handlers.append(IncidentAutomation(db, settings, clock=clock))
+    notifier = Notifier(db, settings, clock=clock)
+    # Messages are queued in the transaction that moves the alerts; the sender is
+    # woken after the incident automation, so a new incident's link goes with them.
+    service.planner = notifier.planner
+    service.round_hooks.append(notifier.round)
+    service.handlers.append(notifier.heard)
+    notifier.start()
+    app[keys.NOTIFIER] = notifier
     writer = app.get(keys.WRITER)
     if writer is not None and db.is_sqlite:  # PostgreSQL: heard through NOTIFY instead
         writer.listeners.append(service.accept)
@@ -158,6 +167,7 @@ async def _alerting(app: web.Application) -> AsyncIterator[None]:
     yield
     await service.stop()
     await task
+    await notifier.stop()
 
 
 def longest_timeout_s(settings: Settings) -> float:
@@ -172,6 +182,9 @@ async def healthz(request: web.Request) -> web.Response:
     failures = dict(jobs.failures) if jobs is not None else {}
     if alerting is not None and alerting.failure is not None:
         failures["alerting"] = alerting.failure
+    notifier = request.app.get(keys.NOTIFIER)
+    if notifier is not None and (failure := notifier.failure or notifier.sender.failure):
+        failures["notifications"] = failure
     status, body = health(
         request.app.get(keys.WRITER),
         failures,

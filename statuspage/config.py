@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from probes.assertions import parse_assertion
 from probes.model import CheckSpec
 from statuspage.alert_specs import spec_problems
+from statuspage.channel_specs import NotifySettings, notify_problems, resolve_notify
 from statuspage.rules.alerts.budget import availability_objective
 from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE
 from statuspage.settings_model import ComponentSettings, FileSettings
@@ -80,6 +81,7 @@ class Settings:
     file: FileSettings
     components: tuple[ComponentConfig, ...]
     database_url: str
+    notify: NotifySettings = field(default_factory=NotifySettings)  # channels, SMTP, routes
 
     @property
     def tz(self) -> ZoneInfo:
@@ -107,6 +109,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     except ValidationError as exc:
         problems += _describe_validation(exc, raw)
     problems += _component_problems(raw.get("components"), env)
+    problems += notify_problems(raw, env, _raw_ids(raw.get("components")))
     if problems or file_settings is None:
         raise ConfigError(str(path), problems)
     components = _resolve_components(file_settings, env)
@@ -117,6 +120,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         file=file_settings,
         components=components,
         database_url=_resolve_database_url(file_settings.storage.url, path),
+        notify=resolve_notify(file_settings, env),
     )
 
 
@@ -223,6 +227,13 @@ def _component_problems(raw_components: object, env: Mapping[str, str]) -> list[
             seen[component_id] = index
         problems += _unset_variables(component, env, where)
     return problems
+
+
+def _raw_ids(raw_components: object) -> list[str]:
+    if not isinstance(raw_components, list):
+        return []
+    found = (_raw_id(c) for c in raw_components if isinstance(c, dict))
+    return [c for c in found if c is not None]
 
 
 def _raw_id(component: Mapping[str, Any]) -> str | None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from probes.sessions import ProbeSessions
     from statuspage.alerting.service import AlertingService
     from statuspage.http.state import WebState
+    from statuspage.notify.service import Notifier
     from statuspage.service.connections import ConnectionGuard
     from statuspage.service.jobs import PeriodicJobs
     from statuspage.service.metrics import ServiceMetrics
@@ -35,5 +36,6 @@ WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
 SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
 CONNECTIONS: web.AppKey[ConnectionGuard] = web.AppKey("connections")  # set by a listener
 ALERTING: web.AppKey[AlertingService] = web.AppKey("alerting")  # with the jobs role
+NOTIFIER: web.AppKey[Notifier] = web.AppKey("notifier")  # with the jobs role
 JOBS: web.AppKey[PeriodicJobs] = web.AppKey("jobs")  # set by a process with the jobs role
 WEB: web.AppKey[WebState] = web.AppKey("web")  # pages, feeds, JSON: renderer, cache, assets

@@ -295,6 +295,57 @@ class AlertingSettings(_Section):
     )
 
 
+CHANNEL_KINDS = ("slack", "pagerduty", "webhook", "email", "apprise")
+ChannelKind = Literal["slack", "pagerduty", "webhook", "email", "apprise"]
+
+
+class ChannelSettings(_Section):
+    """One `[[channels]]` entry: where notifications go. Which keys a kind needs and
+    takes, and `${VAR}` in them, are checked in `statuspage.channel_specs`."""
+
+    name: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    kind: ChannelKind
+    url: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    routing_key: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # pagerduty
+    channel: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # slack
+    secret: Annotated[str, Field(min_length=1, max_length=500)] | None = None  # webhook HMAC
+    to: list[Annotated[str, Field(min_length=3, max_length=254)]] = Field(
+        default_factory=list, max_length=50
+    )  # email
+    template: Annotated[str, Field(min_length=1, max_length=20_000)] | None = None  # webhook
+    enabled: bool = True
+
+
+class SmtpSettings(_Section):
+    """`[smtp]`: the server email channels send through."""
+
+    host: Annotated[str, Field(min_length=1, max_length=255)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
+    from_: Annotated[str, Field(min_length=3, max_length=254, alias="from")]
+    username: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    password: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    starttls: bool = False  # upgrade the connection with STARTTLS (port 587)
+    tls: bool = False  # implicit TLS from the first byte (port 465)
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 10
+
+    @model_validator(mode="after")
+    def _one_kind_of_tls(self) -> SmtpSettings:
+        if self.starttls and self.tls:
+            raise ValueError("starttls and tls are both set: choose one (tls for port 465)")
+        if (self.username is None) != (self.password is None):
+            raise ValueError("username and password go together: set both or neither")
+        return self
+
+
+class RouteSettings(_Section):
+    """One `[[routes]]` entry: alerts of these severities (about these components, if
+    given) go to these channels."""
+
+    severities: list[Annotated[AlertSeverity, Field(strict=False)]] = Field(min_length=1)
+    components: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] | None = None  # None: all
+    channels: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = Field(min_length=1)
+
+
 class FileSettings(_Section):
     site: SiteSettings = Field(default_factory=SiteSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
@@ -304,3 +355,6 @@ class FileSettings(_Section):
     components: list[ComponentSettings] = Field(default_factory=list)
     alerting: AlertingSettings = Field(default_factory=AlertingSettings)
     alerts: list[AlertRuleSettings] = Field(default_factory=list)
+    channels: list[ChannelSettings] = Field(default_factory=list, max_length=100)
+    smtp: SmtpSettings | None = None
+    routes: list[RouteSettings] = Field(default_factory=list, max_length=200)

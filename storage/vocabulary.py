@@ -160,3 +160,25 @@ class AlertState(enum.StrEnum):
     PENDING = "pending"
     FIRING = "firing"
     RESOLVED = "resolved"
+
+
+class NotificationEvent(enum.StrEnum):
+    """What a notification tells its channel about an alert group (or, `test`, that
+    the channel works)."""
+
+    FIRING = "firing"  # the group began firing at a severity routed to the channel
+    RAISED = "raised"  # a more severe alert routed to the channel fired
+    REMINDER = "reminder"  # still firing, nobody acknowledged it within the response time
+    ACKNOWLEDGED = "acknowledged"  # someone is on it
+    RESOLVED = "resolved"  # no firing alert of a severity routed to the channel is left
+    TEST = "test"  # `statuspage notify test`
+
+
+class NotificationState(enum.StrEnum):
+    """A message in the outbox: waiting (or backing off), claimed by a sender, sent, or
+    given up (a permanent failure, or too many attempts)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"

@@ -22,11 +22,12 @@ LAYERS: list[tuple[str, ...]] = [
     ("statuspage.rules",),
     ("statuspage.shard",),
     ("statuspage.settings_model",),
-    ("statuspage.alert_specs",),
+    ("statuspage.alert_specs", "statuspage.channel_specs"),
     ("statuspage.config",),
     ("statuspage.presentation",),
     ("statuspage.service", "statuspage.http"),
-    ("statuspage.alerting",),
+    # Beside each other: the app wires the notifications' planner into the evaluator.
+    ("statuspage.alerting", "statuspage.notify"),
     ("statuspage.web", "statuspage.api", "statuspage.feeds", "statuspage.admin"),
     ("statuspage.app",),
     ("statuspage.simulated_app",),
@@ -43,7 +44,7 @@ SIDEWAYS = {("statuspage.admin", "statuspage.api")}
 EDGES = ("statuspage.http", "statuspage.web", "statuspage.api", "statuspage.feeds")
 APART = {
     (service, edge)
-    for service in ("statuspage.service", "statuspage.alerting")
+    for service in ("statuspage.service", "statuspage.alerting", "statuspage.notify")
     for edge in (*EDGES, "statuspage.admin")
 }
 

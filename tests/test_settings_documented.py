@@ -13,11 +13,14 @@ from pydantic import BaseModel
 from statuspage.settings_model import (
     AlertingSettings,
     AlertRuleSettings,
+    ChannelSettings,
     ComponentSettings,
     LoggingSettings,
     ProbeSettings,
+    RouteSettings,
     ServerSettings,
     SiteSettings,
+    SmtpSettings,
     StorageSettings,
 )
 
@@ -31,7 +34,13 @@ SECTIONS: dict[str, tuple[type[BaseModel], ...]] = {
     "`[logging]`": (LoggingSettings,),
     "`[[components]]`": (ComponentSettings,),
     "`[alerting]` and `[[alerts]]`": (AlertingSettings, AlertRuleSettings),
+    "`[[channels]]`, `[smtp]` and `[[routes]]`": (ChannelSettings, SmtpSettings, RouteSettings),
 }
+
+
+def setting_names(model: type[BaseModel]) -> set[str]:
+    """The keys as written in the file (`from`, not the field's `from_`)."""
+    return {field.alias or name for name, field in model.model_fields.items()}
 
 
 def documented_keys(heading: str) -> set[str]:
@@ -48,11 +57,11 @@ def documented_keys(heading: str) -> set[str]:
 
 @pytest.mark.parametrize("heading", SECTIONS)
 def test_every_setting_is_documented(heading: str) -> None:
-    fields = {name for model in SECTIONS[heading] for name in model.model_fields}
+    fields = {name for model in SECTIONS[heading] for name in setting_names(model)}
     assert fields - documented_keys(heading) == set()
 
 
 @pytest.mark.parametrize("heading", SECTIONS)
 def test_every_documented_setting_exists(heading: str) -> None:
-    fields = {name for model in SECTIONS[heading] for name in model.model_fields}
+    fields = {name for model in SECTIONS[heading] for name in setting_names(model)}
     assert documented_keys(heading) - fields == set()

@@ -66,6 +66,7 @@ _NAV = (
     ("New incident", "/admin/incidents/new"),
     ("Schedule maintenance", "/admin/maintenances/new"),
     ("API tokens", "/admin/tokens"),
+    ("Notifications", "/admin/notifications"),
     ("Audit log", "/admin/audit"),
     ("Password", "/admin/password"),
 )

@@ -17,6 +17,7 @@ from statuspage.admin import views_corrections as corrections
 from statuspage.admin import views_dashboard as dashboard
 from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
+from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
@@ -72,6 +73,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post(ALERT + "/ack", alerts.acknowledge_view)
     router.add_post(ALERT + "/silence", alerts.silence_view)
     router.add_post(ALERT + "/resolve", alerts.resolve_view)
+    router.add_get("/admin/notifications", notifications.notifications)
 
 
 def _add_incident_pages(router: web.UrlDispatcher) -> None:

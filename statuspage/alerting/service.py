@@ -34,6 +34,7 @@ from storage.alerts.writes import AlertStep, GroupEvent, apply_steps
 from storage.database import Database
 from storage.failures import diagnose
 from storage.leadership import Leadership
+from storage.notify.outbox import Planner
 from storage.results.announce import CHANNEL, Announced, parse
 from storage.status import statuses_in_force
 
@@ -43,6 +44,7 @@ LOCK_NAME = "alerting"
 LONG_COUNTS_EVERY_S = 60.0  # roll-ups move once a minute
 SWEEP_EVERY_S = 60.0  # every component judged, fed or not (evaluator.Scope)
 GroupHandler = Callable[[GroupEvent], Awaitable[None]]
+RoundHook = Callable[[datetime], Awaitable[None]]
 
 
 class AlertingService:
@@ -60,6 +62,10 @@ class AlertingService:
         self._next_long_counts = 0.0
         self._next_sweep = 0.0
         self.handlers: list[GroupHandler] = []
+        # Notifications (statuspage/notify): queued with each alert change, and planned
+        # again at the end of each round for what changes without an alert moving.
+        self.planner: Planner | None = None
+        self.round_hooks: list[RoundHook] = []
         self.failure: Exception | None = None  # the latest round's error, while failing
         self.rounds = 0  # completed periodic rounds (tests wait on this)
         self.judged = 0  # results taken in while leading
@@ -177,6 +183,8 @@ class AlertingService:
         if now.timestamp() >= self._next_sweep:
             scope, self._next_sweep = Scope.SWEEP, now.timestamp() + SWEEP_EVERY_S
         await self._write(self.evaluator.evaluate(now.timestamp(), scope), now)
+        for hook in self.round_hooks:
+            await hook(now)
         self.rounds += 1
 
     def _retune_if_reloaded(self) -> None:
@@ -187,7 +195,7 @@ class AlertingService:
     async def _write(self, steps: list[AlertStep], now: datetime) -> None:
         if not steps:
             return
-        events = await apply_steps(self._db, steps, now=now)
+        events = await apply_steps(self._db, steps, now=now, planner=self.planner)
         for each in steps:
             log.info(
                 "alert moved",

@@ -3,7 +3,8 @@
 The evaluator hands over the new state of each alert that changed (`AlertStep`);
 one transaction applies them all and says what happened to the groups
 (`GroupEvent`): a group starts firing, its severity rises, or its last alert
-resolves. Those events are what incidents (and, later, notifications) follow.
+resolves. Incidents follow those events; the notifications a group's new state
+calls for are queued in the same transaction by a planner (`storage.notify.outbox`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.audit import add_audit_in, json_value
 from storage.database import Database
 from storage.errors import NotFound
+from storage.notify.outbox import Planner, plan_in
 from storage.tables.alerts import Alert, AlertGroup, TokenFailure
 from storage.tables.incidents import Incident
 from storage.vocabulary import AlertSeverity, AlertState
@@ -62,8 +64,11 @@ class GroupEvent:
 
 
 async def apply_steps(
-    db: Database, steps: Sequence[AlertStep], *, now: datetime
+    db: Database, steps: Sequence[AlertStep], *, now: datetime, planner: Planner | None = None
 ) -> list[GroupEvent]:
+    """Apply the steps in one transaction and say what happened to the groups. With a
+    `planner`, the notifications the groups' new state calls for are queued in the
+    same transaction (`storage.notify.outbox`): they commit with the change or not at all."""
     if not steps:
         return []
     async with db.write(pages=False) as session:
@@ -72,7 +77,10 @@ async def apply_steps(
             group_id, before = await _apply_step(session, each, now)
             touched.setdefault(group_id, before)
         await session.flush()
-        return [e for g, b in touched.items() if (e := await _group_after(session, g, b, now))]
+        events = [e for g, b in touched.items() if (e := await _group_after(session, g, b, now))]
+        if planner is not None:
+            await plan_in(session, list(touched), planner, now)
+        return events
 
 
 async def _open_alert(session: AsyncSession, rule: str, subject: str) -> Alert | None:

@@ -3,7 +3,7 @@
 An alert is one rule about one subject (a component, a client address, a region, an
 incident), from the moment its condition began (pending) through firing to resolved.
 Alerts about the same subject that are open at the same time share a group: the group
-is what is acknowledged, escalated and (issue 17) notified, so one outage pages once
+is what is acknowledged, escalated and notified (storage/notify), so one outage pages once
 however many rules fire. At most one alert per rule and subject is open at a time;
 a partial unique index holds that even if two evaluators ever ran at once.
 """

@@ -1,0 +1,188 @@
+"""From a target going down to the people on call, and back: the evaluator as it runs
+(the clock moved by the test), the outbox filled in its transactions, the sender
+delivering to receivers on 127.0.0.1 standing in for Slack and PagerDuty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_aiohttp import AiohttpServer
+
+from storage.alerts.reads import open_groups
+from storage.alerts.writes import acknowledge, silence
+from storage.status import record_status_change
+from storage.vocabulary import StatusSource
+from tests.alerting.helpers import lead, result
+from tests.notify.helpers import (
+    ROUTING_KEY,
+    NotifySite,
+    channels_config,
+    notify_settings,
+    notify_site,
+)
+from tests.notify.receivers import PAGERDUTY_OK, Receiver, receiver
+
+
+async def feed(s: NotifySite, minutes: float, *, failed: bool, component: str = "api") -> None:
+    """One result every 30 s, judged as it commits, a round after each, and the
+    sender's pass after that (as its task would, woken)."""
+    for _ in range(int(minutes * 2)):
+        s.clock.advance(seconds=30)
+        s.service.accept([result(component, s.clock.now, failed=failed)])
+        await s.service.judge_arrived()
+        await s.service.run_round()
+        await s.deliver()
+
+
+async def receivers(aiohttp_server: AiohttpServer) -> tuple[Receiver, Receiver]:
+    return await receiver(aiohttp_server), await receiver(aiohttp_server, PAGERDUTY_OK)
+
+
+def actions(pagerduty: Receiver) -> list[str]:
+    return [body["event_action"] for body in pagerduty.bodies()]
+
+
+async def test_an_outage_triggers_pagerduty_once_and_posts_to_slack_once(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+
+        assert actions(pagerduty) == ["trigger"]
+        (trigger,) = pagerduty.bodies()
+        (group,) = await open_groups(s.db)
+        assert trigger["dedup_key"] == f"statuspage-alert-group-{group.id}"
+        assert trigger["routing_key"] == ROUTING_KEY
+        assert trigger["payload"]["severity"] == "critical"
+        assert trigger["payload"]["component"] == "API"
+        (message,) = slack.bodies()
+        assert message["channel"] == "#incidents"
+        assert message["text"].startswith("Critical: API")
+
+
+async def test_the_slack_message_links_the_incident_the_group_opened(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+
+        (group,) = await open_groups(s.db)
+        (message,) = slack.bodies()
+        links = message["blocks"][-1]["elements"][0]["text"]
+        assert f"/admin/incidents/{group.incident_id}|Incident #{group.incident_id}>" in links
+        assert "/admin/alerts|Alerts>" in links
+
+
+async def test_recovery_resolves_pagerduty_once_when_the_critical_alerts_end(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+
+        # The critical alerts (error rate, fast burn) clear; the 10-minute info holds.
+        await feed(s, 12, failed=False)
+        assert actions(pagerduty) == ["trigger", "resolve"]
+        assert len({body["dedup_key"] for body in pagerduty.bodies()}) == 1
+        assert await open_groups(s.db) != []
+
+        await feed(s, 12, failed=False)
+        assert actions(pagerduty) == ["trigger", "resolve"]
+        assert [m["text"].split(":")[0] for m in slack.bodies()] == ["Critical", "Resolved"]
+        assert await open_groups(s.db) == []
+
+
+async def test_nothing_is_sent_for_a_component_under_maintenance(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+        (group,) = await open_groups(s.db)
+        await record_status_change(
+            s.db, "api", "under_maintenance", at=s.clock.now, source=StatusSource.MAINTENANCE
+        )
+        s.clock.advance(hours=2)  # a reminder would be due
+        await acknowledge(s.db, group.alerts[0].id, actor="alice", now=s.clock.now)
+
+        await feed(s, 30, failed=True)
+
+        assert actions(pagerduty) == ["trigger"]
+        assert len(slack.received) == 1
+
+
+async def test_acknowledging_acknowledges_pagerduty_and_stops_reminders(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+        (group,) = await open_groups(s.db)
+
+        await acknowledge(s.db, group.alerts[0].id, actor="alice", now=s.clock.now)
+        await feed(s, 60, failed=True)
+
+        assert actions(pagerduty) == ["trigger", "acknowledge"]
+        assert slack.bodies()[-1]["text"] == "Acknowledged by alice: API"
+
+
+async def test_an_unacknowledged_group_is_escalated_at_its_response_time(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+
+        await feed(s, 27, failed=True)  # API is P1: 30 minutes
+        assert actions(pagerduty) == ["trigger"]
+        await feed(s, 3, failed=True)
+
+        key = pagerduty.bodies()[0]["dedup_key"]
+        about_group = [b for b in pagerduty.bodies() if b["dedup_key"] == key]
+        assert [b["event_action"] for b in about_group] == ["trigger", "trigger"]
+        assert about_group[1]["payload"]["custom_details"]["reminder"] == 1
+        assert any("not acknowledged yet" in m["text"] for m in slack.bodies())
+        # (Its draft incident, unacknowledged as long, raises an alert of its own.)
+
+
+async def test_a_silenced_group_is_not_reminded_until_the_silence_ends(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+        (group,) = await open_groups(s.db)
+        for alert in group.alerts:
+            await silence(s.db, alert.id, minutes=60, actor="alice", now=s.clock.now)
+        key = pagerduty.bodies()[0]["dedup_key"]
+
+        def about_group() -> list[str]:
+            return [b["event_action"] for b in pagerduty.bodies() if b["dedup_key"] == key]
+
+        await feed(s, 40, failed=True)  # the 30-minute reminder falls in the silence
+        assert about_group() == ["trigger"]
+        await feed(s, 25, failed=True)
+        assert about_group() == ["trigger", "trigger"]
