@@ -99,6 +99,8 @@ group = "Providers"
 description = "Payments (Stripe), the LLM provider and email delivery."
 url = "{target}/external"
 sla_ms = 500
+severity = "P0"
+critical = true
 expect_status = [200]
 assertions = [
   'body.services.stripe.status == "operational"',

@@ -32,6 +32,7 @@ def test_the_demo_watches_what_the_production_example_configures(tmp_path: Path)
                 c.group,
                 c.check and c.check.sla_ms,
                 c.check and tuple(a.text for a in c.check.assertions),
+                c.availability_objective,
             )
             for c in settings.components  # type: ignore[attr-defined]
         ]
