@@ -157,4 +157,7 @@ class PeriodicJobs:
             + report.unmeasured_deleted
             + report.hourly_deleted
             + report.daily_deleted
+            + report.sign_in_failures_deleted
+            + report.token_failures_deleted
+            + report.notifications_deleted
         )

@@ -11,13 +11,18 @@ from sqlmodel import SQLModel, select
 
 from storage.database import Database
 from storage.tables.accounts import SignInFailure
+from storage.tables.alerts import TokenFailure
 from storage.tables.monitoring import ProbeResultRow, Rollup, RollupDirty, UnmeasuredRun
-from storage.vocabulary import Granularity
+from storage.tables.notifications import Notification
+from storage.vocabulary import Granularity, NotificationState
 
 _RESULTS: Table = SQLModel.metadata.tables[ProbeResultRow.__tablename__]
 _UNMEASURED: Table = SQLModel.metadata.tables[UnmeasuredRun.__tablename__]
 _ROLLUPS: Table = SQLModel.metadata.tables[Rollup.__tablename__]
 _FAILURES: Table = SQLModel.metadata.tables[SignInFailure.__tablename__]
+_TOKEN_FAILURES: Table = SQLModel.metadata.tables[TokenFailure.__tablename__]
+_NOTIFICATIONS: Table = SQLModel.metadata.tables[Notification.__tablename__]
+_FINISHED = (NotificationState.SENT.value, NotificationState.FAILED.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +32,13 @@ class RetentionPolicy:
     raw_days: int = 14
     hourly_days: int = 90
     daily_days: int = 400
-    # Failed sign-ins only matter for throttling (15 minutes) and for reviewing an
-    # attack; without a limit the table grows as fast as an attacker can knock.
+    # Failed sign-ins and refused API tokens only matter for throttling and alerting
+    # (minutes) and for reviewing an attack; without a limit the tables grow as fast
+    # as an attacker can knock.
     sign_in_failure_days: int = 90
+    # Delivered or abandoned notifications: the delivery log's history. Messages
+    # still waiting or being sent are never deleted.
+    notification_days: int = 90
 
     def __post_init__(self) -> None:
         # Days are summed from hours and hours from raw results while they may
@@ -45,6 +54,8 @@ class RetentionReport:
     hourly_deleted: int
     daily_deleted: int
     sign_in_failures_deleted: int = 0
+    token_failures_deleted: int = 0
+    notifications_deleted: int = 0
 
 
 async def apply_retention(
@@ -75,12 +86,29 @@ async def apply_retention(
         _FAILURES.c.at < now - timedelta(days=policy.sign_in_failure_days),
         batch_size,
     )
+    tokens = await _delete_in_batches(
+        db,
+        _TOKEN_FAILURES,
+        (_TOKEN_FAILURES.c.id,),
+        _TOKEN_FAILURES.c.at < now - timedelta(days=policy.sign_in_failure_days),
+        batch_size,
+    )
+    notifications = await _delete_in_batches(
+        db,
+        _NOTIFICATIONS,
+        (_NOTIFICATIONS.c.id,),
+        (_NOTIFICATIONS.c.created_at < now - timedelta(days=policy.notification_days))
+        & _NOTIFICATIONS.c.state.in_(_FINISHED),
+        batch_size,
+    )
     return RetentionReport(
         raw_deleted=raw,
         unmeasured_deleted=unmeasured,
         hourly_deleted=hourly,
         daily_deleted=daily,
         sign_in_failures_deleted=failures,
+        token_failures_deleted=tokens,
+        notifications_deleted=notifications,
     )
 
 

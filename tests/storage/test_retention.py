@@ -14,7 +14,10 @@ from storage.results.retention import RetentionPolicy, RetentionReport, apply_re
 from storage.results.rollup import roll_up
 from storage.status import record_status_change
 from storage.tables.accounts import SignInFailure
+from storage.tables.alerts import TokenFailure
 from storage.tables.monitoring import ProbeResultRow, Rollup, StatusChange, UnmeasuredRun
+from storage.tables.notifications import Notification
+from storage.vocabulary import NotificationEvent, NotificationState
 from tests.storage.builders import T0, every, record, write
 
 DAY = timedelta(days=1)
@@ -86,3 +89,49 @@ async def test_old_failed_sign_ins_are_forgotten_but_recent_ones_kept(db: Databa
     async with db.read() as session:
         kept = sorted((T0 - r.at).days for r in await session.exec(select(SignInFailure)))
     assert kept == [1, 89]
+
+
+async def test_old_refused_tokens_are_forgotten_but_recent_ones_kept(db: Database) -> None:
+    async with db.write() as session:
+        for days_ago in (200, 91, 89, 1):
+            session.add(TokenFailure(at=T0 - timedelta(days=days_ago), address="198.51.100.7"))
+    report = await apply_retention(db, now=T0, policy=RetentionPolicy())
+    assert report.token_failures_deleted == 2
+    async with db.read() as session:
+        kept = sorted((T0 - r.at).days for r in await session.exec(select(TokenFailure)))
+    assert kept == [1, 89]
+
+
+async def test_finished_notifications_are_forgotten_and_waiting_ones_never(db: Database) -> None:
+    rows = [
+        (200, NotificationState.SENT),
+        (200, NotificationState.FAILED),
+        (200, NotificationState.PENDING),
+        (200, NotificationState.SENDING),
+        (89, NotificationState.SENT),
+    ]
+    async with db.write() as session:
+        for days_ago, state in rows:
+            at = T0 - timedelta(days=days_ago)
+            session.add(
+                Notification(
+                    channel="incidents",
+                    event=NotificationEvent.FIRING,
+                    dedup_key=f"k{days_ago}{state}",
+                    state=state,
+                    next_attempt_at=at,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+    report = await apply_retention(db, now=T0, policy=RetentionPolicy())
+    assert report.notifications_deleted == 2
+    async with db.read() as session:
+        kept = sorted(
+            ((T0 - r.created_at).days, r.state) for r in await session.exec(select(Notification))
+        )
+    assert kept == [
+        (89, NotificationState.SENT),
+        (200, NotificationState.PENDING),
+        (200, NotificationState.SENDING),
+    ]
