@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from statuspage.alerting.service import AlertingService
-from storage.alerts.reads import list_alerts
-from storage.vocabulary import AlertState, Granularity
-from tests.alerting.helpers import Clock, Site, lead, result, settings_for, site
+from storage.vocabulary import Granularity
+from tests.alerting.helpers import Clock, Site, feed, lead, rules_firing, settings_for, site
 from tests.web.factories import Bucket, add_rollup
 
 
@@ -20,25 +18,12 @@ async def hours(place: Site, count: int, bucket: Bucket) -> None:
         await add_rollup(place.db, "api", at, bucket, granularity=Granularity.HOUR)
 
 
-async def feed(place: Site, service: AlertingService, minutes: int, every: int) -> None:
-    """Healthy results, except every `every`-th, for `minutes`."""
-    for n in range(minutes * 2):
-        place.clock.advance(seconds=30)
-        service.accept([result("api", place.clock.now, failed=n % every == 0)])
-        await service.judge_arrived()
-        await service.run_round()
-
-
-async def rules_firing(place: Site) -> set[str]:
-    return {a.rule for a in await list_alerts(place.db, state=AlertState.FIRING)}
-
-
 async def test_a_slow_burn_over_days_fires_from_the_roll_ups(tmp_path: Path) -> None:
     async with site(settings_for(tmp_path, f"sqlite:///{tmp_path / 'a.db'}"), Clock()) as place:
         await hours(place, 72, Bucket(up=117, down=3))  # 2.5 %: 2.5x a 99 % budget
         service = place.service()
         await lead(service)
-        await feed(place, service, 10, every=1000)  # healthy now, but the days burned
+        await feed(place, service, 10, fail_every=1000)  # healthy now, but the days burned
         assert "budget-slow-burn" in await rules_firing(place)
 
 
@@ -47,5 +32,5 @@ async def test_a_budget_within_its_objective_stays_quiet(tmp_path: Path) -> None
         await hours(place, 72, Bucket(up=119, down=1))  # 0.8 %: under 1x
         service = place.service()
         await lead(service)
-        await feed(place, service, 10, every=1000)
+        await feed(place, service, 10, fail_every=1000)
         assert "budget-slow-burn" not in await rules_firing(place)

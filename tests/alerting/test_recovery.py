@@ -8,13 +8,12 @@ from pathlib import Path
 
 from pytest_aiohttp import AiohttpClient
 
-from statuspage.alerting.service import AlertingService
 from statuspage.service.roles import Roles
 from storage.alerts.reads import get_group, open_groups
 from storage.incidents.reads import get_incident
 from storage.incidents.rules import NewUpdate
 from storage.incidents.writes import post_update, publish_incident
-from tests.alerting.helpers import Clock, Site, lead, result, settings_for, site
+from tests.alerting.helpers import Clock, Site, feed, lead, settings_for, site
 from tests.app_client import Client, app_client
 from tests.waiting import eventually
 
@@ -28,14 +27,6 @@ PUBLIC = (
     "/api/v2/incidents/unresolved.json",
     "/api/v2/summary.json",
 )
-
-
-async def feed(place: Site, service: AlertingService, minutes: float, *, failed: bool) -> None:
-    for _ in range(int(minutes * 2)):
-        place.clock.advance(seconds=30)
-        service.accept([result("api", place.clock.now, failed=failed)])
-        await service.judge_arrived()
-        await service.run_round()
 
 
 async def outage_and_recovery(place: Site, *, between: object = None) -> tuple[int, int]:

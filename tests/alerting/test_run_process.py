@@ -11,14 +11,15 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
+from tests.alerting.helpers import FAST_ALERTING, SwitchableTarget
 from tests.service.cli_process import Service, environment, free_port, is_up
 
 pytestmark = pytest.mark.slow
 
-CONFIG = """
+CONFIG = (
+    """
 [site]
 name = "Acme Status"
 
@@ -29,47 +30,15 @@ secret_key = "{secret}"
 [storage]
 url = "sqlite:///{db}"
 
-[probes]
-interval_s = 1
-confirm_down_retries = 0
-
-[alerting]
-default_rules = false
-evaluate_every_s = 1
-
-[[alerts]]
-name = "api-errors"
-kind = "error_rate"
-severity = "critical"
-above = 20.0
-clear_at = 5.0
-window_s = 6
-resolve_for_s = 2
-min_samples = 3
-
-[[components]]
-id = "api"
-name = "API"
-url = "{target}/health"
-sla_ms = 500
 """
-
-
-class Target:
-    def __init__(self) -> None:
-        self.failing = False
-
-    async def health(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": not self.failing}, status=503 if self.failing else 200)
+    + FAST_ALERTING
+)
 
 
 @pytest.fixture
-async def target(aiohttp_server: AiohttpServer) -> tuple[Target, str]:
-    state = Target()
-    app = web.Application()
-    app.router.add_get("/health", state.health)
-    server = await aiohttp_server(app)
-    return state, str(server.make_url("")).rstrip("/")
+async def target(aiohttp_server: AiohttpServer) -> tuple[SwitchableTarget, str]:
+    state = SwitchableTarget()
+    return state, await state.serve(aiohttp_server)
 
 
 def statuspage(folder: Path, *args: str) -> str:
@@ -106,7 +75,7 @@ async def until(what: str, check: Any, seconds: float = 60) -> list[dict[str, An
 
 
 async def test_a_target_that_fails_fires_an_alert_and_its_recovery_resolves_it(
-    tmp_path: Path, target: tuple[Target, str]
+    tmp_path: Path, target: tuple[SwitchableTarget, str]
 ) -> None:
     state, base = target
     port = free_port()

@@ -6,27 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from statuspage.alerting.service import AlertingService
 from storage.alerts.reads import list_alerts, open_groups
 from storage.incidents.reads import get_incident
 from storage.vocabulary import AlertState
-from tests.alerting.helpers import Clock, Site, lead, result, settings_for, site
+from tests.alerting.helpers import Clock, feed, lead, rules_firing, settings_for, site
 
 INTERVAL = timedelta(seconds=30)
-
-
-async def feed(place: Site, service: AlertingService, minutes: float, *, failed: bool) -> None:
-    """One result of "api" every 30 s for `minutes`, judged as each commits, with a
-    periodic round every 5 s of the test's clock."""
-    for _ in range(int(minutes * 2)):
-        place.clock.advance(seconds=30)
-        service.accept([result("api", place.clock.now, failed=failed)])
-        await service.judge_arrived()
-        await service.run_round()
-
-
-async def firing_rules(place: Site) -> set[str]:
-    return {a.rule for a in await list_alerts(place.db, state=AlertState.FIRING)}
 
 
 async def test_an_outage_fires_once_as_one_group_and_opens_a_draft_incident(
@@ -42,7 +27,7 @@ async def test_an_outage_fires_once_as_one_group_and_opens_a_draft_incident(
         await feed(place, service, 1.5, failed=True)
 
         assert {"error-rate-critical", "error-rate-warning", "error-rate-info"} <= (
-            await firing_rules(place)
+            await rules_firing(place)
         )
         groups = await open_groups(place.db)
         assert len(groups) == 1

@@ -14,29 +14,31 @@ from storage.audit import record_sign_in_failure
 from storage.incidents.reads import get_incident
 from storage.status import record_status_change
 from storage.vocabulary import AlertState, StatusSource
-from tests.alerting.helpers import Clock, Site, lead, result, settings_for, site
+from tests.alerting.helpers import (
+    Clock,
+    Site,
+    feed,
+    lead,
+    rules_firing,
+    settings_for,
+    site,
+    sqlite_url,
+)
 
 
-async def feed(
-    place: Site, service: AlertingService, component: str, minutes: float, *, failed: bool
+async def payments_down(
+    place: Site, service: AlertingService, *, healthy: float, failing: float
 ) -> None:
-    for _ in range(int(minutes * 2)):
-        place.clock.advance(seconds=30)
-        service.accept([result(component, place.clock.now, failed=failed)])
-        await service.judge_arrived()
-        await service.run_round()
-
-
-async def rules_firing(place: Site) -> set[str]:
-    return {a.rule for a in await list_alerts(place.db, state=AlertState.FIRING)}
-
-
-def sqlite(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'alerts.db'}"
+    """Healthy results, then the probes hold payments in a major outage while it fails."""
+    await feed(place, service, component="payments", minutes=healthy)
+    await record_status_change(
+        place.db, "payments", "major_outage", at=place.clock.now, source=StatusSource.PROBE
+    )
+    await feed(place, service, component="payments", minutes=failing, failed=True)
 
 
 async def test_nothing_fires_for_a_component_under_maintenance(tmp_path: Path) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         await record_status_change(
             place.db,
             "api",
@@ -46,19 +48,19 @@ async def test_nothing_fires_for_a_component_under_maintenance(tmp_path: Path) -
         )
         service = place.service()
         await lead(service)
-        await feed(place, service, "api", 5, failed=False)
-        await feed(place, service, "api", 5, failed=True)
+        await feed(place, service, component="api", minutes=5, failed=False)
+        await feed(place, service, component="api", minutes=5, failed=True)
         assert await list_alerts(place.db) == []
 
 
 async def test_maintenance_holds_a_firing_alert_and_then_lets_it_resolve(
     tmp_path: Path,
 ) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         service = place.service()
         await lead(service)
-        await feed(place, service, "api", 5, failed=False)
-        await feed(place, service, "api", 1.5, failed=True)
+        await feed(place, service, component="api", minutes=5, failed=False)
+        await feed(place, service, component="api", minutes=1.5, failed=True)
         assert "error-rate-critical" in await rules_firing(place)
 
         await record_status_change(
@@ -68,13 +70,15 @@ async def test_maintenance_holds_a_firing_alert_and_then_lets_it_resolve(
             at=place.clock.now,
             source=StatusSource.MAINTENANCE,
         )
-        await feed(place, service, "api", 30, failed=False)  # results are left out
+        await feed(
+            place, service, component="api", minutes=30, failed=False
+        )  # results are left out
         assert "error-rate-critical" in await rules_firing(place)
 
         await record_status_change(
             place.db, "api", "operational", at=place.clock.now, source=StatusSource.PROBE
         )
-        await feed(place, service, "api", 25, failed=False)
+        await feed(place, service, component="api", minutes=25, failed=False)
         firing = await list_alerts(place.db, state=AlertState.FIRING)
         assert [a.rule for a in firing if a.subject == "component:api"] == []
 
@@ -82,14 +86,10 @@ async def test_maintenance_holds_a_firing_alert_and_then_lets_it_resolve(
 async def test_an_outage_pages_at_once_and_a_p0_component_opens_a_p0_incident(
     tmp_path: Path,
 ) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         service = place.service()
         await lead(service)
-        await feed(place, service, "payments", 60, failed=False)
-        await record_status_change(
-            place.db, "payments", "major_outage", at=place.clock.now, source=StatusSource.PROBE
-        )
-        await feed(place, service, "payments", 1, failed=True)
+        await payments_down(place, service, healthy=60, failing=1)
 
         assert "outage" in await rules_firing(place)
         (group,) = await open_groups(place.db)
@@ -102,19 +102,15 @@ async def test_an_outage_pages_at_once_and_a_p0_component_opens_a_p0_incident(
 
 
 async def test_the_outage_rule_needs_more_than_one_failure(tmp_path: Path) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         service = place.service()
         await lead(service)
-        await feed(place, service, "payments", 5, failed=False)
-        await record_status_change(
-            place.db, "payments", "major_outage", at=place.clock.now, source=StatusSource.PROBE
-        )
-        await feed(place, service, "payments", 0.5, failed=True)
+        await payments_down(place, service, healthy=5, failing=0.5)
         assert "outage" not in await rules_firing(place)
 
 
 async def test_failed_sign_ins_fire_per_address_and_overall(tmp_path: Path) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         service = place.service()
         await lead(service)
         for n in range(20):
@@ -135,7 +131,7 @@ async def test_failed_sign_ins_fire_per_address_and_overall(tmp_path: Path) -> N
 
 
 async def test_nineteen_failed_sign_ins_fire_nothing(tmp_path: Path) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         service = place.service()
         await lead(service)
         for n in range(19):
@@ -149,14 +145,10 @@ async def test_nineteen_failed_sign_ins_fire_nothing(tmp_path: Path) -> None:
 async def test_an_unacknowledged_incident_past_its_target_raises_an_alert(
     tmp_path: Path,
 ) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         service = place.service()
         await lead(service)
-        await feed(place, service, "payments", 5, failed=False)
-        await record_status_change(
-            place.db, "payments", "major_outage", at=place.clock.now, source=StatusSource.PROBE
-        )
-        await feed(place, service, "payments", 1, failed=True)
+        await payments_down(place, service, healthy=5, failing=1)
         assert "response-target-missed" not in await rules_firing(place)
 
         place.clock.advance(minutes=5, seconds=1)  # P0: 5 minutes
@@ -172,14 +164,10 @@ async def test_an_unacknowledged_incident_past_its_target_raises_an_alert(
 
 
 async def test_an_acknowledged_incident_within_its_target_raises_nothing(tmp_path: Path) -> None:
-    async with site(settings_for(tmp_path, sqlite(tmp_path)), Clock()) as place:
+    async with site(settings_for(tmp_path, sqlite_url(tmp_path)), Clock()) as place:
         service = place.service()
         await lead(service)
-        await feed(place, service, "payments", 5, failed=False)
-        await record_status_change(
-            place.db, "payments", "major_outage", at=place.clock.now, source=StatusSource.PROBE
-        )
-        await feed(place, service, "payments", 1, failed=True)
+        await payments_down(place, service, healthy=5, failing=1)
         (group,) = await open_groups(place.db)
         await acknowledge(place.db, group.alerts[0].id, actor="oncall", now=place.clock.now)
         place.clock.advance(hours=1)

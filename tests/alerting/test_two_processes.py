@@ -9,53 +9,28 @@ import sys
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
 from statuspage.config import load_settings
 from statuspage.service.startup import open_database
 from storage.alerts.reads import AlertView, list_alerts
+from tests.alerting.helpers import FAST_ALERTING, SwitchableTarget
 from tests.alerting.test_postgres import postgres_url  # noqa: F401  (a fixture)
 from tests.service.cli_process import Service, environment
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-CONFIG = """
+CONFIG = (
+    """
 [storage]
 url = "{url}"
 
-[probes]
-interval_s = 1
-confirm_down_retries = 0
-
-[alerting]
-default_rules = false
-evaluate_every_s = 1
-
-[[alerts]]
-name = "api-errors"
-kind = "error_rate"
-severity = "critical"
-above = 20.0
-clear_at = 5.0
-window_s = 10
-min_samples = 2
-
-[[components]]
-id = "api"
-name = "API"
-url = "{target}/health"
-sla_ms = 500
 """
+    + FAST_ALERTING
+)
+
 EVALUATING = "alerting: evaluating here"
-
-
-class Target:
-    failing = True
-
-    async def health(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": not self.failing}, status=503 if self.failing else 200)
 
 
 async def test_two_probe_processes_fire_once_and_cover_for_each_other(
@@ -63,13 +38,10 @@ async def test_two_probe_processes_fire_once_and_cover_for_each_other(
     postgres_url: str,  # noqa: F811
     aiohttp_server: AiohttpServer,
 ) -> None:
-    state = Target()
-    app = web.Application()
-    app.router.add_get("/health", state.health)
-    server = await aiohttp_server(app)
+    state = SwitchableTarget(failing=True)
+    target = await state.serve(aiohttp_server)
     url = postgres_url.replace("postgresql+asyncpg:", "postgresql:")
     config = tmp_path / "statuspage.toml"
-    target = str(server.make_url("")).rstrip("/")
     config.write_text(CONFIG.format(url=url, target=target), "utf-8")
     env = environment(tmp_path)
     subprocess.run(
