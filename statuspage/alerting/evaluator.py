@@ -76,12 +76,13 @@ class Evaluator:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self.state = EvaluatorState()
-        self.evaluations = 0  # rule measurements made, for the benchmark
+        self._live = _live_keys(ruleset)
 
     def retune(self, ruleset: RuleSet) -> None:
         """New rules (a reload): windows are kept, and alerts of removed rules resolve
         at the next evaluation."""
         self.ruleset = ruleset
+        self._live = _live_keys(ruleset)
         keep = ruleset.keep_s
         for window in self.state.windows.values():
             window.keep_s = keep
@@ -206,7 +207,6 @@ class Evaluator:
             rules = tuple(r for r in rules if r.kind in SUCCESS_KINDS)
         steps = []
         for rule in rules:
-            self.evaluations += 1
             reading = COMPONENT_KINDS.measure(rule, data, now)
             if (moved := self._step(rule, subject, component_id, reading, now)) is not None:
                 steps.append(moved)
@@ -215,7 +215,6 @@ class Evaluator:
     def _site(self, now: float) -> list[AlertStep]:
         steps = []
         for rule in self.ruleset.site:
-            self.evaluations += 1
             readings = {
                 site_subject(rule.kind, key): reading
                 for key, reading in SITE_KINDS.measure(rule, self.state.site, now).items()
@@ -231,21 +230,18 @@ class Evaluator:
     def _orphans(self, now: float) -> list[AlertStep]:
         """Open alerts whose rule no longer applies (removed from config, or the
         component left it) resolve: nothing would ever clear them otherwise."""
-        live = {r.name for r in self.ruleset.site}
-        for component_id, rules in self.ruleset.by_component.items():
-            live |= {f"{r.name}@{component_subject(component_id)}" for r in rules}
+        site_rules, component_rules = self._live
         steps = []
         for (name, subject), held in list(self.state.open.items()):
-            if name in live or f"{name}@{subject}" in live:
+            if name in site_rules or (name, subject) in component_rules:
                 continue
             if subject.startswith("component:") and self._in_maintenance(subject[10:]):
                 continue
             del self.state.open[(name, subject)]
-            steps.append(
-                _as_step(
-                    name, held.tracked.state, subject, held, None, now, {"reason": "rule removed"}
-                )
-            )
+            ended = AlertState.RESOLVED if held.tracked.state is AlertState.FIRING else None
+            tracked = replace(held.tracked, clear_since=now)
+            figures = {"reason": "rule removed"}
+            steps.append(_alert_step(name, subject, held, ended, tracked, figures))
         return steps
 
     def _step(
@@ -268,17 +264,8 @@ class Evaluator:
             state = AlertState.RESOLVED
         elif moved.change is Change.DROPPED:
             state = None
-        return AlertStep(
-            rule=rule.name,
-            subject=subject,
-            severity=rule.severity,
-            component_id=component_id,
-            state=state,
-            started_at=_datetime(tracked.started_at),
-            fired_at=None if tracked.fired_at is None else _datetime(tracked.fired_at),
-            clear_since=None if tracked.clear_since is None else _datetime(tracked.clear_since),
-            figures=dict(reading.figures),
-        )
+        held = _Open(tracked, rule.name, component_id, rule.severity)
+        return _alert_step(rule.name, subject, held, state, tracked, reading.figures)
 
     def _prune_seen(self, now: float) -> None:
         horizon = now - self.ruleset.keep_s - 60.0
@@ -286,31 +273,38 @@ class Evaluator:
             if len(seen) > 64:
                 self.state.seen[component_id] = {k for k in seen if k[1] >= horizon}
 
-    def firing(self) -> list[tuple[str, str]]:
-        return [k for k, v in self.state.open.items() if v.tracked.state is AlertState.FIRING]
 
-
-def _as_step(
+def _alert_step(
     name: str,
-    was: AlertState,
     subject: str,
     held: _Open,
-    _reading: Reading | None,
-    now: float,
-    figures: dict[str, object],
+    state: AlertState | None,
+    tracked: Tracked,
+    figures: Mapping[str, object],
 ) -> AlertStep:
-    tracked = held.tracked
+    """What storage is told: the alert's new state and times, and its figures."""
     return AlertStep(
         rule=name,
         subject=subject,
         severity=held.severity,
         component_id=held.component_id,
-        state=AlertState.RESOLVED if was is AlertState.FIRING else None,
+        state=state,
         started_at=_datetime(tracked.started_at),
         fired_at=None if tracked.fired_at is None else _datetime(tracked.fired_at),
-        clear_since=_datetime(now),
+        clear_since=None if tracked.clear_since is None else _datetime(tracked.clear_since),
         figures=dict(figures),
     )
+
+
+def _live_keys(ruleset: RuleSet) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The site rules' names, and (rule, subject) of every component rule in force:
+    an open alert matching neither belongs to a rule that is gone."""
+    components = frozenset(
+        (rule.name, component_subject(component_id))
+        for component_id, rules in ruleset.by_component.items()
+        for rule in rules
+    )
+    return frozenset(r.name for r in ruleset.site), components
 
 
 _ABOUT_INCIDENTS = {"response_target_missed"}

@@ -58,9 +58,8 @@ class AlertingService:
         self._inbox: list[Announced] = []
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._next_round = 0.0
-        self._next_long_counts = 0.0
-        self._next_sweep = 0.0
+        # Loop time of the next round; clock times of the next roll-up read and sweep.
+        self._next_round, self._next_long_counts, self._next_sweep = 0.0, 0.0, 0.0
         self.handlers: list[GroupHandler] = []
         # Notifications (statuspage/notify): queued with each alert change, and planned
         # again at the end of each round for what changes without an alert moving.

@@ -74,8 +74,8 @@ async def apply_steps(
     async with db.write(pages=False) as session:
         touched: dict[int, AlertSeverity | None] = {}  # group -> its firing severity before
         for each in steps:
-            group_id, before = await _apply_step(session, each, now)
-            touched.setdefault(group_id, before)
+            if (applied := await _apply_step(session, each, now)) is not None:
+                touched.setdefault(*applied)
         await session.flush()
         events = [e for g, b in touched.items() if (e := await _group_after(session, g, b, now))]
         if planner is not None:
@@ -92,14 +92,15 @@ async def _open_alert(session: AsyncSession, rule: str, subject: str) -> Alert |
 
 async def _apply_step(
     session: AsyncSession, step: AlertStep, now: datetime
-) -> tuple[int, AlertSeverity | None]:
+) -> tuple[int, AlertSeverity | None] | None:
+    """Apply one step; returns (its group, the group's firing severity before), or
+    None when it ends an alert that is no longer open (an operator resolved it)."""
     row = await _open_alert(session, step.rule, step.subject)
     if row is None:
+        if step.state is None or step.state is AlertState.RESOLVED:
+            return None
         group = await _open_group(session, step, now)
         assert group.id is not None
-        before = await _firing_severity(session, group.id)
-        if step.state is None or step.state is AlertState.RESOLVED:
-            return group.id, before
         row = Alert(
             group_id=group.id,
             rule=step.rule,

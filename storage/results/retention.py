@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,34 +73,22 @@ async def apply_retention(
     daily = await _delete_rollups(
         db, Granularity.DAY, now - timedelta(days=policy.daily_days), batch_size
     )
-    unmeasured = await _delete_in_batches(
-        db,
-        _UNMEASURED,
-        (_UNMEASURED.c.id,),
-        _UNMEASURED.c.scheduled_at < now - timedelta(days=policy.raw_days),
-        batch_size,
+
+    def by_id(table: Table, where: ColumnElement[bool]) -> Awaitable[int]:
+        return _delete_in_batches(db, table, (table.c.id,), where, batch_size)
+
+    def days_ago(days: int) -> datetime:
+        return now - timedelta(days=days)
+
+    unmeasured = await by_id(_UNMEASURED, _UNMEASURED.c.scheduled_at < days_ago(policy.raw_days))
+    failures = await by_id(_FAILURES, _FAILURES.c.at < days_ago(policy.sign_in_failure_days))
+    tokens = await by_id(
+        _TOKEN_FAILURES, _TOKEN_FAILURES.c.at < days_ago(policy.sign_in_failure_days)
     )
-    failures = await _delete_in_batches(
-        db,
-        _FAILURES,
-        (_FAILURES.c.id,),
-        _FAILURES.c.at < now - timedelta(days=policy.sign_in_failure_days),
-        batch_size,
-    )
-    tokens = await _delete_in_batches(
-        db,
-        _TOKEN_FAILURES,
-        (_TOKEN_FAILURES.c.id,),
-        _TOKEN_FAILURES.c.at < now - timedelta(days=policy.sign_in_failure_days),
-        batch_size,
-    )
-    notifications = await _delete_in_batches(
-        db,
+    notifications = await by_id(
         _NOTIFICATIONS,
-        (_NOTIFICATIONS.c.id,),
-        (_NOTIFICATIONS.c.created_at < now - timedelta(days=policy.notification_days))
+        (_NOTIFICATIONS.c.created_at < days_ago(policy.notification_days))
         & _NOTIFICATIONS.c.state.in_(_FINISHED),
-        batch_size,
     )
     return RetentionReport(
         raw_deleted=raw,
