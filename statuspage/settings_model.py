@@ -346,6 +346,19 @@ class RouteSettings(_Section):
     channels: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = Field(min_length=1)
 
 
+class SubscriberSettings(_Section):
+    """`[subscribers]`: people and systems that follow the public page."""
+
+    email: bool = True  # offered when `[smtp]` is configured
+    webhooks: bool = True
+    # Subscribers type their webhook's URL: by default it must reach the public internet.
+    allow_private_webhook_addresses: bool = False
+    confirmation_hours: Annotated[int, Field(ge=1, le=720)] = 48
+    maintenance_reminder_minutes: Annotated[int, Field(ge=0, le=10080)] = 60  # 0: none
+    # Subscription requests one client address may make per hour (the rest get 429).
+    requests_per_client_per_hour: Annotated[int, Field(ge=1, le=10000)] = 10
+
+
 class FileSettings(_Section):
     site: SiteSettings = Field(default_factory=SiteSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
@@ -358,3 +371,4 @@ class FileSettings(_Section):
     channels: list[ChannelSettings] = Field(default_factory=list, max_length=100)
     smtp: SmtpSettings | None = None
     routes: list[RouteSettings] = Field(default_factory=list, max_length=200)
+    subscribers: SubscriberSettings = Field(default_factory=SubscriberSettings)

@@ -164,7 +164,7 @@ class AlertState(enum.StrEnum):
 
 class NotificationEvent(enum.StrEnum):
     """What a notification tells its channel about an alert group (or, `test`, that
-    the channel works)."""
+    the channel works), or a subscriber about the page."""
 
     FIRING = "firing"  # the group began firing at a severity routed to the channel
     RAISED = "raised"  # a more severe alert routed to the channel fired
@@ -172,6 +172,17 @@ class NotificationEvent(enum.StrEnum):
     ACKNOWLEDGED = "acknowledged"  # someone is on it
     RESOLVED = "resolved"  # no firing alert of a severity routed to the channel is left
     TEST = "test"  # `statuspage notify test`
+    # To subscribers of the public page (docs/subscribers.md):
+    CONFIRM = "confirm"  # the double opt-in mail with its confirmation link
+    UPDATE = "update"  # an incident or maintenance update was posted
+    UPCOMING = "upcoming"  # a maintenance window starts soon
+
+
+class SubscriberKind(enum.StrEnum):
+    """How a subscriber of the public page hears about incidents and maintenance."""
+
+    EMAIL = "email"
+    WEBHOOK = "webhook"
 
 
 class NotificationState(enum.StrEnum):

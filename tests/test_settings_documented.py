@@ -22,6 +22,7 @@ from statuspage.settings_model import (
     SiteSettings,
     SmtpSettings,
     StorageSettings,
+    SubscriberSettings,
 )
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -35,6 +36,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], ...]] = {
     "`[[components]]`": (ComponentSettings,),
     "`[alerting]` and `[[alerts]]`": (AlertingSettings, AlertRuleSettings),
     "`[[channels]]`, `[smtp]` and `[[routes]]`": (ChannelSettings, SmtpSettings, RouteSettings),
+    "`[subscribers]`": (SubscriberSettings,),
 }
 
 

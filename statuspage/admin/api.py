@@ -58,10 +58,12 @@ NEW_INCIDENT_KEYS = (
     "impact",
     "started_at",
     "draft",
+    "deliver_notifications",
 )
-NEW_UPDATE_KEYS = ("status", "body", "components")
+NEW_UPDATE_KEYS = ("status", "body", "components", "deliver_notifications")
 NEW_MAINTENANCE_KEYS = (
     "name", "status", "body", "components", "scheduled_for", "scheduled_until", "draft",
+    "deliver_notifications",
 )  # fmt: skip
 EDIT_KEYS = ("name", "impact", "severity", "draft", "scheduled_for", "scheduled_until")
 DEFAULT_MAINTENANCE_MESSAGE = "We will be performing scheduled maintenance."
@@ -170,6 +172,7 @@ async def create_incident_api(request: web.Request) -> web.Response:
         started_at=read.moment(data, "started_at", tz),
         draft=read.flag(data, "draft", False),
         author=actor_of(request),
+        notify_subscribers=read.flag(data, "deliver_notifications", True),
     )
     incident_id = await _create(request, new)
     return await incident_json(request, incident_id, 201)
@@ -196,6 +199,7 @@ async def create_maintenance_api(request: web.Request) -> web.Response:
         scheduled_until=read.moment(data, "scheduled_until", tz),
         draft=read.flag(data, "draft", False),
         author=actor_of(request),
+        notify_subscribers=read.flag(data, "deliver_notifications", True),
     )
     return await incident_json(request, await _create(request, new), 201)
 
@@ -211,6 +215,7 @@ async def post_update_api(request: web.Request) -> web.Response:
         body=read.text(data, "body", required=True) or "",
         components=read.component_map(data),
         author=actor_of(request),
+        notify_subscribers=read.flag(data, "deliver_notifications", True),
     )
     now = request.app[ADMIN].clock()
     await post_update(

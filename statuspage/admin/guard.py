@@ -23,12 +23,12 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from statuspage import keys
-from statuspage.admin.client_address import request_client
 from statuspage.admin.csrf import request_is_genuine
 from statuspage.admin.pages import message
 from statuspage.admin.paths import Area, area_of
 from statuspage.admin.sessions import current_session, signed_in_user, with_session
 from statuspage.admin.state import ADMIN, AREA, TOKEN, USER
+from statuspage.http.client_address import request_client
 from storage.accounts.tokens import authenticate_token
 from storage.alerts.writes import record_token_failure
 

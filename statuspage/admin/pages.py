@@ -67,6 +67,7 @@ _NAV = (
     ("Schedule maintenance", "/admin/maintenances/new"),
     ("API tokens", "/admin/tokens"),
     ("Notifications", "/admin/notifications"),
+    ("Subscribers", "/admin/subscribers"),
     ("Audit log", "/admin/audit"),
     ("Password", "/admin/password"),
 )

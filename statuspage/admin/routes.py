@@ -18,6 +18,7 @@ from statuspage.admin import views_dashboard as dashboard
 from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
 from statuspage.admin import views_notifications as notifications
+from statuspage.admin import views_subscribers as subscribers
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
@@ -74,6 +75,10 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post(ALERT + "/silence", alerts.silence_view)
     router.add_post(ALERT + "/resolve", alerts.resolve_view)
     router.add_get("/admin/notifications", notifications.notifications)
+    router.add_get("/admin/subscribers", subscribers.subscribers)
+    router.add_post(
+        r"/admin/subscribers/{subscriber_id:\d{1,18}}/remove", subscribers.remove_subscriber
+    )
 
 
 def _add_incident_pages(router: web.UrlDispatcher) -> None:

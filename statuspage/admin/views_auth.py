@@ -17,7 +17,6 @@ from datetime import datetime
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.admin.client_address import request_client
 from statuspage.admin.forms import form_text
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.passwords import MAX_LENGTH, PasswordRuleError, check_new_password
@@ -31,6 +30,7 @@ from statuspage.admin.sessions import (
     start_session,
 )
 from statuspage.admin.state import ADMIN, USER
+from statuspage.http.client_address import request_client
 from storage.accounts.users import (
     Credentials,
     find_credentials,

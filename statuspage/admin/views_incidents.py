@@ -53,8 +53,8 @@ from storage.incidents.writes import create_incident, post_update
 from storage.status import current_statuses
 from storage.vocabulary import AFFECTING_STATUSES, IncidentStatus
 
-NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at")
-UPDATE_FIELDS = ("status", "body", "keep_statuses")
+NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at", "notify_subscribers")
+UPDATE_FIELDS = ("status", "body", "keep_statuses", "notify_subscribers")
 WAS_PREFIX = "was."  # hidden `was.<id>`: the status the form showed for that component
 
 
@@ -125,6 +125,7 @@ def _new_incident(
         started_at=parse_local_time(values["started_at"], tz, "started_at"),
         draft=draft,
         author=request[USER].name,
+        notify_subscribers=values["notify_subscribers"] == "yes",
     )
 
 
@@ -264,10 +265,11 @@ def _update_from_form(
     status = choice(values["status"], statuses, "status", "a status")
     shown = component_statuses(form, ids, COMPONENT_STATUSES)
     changed = {cid: s for cid, s in shown.items() if s != was.get(cid)}
+    notify = values["notify_subscribers"] == "yes"
     if status in ENDING and values["keep_statuses"] == "yes":
         kept = {cid: s for cid, s in shown.items() if cid in incident.components}
-        return NewUpdate(status, values["body"], kept | changed, author)
-    return NewUpdate(status, values["body"], changed, author)
+        return NewUpdate(status, values["body"], kept | changed, author, notify)
+    return NewUpdate(status, values["body"], changed, author, notify)
 
 
 async def components_now(request: web.Request) -> tuple[ComponentNow, ...]:

@@ -22,7 +22,7 @@ from storage.incidents.rules import IncidentError, NewIncident, is_blank
 from storage.incidents.writes import create_incident
 from storage.vocabulary import IncidentKind
 
-MAINTENANCE_FIELDS = ("name", "body", "scheduled_for", "scheduled_until")
+MAINTENANCE_FIELDS = ("name", "body", "scheduled_for", "scheduled_until", "notify_subscribers")
 DEFAULT_MAINTENANCE_MESSAGE = "We will be performing scheduled maintenance."
 
 
@@ -79,4 +79,5 @@ def _maintenance(
         scheduled_for=parse_local_time(values["scheduled_for"], tz, "scheduled_for"),
         scheduled_until=parse_local_time(values["scheduled_until"], tz, "scheduled_until"),
         author=author,
+        notify_subscribers=values["notify_subscribers"] == "yes",
     )

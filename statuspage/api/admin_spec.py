@@ -51,6 +51,13 @@ def _object(required: list[str], properties: Json, **extra: object) -> Json:
     }
 
 
+DELIVER = {
+    "type": "boolean",
+    "default": True,
+    "description": "Notify the page's subscribers (a draft's when it is published)",
+}
+
+
 def admin_schemas() -> Json:
     return {
         "admin_new_incident": _new_incident(),
@@ -60,6 +67,7 @@ def admin_schemas() -> Json:
                 "status": {"enum": INCIDENT_STATUSES + MAINTENANCE_STATUSES},
                 "body": BODY,
                 "components": _components_map(),
+                "deliver_notifications": DELIVER,
             },
         ),
         "admin_new_maintenance": _new_maintenance(),
@@ -80,6 +88,7 @@ def _new_incident() -> Json:
             "impact": {"enum": IMPACTS, "description": "Default: derived from the components"},
             "started_at": {**TIME, "description": "Back-dates the incident; not in the future"},
             "draft": {"type": "boolean", "default": False},
+            "deliver_notifications": DELIVER,
         },
     )
 
@@ -100,6 +109,7 @@ def _new_maintenance() -> Json:
             "scheduled_until": TIME,
             "draft": {"type": "boolean", "default": False},
             "components": {"anyOf": [ids, _components_map()]},
+            "deliver_notifications": DELIVER,
         },
     )
 

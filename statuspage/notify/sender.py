@@ -24,8 +24,9 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 
@@ -34,6 +35,7 @@ from statuspage.channel_specs import ChannelConfig, NotifySettings
 from statuspage.notify.channels import CHANNEL_KINDS, Channel
 from statuspage.notify.channels.base import HTTP_TIMEOUT_S, DeliveryError, Outside
 from statuspage.notify.message import Message, Site
+from statuspage.notify.subscribers.delivery import SubscriberSender
 from statuspage.service.settings_holder import SettingsHolder
 from storage.database import Database
 from storage.notify.delivery import Claimed, any_due, claim, finish
@@ -87,6 +89,7 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None
+        self._subscribers = SubscriberSender(db, clock, timeout_s)
         self.failure: Exception | None = None  # the latest pass's error, while failing
         self.sent = 0  # delivered by this sender (tests wait on these)
         self.passes = 0
@@ -112,6 +115,7 @@ class Sender:
         self._wake.set()
 
     async def close(self) -> None:
+        await self._subscribers.close()
         if self._http is not None:
             await self._http.close()
             self._http = None
@@ -137,13 +141,8 @@ class Sender:
         return Outside(self._http, notify.smtp, self._clock, site, self.timeout_s)
 
     async def _deliver(self, claimed: Claimed, notify: NotifySettings, outside: Outside) -> None:
-        config = notify.channel(claimed.channel)
-        message = await self._message(claimed)
         try:
-            if config is None or not config.enabled:
-                state = "no longer configured" if config is None else "disabled"
-                raise DeliveryError(f"channel {claimed.channel!r} is {state}", permanent=True)
-            answer = await send(build(config, outside), message)
+            answer = await self._send(claimed, notify, outside)
         except DeliveryError as error:
             await self._failed(claimed, error, notify.secrets())
             return
@@ -156,6 +155,16 @@ class Sender:
         )
         self.sent += 1
         log.info("notification sent", extra={"fields": _fields(claimed)})
+
+    async def _send(self, claimed: Claimed, notify: NotifySettings, outside: Outside) -> str:
+        if claimed.subscriber_id is not None:
+            return await bounded(self._subscribers.send(claimed, self._settings.current))
+        config = notify.channel(claimed.channel)
+        message = await self._message(claimed)
+        if config is None or not config.enabled:
+            state = "no longer configured" if config is None else "disabled"
+            raise DeliveryError(f"channel {claimed.channel!r} is {state}", permanent=True)
+        return await send(build(config, outside), message)
 
     async def _message(self, claimed: Claimed) -> Message:
         """The queued payload, with the group's incident as it is now: the incident a
@@ -223,8 +232,13 @@ def build(config: ChannelConfig, outside: Outside) -> Channel:
 async def send(channel: Channel, message: Message) -> str:
     """Deliver through `channel` within the deadline; DeliveryError on any failure
     (an unexpected exception is a failure to retry, with its type as the reason)."""
+    return await bounded(channel.notify(message))
+
+
+async def bounded(sending: Coroutine[Any, Any, str]) -> str:
+    """`sending` within the deadline, every failure a DeliveryError."""
     try:
-        return await asyncio.wait_for(channel.notify(message), SEND_DEADLINE_S)
+        return await asyncio.wait_for(sending, SEND_DEADLINE_S)
     except DeliveryError:
         raise
     except TimeoutError:

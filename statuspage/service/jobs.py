@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -23,6 +24,7 @@ from storage.incidents.writes import advance_maintenances
 from storage.locks import run_once
 from storage.results.retention import RetentionPolicy, apply_retention
 from storage.results.rollup import roll_up
+from storage.subscribers.fanout import queue_maintenance_reminders
 
 log = logging.getLogger("statuspage.jobs")
 
@@ -133,6 +135,12 @@ class PeriodicJobs:
         return len(changes)
 
     async def advance_maintenances(self) -> int:
+        """Start and end maintenance windows (their updates notify subscribers), and
+        remind subscribers of windows about to start."""
+        minutes = self._settings.current.file.subscribers.maintenance_reminder_minutes
+        if minutes:
+            lead = timedelta(minutes=minutes)
+            await queue_maintenance_reminders(self._db, now=self._clock(), lead=lead)
         steps = await advance_maintenances(self._db, now=self._clock())
         for maintenance_id, status in steps:
             log.info(
@@ -150,6 +158,8 @@ class PeriodicJobs:
             raw_days=storage.raw_retention_days,
             hourly_days=storage.hourly_retention_days,
             daily_days=storage.daily_retention_days,
+            unconfirmed_subscriber_hours=self._settings.current.file.subscribers.confirmation_hours
+            + 24,
         )
         report = await apply_retention(self._db, now=self._clock(), policy=policy)
         return (
@@ -160,4 +170,5 @@ class PeriodicJobs:
             + report.sign_in_failures_deleted
             + report.token_failures_deleted
             + report.notifications_deleted
+            + report.unconfirmed_subscribers_deleted
         )

@@ -1,7 +1,6 @@
-"""`/subscribe`: every way to follow the page, with addresses to copy.
-
-Today these are the feeds (statuspage/feeds) and the JSON API; other ways to
-subscribe are to be listed here too. The addresses are absolute, from
+"""`/subscribe`: every way to follow the page: notices by email or webhook (the
+forms, `web/subscriptions.py`), the feeds (statuspage/feeds) and the JSON API,
+with addresses to copy. The addresses are absolute, from
 `site.url`, because they are meant to be pasted into a feed reader or a script
 elsewhere; the page's own links stay paths, as on every page.
 """
@@ -38,11 +37,32 @@ class FeedChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class ComponentChoice:
+    id: str
+    name: str
+    checked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeForm:
+    """What a visitor sent, and what is wrong with it, to show the form again."""
+
+    kind: str = ""  # "email" or "webhook": the form that was sent
+    value: str = ""  # the address as typed
+    chosen: frozenset[str] = frozenset()
+    error: str | None = None  # about the address field
+
+
+@dataclass(frozen=True, slots=True)
 class SubscribePage:
     """Context of `/subscribe` (templates/subscribe.html)."""
 
     site: SiteContext
     title: str
+    offers_email: bool  # `[subscribers] email` and an `[smtp]` server
+    offers_webhooks: bool
+    components: tuple[ComponentChoice, ...]
+    form: SubscribeForm
     page_feeds: tuple[FeedChoice, ...]  # incident history and every update, for the whole page
     component_feeds: tuple[FeedChoice, ...]  # one per component, in configured order
     api_url: str  # the JSON API's summary, for scripts and dashboards
@@ -60,8 +80,15 @@ def feed_choice(name: str, about: str, base: str, site_url: str, slug: str) -> F
     return FeedChoice(name, about, addresses)
 
 
-def subscribe_page(settings: Settings, site: SiteContext, now: datetime) -> SubscribePage:
+def offers_email(settings: Settings) -> bool:
+    return settings.file.subscribers.email and settings.file.smtp is not None
+
+
+def subscribe_page(
+    settings: Settings, site: SiteContext, now: datetime, form: SubscribeForm | None = None
+) -> SubscribePage:
     site_url = settings.file.site.url
+    form = form or SubscribeForm()
     page_feeds = (
         feed_choice(
             "Incident history",
@@ -94,6 +121,13 @@ def subscribe_page(settings: Settings, site: SiteContext, now: datetime) -> Subs
     return SubscribePage(
         site=site,
         title=f"Subscribe · {site.name}",
+        offers_email=offers_email(settings),
+        offers_webhooks=settings.file.subscribers.webhooks,
+        components=tuple(
+            ComponentChoice(c.id, clean_text(c.name), c.id in form.chosen)
+            for c in settings.components
+        ),
+        form=form,
         page_feeds=page_feeds,
         component_feeds=component_feeds,
         api_url=f"{site_url}/api/v2/summary.json",

@@ -7,6 +7,7 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.web import views
 from statuspage.web.error_page import render_error_page
+from statuspage.web.subscriptions import Subscriptions
 
 
 def setup_pages(app: web.Application) -> None:
@@ -17,4 +18,5 @@ def setup_pages(app: web.Application) -> None:
     router.add_get("/history", views.history, name="history")
     router.add_get(r"/incidents/{incident_id:\d{1,18}}", views.incident, name="incident")
     router.add_get("/subscribe", views.subscribe, name="subscribe")
+    Subscriptions().add_routes(router)
     router.add_get("/static/{name}", views.static_file, name="static")

@@ -55,6 +55,7 @@ class NewIncident:
     kind: str = IncidentKind.INCIDENT
     scheduled_for: datetime | None = None
     scheduled_until: datetime | None = None
+    notify_subscribers: bool = True  # a draft notifies nobody until it is published
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class NewUpdate:
     # sets every affected component back to operational.
     components: Mapping[str, str] | None = None
     author: str | None = None
+    notify_subscribers: bool = True  # Statuspage's `deliver_notifications`
 
 
 def derive_impact(statuses: Sequence[str]) -> Impact:

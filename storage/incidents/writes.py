@@ -35,6 +35,7 @@ from storage.incidents.rules import (
     worse_status,
 )
 from storage.status import record_status_change_in
+from storage.subscribers.fanout import queue_latest_update_in, queue_update_in
 from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
 from storage.tables.monitoring import Component, StatusChange
 from storage.vocabulary import ComponentStatus, Impact, IncidentKind, IncidentStatus, Severity
@@ -90,7 +91,9 @@ async def create_incident(
         session.add(incident)
         await session.flush()
         assert incident.id is not None
-        update = NewUpdate(new.status, new.body, dict(new.components), new.author)
+        update = NewUpdate(
+            new.status, new.body, dict(new.components), new.author, new.notify_subscribers
+        )
         await _add_update(session, incident, update, display_at=started, now=now)
         after = snapshot(incident, INCIDENT_FIELDS) | {"body": new.body}
         after["components"] = dict(new.components)
@@ -143,7 +146,7 @@ async def post_update(
         components = await _components_for(session, incident, update)
         check_component_statuses(components)
         await _known_components(session, list(components))
-        effective = NewUpdate(update.status, update.body, components, update.author)
+        effective = replace(update, components=components)
         before = snapshot(incident, INCIDENT_FIELDS)
         update_id = await _add_update(session, incident, effective, display_at=now, now=now)
         after = {"update_id": update_id, "status": update.status, "body": update.body}
@@ -200,6 +203,7 @@ async def _add_update(
         updated_at=now,
         display_at=display_at,
         affected_components=changes or None,
+        deliver_notifications=update.notify_subscribers,
         author=update.author,
     )
     session.add(row)
@@ -208,6 +212,9 @@ async def _add_update(
     _advance_incident(incident, update, display_at, now)
     await _link_components(session, incident, update.components or {})
     await _apply_statuses(session, incident, effects, display_at, row.id)
+    if update.notify_subscribers and not incident.draft:
+        await session.flush()  # the links just made say whom the notice is for
+        await queue_update_in(session, incident, row, now)
     return row.id
 
 
@@ -314,6 +321,8 @@ async def publish_incident(
         statuses = {link.component_id: link.status for link in links}
         if incident.status not in ENDING and latest is not None:
             await _apply_statuses(session, incident, statuses, now, latest)
+        # Subscribers hear of it now that it is public, if its latest update said so.
+        await queue_latest_update_in(session, incident, now)
 
 
 MAINTENANCE_STARTED = "Scheduled maintenance is currently in progress."

@@ -14,6 +14,8 @@ that was too slow cannot overwrite the next one's outcome.
 A channel hears about a group in the order the messages were written: a message
 waits while an earlier one to the same channel about the same group is not finished
 (pending, backing off, or being sent), so a "resolved" never overtakes its "firing".
+A subscriber hears its notices in order the same way ("completed" never overtakes
+"in progress").
 """
 
 from __future__ import annotations
@@ -46,20 +48,29 @@ class Claimed:
     attempt: int
     created_at: datetime
     lease_until: datetime
+    subscriber_id: int | None = None  # a subscriber of the public page, not a channel
 
 
 def _due(now: datetime) -> Any:
     earlier = aliased(Notification)
+    same_group = and_(
+        col(Notification.group_id).is_not(None),
+        col(earlier.group_id) == col(Notification.group_id),
+    )
+    same_subscriber = and_(
+        col(Notification.subscriber_id).is_not(None),
+        col(earlier.subscriber_id) == col(Notification.subscriber_id),
+    )
     blocked = exists().where(
         col(earlier.channel) == col(Notification.channel),
-        col(earlier.group_id) == col(Notification.group_id),
         col(earlier.id) < col(Notification.id),
         col(earlier.state).in_(_UNFINISHED),
+        or_(same_group, same_subscriber),
     )
     return and_(
         col(Notification.state).in_(_UNFINISHED),
         col(Notification.next_attempt_at) <= now,
-        or_(col(Notification.group_id).is_(None), ~blocked),
+        ~blocked,
     )
 
 
@@ -103,6 +114,7 @@ def _claimed(row: Notification) -> Claimed:
         attempt=row.attempts,
         created_at=row.created_at,
         lease_until=row.next_attempt_at,
+        subscriber_id=row.subscriber_id,
     )
 
 

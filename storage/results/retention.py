@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Table, delete, func, tuple_
 from sqlmodel import SQLModel, select
 
 from storage.database import Database
+from storage.subscribers.writes import forget_unconfirmed
 from storage.tables.accounts import SignInFailure
 from storage.tables.alerts import TokenFailure
 from storage.tables.monitoring import ProbeResultRow, Rollup, RollupDirty, UnmeasuredRun
@@ -40,6 +41,8 @@ class RetentionPolicy:
     # Delivered or abandoned notifications: the delivery log's history. Messages
     # still waiting or being sent are never deleted.
     notification_days: int = 90
+    # Email subscriptions nobody confirmed: their link has expired by then.
+    unconfirmed_subscriber_hours: int = 72
 
     def __post_init__(self) -> None:
         # Days are summed from hours and hours from raw results while they may
@@ -57,6 +60,7 @@ class RetentionReport:
     sign_in_failures_deleted: int = 0
     token_failures_deleted: int = 0
     notifications_deleted: int = 0
+    unconfirmed_subscribers_deleted: int = 0
 
 
 async def apply_retention(
@@ -90,6 +94,9 @@ async def apply_retention(
         (_NOTIFICATIONS.c.created_at < days_ago(policy.notification_days))
         & _NOTIFICATIONS.c.state.in_(_FINISHED),
     )
+    unconfirmed = await forget_unconfirmed(
+        db, older_than=now - timedelta(hours=policy.unconfirmed_subscriber_hours)
+    )
     return RetentionReport(
         raw_deleted=raw,
         unmeasured_deleted=unmeasured,
@@ -98,6 +105,7 @@ async def apply_retention(
         sign_in_failures_deleted=failures,
         token_failures_deleted=tokens,
         notifications_deleted=notifications,
+        unconfirmed_subscribers_deleted=unconfirmed,
     )
 
 

@@ -9,8 +9,10 @@ was written; secrets are never in it: the channel's url, key or password are rea
 from the configuration at sending time.
 
 `channel` is the configured channel's name; messages about an alert group carry its
-id. Messages of other origins (subscribers of the public page, later) fill `channel`
-and `dedup_key` in their own way and leave `group_id` empty.
+id. A message to a subscriber of the public page names the subscriber instead (its
+`channel` is `subscriber-email` or `subscriber-webhook`): the address is read from
+the subscriber's row when it is sent, so erasing a subscriber erases its messages
+and leaves no copy of the address behind.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ class Notification(SQLModel, table=True):
     channel: str = Field(max_length=100)
     event: NotificationEvent = Field(sa_type=EnumText(NotificationEvent, 16))
     group_id: int | None = Field(default=None, foreign_key="alert_groups.id", sa_type=BigId)
+    subscriber_id: int | None = Field(
+        default=None, foreign_key="subscribers.id", sa_type=BigId, ondelete="CASCADE", index=True
+    )
     severity: AlertSeverity | None = Field(default=None, sa_type=EnumText(AlertSeverity, 16))
     dedup_key: str = Field(max_length=200)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import make_mocked_request
 
 from statuspage import keys
-from statuspage.admin.client_address import Network, client_address
+from statuspage.http.client_address import Network, client_address
 from tests.admin.helpers import PASSWORD, sign_in
 from tests.app_client import Client
 

@@ -4,61 +4,23 @@ implicit TLS with a login."""
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from bs4 import BeautifulSoup
 
 from statuspage.channel_specs import ChannelConfig, SmtpConfig
 from statuspage.notify.channels.base import DeliveryError
 from statuspage.notify.channels.email import EmailChannel
 from tests.notify.helpers import group_message, outside
+from tests.notify.mailbox import Mailbox, check_login, start
 from tests.probes.tls import SelfSigned, make_self_signed
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@dataclass
-class Mailbox:
-    port: int
-    refuse: set[str] = field(default_factory=set)
-    mail: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[Envelope] = field(default_factory=list)
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
-    ) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        raw = envelope.original_content or b""
-        self.mail.append(email.message_from_bytes(raw, policy=email.policy.default))
-        return "250 2.0.0 queued as 1234"
-
-
-def check_login(
-    server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
-) -> AuthResult:
-    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"status", b"pw")
-    return AuthResult(success=ok, handled=False)
-
-
-async def start(box: Mailbox, *, ssl: Any = None, **smtp: Any) -> asyncio.Server:
-    loop = asyncio.get_running_loop()
-    return await loop.create_server(lambda: SMTP(box, **smtp), "127.0.0.1", box.port, ssl=ssl)
 
 
 @pytest.fixture

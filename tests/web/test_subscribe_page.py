@@ -27,7 +27,9 @@ async def test_every_feed_is_listed_with_its_full_address_to_copy(client: Client
 
 async def test_each_address_is_labelled_with_its_feed_and_format(client: Client) -> None:
     soup = await fetch(client, "/subscribe")
-    labels = [text_of(one(soup, f'label[for="{attr(f, "id")}"]')) for f in soup.select("input")]
+    labels = [
+        text_of(one(soup, f'label[for="{attr(f, "id")}"]')) for f in soup.select("input.copy")
+    ]
     assert labels[:4] == [
         "Incident history, Atom", "Incident history, RSS",
         "Every update, Atom", "Every update, RSS",

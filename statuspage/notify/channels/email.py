@@ -16,6 +16,7 @@ from email.utils import format_datetime
 
 import aiosmtplib
 
+from statuspage.channel_specs import SmtpConfig
 from statuspage.notify.channels.base import CHANNEL_KINDS, Channel, DeliveryError
 from statuspage.notify.message import Message
 
@@ -29,28 +30,7 @@ class EmailChannel(Channel):
         smtp = self.outside.smtp
         if smtp is None:
             raise DeliveryError("no [smtp] server is configured", permanent=True)
-        mail = self.compose(message, smtp.sender)
-        try:
-            _, answer = await aiosmtplib.send(
-                mail,
-                hostname=smtp.host,
-                port=smtp.port,
-                username=smtp.username,
-                password=smtp.password,
-                use_tls=smtp.tls,
-                start_tls=smtp.starttls,
-                timeout=smtp.timeout_s,
-            )
-        except aiosmtplib.SMTPRecipientsRefused as error:
-            refused = "; ".join(f"{e.recipient}: {e.code} {e.message}" for e in error.recipients)
-            raise DeliveryError(f"recipients refused: {refused}", permanent=True) from None
-        except aiosmtplib.SMTPResponseException as error:
-            # 5xx: the server will not take it (bad sender, refused login); 4xx: later.
-            text = f"SMTP {error.code}: {error.message}"
-            raise DeliveryError(text, permanent=error.code >= 500) from None
-        except (aiosmtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"SMTP: {type(error).__name__}: {error}") from None
-        return f"SMTP: {answer}"
+        return await send_mail(smtp, self.compose(message, smtp.sender))
 
     def compose(self, message: Message, sender: str) -> EmailMessage:
         mail = EmailMessage()
@@ -65,6 +45,32 @@ class EmailChannel(Channel):
         mail.set_content(plain_text(message))
         mail.add_alternative(html_body(message), subtype="html")
         return mail
+
+
+async def send_mail(smtp: SmtpConfig, mail: EmailMessage) -> str:
+    """Hand `mail` to the `[smtp]` server: its answer, or DeliveryError (refused
+    recipients and 5xx are permanent; 4xx and connection trouble are retried)."""
+    try:
+        _, answer = await aiosmtplib.send(
+            mail,
+            hostname=smtp.host,
+            port=smtp.port,
+            username=smtp.username,
+            password=smtp.password,
+            use_tls=smtp.tls,
+            start_tls=smtp.starttls,
+            timeout=smtp.timeout_s,
+        )
+    except aiosmtplib.SMTPRecipientsRefused as error:
+        refused = "; ".join(f"{e.recipient}: {e.code} {e.message}" for e in error.recipients)
+        raise DeliveryError(f"recipients refused: {refused}", permanent=True) from None
+    except aiosmtplib.SMTPResponseException as error:
+        # 5xx: the server will not take it (bad sender, refused login); 4xx: later.
+        text = f"SMTP {error.code}: {error.message}"
+        raise DeliveryError(text, permanent=error.code >= 500) from None
+    except (aiosmtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"SMTP: {type(error).__name__}: {error}") from None
+    return f"SMTP: {answer}"
 
 
 def one_line(text: str) -> str:

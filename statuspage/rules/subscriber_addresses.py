@@ -1,0 +1,92 @@
+"""What a subscriber may give as an address: an email address, or a webhook URL
+that reaches only the public internet (SSRF).
+
+A subscriber types the URL, so by default it must lead to the public internet: not
+loopback, link-local (cloud metadata lives at 169.254.169.254), private, shared
+(100.64/10), multicast, reserved or unspecified addresses, nor IPv6 forms that embed
+one (IPv4-mapped, 6to4, Teredo are judged by the IPv4 address inside). An operator
+who runs receivers on a private network allows them
+(`[subscribers] allow_private_webhook_addresses`).
+
+Pure: the caller resolves names; this judges addresses and URLs' shape.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+MAX_URL = 2000
+MAX_EMAIL = 254  # RFC 5321's limit on a path
+_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
+    r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$"
+)
+_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
+
+
+def email_address(text: str) -> str | None:
+    """`text` as the address to store (trimmed, lower case), or None if it is not one
+    we can mail: a plain `local@domain.tld`, no display name, no comments, no quotes."""
+    address = text.strip().lower()
+    if len(address) > MAX_EMAIL or not _EMAIL.fullmatch(address):
+        return None
+    local = address.split("@", 1)[0]
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return None
+    return address
+
+
+def is_public(address: Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        if inner is not None:
+            return is_public(inner)
+    return address.is_global and not address.is_multicast
+
+
+def parsed_address(host: str) -> Address | None:
+    """`host` as an IP address, or None for a name."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be a subscriber's webhook, by its shape alone; None: fine."""
+    if len(url) > MAX_URL:
+        return f"must be at most {MAX_URL} characters"
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        return "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must start with https:// (or http://) and name a host"
+    if parts.username is not None or parts.password is not None:
+        return "must not contain a user name or password"
+    if port == 0:
+        return "names port 0"
+    return None
+
+
+def destination_problem(url: str, *, allow_private: bool) -> str | None:
+    """`url_problem`, and unless private addresses are allowed, an address written
+    in the URL that is not public or a name that is local by definition. A name is
+    resolved when the webhook is called, and judged then (notify/subscribers)."""
+    if problem := url_problem(url):
+        return problem
+    if allow_private:
+        return None
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    literal = parsed_address(host)
+    if literal is not None and not is_public(literal):
+        return "must reach a public address (not loopback, private or link-local)"
+    if host.endswith(_LOCAL_NAMES):
+        return "must name a public host"
+    return None

@@ -1,0 +1,291 @@
+"""Subscribing from `/subscribe`, confirming, and leaving (docs/subscribers.md).
+
+* `POST /subscribe/email`: a confirmation mail is queued (double opt-in); the answer
+  is the same whether the address is new, waiting or already subscribed, so the
+  form tells nobody who subscribes. A second request for the address within ten
+  minutes queues nothing.
+* `POST /subscribe/webhook`: the URL must reach a public address (unless the
+  operator allows private ones); it is subscribed at once.
+* `GET /subscribe/confirm?token=…` and `GET /subscribe/unsubscribe?token=…` show a
+  button; only the `POST` acts, so a mail scanner that follows links confirms and
+  removes nothing. `POST /subscribe/unsubscribe?token=…` is also what a mail
+  client's one-click unsubscribe sends (RFC 8058).
+
+Each client address may make `requests_per_client_per_hour` subscription requests
+(per process); more are answered 429.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiohttp import web
+
+from statuspage import keys
+from statuspage.http.client_address import request_client
+from statuspage.rules.subscriber_addresses import destination_problem, email_address
+from statuspage.rules.subscriber_links import CONFIRM, UNSUBSCRIBE, LinkClaims, sign, verify
+from statuspage.web.context_site import site_context
+from statuspage.web.context_subscribe import SubscribeForm, offers_email, subscribe_page
+from storage.subscribers.reads import subscriber
+from storage.subscribers.secrets import SUBSCRIBER_LINKS, site_secret
+from storage.subscribers.writes import confirm, remove, request_subscription
+from storage.vocabulary import SubscriberKind
+
+RESEND_AFTER = timedelta(minutes=10)
+WINDOW = timedelta(hours=1)
+MAX_CLIENTS = 100_000  # clients remembered at once: a spray of addresses costs bounded memory
+
+
+class RequestLimit:
+    """At most `per_window` requests per client in any hour, counted in memory."""
+
+    def __init__(self) -> None:
+        self._seen: collections.OrderedDict[str, collections.deque[datetime]] = (
+            collections.OrderedDict()
+        )
+
+    def wait_s(self, client: str, now: datetime, per_window: int) -> int:
+        """Seconds the client must wait, or 0 (and the request is counted)."""
+        times = self._seen.pop(client, collections.deque())
+        while times and now - times[0] >= WINDOW:
+            times.popleft()
+        self._seen[client] = times
+        if len(self._seen) > MAX_CLIENTS:
+            self._seen.popitem(last=False)
+        if len(times) >= per_window:
+            return max(1, math.ceil((times[0] + WINDOW - now).total_seconds()))
+        times.append(now)
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Context of templates/subscription.html: one message, maybe one button."""
+
+    site: object
+    title: str
+    heading: str
+    message: str
+    action: str | None = None  # a form posting to this path…
+    button: str | None = None  # …with this button
+    link: str | None = None  # an address to keep (a webhook's unsubscribe link)
+
+
+class Subscriptions:
+    def __init__(self) -> None:
+        self.limit = RequestLimit()
+
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/subscribe/email", self.subscribe_email, name="subscribe-email")
+        router.add_post("/subscribe/webhook", self.subscribe_webhook, name="subscribe-webhook")
+        router.add_get("/subscribe/confirm", self.confirm_page, name="subscribe-confirm")
+        router.add_post("/subscribe/confirm", self.confirm, name="subscribe-confirmed")
+        router.add_get("/subscribe/unsubscribe", self.unsubscribe_page, name="unsubscribe")
+        router.add_post("/subscribe/unsubscribe", self.unsubscribe, name="unsubscribed")
+
+    async def subscribe_email(self, request: web.Request) -> web.StreamResponse:
+        settings = request.app[keys.SETTINGS].current
+        if not offers_email(settings):
+            raise web.HTTPNotFound()
+        if limited := self._limited(request):
+            return limited
+        form = await _form(request, "email", "email")
+        address = email_address(form.value)
+        problem = _component_problem(request, form) or (
+            None if address is not None else "enter an email address like name@example.com"
+        )
+        if problem is not None:
+            return _again(request, form, problem)
+        assert address is not None
+        await request_subscription(
+            request.app[keys.DATABASE],
+            SubscriberKind.EMAIL,
+            address,
+            _choice(form),
+            now=request.app[keys.CLOCK](),
+            resend_after=RESEND_AFTER,
+        )
+        hours = settings.file.subscribers.confirmation_hours
+        return _outcome(
+            request,
+            "Check your inbox",
+            f"If {address} can receive mail, a message to confirm the subscription is on "
+            f"its way. Its link works for {hours} hours; nothing else is sent until you "
+            "confirm.",
+        )
+
+    async def subscribe_webhook(self, request: web.Request) -> web.StreamResponse:
+        settings = request.app[keys.SETTINGS].current
+        if not settings.file.subscribers.webhooks:
+            raise web.HTTPNotFound()
+        if limited := self._limited(request):
+            return limited
+        form = await _form(request, "webhook", "url")
+        allow = settings.file.subscribers.allow_private_webhook_addresses
+        url = form.value.strip()
+        problem = _component_problem(request, form) or (
+            f"the URL {why}" if (why := destination_problem(url, allow_private=allow)) else None
+        )
+        if problem is not None:
+            return _again(request, form, problem)
+        db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
+        done = await request_subscription(
+            db, SubscriberKind.WEBHOOK, url, _choice(form), now=now, resend_after=RESEND_AFTER
+        )
+        secret = await site_secret(db, SUBSCRIBER_LINKS, now=now)
+        token = sign(secret, LinkClaims(done.subscriber_id, UNSUBSCRIBE, url))
+        return _outcome(
+            request,
+            "Webhook subscribed",
+            "Incident and maintenance updates will be posted to it as JSON in the shape of "
+            "Atlassian Statuspage's webhooks. Every body carries this unsubscribe link in "
+            "meta.unsubscribe; keep it to stop them:",
+            link=f"{settings.file.site.url}/subscribe/unsubscribe?token={token}",
+        )
+
+    async def confirm_page(self, request: web.Request) -> web.StreamResponse:
+        if await _checked(request, CONFIRM) is None:
+            return _expired(request)
+        return _outcome(
+            request,
+            "Confirm your subscription",
+            "One more step: press the button to start receiving notices.",
+            action=request.path_qs,
+            button="Confirm subscription",
+        )
+
+    async def confirm(self, request: web.Request) -> web.StreamResponse:
+        found = await _checked(request, CONFIRM)
+        if found is None:
+            return _expired(request)
+        sid, address, chosen = found
+        db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
+        if not await confirm(db, sid, address, chosen, now=now):
+            return _expired(request)
+        return _outcome(
+            request,
+            "You are subscribed",
+            f"{address} will hear about incidents and maintenance. Every mail has a link "
+            "to unsubscribe.",
+        )
+
+    async def unsubscribe_page(self, request: web.Request) -> web.StreamResponse:
+        if await _checked(request, UNSUBSCRIBE) is None:
+            return _gone(request)
+        return _outcome(
+            request,
+            "Unsubscribe",
+            "Press the button to stop all notices to this address.",
+            action=request.path_qs,
+            button="Unsubscribe",
+        )
+
+    async def unsubscribe(self, request: web.Request) -> web.StreamResponse:
+        found = await _checked(request, UNSUBSCRIBE)
+        if found is not None:
+            await remove(request.app[keys.DATABASE], found[0], found[1])
+        return _gone(request)
+
+    def _limited(self, request: web.Request) -> web.StreamResponse | None:
+        settings = request.app[keys.SETTINGS].current
+        per_hour = settings.file.subscribers.requests_per_client_per_hour
+        wait = self.limit.wait_s(request_client(request), request.app[keys.CLOCK](), per_hour)
+        if not wait:
+            return None
+        response = _outcome(
+            request,
+            "Too many requests",
+            "This address has asked to subscribe too often. Please try again later.",
+            status=429,
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+
+async def _form(request: web.Request, kind: str, field: str) -> SubscribeForm:
+    data = await request.post()
+    value = data.get(field)
+    chosen = frozenset(str(v) for v in data.getall("component", ()))
+    return SubscribeForm(kind, value if isinstance(value, str) else "", chosen)
+
+
+def _component_problem(request: web.Request, form: SubscribeForm) -> str | None:
+    known = {c.id for c in request.app[keys.SETTINGS].current.components}
+    return None if form.chosen <= known else "choose components from the list"
+
+
+def _choice(form: SubscribeForm) -> list[str] | None:
+    """No box ticked: the whole page, including components added later."""
+    return sorted(form.chosen) or None
+
+
+async def _checked(
+    request: web.Request, purpose: str
+) -> tuple[int, str, tuple[str, ...] | None] | None:
+    """The subscriber a genuine link acts on: (id, address, components chosen)."""
+    token = request.query.get("token", "")
+    db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
+    claims = verify(await site_secret(db, SUBSCRIBER_LINKS, now=now), token, purpose, now)
+    if claims is None:
+        return None
+    found = await subscriber(db, claims.subscriber_id)
+    if found is None or not claims.matches(found.address):
+        return None
+    return found.id, found.address, claims.components
+
+
+def _again(request: web.Request, form: SubscribeForm, problem: str) -> web.Response:
+    settings, state = request.app[keys.SETTINGS].current, request.app[keys.WEB]
+    site = site_context(settings, state.assets, "/subscribe")
+    page = subscribe_page(settings, site, state.clock(), _with_error(form, problem))
+    return _html(state.renderer.render("subscribe.html", page), 400)
+
+
+def _with_error(form: SubscribeForm, problem: str) -> SubscribeForm:
+    return SubscribeForm(form.kind, form.value, form.chosen, problem)
+
+
+def _expired(request: web.Request) -> web.Response:
+    return _outcome(
+        request,
+        "This link does not work",
+        "It has expired, was already used for an address that has left, or was copied "
+        "incompletely. Subscribe again from the subscribe page to get a new one.",
+        status=400,
+    )
+
+
+def _gone(request: web.Request) -> web.Response:
+    return _outcome(
+        request,
+        "You are unsubscribed",
+        "No more notices will be sent to this address. You can subscribe again at any time.",
+    )
+
+
+def _outcome(
+    request: web.Request,
+    heading: str,
+    message: str,
+    *,
+    action: str | None = None,
+    button: str | None = None,
+    link: str | None = None,
+    status: int = 200,
+) -> web.Response:
+    settings, state = request.app[keys.SETTINGS].current, request.app[keys.WEB]
+    site = site_context(settings, state.assets, "/subscribe")
+    page = Outcome(site, f"{heading} · {site.name}", heading, message, action, button, link)
+    return _html(state.renderer.render("subscription.html", page), status)
+
+
+def _html(text: str, status: int) -> web.Response:
+    response = web.Response(text=text, status=status, content_type="text/html")
+    # Personal answers: never stored by a shared cache, never indexed.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
