@@ -72,15 +72,17 @@ def config_text(db_path: Path, port: int) -> str:
     return "\n".join(parts)
 
 
-def rollup_rows(component_id: str, now: datetime, settings_tz: Any) -> list[dict[str, object]]:
-    """One day bucket per day and one hour bucket per hour, 90 days back."""
+def rollup_rows(
+    component_id: str, now: datetime, settings_tz: Any, hour_days: int = DAYS
+) -> list[dict[str, object]]:
+    """One day bucket per day, 90 days back, and one hour bucket per hour, `hour_days` back."""
     rows = []
     today = local_date(now, settings_tz)
     for back in range(DAYS):
         start = day_start(today - timedelta(days=back), settings_tz)
         rows.append(_row(component_id, "day", start, 2880, back))
     first_hour = hour_start(now, settings_tz)
-    for back in range(DAYS * 24):
+    for back in range(hour_days * 24):
         rows.append(_row(component_id, "hour", first_hour - timedelta(hours=back), 120, back))
     return rows
 
@@ -107,17 +109,22 @@ def _row(
     }
 
 
-async def build_database(config: Path) -> None:
+async def build_database(
+    config: Path, now: datetime | None = None, *, hour_days: int = DAYS
+) -> None:
+    """The benchmark's data as of `now` (default: the wall clock). tests/web/test_front_page.py
+    checks the front page's size on it, with one day of hour buckets (the front page reads
+    the last 24 hours only, and writing 90 days of them takes most of a minute)."""
     settings = load_settings(config, {})
     await upgrade_database(settings.database_url)
     db = Database.from_url(settings.database_url)
+    now = system_clock() if now is None else now
     try:
-        now = system_clock()
         await sync_configured_components(db, settings, lambda: now)
         for component in settings.components:
             async with db.write() as session:
                 await session.exec(
-                    insert(Rollup), params=rollup_rows(component.id, now, settings.tz)
+                    insert(Rollup), params=rollup_rows(component.id, now, settings.tz, hour_days)
                 )
             await record_status_change(
                 db, component.id, "operational", at=now - timedelta(days=DAYS), source="probe"

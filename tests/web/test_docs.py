@@ -36,12 +36,15 @@ from statuspage.web.context_home import GroupBlock, HomePage
 from statuspage.web.context_incidents import AffectedChange, IncidentCard, UpdateEntry
 from statuspage.web.context_site import FeedLink, NavLink, SiteContext
 from statuspage.web.context_subscribe import FeedAddress, FeedChoice, SubscribePage
+from statuspage.web.day_links import BarDay
 from statuspage.web.error_page import ErrorPage
+from statuspage.web.front_rows import ComponentRow, LatencySummary
 from statuspage.web.performance import LatencyCheck, Performance
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "page.md"
 CONTEXTS = [
-    SiteContext, NavLink, FeedLink, HomePage, Banner, GroupBlock, ComponentBlock, StatusBadge,
+    SiteContext, NavLink, FeedLink, HomePage, Banner, GroupBlock, ComponentRow, BarDay,
+    LatencySummary, ComponentBlock, StatusBadge,
     TimeText, DayCell, CalendarMonth, WindowFigure, Performance, LatencyCheck, DependencyState,
     AboutFigures, IncidentCard, UpdateEntry, AffectedChange, ComponentPage, WindowRow,
     ChartBlock, ChartRow, PhaseBreakdown, PhaseRow, HistoryPage, HistoryDay, IncidentPage,
