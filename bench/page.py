@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
+import psutil
 from aiohttp import web
 from sqlalchemy import insert
 
@@ -165,6 +166,9 @@ class Result:
     p99_ms: float
     gzip_bytes: int
     plain_bytes: int
+    # The server's CPU time (user + system, all its threads) per request answered:
+    # what a request costs, whatever else the machine is doing at the time.
+    cpu_ms_per_request: float
 
 
 def free_port() -> int:
@@ -271,11 +275,18 @@ async def measure(
         drive = run_wrk if shutil.which("wrk") else run_aiohttp_load
         headers = {"Accept-Encoding": encoding}
         drive(url, connections, 2, headers)  # warm up: JIT-free, but caches and pools fill
+        cpu_before = _cpu_s(server.pid)
         rate, p50, p99 = drive(url, connections, seconds, headers)
+        cpu_ms = (_cpu_s(server.pid) - cpu_before) * 1000 / max(rate * seconds, 1)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return Result(label, connections, rate, p50, p99, *sizes)
+    return Result(label, connections, rate, p50, p99, *sizes, cpu_ms)
+
+
+def _cpu_s(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
 
 
 async def bench(seconds: int, connections: int) -> list[Result]:
@@ -303,12 +314,12 @@ def report(results: list[Result], seconds: int) -> None:
         f"\n`/` with {COMPONENTS} components x {DAYS} days; server on 1 CPU, load from "
         f"another ({tool}), {seconds} s per run, {system_clock():%Y-%m-%d}\n"
     )
-    print("| case | connections | requests/s | p50 | p99 |")
-    print("|---|---:|---:|---:|---:|")
+    print("| case | connections | requests/s | p50 | p99 | server CPU per request |")
+    print("|---|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.label} | {r.connections} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} ms "
-            f"| {r.p99_ms:.2f} ms |"
+            f"| {r.p99_ms:.2f} ms | {r.cpu_ms_per_request:.2f} ms |"
         )
     page = results[0]
     print(f"\nThe page: {page.plain_bytes:,} bytes of HTML, {page.gzip_bytes:,} bytes gzipped.")
