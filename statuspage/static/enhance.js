@@ -18,7 +18,7 @@
         return format.format(Math.round(seconds / size), RELATIVE_UNITS[i][0]);
       }
     }
-    return format.format(0, "minute");
+    return format.format(0, "second");  // "now"
   }
 
   function addTimes() {
@@ -76,6 +76,16 @@
     return path.charAt(0) === "/" ? "/api/v2" + path + "/uptime.json" : null;
   }
 
+  // "2026-12-04" -> "Fri, 4 Dec 2026" in the reader's language (a calendar date: no zone).
+  function dayText(iso) {
+    if (!window.Intl || !Intl.DateTimeFormat) { return iso; }
+    var when = new Date(iso + "T00:00:00Z");
+    if (isNaN(when.getTime())) { return iso; }
+    return new Intl.DateTimeFormat(undefined, {
+      weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC"
+    }).format(when);
+  }
+
   function line(text, strong) {
     var p = document.createElement("p");
     if (strong) {
@@ -120,7 +130,7 @@
       var day = data.days[data.days.length - bar.children.length + index];
       body.textContent = "";
       if (!day) { throw new Error("no such day"); }
-      body.appendChild(line(day.date, true));
+      body.appendChild(line(dayText(day.date), true));
       body.appendChild(line(day.availability_percent === null ? "No data" :
         "Availability " + day.availability_percent + " %", false));
       if (day.sla_compliance_percent !== null) {
