@@ -161,7 +161,8 @@ def test_a_month_has_no_week_without_a_day_of_the_range() -> None:
     cells = [day_cell(DayFigure(date(2026, 12, d), figures(1))) for d in (1, 2, 3)]
     (december,) = calendar_months(cells)
     assert len(december.weeks) == 1
-    assert [c.day.day if c else None for c in december.weeks[0]] == [None, 1, 2, 3, None, None, None]
+    days = [c.day.day if c else None for c in december.weeks[0]]
+    assert days == [None, 1, 2, 3, None, None, None]
 
 
 def test_a_days_anchor_is_its_level_letter_month_and_day() -> None:

@@ -55,7 +55,7 @@ async def test_every_day_of_every_bar_is_a_link_to_the_components_calendar(
     rows = soup.select("li.component")
     assert len(rows) == 50
     for row in rows:
-        component = row["id"].removeprefix("component-")
+        component = attr(row, "id").removeprefix("component-")
         days = row.select(".days a")
         assert len(days) == 90
         assert all(attr(a, "href").startswith(f"/components/{component}#") for a in days)

@@ -62,10 +62,10 @@ def rules() -> list[tuple[str, dict[str, str]]]:
     flat = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}", "", flat)
     found = []
     for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", flat):
-        declarations = dict(
-            (name.strip(), value.strip())
+        declarations = {
+            name.strip(): value.strip()
             for name, _, value in (d.partition(":") for d in body.split(";") if ":" in d)
-        )
+        }
         found.append((" ".join(selector.split()), declarations))
     return found
 
