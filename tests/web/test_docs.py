@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def test_each_context_field_is_documented_in_its_section(context: type) -> None:
     names = (
         [f.name for f in dataclasses.fields(context)]
         if dataclasses.is_dataclass(context)
-        else list(context._fields)  # a NamedTuple (BarDay)
+        else list(inspect.get_annotations(context))  # a NamedTuple (BarDay)
     )
     missing = [name for name in names if f"`{name}`" not in section]
     assert not missing, f"docs/page.md, ### {context.__name__}: document {missing}"
