@@ -7,15 +7,17 @@
 (function () {
   "use strict";
 
-  var RELATIVE_UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800],
-    ["day", 86400], ["hour", 3600], ["minute", 60]];
+  // [unit, its length in seconds, from how far away it is used]: days up to two
+  // weeks ("9 days ago" says more than "last week").
+  var RELATIVE_UNITS = [["year", 31536000, 31536000], ["month", 2592000, 5184000],
+    ["week", 604800, 1209600], ["day", 86400, 86400], ["hour", 3600, 3600],
+    ["minute", 60, 60]];
 
   function relativeText(format, when, now) {
     var seconds = (when.getTime() - now.getTime()) / 1000;
     for (var i = 0; i < RELATIVE_UNITS.length; i += 1) {
-      var size = RELATIVE_UNITS[i][1];
-      if (Math.abs(seconds) >= size) {
-        return format.format(Math.round(seconds / size), RELATIVE_UNITS[i][0]);
+      if (Math.abs(seconds) >= RELATIVE_UNITS[i][2]) {
+        return format.format(Math.round(seconds / RELATIVE_UNITS[i][1]), RELATIVE_UNITS[i][0]);
       }
     }
     return format.format(0, "second");  // "now"

@@ -245,3 +245,11 @@ async def test_a_manual_components_bar_comes_from_its_status_history(
     assert level_of(days[0]) == "n"
     calendar = await fetch(client, "/components/notifications")
     assert "uptime 0.00 % (from reported status)" in text_of(one(calendar, "#b1126"))
+
+
+async def test_a_probed_component_without_figures_says_no_data_yet_beside_its_bar(
+    client: Client,
+) -> None:
+    row = one(await fetch(client, "/"), "#component-api")
+    assert text_of(one(row, ".uptime")) == "No data yet"
+    assert {level_of(a) for a in row.select(".days a")} == {"n"}
