@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
+from pathlib import Path
 
+from pytest_aiohttp import AiohttpClient
+
+from statuspage import keys
 from storage.database import Database
 from storage.status import record_status_change
-from tests.app_client import Client
+from tests.app_client import Client, app_client
 from tests.web.factories import (
     NOW,
+    SITE,
     Bucket,
     Said,
     add_day,
@@ -17,6 +22,8 @@ from tests.web.factories import (
     add_incident,
     add_result,
     days_back,
+    prepare_database,
+    settings_for,
 )
 from tests.web.pages import attr, fetch, level_of, one, text_of
 
@@ -253,3 +260,18 @@ async def test_a_probed_component_without_figures_says_no_data_yet_beside_its_ba
     row = one(await fetch(client, "/"), "#component-api")
     assert text_of(one(row, ".uptime")) == "No data yet"
     assert {level_of(a) for a in row.select(".days a")} == {"n"}
+
+
+async def test_a_site_may_show_one_latency_line_per_component_on_the_front_page(
+    aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path, site=SITE + "front_page_latency = true\n")
+    await prepare_database(settings.database_url)
+    client = await app_client(aiohttp_client, settings, lambda: NOW)
+    db = client.app[keys.DATABASE]
+    await add_hour(db, "api", NOW, Bucket(up=100, latencies_ms=[150.0] * 90 + [900.0] * 10))
+    soup = await fetch(client, "/")
+    assert text_of(one(soup, "#component-api .latency-line")) == (
+        "Latency, last 24 hours: p95 900 ms, over its SLA of 200 ms."
+    )
+    assert soup.select("table") == []  # still no latency table
