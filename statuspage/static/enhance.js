@@ -162,6 +162,32 @@
     });
   }
 
+  // Without the script each day is a tab stop (90 per bar); with it a bar is one tab
+  // stop (today) and the arrow keys, Home and End move along it.
+  var MOVES = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity };
+
+  function addKeyboard() {
+    var bars = document.querySelectorAll(".days");
+    for (var i = 0; i < bars.length; i += 1) {
+      var links = bars[i].children;
+      for (var j = 0; j < links.length; j += 1) {
+        links[j].setAttribute("tabindex", j === links.length - 1 ? "0" : "-1");
+      }
+    }
+    document.addEventListener("keydown", function (event) {
+      var link = event.target.closest ? event.target.closest(".days a") : null;
+      if (!link || !(event.key in MOVES)) { return; }
+      var links = link.parentNode.children;
+      var at = Array.prototype.indexOf.call(links, link);
+      var next = Math.max(0, Math.min(links.length - 1, at + MOVES[event.key]));
+      event.preventDefault();
+      link.setAttribute("tabindex", "-1");
+      links[next].setAttribute("tabindex", "0");
+      links[next].focus();
+    });
+  }
+
   addTimes();
   addPopovers();
+  addKeyboard();
 }());
