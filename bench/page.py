@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
+import psutil
 from aiohttp import web
 from sqlalchemy import insert
 
@@ -72,15 +73,17 @@ def config_text(db_path: Path, port: int) -> str:
     return "\n".join(parts)
 
 
-def rollup_rows(component_id: str, now: datetime, settings_tz: Any) -> list[dict[str, object]]:
-    """One day bucket per day and one hour bucket per hour, 90 days back."""
+def rollup_rows(
+    component_id: str, now: datetime, settings_tz: Any, hour_days: int = DAYS
+) -> list[dict[str, object]]:
+    """One day bucket per day, 90 days back, and one hour bucket per hour, `hour_days` back."""
     rows = []
     today = local_date(now, settings_tz)
     for back in range(DAYS):
         start = day_start(today - timedelta(days=back), settings_tz)
         rows.append(_row(component_id, "day", start, 2880, back))
     first_hour = hour_start(now, settings_tz)
-    for back in range(DAYS * 24):
+    for back in range(hour_days * 24):
         rows.append(_row(component_id, "hour", first_hour - timedelta(hours=back), 120, back))
     return rows
 
@@ -107,17 +110,22 @@ def _row(
     }
 
 
-async def build_database(config: Path) -> None:
+async def build_database(
+    config: Path, now: datetime | None = None, *, hour_days: int = DAYS
+) -> None:
+    """The benchmark's data as of `now` (default: the wall clock). tests/web/test_front_page.py
+    checks the front page's size on it, with one day of hour buckets (the front page reads
+    the last 24 hours only, and writing 90 days of them takes most of a minute)."""
     settings = load_settings(config, {})
     await upgrade_database(settings.database_url)
     db = Database.from_url(settings.database_url)
+    now = system_clock() if now is None else now
     try:
-        now = system_clock()
         await sync_configured_components(db, settings, lambda: now)
         for component in settings.components:
             async with db.write() as session:
                 await session.exec(
-                    insert(Rollup), params=rollup_rows(component.id, now, settings.tz)
+                    insert(Rollup), params=rollup_rows(component.id, now, settings.tz, hour_days)
                 )
             await record_status_change(
                 db, component.id, "operational", at=now - timedelta(days=DAYS), source="probe"
@@ -158,6 +166,9 @@ class Result:
     p99_ms: float
     gzip_bytes: int
     plain_bytes: int
+    # The server's CPU time (user + system, all its threads) per request answered:
+    # what a request costs, whatever else the machine is doing at the time.
+    cpu_ms_per_request: float
 
 
 def free_port() -> int:
@@ -264,11 +275,18 @@ async def measure(
         drive = run_wrk if shutil.which("wrk") else run_aiohttp_load
         headers = {"Accept-Encoding": encoding}
         drive(url, connections, 2, headers)  # warm up: JIT-free, but caches and pools fill
+        cpu_before = _cpu_s(server.pid)
         rate, p50, p99 = drive(url, connections, seconds, headers)
+        cpu_ms = (_cpu_s(server.pid) - cpu_before) * 1000 / max(rate * seconds, 1)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return Result(label, connections, rate, p50, p99, *sizes)
+    return Result(label, connections, rate, p50, p99, *sizes, cpu_ms)
+
+
+def _cpu_s(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
 
 
 async def bench(seconds: int, connections: int) -> list[Result]:
@@ -296,12 +314,12 @@ def report(results: list[Result], seconds: int) -> None:
         f"\n`/` with {COMPONENTS} components x {DAYS} days; server on 1 CPU, load from "
         f"another ({tool}), {seconds} s per run, {system_clock():%Y-%m-%d}\n"
     )
-    print("| case | connections | requests/s | p50 | p99 |")
-    print("|---|---:|---:|---:|---:|")
+    print("| case | connections | requests/s | p50 | p99 | server CPU per request |")
+    print("|---|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.label} | {r.connections} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} ms "
-            f"| {r.p99_ms:.2f} ms |"
+            f"| {r.p99_ms:.2f} ms | {r.cpu_ms_per_request:.2f} ms |"
         )
     page = results[0]
     print(f"\nThe page: {page.plain_bytes:,} bytes of HTML, {page.gzip_bytes:,} bytes gzipped.")

@@ -99,6 +99,7 @@ class SiteSettings(_Section):
     accent_colour: str = "#1f6feb"
     footer_text: Annotated[str, Field(max_length=500)] | None = None
     show_target_urls: bool = False  # endpoint URLs stay private unless an operator opts in
+    front_page_latency: bool = False  # a one-line latency summary per component on `/`
     objectives: LatencyObjectives = Field(default_factory=LatencyObjectives)
 
     @field_validator("url")

@@ -20,7 +20,8 @@ from aiohttp import ClientSession
 from statuspage.export.paths import file_for, internal_path, relative_link
 
 MAX_FILES = 50_000  # a runaway crawl (a link generator bug) stops here
-_ATTRIBUTE = re.compile(r'(?P<name>\b(?:href|src))="(?P<value>[^"]*)"')
+# Quoted, or bare as the front page's day links are (statuspage/web/day_links.py).
+_ATTRIBUTE = re.compile(r'(?P<name>\b(?:href|src))=(?:"(?P<value>[^"]*)"|(?P<bare>[^\s"\'=<>`]+))')
 
 
 @dataclass(slots=True)
@@ -35,7 +36,7 @@ def rewrite_page(text: str, page_file: str, site_url: str) -> tuple[str, list[st
     targets: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
-        raw = html.unescape(match.group("value"))
+        raw = html.unescape(match.group("value") or match.group("bare") or "")
         href, _, fragment = raw.partition("#")
         target = internal_path(href, site_url) if href else None
         file = None if target is None else file_for(target)

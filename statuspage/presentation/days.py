@@ -50,6 +50,27 @@ class DayCell:
     incidents: tuple[str, ...]  # names of incidents and maintenance touching the day
     label: str  # the whole sentence: the cell's tooltip and accessible name
 
+    @property
+    def anchor(self) -> str:
+        return day_anchor(self.day, self.level)
+
+
+# One letter per level: the first of a day's anchor (see day_anchor).
+LEVEL_LETTERS = {"good": "g", "fair": "f", "poor": "p", "bad": "b", "none": "n"}
+
+
+def day_anchor(day: date, level: str) -> str:
+    """A day's id on the component's calendar, e.g. "g0907" for a good 7 September.
+
+    The front page links every day of every bar here (4,500 links for 50
+    components), so the id is short and also says the level: the bar colours
+    each link from its `href` and needs no class (sizes in docs/page.md). The
+    calendar's ninety days never hold the same month and day twice. A day whose
+    level changed between the two pages' renders (today, within 30 s) lands on
+    the top of the calendar instead of the day.
+    """
+    return f"{LEVEL_LETTERS.get(level, 'n')}{day.month:02d}{day.day:02d}"
+
 
 @dataclass(frozen=True, slots=True)
 class CalendarMonth:
@@ -58,11 +79,13 @@ class CalendarMonth:
 
 
 def day_level(figures: Figures) -> str:
-    if not figures.has_data:
-        return "none"
+    # Plain fields rather than the properties: the front page asks this 4,500 times.
     ok = figures.up + figures.degraded
+    total = ok + figures.down
+    if not total:
+        return "none"
     for level, numerator, denominator in LEVEL_THRESHOLDS:
-        if ok * denominator >= numerator * figures.total:
+        if ok * denominator >= numerator * total:
             return level
     return "bad"
 
@@ -146,20 +169,25 @@ def _span(incident: IncidentView, now: datetime) -> tuple[datetime, datetime]:
 
 
 def calendar_months(cells: Sequence[DayCell]) -> list[CalendarMonth]:
-    """Month grids (Monday first) holding the cells; days outside the cells are None."""
+    """Month grids (Monday first) holding the cells; days outside the cells are None.
+    Weeks with no cell at all (after today, before the first day) are left out, so
+    the current month ends at this week instead of a block of blank rows."""
     by_day = {cell.day: cell for cell in cells}
     months = sorted({(cell.day.year, cell.day.month) for cell in cells})
     grid = calendar.Calendar(firstweekday=0)
-    return [
-        CalendarMonth(
-            title=f"{MONTH_NAMES[month - 1]} {year}",
-            weeks=tuple(
-                tuple(by_day.get(day) if day.month == month else None for day in week)
-                for week in grid.monthdatescalendar(year, month)
-            ),
+    found = []
+    for year, month in months:
+        weeks = (
+            tuple(by_day.get(day) if day.month == month else None for day in week)
+            for week in grid.monthdatescalendar(year, month)
         )
-        for year, month in months
-    ]
+        found.append(
+            CalendarMonth(
+                title=f"{MONTH_NAMES[month - 1]} {year}",
+                weeks=tuple(week for week in weeks if any(week)),
+            )
+        )
+    return found
 
 
 # Manual components have no probes: their days come from the status history, by

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.presentation.days import CalendarMonth, calendar_months, incidents_by_day
+from statuspage.presentation.days import (
+    CalendarMonth,
+    calendar_months,
+    incidents_by_day,
+    status_day_cells,
+)
 from statuspage.presentation.display import (
     TimeText,
     clean_text,
@@ -32,14 +37,14 @@ from statuspage.web.context_site import SiteContext
 from statuspage.web.performance import Performance, performance
 from statuspage.web.svg import ChartFrame, day_ticks, hour_ticks, latency_chart, phase_bar
 from storage.database import Database
-from storage.figures.timebuckets import DAY, HOUR, hour_start, local_date
+from storage.figures.timebuckets import DAY, HOUR, day_range, hour_start, local_date
 from storage.figures.windows import window_bounds
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
 from storage.queries.latest import PHASE_SAMPLE, LatestResult, PhaseAverages, latest_results
 from storage.queries.latest import phase_averages as load_phase_averages
 from storage.queries.series import SeriesPoint, latency_series
 from storage.queries.summary import ComponentSummary, component_summary
-from storage.status import current_statuses
+from storage.status import current_statuses, manual_status_intervals
 from storage.vocabulary import HISTORY_DAYS, Granularity
 
 INCIDENT_LIMIT = 20  # the component's newest incidents listed on its page
@@ -113,6 +118,9 @@ class ComponentPageData:
     latest: LatestResult | None
     phases: PhaseAverages | None
     incidents: list[IncidentView]  # newest first, within the calendar's days or open
+    # A manual component's status intervals over the calendar's days (its days come
+    # from them, as on the front page); empty for a probed component.
+    manual_intervals: tuple[tuple[str, datetime, datetime], ...] = ()
 
 
 def chart_spans(now: datetime, tz: ZoneInfo) -> dict[str, tuple[Granularity, datetime, datetime]]:
@@ -145,7 +153,23 @@ async def load_component(
         incidents=await list_incidents(
             db, IncidentFilter(component_id=cid, started_from=since, limit=DAY_INCIDENT_LIMIT)
         ),
+        manual_intervals=()
+        if component.probed
+        else await manual_intervals_of(db, cid, calendar_days(now, tz)[0], now, tz),
     )
+
+
+def calendar_days(now: datetime, tz: ZoneInfo) -> list[date]:
+    first_day = local_date(now, tz) - timedelta(days=HISTORY_DAYS - 1)
+    return [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]
+
+
+async def manual_intervals_of(
+    db: Database, component_id: str, first_day: date, now: datetime, tz: ZoneInfo
+) -> tuple[tuple[str, datetime, datetime], ...]:
+    start = day_range(first_day, tz)[0]
+    spans = await manual_status_intervals(db, component_id, start, now)
+    return tuple((i.status, i.start, i.end) for i in spans)
 
 
 def phase_lookback(component: ComponentConfig) -> timedelta:
@@ -162,7 +186,8 @@ def component_page(
     now: datetime,
 ) -> ComponentPage:
     tz = settings.tz
-    first_day = local_date(now, tz) - timedelta(days=HISTORY_DAYS - 1)
+    days = calendar_days(now, tz)
+    by_day = incidents_by_day(data.incidents, component.id, first_day=days[0], now=now, tz=tz)
     block = component_block(
         component,
         ComponentData(
@@ -171,9 +196,10 @@ def component_page(
             days=data.summary.days,
             latency_24h=data.summary.latency.get("24h"),
             latest=data.latest,
-            incidents_by_day=incidents_by_day(
-                data.incidents, component.id, first_day=first_day, now=now, tz=tz
-            ),
+            incidents_by_day=by_day,
+            status_days=()
+            if component.probed
+            else tuple(status_day_cells(data.manual_intervals, days, tz, by_day)),
         ),
         tz=tz,
     )

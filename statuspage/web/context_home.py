@@ -1,4 +1,5 @@
-"""The front page: banner, open incidents and maintenance, components in their groups.
+"""The front page: banner, open incidents and maintenance, components in their groups,
+recent incidents; one calm row per component (front_rows.py).
 
 `load_home` runs the page's queries (roll-ups and bounded "latest" reads only);
 `home_page` assembles the context from them and is pure, so tests can feed it
@@ -8,11 +9,11 @@ hand-made data and a fixed `now`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.presentation.days import incidents_by_day, status_day_cells
+from statuspage.presentation.days import DayCell, status_day_cells
 from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
@@ -21,16 +22,10 @@ from statuspage.presentation.display import (
     worst_status,
 )
 from statuspage.rules.indicator import Banner, page_banner
-from statuspage.web.component_rows import (
-    AboutFigures,
-    ComponentBlock,
-    ComponentData,
-    about_figures,
-    component_block,
-    latest_since,
-)
+from statuspage.web.component_rows import AboutFigures, about_figures, latest_since
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
+from statuspage.web.front_rows import ComponentRow, RowData, component_row
 from storage.database import Database
 from storage.figures.timebuckets import day_range, local_date
 from storage.figures.windows import LatencyFigures, window_bounds
@@ -54,7 +49,7 @@ from storage.vocabulary import (
 
 PAST_INCIDENT_DAYS = 14
 PAST_INCIDENT_LIMIT = 10
-DAY_INCIDENT_LIMIT = 500  # incidents read for the bars' day labels: bounded, newest first
+PAST_INCIDENT_READ_LIMIT = 200  # finished ones are picked from these, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +59,7 @@ class GroupBlock:
     id: str | None  # "group-<slug>"; None for ungrouped components (shown without a frame)
     name: str | None
     status: StatusBadge  # the worst status of its components
-    components: tuple[ComponentBlock, ...]
+    components: tuple[ComponentRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +85,11 @@ class HomeData:
 
     statuses: dict[str, str | None]
     overviews: dict[str, ComponentOverview]
-    latency_24h: dict[str, LatencyFigures]
+    latency_24h: dict[str, LatencyFigures]  # empty unless `front_page_latency` is on
     latest: dict[str, LatestResult]
     unresolved: list[IncidentView]
     maintenances: list[IncidentView]
-    recent: list[IncidentView]  # started within the bar's days, newest first
+    recent: list[IncidentView]  # started within the past-incident days, newest first
     manual_intervals: dict[str, list[tuple[str, datetime, datetime]]]  # manual components
 
 
@@ -102,21 +97,30 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
     tz = settings.tz
     ids = [c.id for c in settings.components]
     probed = [c.id for c in settings.probed_components]
-    hours = window_bounds("24h", now, tz)
-    bar_start = now - timedelta(days=HISTORY_DAYS + 1)
+    since = now - timedelta(days=PAST_INCIDENT_DAYS)
     return HomeData(
         statuses=await current_statuses(db),
         overviews=await component_overviews(db, probed, now=now, tz=tz, days=HISTORY_DAYS),
-        latency_24h=await latency_by_component(
-            db, probed, granularity=Granularity.HOUR, start=hours[0], end=hours[1]
-        ),
+        latency_24h=await front_latency(db, settings, probed, now),
         latest=await latest_results(db, ids, since=latest_since(settings, now)),
         unresolved=await unresolved_incidents(db),
         maintenances=await open_maintenances(db),
         recent=await list_incidents(
-            db, IncidentFilter(started_from=bar_start, limit=DAY_INCIDENT_LIMIT)
+            db, IncidentFilter(started_from=since, limit=PAST_INCIDENT_READ_LIMIT)
         ),
         manual_intervals=await manual_intervals(db, settings, now),
+    )
+
+
+async def front_latency(
+    db: Database, settings: Settings, probed: list[str], now: datetime
+) -> dict[str, LatencyFigures]:
+    """The 24 hours' latency, read only when the site shows it on the front page."""
+    if not settings.file.site.front_page_latency:
+        return {}
+    start, end = window_bounds("24h", now, settings.tz)
+    return await latency_by_component(
+        db, probed, granularity=Granularity.HOUR, start=start, end=end
     )
 
 
@@ -168,58 +172,38 @@ def past_incidents(recent: Sequence[IncidentView], now: datetime) -> list[Incide
 def component_groups(data: HomeData, settings: Settings, now: datetime) -> tuple[GroupBlock, ...]:
     """Groups in the order their first component is configured; each ungrouped
     component stands alone, in its place."""
-    incidents = _unique([*data.unresolved, *data.maintenances, *data.recent])
-    runs: dict[str, list[tuple[ComponentConfig, ComponentBlock]]] = {}
+    runs: dict[str, list[tuple[ComponentConfig, ComponentRow]]] = {}
     for component in settings.components:
         key = component.group_id or f"component:{component.id}"
-        block = _block(component, data, incidents, settings, now)
-        runs.setdefault(key, []).append((component, block))
+        row = _row(component, data, settings, now)
+        runs.setdefault(key, []).append((component, row))
     return tuple(
         GroupBlock(
             id=run[0][0].group_id,
             name=run[0][0].group,
             status=status_badge(worst_status([data.statuses.get(c.id) for c, _ in run])),
-            components=tuple(block for _, block in run),
+            components=tuple(row for _, row in run),
         )
         for run in runs.values()
     )
 
 
-def _block(
-    component: ComponentConfig,
-    data: HomeData,
-    incidents: Sequence[IncidentView],
-    settings: Settings,
-    now: datetime,
-) -> ComponentBlock:
-    tz = settings.tz
+def _row(
+    component: ComponentConfig, data: HomeData, settings: Settings, now: datetime
+) -> ComponentRow:
     overview = data.overviews.get(component.id)
-    first_day = local_date(now, tz) - timedelta(days=HISTORY_DAYS - 1)
-    component_data = ComponentData(
+    status_days: tuple[DayCell, ...] = ()
+    if not component.probed:
+        first_day = local_date(now, settings.tz) - timedelta(days=HISTORY_DAYS - 1)
+        days = [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]
+        intervals = data.manual_intervals.get(component.id, [])
+        status_days = tuple(status_day_cells(intervals, days, settings.tz, {}))
+    row_data = RowData(
         status=data.statuses.get(component.id),
         windows=overview.windows if overview else {},
         days=overview.days if overview else [],
-        latency_24h=data.latency_24h.get(component.id),
         latest=data.latest.get(component.id),
-        incidents_by_day=incidents_by_day(
-            incidents, component.id, first_day=first_day, now=now, tz=tz
-        ),
+        latency_24h=data.latency_24h.get(component.id),
+        status_days=status_days,
     )
-    if not component.probed:
-        days = [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]
-        cells = status_day_cells(
-            data.manual_intervals.get(component.id, []),
-            days,
-            tz,
-            component_data.incidents_by_day,
-        )
-        component_data = replace(component_data, status_days=cells)
-    return component_block(component, component_data, tz=tz)
-
-
-def _unique(incidents: Sequence[IncidentView]) -> list[IncidentView]:
-    """Open incidents also appear among the recent ones: count each once."""
-    seen: dict[int, IncidentView] = {}
-    for incident in incidents:
-        seen.setdefault(incident.id, incident)
-    return list(seen.values())
+    return component_row(component, row_data, latency=settings.file.site.front_page_latency)

@@ -134,3 +134,17 @@ async def asyncio_to_thread_run(args: argparse.Namespace) -> int:
     import asyncio
 
     return await asyncio.to_thread(export_command.run, args)
+
+
+async def test_each_exported_day_link_reaches_its_day_on_the_calendar(
+    settings: Settings, tmp_path: Path
+) -> None:
+    await export_site(settings, tmp_path / "site")
+    home = BeautifulSoup((tmp_path / "site" / "index.html").read_text(), "html.parser")
+    links = [str(a["href"]) for a in home.select(".days a")]
+    assert links
+    assert not [h for h in links if h.startswith("/")]  # bare links are made relative too
+    for href in links[-3:]:
+        file, _, anchor = href.partition("#")
+        calendar = BeautifulSoup((tmp_path / "site" / file).read_text(), "html.parser")
+        assert calendar.select_one(f"td#{anchor}") is not None, href

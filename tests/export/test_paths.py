@@ -64,3 +64,11 @@ def test_a_page_is_rewritten_and_its_links_collected() -> None:
     assert 'href="../../history/month-2026-10-x-1/index.html"' in text
     assert 'href="#main"' in text
     assert 'src="../../static/a.svg"' in text
+
+
+def test_a_bare_link_of_a_day_bar_is_rewritten_with_its_anchor() -> None:
+    html = '<div class="days"><a href=/components/api#g0907>7</a><a href=/components/api#f0908>8'
+    text, targets = rewrite_page(html, "index.html", SITE)
+    assert targets == ["/components/api", "/components/api"]
+    assert '<a href="components/api/index.html#g0907">7</a>' in text
+    assert '<a href="components/api/index.html#f0908">8' in text

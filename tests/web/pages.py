@@ -34,6 +34,11 @@ def attr(tag: Tag | None, name: str) -> str:
     return "" if value is None else value if isinstance(value, str) else " ".join(value)
 
 
+def level_of(day_link: Tag) -> str:
+    """A front-page day link's level letter: its anchor starts with it (g, f, p, b, n)."""
+    return attr(day_link, "href").partition("#")[2][:1]
+
+
 async def every_page(client: Client, db: Database) -> dict[str, BeautifulSoup]:
     """Each kind of page once (with an incident to show), parsed, by path."""
     incident_id = await add_incident(

@@ -68,7 +68,9 @@ async def test_the_calendar_shows_90_labelled_days_in_month_grids(
     soup = await fetch(client, "/components/api")
     days = soup.select("table.month td.day:not(.outside)")
     assert len(days) == 90
-    assert all(d.select_one(".visually-hidden") for d in days)
+    assert all(d.select_one(".day-label") for d in days)
+    assert days[-1]["id"] == "g1126"  # the front page's bar links each day here
+    assert one(days[-1], "a")["href"] == "#g1126"  # a tap selects it, which shows its label
     assert [text_of(c) for c in soup.select("table.month caption")] == [
         "August 2026",
         "September 2026",
@@ -89,7 +91,8 @@ async def test_it_lists_the_incidents_that_touched_the_component(
 async def test_a_manual_component_page_has_no_charts(client: Client) -> None:
     soup = await fetch(client, "/components/notifications")
     assert soup.select("svg.latency-chart") == []
-    assert soup.select("table.month") == []
+    # Its calendar comes from its status history, like its bar on the front page.
+    assert len(soup.select("table.month td.day:not(.outside)")) == 90
 
 
 async def test_an_unknown_component_is_a_404_page(client: Client) -> None:

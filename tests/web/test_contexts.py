@@ -12,11 +12,12 @@ from statuspage.web.component_page import phase_breakdown, phase_values
 from statuspage.web.component_rows import dependency_key, public_target
 from statuspage.web.context_home import HomeData, HomePage, home_page
 from statuspage.web.context_site import safe_logo_src, site_context
+from statuspage.web.front_rows import LatencySummary
 from storage.figures.windows import DayFigure, Figures, LatencyFigures
 from storage.incidents.reads import IncidentView
 from storage.queries.latest import PhaseAverages
 from storage.queries.summary import ComponentOverview
-from tests.web.factories import NOW, days_back, settings_for
+from tests.web.factories import NOW, SITE, days_back, settings_for
 
 COMPONENTS = """
 [[components]]
@@ -97,12 +98,19 @@ def test_day_cells_come_from_the_overview_with_no_data_days(tmp_path: Path) -> N
     assert len(block.days) == 90
 
 
-def test_performance_is_measured_over_24_hours_against_the_sla(tmp_path: Path) -> None:
+def test_the_front_page_shows_no_latency_unless_the_site_opts_in(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, components=COMPONENTS)
     latency = LatencyFigures(10, 120, 50, 200, p50_ms=110, p95_ms=190, p99_ms=199)
-    block = page(settings, empty_data(latency_24h={"a": latency})).groups[0].components[0]
-    assert block.performance is not None
-    assert [c.within_sla for c in block.performance.checks] == [False, False, False, False]
+    row = page(settings, empty_data(latency_24h={"a": latency})).groups[0].components[0]
+    assert row.latency is None
+
+
+def test_the_opt_in_latency_line_judges_the_p95_against_the_sla(tmp_path: Path) -> None:
+    site = SITE + "front_page_latency = true\n"
+    settings = settings_for(tmp_path, site=site, components=COMPONENTS)
+    latency = LatencyFigures(10, 120, 50, 200, p50_ms=110, p95_ms=190, p99_ms=199)
+    row = page(settings, empty_data(latency_24h={"a": latency})).groups[0].components[0]
+    assert row.latency == LatencySummary(p95="190 ms", sla="100 ms", within_sla=False)
 
 
 def open_maintenance(status: str) -> IncidentView:

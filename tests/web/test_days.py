@@ -9,6 +9,7 @@ import pytest
 
 from statuspage.presentation.days import (
     calendar_months,
+    day_anchor,
     day_cell,
     day_level,
     incidents_by_day,
@@ -153,3 +154,18 @@ def test_manual_day_cells_are_cut_at_site_midnight() -> None:
     )
     # Each day holds one hour of the outage, and only that hour has a known status.
     assert [(c.day.day, c.availability) for c in cells] == [(19, "0.00 %"), (20, "0.00 %")]
+
+
+def test_a_month_has_no_week_without_a_day_of_the_range() -> None:
+    # 1 to 3 Dec: the rest of December is after today, so no blank weeks under it.
+    cells = [day_cell(DayFigure(date(2026, 12, d), figures(1))) for d in (1, 2, 3)]
+    (december,) = calendar_months(cells)
+    assert len(december.weeks) == 1
+    days = [c.day.day if c else None for c in december.weeks[0]]
+    assert days == [None, 1, 2, 3, None, None, None]
+
+
+def test_a_days_anchor_is_its_level_letter_month_and_day() -> None:
+    assert day_anchor(date(2026, 9, 7), "good") == "g0907"
+    assert day_anchor(date(2026, 12, 31), "bad") == "b1231"
+    assert day_cell(DayFigure(date(2026, 11, 2), Figures())).anchor == "n1102"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from pathlib import Path
 
@@ -36,12 +37,15 @@ from statuspage.web.context_home import GroupBlock, HomePage
 from statuspage.web.context_incidents import AffectedChange, IncidentCard, UpdateEntry
 from statuspage.web.context_site import FeedLink, NavLink, SiteContext
 from statuspage.web.context_subscribe import FeedAddress, FeedChoice, SubscribePage
+from statuspage.web.day_links import BarDay
 from statuspage.web.error_page import ErrorPage
+from statuspage.web.front_rows import ComponentRow, LatencySummary
 from statuspage.web.performance import LatencyCheck, Performance
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "page.md"
 CONTEXTS = [
-    SiteContext, NavLink, FeedLink, HomePage, Banner, GroupBlock, ComponentBlock, StatusBadge,
+    SiteContext, NavLink, FeedLink, HomePage, Banner, GroupBlock, ComponentRow, BarDay,
+    LatencySummary, ComponentBlock, StatusBadge,
     TimeText, DayCell, CalendarMonth, WindowFigure, Performance, LatencyCheck, DependencyState,
     AboutFigures, IncidentCard, UpdateEntry, AffectedChange, ComponentPage, WindowRow,
     ChartBlock, ChartRow, PhaseBreakdown, PhaseRow, HistoryPage, HistoryDay, IncidentPage,
@@ -57,7 +61,12 @@ def sections() -> dict[str, str]:
 @pytest.mark.parametrize("context", CONTEXTS, ids=lambda c: c.__name__)
 def test_each_context_field_is_documented_in_its_section(context: type) -> None:
     section = sections().get(context.__name__, "")
-    missing = [f.name for f in dataclasses.fields(context) if f"`{f.name}`" not in section]
+    names = (
+        [f.name for f in dataclasses.fields(context)]
+        if dataclasses.is_dataclass(context)
+        else list(inspect.get_annotations(context))  # a NamedTuple (BarDay)
+    )
+    missing = [name for name in names if f"`{name}`" not in section]
     assert not missing, f"docs/page.md, ### {context.__name__}: document {missing}"
 
 

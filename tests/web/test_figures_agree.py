@@ -15,7 +15,7 @@ from storage.status import record_status_change
 from storage.tables.monitoring import Component
 from tests.app_client import Client
 from tests.web.factories import NOW, Bucket, add_day, add_hour, add_result
-from tests.web.pages import attr, fetch, one, text_of
+from tests.web.pages import attr, fetch, level_of, one, text_of
 
 
 async def freshly_started(db: Database) -> None:
@@ -30,8 +30,17 @@ async def test_right_after_start_up_the_front_page_says_measuring_not_no_data(
     client: Client, db: Database
 ) -> None:
     await freshly_started(db)
-    card = one(await fetch(client, "/"), "#component-api")
-    assert text_of(one(card, ".component-head .status")) == "Operational"
+    row = one(await fetch(client, "/"), "#component-api")
+    assert text_of(one(row, ".component-head .status")) == "Operational"
+    assert text_of(one(row, ".uptime")) == "measuring uptime"
+    assert "no data" not in text_of(row).lower()
+
+
+async def test_right_after_start_up_the_component_summary_says_measuring_not_no_data(
+    client: Client, db: Database
+) -> None:
+    await freshly_started(db)
+    card = one(await fetch(client, "/components/api"), "#component-api")
     assert text_of(one(card, ".last-checked")).endswith(": up.")
     windows = [text_of(w) for w in card.select(".window")]
     assert windows == ["24 hours Measuring…", "30 days Measuring…", "90 days Measuring…"]
@@ -45,7 +54,7 @@ async def test_right_after_start_up_today_on_the_bar_is_measuring(
     client: Client, db: Database
 ) -> None:
     await freshly_started(db)
-    today = (await fetch(client, "/")).select("#component-api svg.day-bar rect")[-1]
+    today = (await fetch(client, "/components/api")).select("#component-api svg.day-bar rect")[-1]
     assert attr(today, "aria-label") == (
         "Thu 26 Nov 2026: measuring, the first figures appear within a minute; no incidents"
     )
@@ -66,7 +75,7 @@ async def test_a_success_newer_than_a_day_of_failures_makes_latency_measuring(
 ) -> None:
     await add_hour(db, "api", NOW - timedelta(hours=2), Bucket(down=60))
     await add_result(db, "api", NOW - timedelta(seconds=20), status="up")
-    card = one(await fetch(client, "/"), "#component-api")
+    card = one(await fetch(client, "/components/api"), "#component-api")
     assert text_of(card.select(".window")[0]).startswith("24 hours 0.00 % available")
     assert "Measuring: the first latency figures" in text_of(card)
 
@@ -77,13 +86,13 @@ async def test_once_rolled_up_the_figures_show_and_measuring_is_gone(
     await freshly_started(db)
     await add_hour(db, "api", NOW, Bucket(up=2))
     await add_day(db, "api", NOW.date(), Bucket(up=2))
-    card = one(await fetch(client, "/"), "#component-api")
+    card = one(await fetch(client, "/components/api"), "#component-api")
     assert "Measuring" not in text_of(card)
     assert text_of(card.select(".window")[0]) == "24 hours 100.00 % available 100.00 % within SLA"
 
 
 async def test_without_any_recent_result_no_data_is_still_the_truth(client: Client) -> None:
-    card = one(await fetch(client, "/"), "#component-api")
+    card = one(await fetch(client, "/components/api"), "#component-api")
     assert text_of(card.select(".window")[0]) == "24 hours No data"
     assert card.select(".last-checked") == []
 
@@ -100,12 +109,13 @@ async def test_a_manual_component_is_operational_on_its_bar_from_when_it_was_add
     client: Client, db: Database
 ) -> None:
     await added_at(db, NOW - timedelta(days=2, hours=12))  # 23:15 in Berlin, three days back
-    rects = (await fetch(client, "/")).select("#component-notifications svg.day-bar rect")
-    assert [r["class"][0] for r in rects[-4:]] == ["lvl-good"] * 4
-    assert attr(rects[-1], "aria-label") == (
+    days = (await fetch(client, "/")).select("#component-notifications .days a")
+    assert [level_of(d) for d in days[-4:]] == ["g"] * 4
+    assert {level_of(d) for d in days[:-4]} == {"n"}  # before it was added
+    cell = one(await fetch(client, "/components/notifications"), "#g1126")
+    assert text_of(cell.select_one(".day-label")) == (
         "Thu 26 Nov 2026: uptime 100.00 % (from reported status); no incidents"
     )
-    assert {r["class"][0] for r in rects[:-4]} == {"lvl-none"}  # before it was added
 
 
 async def test_an_operators_status_follows_the_operational_start(
@@ -115,8 +125,8 @@ async def test_an_operators_status_follows_the_operational_start(
     await record_status_change(
         db, "notifications", "major_outage", at=NOW - timedelta(hours=2), source="manual"
     )
-    rects = (await fetch(client, "/")).select("#component-notifications svg.day-bar rect")
-    assert [r["class"][0] for r in rects[-3:]] == ["lvl-good", "lvl-good", "lvl-bad"]
+    days = (await fetch(client, "/")).select("#component-notifications .days a")
+    assert [level_of(d) for d in days[-3:]] == ["g", "g", "b"]
 
 
 def test_the_examples_describe_their_manual_component_without_repeating_the_page(

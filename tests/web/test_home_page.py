@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
+from pathlib import Path
 
+from pytest_aiohttp import AiohttpClient
+
+from statuspage import keys
 from storage.database import Database
 from storage.status import record_status_change
-from tests.app_client import Client
+from tests.app_client import Client, app_client
 from tests.web.factories import (
     NOW,
+    SITE,
     Bucket,
     Said,
     add_day,
@@ -17,8 +22,10 @@ from tests.web.factories import (
     add_incident,
     add_result,
     days_back,
+    prepare_database,
+    settings_for,
 )
-from tests.web.pages import attr, fetch, one, text_of
+from tests.web.pages import attr, fetch, level_of, one, text_of
 
 
 async def test_the_page_has_landmarks_a_skip_link_and_one_h1(client: Client) -> None:
@@ -75,16 +82,30 @@ async def test_statuses_read_as_words_next_to_an_icon(client: Client, db: Databa
     assert text_of(one(soup, "h1")) == "Minor Service Outage"
 
 
-async def test_each_probed_component_has_90_labelled_days(client: Client, db: Database) -> None:
+async def test_each_day_of_a_bar_links_to_that_day_on_the_components_calendar(
+    client: Client, db: Database
+) -> None:
     await add_day(db, "api", NOW.date(), Bucket(up=998, down=2))
     soup = await fetch(client, "/")
     for component in ("api", "database"):
-        rects = soup.select(f"#component-{component} svg.day-bar rect")
-        assert len(rects) == 90
-        assert all(attr(r, "aria-label") == text_of(r.title) for r in rects)
-    today = soup.select("#component-api svg.day-bar rect")[-1]
-    assert attr(today, "aria-label").startswith("Thu 26 Nov 2026: availability 99.80 %")
-    assert today["class"] == ["lvl-fair"]
+        days = soup.select(f"#component-{component} .days a")
+        assert len(days) == 90
+        assert text_of(days[-1]) == "26"  # the link's name: the day of the month
+        assert attr(days[0], "href") == f"/components/{component}#n0829"  # no data: n
+    # The anchor's first letter is the day's level: 99.80 % is fair.
+    assert attr(soup.select("#component-api .days a")[-1], "href") == "/components/api#f1126"
+    calendar = await fetch(client, "/components/api")
+    assert "availability 99.80 %" in text_of(one(calendar, "td#f1126"))
+
+
+async def test_the_front_page_has_no_latency_table_dependencies_or_last_check_by_default(
+    client: Client, db: Database
+) -> None:
+    await add_hour(db, "api", NOW, Bucket(up=10, latencies_ms=[80.0] * 10))
+    await add_result(db, "api", NOW - timedelta(seconds=30), dependencies={"stripe": "down"})
+    soup = await fetch(client, "/")
+    assert soup.select("table") == []
+    assert soup.select(".dependency, .last-checked, .latency-line, .window") == []
 
 
 async def test_a_manual_component_says_who_sets_it(client: Client) -> None:
@@ -93,14 +114,25 @@ async def test_a_manual_component_says_who_sets_it(client: Client) -> None:
     assert "Set by the operators" in text_of(component)
 
 
-async def test_availability_is_shown_over_24_hours_30_and_90_days(
+async def test_one_uptime_figure_is_shown_over_the_bars_90_days(
+    client: Client, db: Database
+) -> None:
+    for day in days_back(40):
+        await add_day(db, "api", day, Bucket(up=1000))
+    await add_day(db, "api", days_back(10)[0], Bucket(down=10), region="eu")
+    row = one(await fetch(client, "/"), "#component-api")
+    assert text_of(one(row, ".uptime")) == "99.97 % uptime"  # 40000 of 40010, rounded down
+
+
+async def test_the_component_page_shows_availability_over_24_hours_30_and_90_days(
     client: Client, db: Database
 ) -> None:
     for day in days_back(40):
         await add_day(db, "api", day, Bucket(up=1000))
     await add_day(db, "api", days_back(10)[0], Bucket(down=10), region="eu")
     await add_hour(db, "api", NOW, Bucket(up=100))
-    windows = [text_of(w) for w in (await fetch(client, "/")).select("#component-api .window")]
+    page = await fetch(client, "/components/api")
+    windows = [text_of(w) for w in page.select("#component-api .window")]
     assert windows[0] == "24 hours 100.00 % available 100.00 % within SLA"
     assert windows[1].startswith("30 days 99.96 % available")  # 30000 of 30010, rounded down
     assert windows[2].startswith("90 days 99.97 % available")
@@ -110,7 +142,7 @@ async def test_latency_is_judged_against_the_sla_and_the_default_objectives(
     client: Client, db: Database
 ) -> None:
     await add_hour(db, "api", NOW, Bucket(up=100, latencies_ms=[150.0] * 90 + [1500.0] * 10))
-    table = one(await fetch(client, "/"), "#component-api table.performance")
+    table = one(await fetch(client, "/components/api"), "#component-api table.performance")
     assert [text_of(th) for th in table.select("thead th")][-1] == "Objective"
     rows = {text_of(r.th): text_of(r) for r in table.select("tbody tr")}
     assert rows["p50 (median)"].endswith("Within none")  # SLA 200 ms; no p50 objective
@@ -123,7 +155,7 @@ async def test_dependencies_from_the_latest_health_check_are_listed(
 ) -> None:
     deps = {"database": "connected", "stripe": "down", "llm": "operational", "email": "odd"}
     await add_result(db, "api", NOW - timedelta(seconds=30), dependencies=deps)
-    soup = await fetch(client, "/")
+    soup = await fetch(client, "/components/api")
     items = soup.select("#component-api .dependency")
     assert [text_of(i) for i in items] == [
         "database: connected",
@@ -214,8 +246,32 @@ async def test_a_manual_components_bar_comes_from_its_status_history(
     await record_status_change(
         db, "notifications", "major_outage", at=NOW - timedelta(hours=1), source="manual"
     )
+    days = (await fetch(client, "/")).select("#component-notifications .days a")
+    assert len(days) == 90
+    assert level_of(days[-1]) == "b"
+    assert level_of(days[0]) == "n"
+    calendar = await fetch(client, "/components/notifications")
+    assert "uptime 0.00 % (from reported status)" in text_of(one(calendar, "#b1126"))
+
+
+async def test_a_probed_component_without_figures_says_no_data_yet_beside_its_bar(
+    client: Client,
+) -> None:
+    row = one(await fetch(client, "/"), "#component-api")
+    assert text_of(one(row, ".uptime")) == "No data yet"
+    assert {level_of(a) for a in row.select(".days a")} == {"n"}
+
+
+async def test_a_site_may_show_one_latency_line_per_component_on_the_front_page(
+    aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    settings = settings_for(tmp_path, site=SITE + "front_page_latency = true\n")
+    await prepare_database(settings.database_url)
+    client = await app_client(aiohttp_client, settings, lambda: NOW)
+    db = client.app[keys.DATABASE]
+    await add_hour(db, "api", NOW, Bucket(up=100, latencies_ms=[150.0] * 90 + [900.0] * 10))
     soup = await fetch(client, "/")
-    rects = soup.select("#component-notifications svg.day-bar rect")
-    assert len(rects) == 90
-    assert "uptime 0.00 % (from reported status)" in attr(rects[-1], "aria-label")
-    assert "no data" in attr(rects[0], "aria-label")
+    assert text_of(one(soup, "#component-api .latency-line")) == (
+        "Latency, last 24 hours: p95 900 ms, over its SLA of 200 ms."
+    )
+    assert soup.select("table") == []  # still no latency table

@@ -71,7 +71,7 @@ async def test_hostile_names_are_shown_as_the_text_they_are(client: Client, db: 
     html = await pages(client, db)
     home = BeautifulSoup(html["/"], "html.parser")
     assert text_of(one(home, "#component-api h4")) == SHOWN_NAME
-    assert attr(one(home, "#component-api .day-bar-group"), "aria-label").startswith(SHOWN_NAME)
+    assert attr(one(home, "#component-api .days"), "aria-label").startswith(SHOWN_NAME)
     assert text_of(one(home, ".group-title")) == "<b>Group</b>"
     incident = BeautifulSoup(
         html[next(p for p in html if p.startswith("/incidents"))], "html.parser"
@@ -81,7 +81,7 @@ async def test_hostile_names_are_shown_as_the_text_they_are(client: Client, db: 
 
 
 async def test_a_shown_target_url_is_text_not_a_link(client: Client, db: Database) -> None:
-    home = BeautifulSoup((await pages(client, db))["/"], "html.parser")
-    target = one(home, "#component-api .target code")
+    component = BeautifulSoup((await pages(client, db))["/components/api"], "html.parser")
+    target = one(component, "#component-api .target code")
     assert target.string == "http://127.0.0.1:9/health"
     assert target.find_parent("a") is None

@@ -57,7 +57,7 @@ def landmarks(soup: BeautifulSoup) -> list[tuple[str, str]]:
 async def test_every_landmark_of_a_kind_has_its_own_name_on_every_page(
     client: Client, db: Database
 ) -> None:
-    for component in ("api", "database"):  # both show a latency table on the front page
+    for component in ("api", "database"):  # both show a latency table on their own page
         await add_hour(db, component, NOW, Bucket(up=10, latencies_ms=[80.0] * 10))
         await add_result(db, component, NOW - timedelta(seconds=30))
     for path, soup in (await every_page(client, db)).items():
@@ -65,15 +65,17 @@ async def test_every_landmark_of_a_kind_has_its_own_name_on_every_page(
         assert not repeated, (path, repeated)
 
 
-async def test_the_front_page_latency_tables_are_regions_named_by_their_component(
+async def test_a_component_pages_latency_table_is_a_region_named_by_its_component(
     client: Client, db: Database
 ) -> None:
     for component in ("api", "database"):
         await add_hour(db, component, NOW, Bucket(up=10, latencies_ms=[80.0] * 10))
-    soup = BeautifulSoup(await (await client.get("/")).text(), "html.parser")
-    regions = [name for role, name in landmarks(soup) if role == "region"]
-    assert "API: latency over the last 24 hours" in regions
-    assert "Database: latency over the last 24 hours" in regions
+    for component, name in (("api", "API"), ("database", "Database")):
+        page = BeautifulSoup(
+            await (await client.get(f"/components/{component}")).text(), "html.parser"
+        )
+        regions = [n for role, n in landmarks(page) if role == "region"]
+        assert f"{name}: latency over the last 24 hours" in regions
 
 
 def test_the_landmark_finder_sees_a_repeated_name() -> None:

@@ -8,13 +8,15 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from statuspage.config import Settings
-from statuspage.http.assets import Assets
 from statuspage.http.render import Renderer
-from statuspage.web.component_rows import ComponentBlock, about_figures
-from statuspage.web.context_home import HomeData, home_page
-from statuspage.web.context_site import site_context
+from statuspage.web.component_rows import (
+    ComponentBlock,
+    ComponentData,
+    about_figures,
+    component_block,
+)
 from storage.figures.windows import LatencyFigures
-from tests.web.factories import NOW, SITE, settings_for
+from tests.web.factories import SITE, settings_for
 
 COMPONENTS = """
 [[components]]
@@ -41,19 +43,18 @@ LATENCY = LatencyFigures(100, 450, 10, 3000, p50_ms=100, p95_ms=800, p99_ms=1500
 
 
 def blocks(settings: Settings) -> dict[str, ComponentBlock]:
-    data = HomeData(
-        statuses={},
-        overviews={},
-        latency_24h={c.id: LATENCY for c in settings.components},
-        latest={},
-        unresolved=[],
-        maintenances=[],
-        recent=[],
-        manual_intervals={},
-    )
-    site = site_context(settings, Assets.load(), "/")
-    page = home_page(data, settings, site, NOW)
-    return {c.id: c for g in page.groups for c in g.components}
+    """Each component as its own page heads with it (the latency table lives there)."""
+    return {
+        c.id: component_block(
+            c,
+            ComponentData(
+                status=None, windows={}, days=[], latency_24h=LATENCY, latest=None,
+                incidents_by_day={},
+            ),
+            tz=settings.tz,
+        )
+        for c in settings.components
+    }  # fmt: skip
 
 
 def objectives_of(block: ComponentBlock) -> dict[str, str | None]:

@@ -8,6 +8,7 @@ import pytest
 
 from statuspage.http.assets import STATIC_DIR
 from statuspage.http.colour import contrast
+from storage.vocabulary import HISTORY_DAYS
 
 CSS = (STATIC_DIR / "style.css").read_text("utf-8")
 TEXT_COLOURS = ("text", "muted", "good", "degraded", "partial", "bad", "maintenance", "no-data")
@@ -53,3 +54,56 @@ def test_day_colours_stand_out_from_the_background(scheme: str) -> None:
     colours = palette(scheme)
     for level in ("good", "fair", "poor", "bad", "none"):
         assert contrast(colours[level], colours["bg"]) >= 3.0, level  # WCAG non-text contrast
+
+
+def rules() -> list[tuple[str, dict[str, str]]]:
+    """Every rule of the stylesheet outside @media blocks: (selector, declarations)."""
+    flat = re.sub(r"/\*.*?\*/", "", CSS, flags=re.DOTALL)
+    flat = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}", "", flat)
+    found = []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", flat):
+        declarations = {
+            name.strip(): value.strip()
+            for name, _, value in (d.partition(":") for d in body.split(";") if ":" in d)
+        }
+        found.append((" ".join(selector.split()), declarations))
+    return found
+
+
+def resolved(value: str, colours: dict[str, str]) -> str | None:
+    """A colour as a hex string, through var(--x); None for what is not one colour."""
+    match = re.fullmatch(r"var\(--([\w-]+)\)|(#[0-9a-fA-F]{6})", value)
+    if match is None:
+        return None
+    return colours.get(match.group(1)) if match.group(1) else match.group(2)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_rule_that_sets_text_and_background_together_reaches_4_5_to_1(
+    scheme: str,
+) -> None:
+    """The pairs each rule puts on screen (popovers, panels, the calendar's day labels,
+    an update's component changes), worked out from the stylesheet itself."""
+    colours = palette(scheme) | {"on-accent": "#ffffff", "accent": "#1f6feb"}
+    checked = []
+    for selector, declarations in rules():
+        text = resolved(declarations.get("color", ""), colours)
+        back = resolved(declarations.get("background", ""), colours)
+        if text and back:
+            checked.append(selector)
+            assert contrast(text, back) >= 4.5, (selector, text, back)
+    assert ".day-pop" in checked
+    assert ".month td.day:target .day-label" in " | ".join(checked)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_front_pages_stripes_stand_out_and_its_words_are_readable(scheme: str) -> None:
+    colours = palette(scheme)
+    for level in ("good", "fair", "poor", "bad", "none"):  # .days a, .days a[href*="#f"], ...
+        assert contrast(colours[level], colours["bg"]) >= 3.0, level  # rows sit on --bg
+    for words in ("text", "muted"):  # the uptime figure; "90 days ago" and "Today"
+        assert contrast(colours[words], colours["bg"]) >= 4.5, words
+
+
+def test_the_bars_ends_drawn_by_the_stylesheet_say_its_length() -> None:
+    assert f'content: "{HISTORY_DAYS} days ago"' in CSS

@@ -1,0 +1,108 @@
+"""A component as the front page lists it: name, status, 90-day bar, one uptime figure.
+
+The front page answers "is it working?" at a glance, so a row holds no more;
+latency, objectives and dependencies are on the component's own page
+(component_rows.py), unless the site opts into one line of latency
+(`[site] front_page_latency`). Assembly only: no clock, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from statuspage.config import ComponentConfig
+from statuspage.presentation.days import MEASURING, DayCell, day_level
+from statuspage.presentation.display import StatusBadge, clean_text, format_ms, percent_text
+from statuspage.presentation.display import status_badge as badge
+from statuspage.web.day_links import BarDay, day_links
+from statuspage.web.performance import performance
+from storage.figures.windows import DayFigure, Figures, LatencyFigures
+from storage.queries.latest import LatestResult
+
+UPTIME_WINDOW = "90d"  # the one figure beside the bar, over the bar's own days
+NO_DATA = "no data"
+
+
+@dataclass(frozen=True, slots=True)
+class LatencySummary:
+    """The opt-in line under a row: p95 over the last 24 hours against the SLA."""
+
+    p95: str  # e.g. "120 ms"
+    sla: str  # e.g. "200 ms"
+    within_sla: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentRow:
+    """One component on the front page."""
+
+    id: str
+    name: str
+    url: str  # /components/<id>: its figures, charts and calendar
+    status: StatusBadge  # "No data yet" before the first status
+    probed: bool  # False: set by operators; its bar comes from its status history
+    bar: Markup | None  # day links (day_links.py); None when there are no days
+    days: tuple[BarDay, ...]  # the bar's days, oldest first
+    uptime: str | None  # availability over the 90 days, "measuring" or "no data"; None: manual
+    latency: LatencySummary | None  # only with `front_page_latency`, for probed components
+
+
+@dataclass(frozen=True, slots=True)
+class RowData:
+    """What storage says about one component, as the front page reads it."""
+
+    status: str | None
+    windows: Mapping[str, Figures]
+    days: Sequence[DayFigure]
+    latest: LatestResult | None
+    latency_24h: LatencyFigures | None = None  # loaded only with `front_page_latency`
+    status_days: Sequence[DayCell] = ()  # manual components: days from the status history
+
+
+def component_row(component: ComponentConfig, data: RowData, *, latency: bool) -> ComponentRow:
+    name = clean_text(component.name)
+    url = f"/components/{component.id}"
+    days = bar_days(component, data)
+    label = f"{name}, last {len(days)} days"
+    return ComponentRow(
+        id=component.id,
+        name=name,
+        url=url,
+        status=badge(data.status),
+        probed=component.probed,
+        bar=day_links(url, days, label=label) if days else None,
+        days=days,
+        uptime=uptime_text(component, data),
+        latency=latency_summary(component, data) if latency else None,
+    )
+
+
+def bar_days(component: ComponentConfig, data: RowData) -> tuple[BarDay, ...]:
+    if component.probed:
+        return tuple(BarDay(d.day, day_level(d.figures)) for d in data.days)
+    return tuple(BarDay(c.day, c.level) for c in data.status_days)
+
+
+def uptime_text(component: ComponentConfig, data: RowData) -> str | None:
+    """The 90 days' availability; "measuring" while a new component's first results
+    wait for the roll-up (the status beside it already reflects them)."""
+    if not component.probed:
+        return None
+    figures = data.windows.get(UPTIME_WINDOW, Figures())
+    if figures.has_data:
+        return percent_text(figures.availability_text())
+    waiting = data.latest is not None and not data.windows.get("24h", Figures()).has_data
+    return MEASURING if waiting else NO_DATA
+
+
+def latency_summary(component: ComponentConfig, data: RowData) -> LatencySummary | None:
+    if component.check is None:
+        return None
+    judged = performance(data.latency_24h, component.check.sla_ms, {})
+    p95 = next((c for c in judged.checks if c.metric == "p95"), None) if judged else None
+    if p95 is None:
+        return None
+    return LatencySummary(p95.value, format_ms(component.check.sla_ms), p95.within_sla)
