@@ -19,13 +19,17 @@ from bs4 import BeautifulSoup
 from pytest_aiohttp import AiohttpClient, AiohttpServer
 from sqlmodel import select
 
+from statuspage.notify.sender import Sender
+from statuspage.service.settings_holder import SettingsHolder
+from storage.notify.outbox import NewMessage, enqueue
 from storage.subscribers.reads import search
 from storage.subscribers.writes import erase_address, request_subscription
 from storage.tables.notifications import Notification
 from storage.tables.subscribers import Subscriber
-from storage.vocabulary import SubscriberKind
+from storage.vocabulary import NotificationEvent, SubscriberKind
+from tests.notify.helpers import channels_config
 from tests.notify.mailbox import Mailbox, start
-from tests.notify.receivers import receiver
+from tests.notify.receivers import Answer, receiver
 from tests.notify.subscriber_site import (
     SubscriberSite,
     subscriber_settings,
@@ -217,3 +221,40 @@ async def test_an_ipv6_client_cannot_walk_its_64_past_the_limit(
             headers={"X-Forwarded-For": "2001:db8:1:3::1"},
         )
         assert other.status == 200  # the next /64 is someone else
+
+
+async def test_subscribers_webhooks_cannot_hold_up_the_operators_page(
+    tmp_path: Path, aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer
+) -> None:
+    """Anyone may subscribe webhooks (ten an hour per client, no cap in all), to a
+    public host that never answers. An update fans out one row to each; the sender
+    claimed the oldest due rows first, so the operators' own channel (their
+    PagerDuty page) waited behind every one of them, a batch of 20 taking up to a
+    minute. 45 such webhooks here; an attacker has thousands after a week."""
+    slow = await receiver(aiohttp_server, Answer(hang=True))
+    ops = await receiver(aiohttp_server)
+    more = "allow_private_webhook_addresses = true\n" + channels_config(webhook=ops.url)
+    settings = subscriber_settings(tmp_path, None, more)
+    async with subscriber_site(aiohttp_client, settings, None) as s:
+        for i in range(45):
+            await request_subscription(
+                s.db,
+                SubscriberKind.WEBHOOK,
+                f"{slow.url}?n={i}",
+                None,
+                now=s.clock.now,
+                resend_after=timedelta(0),
+            )
+        await s.open_incident("Payments failing", "Looking.")
+        s.clock.advance(seconds=1)  # the operators' alert comes a moment later
+        await enqueue(
+            s.db,
+            [NewMessage("hook", NotificationEvent.TEST, None, {"title": "t"}, "t:1")],
+            s.clock.now,
+        )
+        sender = Sender(s.db, SettingsHolder(settings), clock=s.clock, timeout_s=0.2)
+        try:
+            await sender.deliver_due()  # one pass, as the loop makes it
+        finally:
+            await sender.close()
+        assert len(ops.received) == 1
