@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from urllib.parse import urlsplit
 
 from yarl import URL
@@ -30,6 +31,7 @@ _EMAIL = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
     r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$"
 )
+_INET_ATON = re.compile(r"[0-9a-fA-FxX.]{1,40}")  # what inet_aton may read as IPv4
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
 # RFC 6052's well-known prefix: a NAT64 gateway connects to the IPv4 address in the
 # last 32 bits, and DNS64 makes such an address for a name that has only an A record.
@@ -61,10 +63,18 @@ def is_public(address: Address) -> bool:
 
 
 def parsed_address(host: str) -> Address | None:
-    """`host` as an IP address, or None for a name."""
+    """`host` as an IP address, or None for a name. The IPv4 spellings the C library
+    takes as an address (`2130706433`, `0x7f.1`, `017700000001`, `127.1`) count too:
+    they never reach DNS, so they must be judged as the address they are."""
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
+        pass
+    if not _INET_ATON.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
         return None
 
 

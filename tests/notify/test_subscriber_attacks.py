@@ -32,6 +32,8 @@ from tests.notify.mailbox import Mailbox, start
 from tests.notify.receivers import Answer, receiver
 from tests.notify.subscriber_site import (
     SubscriberSite,
+    link_in,
+    local_path,
     subscriber_settings,
     subscriber_site,
 )
@@ -258,3 +260,29 @@ async def test_subscribers_webhooks_cannot_hold_up_the_operators_page(
         finally:
             await sender.close()
         assert len(ops.received) == 1
+
+
+async def test_an_old_link_does_nothing_to_whoever_gets_its_id_next(
+    s: SubscriberSite, mailbox: Mailbox
+) -> None:
+    """Held: SQLite gives an erased subscriber's id to the next one; the links of the
+    first (confirm and unsubscribe) carry a digest of its address and do nothing
+    to the newcomer."""
+    assert await s.subscribe("ann@example.com") == 200
+    await s.deliver()
+    confirm_ann = local_path(link_in(mailbox.mail[-1], "/subscribe/confirm"))
+    assert (await s.client.post(confirm_ann)).status == 200
+    await s.open_incident("Payments failing", "Looking.")
+    await s.deliver()
+    leave_ann = local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+    (ann,) = await subscribers(s)
+    assert await erase_address(s.db, "ann@example.com") == 1
+
+    assert await s.subscribe("bob@example.com") == 200
+    (bob,) = await subscribers(s)
+    if s.db.is_sqlite:
+        assert bob.id == ann.id  # the id was given again
+    assert (await s.client.post(confirm_ann)).status == 400
+    assert (await s.client.post(leave_ann)).status == 200  # "unsubscribed", says nothing
+    (still,) = await subscribers(s)
+    assert (still.id, still.address, still.confirmed_at) == (bob.id, "bob@example.com", None)

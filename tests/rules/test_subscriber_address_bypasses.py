@@ -56,3 +56,20 @@ def test_the_length_limit_counts_bytes() -> None:
     characters are 5,700 bytes (the form answered 500 on PostgreSQL)."""
     url = "https://example.com/" + "\u4e00" * 1900
     assert url_problem(url) == "must be at most 2000 bytes in UTF-8"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/hook",  # 127.0.0.1 as one number
+        "http://0x7f.1/hook",
+        "http://017700000001/hook",  # octal
+        "http://127.1/hook",
+        "http://0/hook",  # 0.0.0.0: this host
+        "http://0xa9.0xfe.0xa9.0xfe/latest/meta-data",  # 169.254.169.254
+    ],
+)
+def test_ipv4_the_c_library_way_is_judged_at_the_form(url: str) -> None:
+    """getaddrinfo takes these as addresses without asking DNS. The send refused
+    them, but the form took them, and the subscriber failed at every notice."""
+    assert destination_problem(url, allow_private=False) is not None
