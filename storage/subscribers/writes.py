@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -189,13 +190,16 @@ async def _erase_in(session: AsyncSession, ids: Sequence[int]) -> None:
 
 
 async def forget_unconfirmed(db: Database, *, older_than: datetime) -> int:
-    """Retention: email subscriptions never confirmed, requested before `older_than`."""
+    """Retention: email subscriptions never confirmed, whose latest request (and so
+    its link) is from before `older_than`: asking again restarts the wait."""
+    latest = func.coalesce(col(Subscriber.confirmation_sent_at), col(Subscriber.created_at))
     async with db.write(pages=False) as session:
         found = await session.exec(
             select(Subscriber.id).where(
                 Subscriber.kind == SubscriberKind.EMAIL,
                 col(Subscriber.confirmed_at).is_(None),
                 col(Subscriber.created_at) < older_than,
+                latest < older_than,
             )
         )
         ids = [i for i in found if i is not None]
