@@ -11,7 +11,8 @@
   removes nothing. `POST /subscribe/unsubscribe?token=…` is also what a mail
   client's one-click unsubscribe sends (RFC 8058).
 
-Each client address (an IPv6 client: its /64) may make
+A form sent by a browser from another site (`Sec-Fetch-Site: cross-site`) is refused
+(403). Each client address (an IPv6 client: its /64) may make
 `requests_per_client_per_hour` subscription requests (per process); more are
 answered 429.
 """
@@ -93,6 +94,8 @@ class Subscriptions:
         settings = request.app[keys.SETTINGS].current
         if not offers_email(settings):
             raise web.HTTPNotFound()
+        if refused := _cross_site(request):
+            return refused
         if limited := self._limited(request):
             return limited
         form = await _form(request, "email", "email")
@@ -124,6 +127,8 @@ class Subscriptions:
         settings = request.app[keys.SETTINGS].current
         if not settings.file.subscribers.webhooks:
             raise web.HTTPNotFound()
+        if refused := _cross_site(request):
+            return refused
         if limited := self._limited(request):
             return limited
         form = await _form(request, "webhook", "url")
@@ -216,6 +221,21 @@ class Subscriptions:
         )
         response.headers["Retry-After"] = str(wait)
         return response
+
+
+def _cross_site(request: web.Request) -> web.Response | None:
+    """A browser's form sent from another site (it says so in `Sec-Fetch-Site`) is
+    refused: otherwise any page could make its visitors' browsers subscribe
+    addresses and URLs of its choosing, each visitor with a limit of its own.
+    Scripts and the page's own form (same-origin, same-site) are unaffected."""
+    if request.headers.get("Sec-Fetch-Site", "").lower() != "cross-site":
+        return None
+    return _outcome(
+        request,
+        "Subscribe from this page",
+        "Subscriptions are taken only from this site's own subscribe page.",
+        status=403,
+    )
 
 
 def _counted_as(client: str) -> str:

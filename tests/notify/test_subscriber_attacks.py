@@ -303,3 +303,48 @@ async def test_retention_keeps_a_request_whose_latest_link_still_works(
     s.clock.advance(hours=11)  # the retention job, as it runs: 48 h links + a day
     await forget_unconfirmed(s.db, older_than=s.clock.now - timedelta(hours=48 + 24))
     assert await s.confirm_from_mail(mailbox.mail[-1]) == 200
+
+
+async def test_an_incident_name_cannot_add_a_header_to_the_mail(
+    s: SubscriberSite, mailbox: Mailbox
+) -> None:
+    """Held: the subject is one line, whatever line breaks the name carries."""
+    assert await s.subscribe("ann@example.com") == 200
+    await s.deliver()
+    assert await s.confirm_from_mail(mailbox.mail[-1]) == 200
+    name = "Down\r\nBcc: eve@example.com\n\u2028\x85To: eve@example.com\rX-Evil: 1"
+    await s.open_incident(name, "Body\r\nBcc: eve@example.com")
+    await s.deliver()
+    mail = mailbox.mail[-1]
+    assert mail["Bcc"] is None
+    assert mail["X-Evil"] is None
+    assert mail.get_all("To") == ["ann@example.com"]
+    assert not any(c in str(mail["Subject"]) for c in "\r\n\u2028\x85")
+    assert [e.rcpt_tos for e in mailbox.envelopes][-1] == ["ann@example.com"]
+
+
+async def test_another_site_cannot_make_its_visitors_subscribe(
+    s: SubscriberSite, mailbox: Mailbox
+) -> None:
+    """A page elsewhere with an auto-submitting form to /subscribe/email or
+    /subscribe/webhook made every visitor's browser a new client with a limit of its
+    own: confirmation mail to addresses of its choosing, webhooks to URLs of its
+    choosing, from as many addresses as it has visitors. Browsers say where a form
+    came from (Sec-Fetch-Site); a cross-site one is refused."""
+    cross = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    email = await s.client.post(
+        "/subscribe/email", data={"email": "victim@example.com"}, headers=cross
+    )
+    hook = await s.client.post(
+        "/subscribe/webhook", data={"url": "https://victim.example/hook"}, headers=cross
+    )
+    assert (email.status, hook.status) == (403, 403)
+    await s.deliver()
+    assert mailbox.mail == []
+    assert await subscribers(s) == []
+    own = await s.client.post(
+        "/subscribe/email",
+        data={"email": "ann@example.com"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert own.status == 200
