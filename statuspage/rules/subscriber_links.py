@@ -70,7 +70,7 @@ class Verified:
 
 def verify(secret: bytes, token: str, purpose: str, now: datetime) -> Verified | None:
     """The claims of `token` if it is genuine, for `purpose`, and not expired."""
-    if len(token) > MAX_TOKEN or token.count(".") != 1:
+    if len(token) > MAX_TOKEN or not token.isascii() or token.count(".") != 1:
         return None
     text, mac = token.split(".")
     if not hmac.compare_digest(mac, _mac(secret, text)):

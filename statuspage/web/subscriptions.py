@@ -11,13 +11,16 @@
   removes nothing. `POST /subscribe/unsubscribe?token=…` is also what a mail
   client's one-click unsubscribe sends (RFC 8058).
 
-Each client address may make `requests_per_client_per_hour` subscription requests
-(per process); more are answered 429.
+A form sent by a browser from another site (`Sec-Fetch-Site: cross-site`) is refused
+(403). Each client address (an IPv6 client: its /64) may make
+`requests_per_client_per_hour` subscription requests (per process); more are
+answered 429.
 """
 
 from __future__ import annotations
 
 import collections
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,6 +94,8 @@ class Subscriptions:
         settings = request.app[keys.SETTINGS].current
         if not offers_email(settings):
             raise web.HTTPNotFound()
+        if refused := _cross_site(request):
+            return refused
         if limited := self._limited(request):
             return limited
         form = await _form(request, "email", "email")
@@ -122,6 +127,8 @@ class Subscriptions:
         settings = request.app[keys.SETTINGS].current
         if not settings.file.subscribers.webhooks:
             raise web.HTTPNotFound()
+        if refused := _cross_site(request):
+            return refused
         if limited := self._limited(request):
             return limited
         form = await _form(request, "webhook", "url")
@@ -136,6 +143,15 @@ class Subscriptions:
         done = await request_subscription(
             db, SubscriberKind.WEBHOOK, url, _choice(form), now=now, resend_after=RESEND_AFTER
         )
+        if done.existed:
+            # Knowing a URL does not make one its owner: no way out, no new components.
+            return _outcome(
+                request,
+                "Webhook already subscribed",
+                "This URL is subscribed already, and nothing about it was changed. Its "
+                "unsubscribe link is in meta.unsubscribe of every body it receives; to "
+                "choose other components, unsubscribe with it and subscribe again.",
+            )
         secret = await site_secret(db, SUBSCRIBER_LINKS, now=now)
         token = sign(secret, LinkClaims(done.subscriber_id, UNSUBSCRIBE, url))
         return _outcome(
@@ -193,7 +209,8 @@ class Subscriptions:
     def _limited(self, request: web.Request) -> web.StreamResponse | None:
         settings = request.app[keys.SETTINGS].current
         per_hour = settings.file.subscribers.requests_per_client_per_hour
-        wait = self.limit.wait_s(request_client(request), request.app[keys.CLOCK](), per_hour)
+        client = _counted_as(request_client(request))
+        wait = self.limit.wait_s(client, request.app[keys.CLOCK](), per_hour)
         if not wait:
             return None
         response = _outcome(
@@ -206,8 +223,38 @@ class Subscriptions:
         return response
 
 
+def _cross_site(request: web.Request) -> web.Response | None:
+    """A browser's form sent from another site (it says so in `Sec-Fetch-Site`) is
+    refused: otherwise any page could make its visitors' browsers subscribe
+    addresses and URLs of its choosing, each visitor with a limit of its own.
+    Scripts and the page's own form (same-origin, same-site) are unaffected."""
+    if request.headers.get("Sec-Fetch-Site", "").lower() != "cross-site":
+        return None
+    return _outcome(
+        request,
+        "Subscribe from this page",
+        "Subscriptions are taken only from this site's own subscribe page.",
+        status=403,
+    )
+
+
+def _counted_as(client: str) -> str:
+    """The key a client's requests count against: its IPv6 /64 (one customer's
+    network, whose 2^64 addresses one machine may use in turn), or its address."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 async def _form(request: web.Request, kind: str, field: str) -> SubscribeForm:
-    data = await request.post()
+    try:
+        data = await request.post()
+    except (UnicodeDecodeError, LookupError):  # not UTF-8, or a charset nobody knows
+        raise web.HTTPBadRequest() from None
     value = data.get(field)
     chosen = frozenset(str(v) for v in data.getall("component", ()))
     return SubscribeForm(kind, value if isinstance(value, str) else "", chosen)

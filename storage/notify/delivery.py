@@ -15,7 +15,8 @@ A channel hears about a group in the order the messages were written: a message
 waits while an earlier one to the same channel about the same group is not finished
 (pending, backing off, or being sent), so a "resolved" never overtakes its "firing".
 A subscriber hears its notices in order the same way ("completed" never overtakes
-"in progress").
+"in progress"). The operators' channels are claimed before subscribers: the public
+can subscribe webhooks that never answer, and those must not delay a page.
 """
 
 from __future__ import annotations
@@ -83,11 +84,17 @@ async def any_due(db: Database, *, now: datetime) -> bool:
 
 
 async def claim(db: Database, *, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
-    """Take up to `limit` due messages, oldest due first, for `lease`."""
+    """Take up to `limit` due messages, oldest due first, for `lease`: the operators'
+    channels' before any subscriber's. Anyone may subscribe webhooks to a host that
+    never answers; an update's fan-out to them must not hold up the operators' page."""
     query = (
         select(Notification)
         .where(_due(now))
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
+        .order_by(
+            col(Notification.subscriber_id).is_not(None),
+            col(Notification.next_attempt_at),
+            col(Notification.id),
+        )
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

@@ -48,7 +48,8 @@ async def search(
     db: Database, text: str = "", *, limit: int = 50, offset: int = 0
 ) -> SubscriberList:
     """Subscribers whose address contains `text` (any case), newest first."""
-    matching = col(Subscriber.address).contains(text.lower().strip(), autoescape=True)
+    # lower() on both sides: PostgreSQL's LIKE heeds case, and webhook URLs keep theirs.
+    matching = func.lower(col(Subscriber.address)).contains(text.lower().strip(), autoescape=True)
     async with db.read() as session:
         rows = await session.exec(
             select(Subscriber)

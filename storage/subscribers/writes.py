@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,6 +32,7 @@ class Requested:
     subscriber_id: int
     mailed: bool  # a confirmation mail was queued by this request
     confirmed: bool  # the address was already confirmed before
+    existed: bool = False  # the address was subscribed (or waiting) before this request
 
 
 async def request_subscription(
@@ -43,28 +46,50 @@ async def request_subscription(
 ) -> Requested:
     """Record a request; for email, queue a confirmation unless one went out lately.
     The components chosen travel in the confirmation (they change nothing until
-    confirmed), except for a new webhook subscriber, which starts with them."""
+    confirmed), except for a new webhook subscriber, which starts with them; an
+    existing webhook is left as it is (`Requested.existed`): whoever knows its URL is
+    not thereby its owner.
+
+    Two requests for one new address at once (a double click): on PostgreSQL the
+    second insert breaks the unique index, and is tried again, finding the first's
+    row; SQLite takes one write at a time anyway."""
+    try:
+        return await _request(db, kind, address, components, now=now, resend_after=resend_after)
+    except IntegrityError:
+        return await _request(db, kind, address, components, now=now, resend_after=resend_after)
+
+
+async def _request(
+    db: Database,
+    kind: SubscriberKind,
+    address: str,
+    components: Sequence[str] | None,
+    *,
+    now: datetime,
+    resend_after: timedelta,
+) -> Requested:
     async with db.write(pages=False) as session:
         row = await _by_address(session, kind, address)
+        existed = row is not None
         if row is None:
             row = Subscriber(kind=kind, address=address, created_at=now, updated_at=now)
             if kind == SubscriberKind.WEBHOOK:
                 row.confirmed_at = now  # nobody is there to click a link
+                row.components = _stored(components)
             session.add(row)
             await session.flush()
         assert row.id is not None
         confirmed = row.confirmed_at is not None and kind == SubscriberKind.EMAIL
         if kind == SubscriberKind.WEBHOOK:
-            row.components, row.updated_at = _stored(components), now
-            return Requested(row.id, mailed=False, confirmed=True)
+            return Requested(row.id, mailed=False, confirmed=True, existed=existed)
         recent = (
             row.confirmation_sent_at is not None and now - row.confirmation_sent_at < resend_after
         )
         if recent:
-            return Requested(row.id, mailed=False, confirmed=confirmed)
+            return Requested(row.id, mailed=False, confirmed=confirmed, existed=existed)
         row.confirmation_sent_at, row.updated_at = now, now
         session.add(_confirmation(row.id, components, now))
-        return Requested(row.id, mailed=True, confirmed=confirmed)
+        return Requested(row.id, mailed=True, confirmed=confirmed, existed=existed)
 
 
 def _confirmation(
@@ -165,13 +190,16 @@ async def _erase_in(session: AsyncSession, ids: Sequence[int]) -> None:
 
 
 async def forget_unconfirmed(db: Database, *, older_than: datetime) -> int:
-    """Retention: email subscriptions never confirmed, requested before `older_than`."""
+    """Retention: email subscriptions never confirmed, whose latest request (and so
+    its link) is from before `older_than`: asking again restarts the wait."""
+    latest = func.coalesce(col(Subscriber.confirmation_sent_at), col(Subscriber.created_at))
     async with db.write(pages=False) as session:
         found = await session.exec(
             select(Subscriber.id).where(
                 Subscriber.kind == SubscriberKind.EMAIL,
                 col(Subscriber.confirmed_at).is_(None),
                 col(Subscriber.created_at) < older_than,
+                latest < older_than,
             )
         )
         ids = [i for i in found if i is not None]

@@ -142,3 +142,10 @@ def test_a_token_of_exactly_the_limit_is_read() -> None:
             break
     assert len(token) == MAX_TOKEN
     assert verify(SECRET, token, CONFIRM, NOW) is not None
+
+
+def test_a_token_with_other_than_ascii_is_refused_not_an_error() -> None:
+    """hmac.compare_digest raises TypeError for non-ASCII text: `?token=a.%C3%A9`
+    was a 500 on the confirm and unsubscribe pages."""
+    assert verify(SECRET, "abc.\u00e9", CONFIRM, NOW) is None
+    assert verify(SECRET, "\u00e9.abc", UNSUBSCRIBE, NOW) is None

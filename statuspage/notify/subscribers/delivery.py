@@ -2,13 +2,16 @@
 now (gone: nothing to send), sign its links, and mail it or post to its webhook.
 
 The address is read at sending time, never kept in the row, so erasing a subscriber
-leaves no copy of it. A notice waits for nobody unconfirmed: only a confirmation
+leaves no copy of it; nor does the answer or the reason a send failed, which go to the
+log as well as the row (an SMTP server's refusal names the recipient), so the address
+is taken out of both here. A notice waits for nobody unconfirmed: only a confirmation
 goes to an address that has not opted in.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 
@@ -51,9 +54,21 @@ class SubscriberSender:
         if found.confirmed_at is None and claimed.event != NotificationEvent.CONFIRM:
             raise DeliveryError("the subscriber has not confirmed", permanent=True)
         links = await self._links(settings)
-        if found.kind == SubscriberKind.EMAIL:
-            return await self._mail(claimed, found, links, settings)
-        return await self._post(claimed, found, links, settings)
+        try:
+            if found.kind == SubscriberKind.EMAIL:
+                answer = await self._mail(claimed, found, links, settings)
+            else:
+                answer = await self._post(claimed, found, links, settings)
+        except DeliveryError as error:
+            raise DeliveryError(
+                _without(error.reason, found.address),
+                permanent=error.permanent,
+                retry_after_s=error.retry_after_s,
+            ) from None
+        except Exception as error:  # as the sender's `bounded` words it, but without the address
+            reason = f"unexpected error: {type(error).__name__}: {error}"
+            raise DeliveryError(_without(reason, found.address)) from None
+        return _without(answer, found.address)
 
     async def close(self) -> None:
         for http in (self._guarded, self._open):
@@ -127,3 +142,8 @@ class SubscriberSender:
                 headers={"User-Agent": "statuspage-subscriber-webhooks"},
             )
         return self._open
+
+
+def _without(text: str, address: str) -> str:
+    """`text` with no copy of the subscriber's address, in any case."""
+    return re.sub(re.escape(address), "<subscriber>", text, flags=re.IGNORECASE)

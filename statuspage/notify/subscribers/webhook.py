@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import socket
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -27,7 +26,12 @@ from aiohttp.resolver import ThreadedResolver
 
 from statuspage.notify.channels.base import DeliveryError
 from statuspage.notify.subscribers.notice import Notice
-from statuspage.rules.subscriber_addresses import is_public, parsed_address, url_problem
+from statuspage.rules.subscriber_addresses import (
+    connection_host,
+    is_public,
+    parsed_address,
+    url_problem,
+)
 
 
 class PublicOnlyResolver(AbstractResolver):
@@ -65,7 +69,9 @@ async def check_destination(url: str) -> None:
     """DeliveryError (permanent) unless every address `url` leads to is public."""
     if problem := url_problem(url):
         raise DeliveryError(f"the webhook's URL {problem}", permanent=True)
-    host = urlsplit(url).hostname or ""
+    # The host aiohttp will connect to, not urlsplit's: an IDNA spelling that yarl
+    # reads as an IP address connects to it without asking the resolver.
+    host = connection_host(url) or ""
     literal = parsed_address(host)
     if literal is not None:
         addresses = [literal]
