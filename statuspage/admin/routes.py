@@ -13,6 +13,7 @@ from statuspage import keys
 from statuspage.admin import views_alerts as alerts
 from statuspage.admin import views_audit as audit
 from statuspage.admin import views_auth as auth
+from statuspage.admin import views_components as components
 from statuspage.admin import views_corrections as corrections
 from statuspage.admin import views_dashboard as dashboard
 from statuspage.admin import views_incidents as incidents
@@ -21,6 +22,7 @@ from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
+from statuspage.admin.api_components import setup_component_api
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.guard import admin_headers, admin_middleware
 from statuspage.admin.passwords import Passwords
@@ -52,6 +54,7 @@ def setup_admin(app: web.Application) -> None:
     _add_incident_pages(app.router)
     setup_write_api(app)
     setup_alert_api(app.router)
+    setup_component_api(app.router)
 
 
 def _add_pages(router: web.UrlDispatcher) -> None:
@@ -68,6 +71,8 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/tokens", tokens.tokens)
     router.add_post("/admin/tokens", tokens.create_token_view)
     router.add_post(r"/admin/tokens/{token_id:\d{1,9}}/revoke", tokens.revoke_token_view)
+    router.add_get("/admin/components", components.components_page)
+    router.add_post(components.COMPONENT, components.set_status_view)
     router.add_get("/admin/audit", audit.audit)
     router.add_get("/admin/alerts", alerts.alerts)
     router.add_post(ALERT + "/ack", alerts.acknowledge_view)

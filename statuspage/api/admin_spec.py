@@ -65,6 +65,13 @@ def admin_schemas() -> Json:
         "admin_new_maintenance": _new_maintenance(),
         **_edits(),
         **alert_schemas(),
+        "admin_component_status": _object(
+            ["status"],
+            {
+                "status": {"$ref": "#/components/schemas/component_status"},
+                "reason": {"type": "string", "maxLength": 200},
+            },
+        ),
     }
 
 
@@ -225,7 +232,21 @@ def admin_paths() -> Json:
         "/api/admin/maintenances": {"post": schedule},
         "/api/admin/maintenances/{incident_id}": _one("maintenance", maintenance),
         **alert_paths(),
+        "/api/admin/components/{component_id}": _component_status(),
     }
+
+
+def _component_status() -> Json:
+    """Setting a component's status without an incident: it holds until set back."""
+    component = {"$ref": "#/components/schemas/component"}
+    operation = _operation(
+        "admin_set_component_status", "Set a component's status without an incident", "200",
+        component, "admin_component_status",
+    )  # fmt: skip
+    operation["responses"]["404"]["description"] = "No such component"
+    slug = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}
+    path = {"name": "component_id", "in": "path", "required": True, "schema": slug}
+    return {"parameters": [path], "patch": operation}
 
 
 def _incident_paths(base: str, incident: Json) -> Json:

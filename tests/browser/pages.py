@@ -17,6 +17,7 @@ ADMIN_PAGES = [
     "/admin/alerts",
     "/admin/notifications",
     "/admin/tokens",
+    "/admin/components",
     "/admin/audit",
     "/admin/password",
 ]
