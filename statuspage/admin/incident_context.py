@@ -99,6 +99,7 @@ class NewIncidentPage:
     impacts: tuple[Choice, ...] = IMPACT_OPTIONS
     first_statuses: tuple[Choice, ...] = status_choices(INCIDENT_UPDATE_STATUSES[:3])
     component_statuses: tuple[Choice, ...] = COMPONENT_CHOICES[1:]
+    templates: tuple[Choice, ...] = ()  # value: the template's id, label: its name
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from statuspage.admin.forms import (
     parse_local_time,
 )
 from statuspage.admin.incident_context import (
+    Choice,
     ComponentNow,
     Form,
     IncidentPage,
@@ -44,13 +45,16 @@ from statuspage.admin.incident_context import (
 )
 from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from statuspage.presentation.display import clean_text
 from storage.alerts.reads import get_group
 from storage.components import list_components
 from storage.errors import NotFound
 from storage.incidents.reads import IncidentView, get_incident
 from storage.incidents.rules import ENDING, IncidentError, NewIncident, NewUpdate
+from storage.incidents.templates import get_template, list_templates
 from storage.incidents.writes import create_incident, post_update
 from storage.status import current_statuses
+from storage.tables.templates import IncidentTemplate
 from storage.vocabulary import AFFECTING_STATUSES, IncidentStatus
 
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at")
@@ -69,17 +73,35 @@ def chosen(form: Mapping[str, object], ids: list[str], prefix: str) -> dict[str,
 
 
 async def new_incident_form(request: web.Request) -> web.Response:
+    """The form, empty or (`?template=<id>`) filled in from a template to review."""
     values = {"status": "investigating", "impact": "auto"}
-    form = Form(
-        values=values,
-        components=component_fields(await components_now(request), {}),
-    )
+    selected: dict[str, str] = {}
+    template = await _template_asked_for(request)
+    if template is not None:
+        values |= {"name": template.title, "body": template.body}
+        selected = dict(template.components)
+    form = Form(values=values, components=component_fields(await components_now(request), selected))
     return await _new_page(request, form)
+
+
+async def _template_asked_for(request: web.Request) -> IncidentTemplate | None:
+    """The template `?template=` names; None when it names none (the form starts empty)."""
+    text = request.query.get("template", "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return None
+    try:
+        return await get_template(request.app[keys.DATABASE], int(text))
+    except NotFound:
+        return None
 
 
 async def _new_page(request: web.Request, form: Form, status: int = 200) -> web.Response:
     zone = request.app[keys.SETTINGS].current.file.site.time_zone
-    page = NewIncidentPage(await chrome(request, "New incident"), form, zone)
+    templates = tuple(
+        Choice(str(t.id), clean_text(t.name))
+        for t in await list_templates(request.app[keys.DATABASE])
+    )
+    page = NewIncidentPage(await chrome(request, "New incident"), form, zone, templates=templates)
     return render(request, "admin/incident_new.html", page, status)
 
 

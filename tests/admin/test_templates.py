@@ -1,0 +1,128 @@
+"""Incident templates: kept by operators, and one fills the new-incident form to review."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+from storage.database import Database
+from storage.incidents.reads import IncidentFilter, list_incidents
+from tests.admin.helpers import post_form
+from tests.app_client import Client
+
+
+def template_form(**overrides: str) -> dict[str, str]:
+    fields = {
+        "template_name": "Payments down",
+        "title": "Card payments are failing",
+        "body": "We are **investigating** failed card payments.",
+        "component.api": "major_outage",
+    }
+    return fields | overrides
+
+
+async def add_template(client: Client, **overrides: str) -> int:
+    response = await post_form(client, "/admin/templates", template_form(**overrides))
+    assert response.status == 303, await response.text()
+    listing = await (await client.get("/admin/templates")).text()
+    found = re.findall(r'id="template-(\d+)"', listing)
+    return int(found[-1])
+
+
+async def test_a_saved_template_is_listed_with_what_it_affects(admin: Client) -> None:
+    await add_template(admin)
+    soup = BeautifulSoup(await (await admin.get("/admin/templates")).text(), "html.parser")
+    card = soup.select_one(".card")
+    assert card is not None
+    text = card.get_text(" ", strip=True)
+    assert "Payments down" in text
+    assert "API: Major outage" in text
+
+
+async def test_using_a_template_fills_the_new_incident_form_and_publishes_nothing(
+    admin: Client, db: Database
+) -> None:
+    template_id = await add_template(admin)
+    page = await admin.get(f"/admin/incidents/new?template={template_id}")
+    soup = BeautifulSoup(await page.text(), "html.parser")
+    name, body = soup.select_one("#f-name"), soup.select_one("#f-body")
+    assert name is not None
+    assert name.get("value") == "Card payments are failing"
+    assert body is not None
+    assert body.get_text() == "We are **investigating** failed card payments."
+    api = soup.select_one("#f-components\\.api option[selected]")
+    assert api is not None
+    assert api.get("value") == "major_outage"
+    assert await list_incidents(db, IncidentFilter(include_drafts=True)) == []
+
+
+async def test_the_new_incident_form_offers_every_template(admin: Client) -> None:
+    template_id = await add_template(admin)
+    soup = BeautifulSoup(await (await admin.get("/admin/incidents/new")).text(), "html.parser")
+    links = [a.get("href") for a in soup.select(".template-picker a")]
+    assert links == [f"/admin/incidents/new?template={template_id}"]
+
+
+async def test_an_unknown_template_leaves_the_form_empty(admin: Client) -> None:
+    response = await admin.get("/admin/incidents/new?template=999")
+    assert response.status == 200
+    soup = BeautifulSoup(await response.text(), "html.parser")
+    name = soup.select_one("#f-name")
+    assert name is not None
+    assert name.get("value") == ""
+
+
+async def test_a_template_is_edited_and_the_audit_log_shows_the_change(admin: Client) -> None:
+    template_id = await add_template(admin)
+    form = template_form(title="Wallet payments are failing")
+    response = await post_form(admin, f"/admin/templates/{template_id}", form)
+    assert response.status == 303
+    soup = BeautifulSoup(await (await admin.get("/admin/audit")).text(), "html.parser")
+    lines = [
+        li.get_text(" ", strip=True) for li in soup.select("table.audit tbody tr")[0].select("li")
+    ]
+    assert lines == ["title : Card payments are failing → changed to Wallet payments are failing"]
+
+
+async def test_a_template_is_deleted(admin: Client) -> None:
+    template_id = await add_template(admin)
+    response = await post_form(admin, f"/admin/templates/{template_id}/delete", {})
+    assert response.status == 303
+    assert "Payments down" not in await (await admin.get("/admin/templates")).text()
+    missing = await admin.get(f"/admin/templates/{template_id}")
+    assert missing.status == 404
+
+
+async def test_a_blank_name_is_refused_with_its_label_and_everything_kept(admin: Client) -> None:
+    form = template_form(template_name=" \u200b ", body="<script>alert(1)</script>")
+    response = await post_form(admin, "/admin/templates", form)
+    assert response.status == 400
+    html = await response.text()
+    assert "<script>alert(1)</script>" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    problems = soup.select_one(".problems")
+    assert problems is not None
+    assert "Template name: a name is required" in problems.get_text()
+    body = soup.select_one("#f-body")
+    assert body is not None
+    assert body.get_text() == "<script>alert(1)</script>"
+
+
+async def test_two_templates_cannot_share_a_name(admin: Client) -> None:
+    await add_template(admin)
+    response = await post_form(admin, "/admin/templates", template_form())
+    assert response.status == 400
+    assert "another template has this name" in await response.text()
+
+
+async def test_a_status_that_does_not_affect_is_refused_by_the_component_name(
+    admin: Client,
+) -> None:
+    response = await post_form(
+        admin, "/admin/templates", template_form(**{"component.api": "nope"})
+    )
+    assert response.status == 400
+    problems = BeautifulSoup(await response.text(), "html.parser").select_one(".problems")
+    assert problems is not None
+    assert problems.get_text(" ", strip=True).startswith("This was not saved API : choose")
