@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from statuspage.config import Settings
-from tests.admin.helpers import add_test_user, settings_for
 from tests.browser.live_site import LiveSite, live_site
+from tests.browser.site_data import copy_database, prepare_database
 
 CHROMIUM = Path(os.environ.get("STATUSPAGE_TEST_CHROMIUM", "/usr/bin/chromium"))
 WIDTHS = {"desktop": 1280, "phone": 360}
@@ -33,12 +32,16 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site's database, made once for the session (site_data.py says what it holds)."""
+    return prepare_database(tmp_path_factory.mktemp("prepared"))
+
+
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[LiveSite]:
-    """The app over a fresh SQLite file, with an operator, alice, served on 127.0.0.1."""
-    settings: Settings = settings_for(tmp_path)
-    with live_site(settings) as running:
-        running.call(lambda: add_test_user(running.db, "alice"))
+def site(browser: Any, prepared: Path, tmp_path: Path) -> Iterator[LiveSite]:
+    """The app over a copy of the prepared database, served on 127.0.0.1."""
+    with live_site(copy_database(prepared, tmp_path)) as running:
         yield running
 
 

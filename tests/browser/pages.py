@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from probes.clock import system_clock
-from storage.incidents.rules import NewIncident, NewUpdate
-from storage.incidents.writes import create_incident, post_update
 from tests.browser.live_site import LiveSite
+from tests.browser.site_data import add_incident
 
 ADMIN_PAGES = [
     "/admin",
@@ -21,21 +17,6 @@ ADMIN_PAGES = [
     "/admin/audit",
     "/admin/password",
 ]
-
-
-def add_incident(site: LiveSite, name: str = "Checkout is failing") -> int:
-    """A published incident on the API, with one update after its first."""
-    now = system_clock()
-    new = NewIncident(
-        name=name,
-        status="investigating",
-        body="We are **investigating** failed payments:\n\n- cards\n- wallets",
-        components={"api": "major_outage"},
-    )
-    incident_id = site.call(lambda: create_incident(site.db, new, now=now - timedelta(hours=1)))
-    update = NewUpdate("identified", "A bad deploy; rolling back.", {"api": "partial_outage"})
-    site.call(lambda: post_update(site.db, incident_id, update, now=now - timedelta(minutes=30)))
-    return incident_id
 
 
 def admin_pages(site: LiveSite) -> list[str]:
