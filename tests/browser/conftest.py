@@ -50,15 +50,17 @@ Opener = Callable[..., Any]
 
 @pytest.fixture
 def open_page(browser: Any, site: LiveSite) -> Iterator[Opener]:
-    """`open_page(width, javascript=True)`: a new browser tab on the site, at that width."""
+    """`open_page(width, javascript=True, dark=False)`: a new browser tab on the site, at
+    that width, for a visitor whose system prefers a dark or light scheme."""
     contexts: list[Any] = []
 
-    def opener(width: int, *, javascript: bool = True) -> Any:
+    def opener(width: int, *, javascript: bool = True, dark: bool = False) -> Any:
         height = PHONE_HEIGHT if width < WIDTHS["desktop"] else DESKTOP_HEIGHT
         context = browser.new_context(
             viewport={"width": width, "height": height},
             java_script_enabled=javascript,
             base_url=site.url,
+            color_scheme="dark" if dark else "light",
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

@@ -1,9 +1,10 @@
-"""The pages the browser tests visit: every admin page, with the data they need."""
+"""The pages the browser tests visit: every public and admin page, with the data they
+need (an open incident, a template)."""
 
 from __future__ import annotations
 
 from tests.browser.live_site import LiveSite
-from tests.browser.site_data import add_incident
+from tests.browser.site_data import add_incident, add_template
 
 ADMIN_PAGES = [
     "/admin",
@@ -12,15 +13,31 @@ ADMIN_PAGES = [
     "/admin/maintenances/new",
     "/admin/alerts",
     "/admin/notifications",
-    "/admin/tokens",
+    "/admin/templates",
+    "/admin/templates/new",
     "/admin/components",
+    "/admin/tokens",
     "/admin/audit",
     "/admin/password",
 ]
+COMPONENTS = ("system", "database", "external", "status-updates")
 
 
 def admin_pages(site: LiveSite) -> list[str]:
-    """Every admin page, an incident's and an update's edit form included."""
+    """Every admin page, an incident's page and a template's included."""
     incident_id = add_incident(site)
-    detail = f"/admin/incidents/{incident_id}"
-    return [*ADMIN_PAGES, detail]
+    template_id = add_template(site)
+    return [
+        *ADMIN_PAGES,
+        f"/admin/incidents/{incident_id}",
+        f"/admin/incidents/new?template={template_id}",
+        f"/admin/templates/{template_id}",
+    ]
+
+
+def public_pages(site: LiveSite) -> list[str]:
+    """Every public page: the front page, each component's, the history, an incident's
+    and the subscribe page."""
+    incident_id = add_incident(site)
+    components = [f"/components/{c}" for c in COMPONENTS]
+    return ["/", *components, "/history", f"/incidents/{incident_id}", "/subscribe"]

@@ -12,6 +12,7 @@ from probes.clock import system_clock
 from statuspage.config import Settings, load_settings
 from statuspage.demo_history import demo_config_text, prefill_history
 from storage.incidents.rules import NewIncident, NewUpdate
+from storage.incidents.templates import TemplateInput, save_template
 from storage.incidents.writes import create_incident, post_update
 from storage.manual_status import set_component_status
 from storage.vocabulary import IncidentKind
@@ -58,6 +59,17 @@ def add_incident(site: LiveSite, name: str = "Checkout is failing") -> int:
     update = NewUpdate("identified", "A bad deploy; rolling back.", {"external": "partial_outage"})
     site.call(lambda: post_update(site.db, incident_id, update, now=now - timedelta(minutes=30)))
     return incident_id
+
+
+def add_template(site: LiveSite) -> int:
+    template = TemplateInput(
+        name="Payments down",
+        title="Card payments are failing",
+        body="We are investigating failed card payments.",
+        components={"external": "major_outage"},
+    )
+    now = system_clock()
+    return site.call(lambda: save_template(site.db, template, now=now, actor="alice"))
 
 
 def set_status(site: LiveSite, component_id: str, status: str) -> None:
