@@ -33,6 +33,7 @@ def browser_settings(folder: Path) -> Settings:
 
 def prepare_database(folder: Path) -> Path:
     """A database with the components, their history and alice, made once and copied."""
+    folder.mkdir(parents=True, exist_ok=True)
     with live_site(browser_settings(folder)) as site:
         now = system_clock()
         site.call(lambda: prefill_history(site.db, now=now, tz_name="UTC"))
