@@ -46,8 +46,8 @@ def _walk(
         old, new = before.get(key, _MISSING), after.get(key, _MISSING)
         if old == new:
             continue
-        if isinstance(old, Mapping) and isinstance(new, Mapping):
-            yield from _walk(f"{path}.", old, new)
+        if _walkable(old, new):
+            yield from _walk(f"{path}.", _fields(old), _fields(new))
         elif old is _MISSING:
             yield Change(path, ChangeKind.ADDED, None, value_text(new))
         elif new is _MISSING:
@@ -61,6 +61,18 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+def _walkable(old: object, new: object) -> bool:
+    """Two objects, or an object added or removed whole that has fields to list."""
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return True
+    whole = new if old is _MISSING else old if new is _MISSING else None
+    return isinstance(whole, Mapping) and bool(whole)
+
+
+def _fields(value: object) -> Mapping[str, object]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def value_text(value: object) -> str:

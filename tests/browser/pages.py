@@ -4,7 +4,7 @@ need (an open incident, a template)."""
 from __future__ import annotations
 
 from tests.browser.live_site import LiveSite
-from tests.browser.site_data import add_incident, add_template
+from tests.browser.site_data import add_incident, add_template, latest_update
 
 ADMIN_PAGES = [
     "/admin",
@@ -24,12 +24,14 @@ COMPONENTS = ("system", "database", "external", "status-updates")
 
 
 def admin_pages(site: LiveSite) -> list[str]:
-    """Every admin page, an incident's page and a template's included."""
+    """Every admin page, an incident's page, an update's and a template's included."""
     incident_id = add_incident(site)
     template_id = add_template(site)
+    update_id = latest_update(site, incident_id)
     return [
         *ADMIN_PAGES,
         f"/admin/incidents/{incident_id}",
+        f"/admin/incidents/{incident_id}/updates/{update_id}/edit",
         f"/admin/incidents/new?template={template_id}",
         f"/admin/templates/{template_id}",
     ]

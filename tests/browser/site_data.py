@@ -11,6 +11,7 @@ from pathlib import Path
 from probes.clock import system_clock
 from statuspage.config import Settings, load_settings
 from statuspage.demo_history import demo_config_text, prefill_history
+from storage.incidents.reads import get_incident
 from storage.incidents.rules import NewIncident, NewUpdate
 from storage.incidents.templates import TemplateInput, save_template
 from storage.incidents.writes import create_incident, post_update
@@ -60,6 +61,12 @@ def add_incident(site: LiveSite, name: str = "Checkout is failing") -> int:
     update = NewUpdate("identified", "A bad deploy; rolling back.", {"external": "partial_outage"})
     site.call(lambda: post_update(site.db, incident_id, update, now=now - timedelta(minutes=30)))
     return incident_id
+
+
+def latest_update(site: LiveSite, incident_id: int) -> int:
+    incident = site.call(lambda: get_incident(site.db, incident_id, include_drafts=True))
+    assert incident is not None
+    return max(u.id for u in incident.updates)
 
 
 def add_template(site: LiveSite) -> int:

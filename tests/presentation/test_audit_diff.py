@@ -60,3 +60,16 @@ def test_values_read_as_text_and_hostile_text_is_kept_exactly() -> None:
     assert value_text(True) == "true"
     assert value_text(1.5) == "1.5"
     assert value_text({"b": 1, "a": "é"}) == '{"a": "é", "b": 1}'
+
+
+def test_an_object_added_or_removed_whole_lists_its_fields() -> None:
+    assert changes(None, {"components": {"api": "major_outage"}}) == [
+        Change("components.api", ChangeKind.ADDED, None, "major_outage")
+    ]
+    assert changes({"components": {"api": "major_outage"}}, {}) == [
+        Change("components.api", ChangeKind.REMOVED, "major_outage", None)
+    ]
+
+
+def test_an_empty_object_added_is_one_value() -> None:
+    assert changes({}, {"components": {}}) == [Change("components", ChangeKind.ADDED, None, "{}")]
