@@ -24,6 +24,7 @@ from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
 from statuspage.admin.api_components import setup_component_api
+from statuspage.admin.api_templates import setup_template_api
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.guard import admin_headers, admin_middleware
 from statuspage.admin.passwords import Passwords
@@ -57,6 +58,7 @@ def setup_admin(app: web.Application) -> None:
     setup_write_api(app)
     setup_alert_api(app.router)
     setup_component_api(app.router)
+    setup_template_api(app.router)
 
 
 def _add_pages(router: web.UrlDispatcher) -> None:

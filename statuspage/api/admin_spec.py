@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from statuspage.api import v2
 from statuspage.api.admin_alert_spec import alert_paths, alert_schemas
+from statuspage.api.admin_template_spec import template_paths, template_schemas
 from statuspage.api.v2 import Json
 from storage.incidents import rules
 from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
@@ -65,6 +66,7 @@ def admin_schemas() -> Json:
         "admin_new_maintenance": _new_maintenance(),
         **_edits(),
         **alert_schemas(),
+        **template_schemas(),
         "admin_component_status": _object(
             ["status"],
             {
@@ -233,6 +235,7 @@ def admin_paths() -> Json:
         "/api/admin/maintenances/{incident_id}": _one("maintenance", maintenance),
         **alert_paths(),
         "/api/admin/components/{component_id}": _component_status(),
+        **template_paths(),
     }
 
 

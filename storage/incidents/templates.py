@@ -24,6 +24,7 @@ from storage.incidents.rules import (
 )
 from storage.incidents.writes import known_components
 from storage.tables.templates import MAX_TEMPLATE_NAME, IncidentTemplate
+from storage.vocabulary import ComponentStatus
 
 AUDITED = ("name", "title", "body", "components")
 
@@ -48,6 +49,9 @@ def check_template(template: TemplateInput) -> None:
         raise IncidentError("title" if refused.field == "name" else refused.field,
                             refused.message) from None  # fmt: skip
     check_component_statuses(template.components)
+    for component_id, status in template.components.items():
+        if status == ComponentStatus.OPERATIONAL:
+            raise IncidentError(f"components.{component_id}", "name only the components it affects")
 
 
 async def list_templates(db: Database) -> list[IncidentTemplate]:

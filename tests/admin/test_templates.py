@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, list_incidents
-from tests.admin.helpers import post_form
+from tests.admin.helpers import add_test_token, post_form
 from tests.app_client import Client
 
 
@@ -126,3 +126,32 @@ async def test_a_status_that_does_not_affect_is_refused_by_the_component_name(
     problems = BeautifulSoup(await response.text(), "html.parser").select_one(".problems")
     assert problems is not None
     assert problems.get_text(" ", strip=True).startswith("This was not saved API : choose")
+
+
+async def test_the_write_api_keeps_templates_as_the_pages_do(client: Client, db: Database) -> None:
+    headers = {"Authorization": f"Bearer {await add_test_token(db)}"}
+    body = {"name": "Outage", "title": "API down", "components": {"api": "major_outage"}}
+    created = await client.post("/api/admin/templates", json=body, headers=headers)
+    assert created.status == 201, await created.text()
+    template_id = (await created.json())["id"]
+    replaced = await client.put(
+        f"/api/admin/templates/{template_id}", json=body | {"title": "API slow"}, headers=headers
+    )
+    assert (await replaced.json())["title"] == "API slow"
+    listed = await (await client.get("/api/admin/templates", headers=headers)).json()
+    assert [t["name"] for t in listed["templates"]] == ["Outage"]
+    gone = await client.delete(f"/api/admin/templates/{template_id}", headers=headers)
+    assert gone.status == 204
+    again = await client.delete(f"/api/admin/templates/{template_id}", headers=headers)
+    assert again.status == 404
+
+
+async def test_the_write_api_names_the_refused_field(client: Client, db: Database) -> None:
+    headers = {"Authorization": f"Bearer {await add_test_token(db)}"}
+    blank = {"name": " ", "title": "API down"}
+    refused = await client.post("/api/admin/templates", json=blank, headers=headers)
+    assert refused.status == 400
+    assert (await refused.json())["error"]["field"] == "name"
+    healthy = {"name": "x", "title": "y", "components": {"api": "operational"}}
+    refused = await client.post("/api/admin/templates", json=healthy, headers=headers)
+    assert (await refused.json())["error"]["field"] == "components.api"
