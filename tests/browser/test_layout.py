@@ -1,0 +1,32 @@
+"""At a phone's width nothing scrolls sideways: every admin page (every form fits) and
+every public page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import WIDTHS, Opener, no_horizontal_scroll, sign_in, widest_elements
+from tests.browser.live_site import LiveSite
+from tests.browser.pages import admin_pages, public_pages
+
+
+def test_no_admin_page_scrolls_sideways_at_360_px(open_page: Opener, site: LiveSite) -> None:
+    page: Any = open_page(WIDTHS["phone"])
+    sign_in(page)
+    for path in admin_pages(site):
+        page.goto(path)
+        assert no_horizontal_scroll(page), (path, widest_elements(page))
+
+
+@pytest.mark.parametrize(
+    "javascript", [pytest.param(True, id="js"), pytest.param(False, id="no-js")]
+)
+def test_no_public_page_scrolls_sideways_at_360_px(
+    open_page: Opener, site: LiveSite, javascript: bool
+) -> None:
+    page: Any = open_page(WIDTHS["phone"], javascript=javascript)
+    for path in public_pages(site):
+        page.goto(path)
+        assert no_horizontal_scroll(page), (path, widest_elements(page))
