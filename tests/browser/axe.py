@@ -12,7 +12,9 @@ BLOCKING = ("serious", "critical")
 # Page-level rules run too (one h1, landmarks, a lang): a page is the unit here.
 RUN = """async () => {
   const result = await axe.run(document, {
-    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+    runOnly: {type: 'tag', values: [
+      'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice',
+    ]},
     resultTypes: ['violations'],
   });
   return result.violations.map(v => ({
