@@ -200,6 +200,7 @@ class IncidentPage:
     time_zone: str
     update_statuses: tuple[Choice, ...]
     component_statuses: tuple[Choice, ...] = COMPONENT_CHOICES
+    templates: tuple[Choice, ...] = ()  # to fill the update form from: id, name
     severities: tuple[Choice, ...] = SEVERITY_CHOICES
     impacts: tuple[Choice, ...] = IMPACT_OPTIONS
 

@@ -95,12 +95,15 @@ async def _template_asked_for(request: web.Request) -> IncidentTemplate | None:
         return None
 
 
+async def template_choices(request: web.Request) -> tuple[Choice, ...]:
+    """Every template, to offer as links: value is its id, label its name."""
+    found = await list_templates(request.app[keys.DATABASE])
+    return tuple(Choice(str(t.id), clean_text(t.name)) for t in found)
+
+
 async def _new_page(request: web.Request, form: Form, status: int = 200) -> web.Response:
     zone = request.app[keys.SETTINGS].current.file.site.time_zone
-    templates = tuple(
-        Choice(str(t.id), clean_text(t.name))
-        for t in await list_templates(request.app[keys.DATABASE])
-    )
+    templates = await template_choices(request)
     page = NewIncidentPage(await chrome(request, "New incident"), form, zone, templates=templates)
     return render(request, "admin/incident_new.html", page, status)
 
@@ -165,7 +168,20 @@ async def incident_detail(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    return await render_incident(request, incident, update_form=await _proposal(request, incident))
+    form = await _proposal(request, incident) or await _update_from_template(request, incident)
+    return await render_incident(request, incident, update_form=form)
+
+
+async def _update_from_template(request: web.Request, incident: IncidentView) -> Form | None:
+    """`?template=<id>`: the update form with the template's message and its components'
+    statuses over the ones shown now (only those differences are posted)."""
+    template = await _template_asked_for(request)
+    if template is None:
+        return None
+    form = await _default_update_form(request, incident)
+    shown = {c.id: c.selected for c in form.components if c.selected}
+    fields = component_fields(await components_now(request), shown | template.components, shown)
+    return replace(form, values={**form.values, "body": template.body}, components=fields)
 
 
 async def _proposal(request: web.Request, incident: IncidentView) -> Form | None:
@@ -210,6 +226,7 @@ async def render_incident(
         delete_error=delete_error,
         time_zone=tz.key,
         update_statuses=update_statuses_for(incident),
+        templates=() if incident.is_maintenance else await template_choices(request),
     )
     return render(request, "admin/incident.html", page, status)
 

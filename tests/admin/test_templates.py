@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from storage.database import Database
 from storage.incidents.reads import IncidentFilter, list_incidents
-from tests.admin.helpers import add_test_token, post_form
+from tests.admin.helpers import add_test_token, open_incident, post_form
 from tests.app_client import Client
 
 
@@ -155,3 +155,22 @@ async def test_the_write_api_names_the_refused_field(client: Client, db: Databas
     healthy = {"name": "x", "title": "y", "components": {"api": "operational"}}
     refused = await client.post("/api/admin/templates", json=healthy, headers=headers)
     assert (await refused.json())["error"]["field"] == "components.api"
+
+
+async def test_a_template_fills_an_open_incidents_update_form(admin: Client) -> None:
+    incident_id = await open_incident(admin, **{"component.api": "partial_outage"})
+    template_id = await add_template(admin, body="Still failing; next update in 30 min.")
+    page = await admin.get(f"/admin/incidents/{incident_id}")
+    soup = BeautifulSoup(await page.text(), "html.parser")
+    links = [a.get("href") for a in soup.select(".template-picker a")]
+    assert links == [f"/admin/incidents/{incident_id}?template={template_id}#update-heading"]
+    filled = await admin.get(f"/admin/incidents/{incident_id}?template={template_id}")
+    soup = BeautifulSoup(await filled.text(), "html.parser")
+    body = soup.select_one("form[action$='/updates'] #f-body")
+    assert body is not None
+    assert body.get_text() == "Still failing; next update in 30 min."
+    api = soup.select_one("#f-components\\.api option[selected]")
+    was = soup.select_one("input[name='was.api']")
+    assert api is not None
+    assert was is not None
+    assert (api.get("value"), was.get("value")) == ("major_outage", "partial_outage")
