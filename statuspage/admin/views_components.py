@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -17,10 +18,18 @@ from statuspage.admin.forms import COMPONENT_STATUSES, choice, form_text
 from statuspage.admin.incident_context import COMPONENT_CHOICES, Choice, load_components_now
 from statuspage.admin.pages import Chrome, chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
-from statuspage.presentation.display import StatusBadge, clean_text, status_badge
+from statuspage.presentation.display import (
+    StatusBadge,
+    TimeText,
+    clean_text,
+    status_badge,
+    time_text,
+)
 from storage.errors import NotFound
 from storage.incidents.rules import IncidentError
 from storage.manual_status import MAX_REASON, set_component_status
+from storage.status import StatusInForce, statuses_in_force
+from storage.vocabulary import HUMAN_SOURCES
 
 LABELS = {"status": "Status", "reason": "Reason (optional)"}
 COMPONENT = r"/admin/components/{component_id:[a-z0-9][a-z0-9-]{0,62}}/status"
@@ -35,6 +44,7 @@ class ComponentCard:
     chosen: str  # what the select shows: the status typed, or the current one
     reason: str
     error: str | None  # why this component's form was refused
+    held_since: TimeText | None  # set by a person (or maintenance) and holding against probes
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,8 @@ async def components_page(request: web.Request) -> web.Response:
 
 
 async def _page(request: web.Request, typed: Typed, status: int = 200) -> web.Response:
+    db, tz = request.app[keys.DATABASE], request.app[keys.SETTINGS].current.tz
+    held = await statuses_in_force(db)
     cards = tuple(
         ComponentCard(
             id=c.id,
@@ -70,11 +82,20 @@ async def _page(request: web.Request, typed: Typed, status: int = 200) -> web.Re
             chosen=typed.values["status"] if c.id == typed.component_id else (c.status or ""),
             reason=typed.values["reason"] if c.id == typed.component_id else "",
             error=typed.error if c.id == typed.component_id else None,
+            held_since=_held_since(held.get(c.id), tz),
         )
-        for c in await load_components_now(request.app[keys.DATABASE])
+        for c in await load_components_now(db)
     )
     page = ComponentsPage(await chrome(request, "Components"), cards)
     return render(request, "admin/components.html", page, status)
+
+
+def _held_since(held: StatusInForce | None, tz: ZoneInfo) -> TimeText | None:
+    """When a person set the status now in force, if it holds against the probes
+    (anything but operational, set by hand or by maintenance)."""
+    if held is None or held.source not in HUMAN_SOURCES or held.status == "operational":
+        return None
+    return time_text(held.at, tz)
 
 
 async def set_status_view(request: web.Request) -> web.Response:

@@ -92,3 +92,18 @@ async def test_the_write_api_refuses_a_bad_status_naming_the_field(
         "/api/admin/components/nope", json={"status": "operational"}, headers=headers
     )
     assert missing.status == 404
+
+
+async def test_a_status_set_by_hand_says_it_holds_until_set_back(admin: Client) -> None:
+    await post_form(admin, "/admin/components/api/status", {"status": "major_outage"})
+    soup = BeautifulSoup(await (await admin.get("/admin/components")).text(), "html.parser")
+    api, web = soup.select_one("#component-api"), soup.select_one("#component-web")
+    assert api is not None
+    assert web is not None
+    assert "it holds whatever the probes see" in api.get_text()
+    assert "holds" not in web.get_text()
+    await post_form(admin, "/admin/components/api/status", {"status": "operational"})
+    soup = BeautifulSoup(await (await admin.get("/admin/components")).text(), "html.parser")
+    api = soup.select_one("#component-api")
+    assert api is not None
+    assert "holds" not in api.get_text()
