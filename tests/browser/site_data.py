@@ -69,9 +69,9 @@ def latest_update(site: LiveSite, incident_id: int) -> int:
     return max(u.id for u in incident.updates)
 
 
-def add_template(site: LiveSite) -> int:
+def add_template(site: LiveSite, name: str = "Payments down") -> int:
     template = TemplateInput(
-        name="Payments down",
+        name=name,
         title="Card payments are failing",
         body="We are investigating failed card payments.",
         components={"external": "major_outage"},
