@@ -21,8 +21,13 @@ WIDTHS = {"desktop": 1280, "phone": 360}
 PHONE_HEIGHT, DESKTOP_HEIGHT = 740, 800
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One browser for a module's tests. Not for the session: between its calls
+    Playwright's sync API marks its own event loop as the thread's running loop, so
+    while it is alive no asyncio test can run (the suite's async tests after these
+    modules failed with "cannot be called from a running event loop"); stopping it
+    at the module's end gives the thread back."""
     if not CHROMIUM.is_file():
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")

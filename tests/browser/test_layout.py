@@ -15,6 +15,8 @@ from tests.browser.site_data import add_incident, add_template
 
 def test_no_admin_page_scrolls_sideways_at_360_px(open_page: Opener, site: LiveSite) -> None:
     page: Any = open_page(WIDTHS["phone"])
+    page.goto("/admin/sign-in")
+    assert no_horizontal_scroll(page), ("/admin/sign-in", widest_elements(page))
     sign_in(page)
     for path in admin_pages(site):
         page.goto(path)
