@@ -3,7 +3,9 @@
 `changes(before, after)` compares two snapshots (plain JSON, as `storage/audit.py`
 stores them). Nested objects are walked, so a component's status reads as
 `components.api` rather than as two copies of the whole mapping; a list is one value.
-Fields that did not change are left out: the log shows what moved.
+Fields that did not change are left out: the log shows what moved. A text of several
+lines (an update's Markdown) that changed also lists the lines that moved, with one
+line of context around them, so a one-word correction is not two whole messages.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import enum
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 NOTHING = "(none)"
 
@@ -22,12 +25,25 @@ class ChangeKind(enum.StrEnum):
     CHANGED = "changed"
 
 
+class LineKind(enum.StrEnum):
+    KEPT = "kept"
+    REMOVED = "removed"
+    ADDED = "added"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    kind: LineKind
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     field: str  # dotted path: "status", "components.api"
     kind: ChangeKind
     before: str | None  # None when added
     after: str | None  # None when removed
+    lines: tuple[Line, ...] = ()  # a changed text of several lines: the lines that moved
 
 
 def changes(
@@ -53,7 +69,8 @@ def _walk(
         elif new is _MISSING:
             yield Change(path, ChangeKind.REMOVED, value_text(old), None)
         else:
-            yield Change(path, ChangeKind.CHANGED, value_text(old), value_text(new))
+            was, now = value_text(old), value_text(new)
+            yield Change(path, ChangeKind.CHANGED, was, now, line_changes(was, now))
 
 
 class _Missing:
@@ -73,6 +90,23 @@ def _walkable(old: object, new: object) -> bool:
 
 def _fields(value: object) -> Mapping[str, object]:
     return value if isinstance(value, Mapping) else {}
+
+
+def line_changes(before: str, after: str, context: int = 1) -> tuple[Line, ...]:
+    """The lines that differ between two texts, each run with `context` unchanged
+    lines around it; empty when both are one line (the change reads whole)."""
+    old, new = before.split("\n"), after.split("\n")
+    if len(old) == len(new) == 1:
+        return ()
+    lines: list[Line] = []
+    for group in SequenceMatcher(a=old, b=new, autojunk=False).get_grouped_opcodes(context):
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [Line(LineKind.KEPT, text) for text in old[i1:i2]]
+                continue
+            lines += [Line(LineKind.REMOVED, text) for text in old[i1:i2]]
+            lines += [Line(LineKind.ADDED, text) for text in new[j1:j2]]
+    return tuple(lines)
 
 
 def value_text(value: object) -> str:

@@ -63,3 +63,13 @@ async def test_hostile_text_in_an_entry_is_shown_inert(admin: Client, db: Databa
     inserted = soup.select_one(".diff ins")
     assert inserted is not None
     assert inserted.get_text() == "<script>alert(1)</script>"
+
+
+async def test_an_edited_message_shows_the_lines_that_moved(admin: Client, db: Database) -> None:
+    before = {"body": "We are looking.\n\n- cards\n- wallets\n- transfers"}
+    after = {"body": "We are looking.\n\n- cards\n- vouchers\n- transfers"}
+    await add_audit(db, actor="bob", action="update.edit", target="update:1", at=NOW,
+                    before=dict(before), after=dict(after))  # fmt: skip
+    soup = BeautifulSoup(await (await admin.get("/admin/audit")).text(), "html.parser")
+    lines = [li.get_text(strip=True) for li in soup.select(".textdiff li")]
+    assert lines == ["- cards", "removed:- wallets", "added:- vouchers", "- transfers"]

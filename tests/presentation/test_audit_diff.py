@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from statuspage.presentation.audit_diff import NOTHING, Change, ChangeKind, changes, value_text
+from statuspage.presentation.audit_diff import (
+    NOTHING,
+    Change,
+    ChangeKind,
+    Line,
+    LineKind,
+    changes,
+    line_changes,
+    value_text,
+)
 
 
 def test_unchanged_fields_are_left_out() -> None:
@@ -73,3 +82,34 @@ def test_an_object_added_or_removed_whole_lists_its_fields() -> None:
 
 def test_an_empty_object_added_is_one_value() -> None:
     assert changes({}, {"components": {}}) == [Change("components", ChangeKind.ADDED, None, "{}")]
+
+
+def test_a_changed_text_of_several_lines_lists_the_lines_that_moved() -> None:
+    before = "We are investigating.\n\n- cards\n- wallets\n- bank transfers\n\nMore soon."
+    after = "We are investigating.\n\n- cards\n- vouchers\n- bank transfers\n\nMore soon."
+    (change,) = changes({"body": before}, {"body": after})
+    assert (change.before, change.after) == (before, after)
+    assert change.lines == (
+        Line(LineKind.KEPT, "- cards"),
+        Line(LineKind.REMOVED, "- wallets"),
+        Line(LineKind.ADDED, "- vouchers"),
+        Line(LineKind.KEPT, "- bank transfers"),
+    )
+
+
+def test_separate_runs_of_changes_keep_their_own_context() -> None:
+    before = "\n".join("abcdefgh")
+    after = "\n".join("aXcdefgY")
+    assert [(line.kind.value, line.text) for line in line_changes(before, after)] == [
+        ("kept", "a"), ("removed", "b"), ("added", "X"), ("kept", "c"),
+        ("kept", "g"), ("removed", "h"), ("added", "Y"),
+    ]  # fmt: skip
+
+
+def test_a_one_line_change_has_no_line_list() -> None:
+    (change,) = changes({"name": "Old"}, {"name": "New"})
+    assert change.lines == ()
+    assert line_changes("one", "one\ntwo") == (
+        Line(LineKind.KEPT, "one"),
+        Line(LineKind.ADDED, "two"),
+    )
