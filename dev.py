@@ -3,6 +3,7 @@
 
     python3 dev.py run    create .venv if needed, install, start the demo service
     python3 dev.py test   create .venv if needed, install, run linters, types and tests
+    python3 dev.py screenshots   the page in each state at 1280 and 360 px, into docs/screenshots
 
 Only the standard library is used here, because this script runs before
 anything is installed. The venv is reinstalled when pyproject.toml changes.
@@ -60,8 +61,12 @@ def test(extra: list[str]) -> None:
     _sh(BIN / "pytest", *extra)
 
 
+def screenshots(extra: list[str]) -> None:
+    _sh(BIN / "python", ROOT / "bench" / "screenshots.py", *extra)
+
+
 def main() -> int:
-    tasks = {"run": run, "test": test}
+    tasks = {"run": run, "test": test, "screenshots": screenshots}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         print(__doc__)
         return 2

@@ -106,7 +106,7 @@ async def record_status_change_in(
     update and the status changes it makes commit together or not at all."""
     status, source = ComponentStatus(new_status).value, StatusSource(source).value
     await _lock_component(session, component_id)
-    previous = await _status_at(session, component_id, at)
+    previous = await status_at_in(session, component_id, at)
     if previous == status:
         return False
     session.add(
@@ -252,7 +252,9 @@ async def _last_change_at_or_before(
     return (await session.exec(query)).first()
 
 
-async def _status_at(session: AsyncSession, component_id: str, at: datetime) -> str | None:
+async def status_at_in(session: AsyncSession, component_id: str, at: datetime) -> str | None:
+    """The status in effect at `at`, read inside the caller's transaction; None before
+    the first change."""
     change = await _last_change_at_or_before(session, component_id, at)
     return None if change is None else change.new_status
 

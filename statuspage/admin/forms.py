@@ -53,6 +53,8 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType(
         "scheduled_for": "Starts",
         "scheduled_until": "Ends",
         "postmortem_body": "Post-mortem",
+        "template_name": "Template name",
+        "title": "Incident title",
     }
 )
 

@@ -99,6 +99,7 @@ class NewIncidentPage:
     impacts: tuple[Choice, ...] = IMPACT_OPTIONS
     first_statuses: tuple[Choice, ...] = status_choices(INCIDENT_UPDATE_STATUSES[:3])
     component_statuses: tuple[Choice, ...] = COMPONENT_CHOICES[1:]
+    templates: tuple[Choice, ...] = ()  # value: the template's id, label: its name
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +200,7 @@ class IncidentPage:
     time_zone: str
     update_statuses: tuple[Choice, ...]
     component_statuses: tuple[Choice, ...] = COMPONENT_CHOICES
+    templates: tuple[Choice, ...] = ()  # to fill the update form from: id, name
     severities: tuple[Choice, ...] = SEVERITY_CHOICES
     impacts: tuple[Choice, ...] = IMPACT_OPTIONS
 

@@ -13,15 +13,19 @@ from statuspage import keys
 from statuspage.admin import views_alerts as alerts
 from statuspage.admin import views_audit as audit
 from statuspage.admin import views_auth as auth
+from statuspage.admin import views_components as components
 from statuspage.admin import views_corrections as corrections
 from statuspage.admin import views_dashboard as dashboard
 from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
 from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_subscribers as subscribers
+from statuspage.admin import views_templates as incident_templates
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
+from statuspage.admin.api_components import setup_component_api
+from statuspage.admin.api_templates import setup_template_api
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.guard import admin_headers, admin_middleware
 from statuspage.admin.passwords import Passwords
@@ -51,8 +55,11 @@ def setup_admin(app: web.Application) -> None:
     app.on_response_prepare.append(admin_headers)
     _add_pages(app.router)
     _add_incident_pages(app.router)
+    _add_template_and_component_pages(app.router)
     setup_write_api(app)
     setup_alert_api(app.router)
+    setup_component_api(app.router)
+    setup_template_api(app.router)
 
 
 def _add_pages(router: web.UrlDispatcher) -> None:
@@ -69,6 +76,16 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/tokens", tokens.tokens)
     router.add_post("/admin/tokens", tokens.create_token_view)
     router.add_post(r"/admin/tokens/{token_id:\d{1,9}}/revoke", tokens.revoke_token_view)
+    router.add_get("/admin/templates", incident_templates.templates_page)
+    router.add_post("/admin/templates", incident_templates.create_template_view)
+    router.add_get("/admin/templates/new", incident_templates.new_template_form)
+    router.add_get(incident_templates.TEMPLATE, incident_templates.edit_template_form)
+    router.add_post(incident_templates.TEMPLATE, incident_templates.edit_template_view)
+    router.add_post(
+        incident_templates.TEMPLATE + "/delete", incident_templates.delete_template_view
+    )
+    router.add_get("/admin/components", components.components_page)
+    router.add_post(components.COMPONENT, components.set_status_view)
     router.add_get("/admin/audit", audit.audit)
     router.add_get("/admin/alerts", alerts.alerts)
     router.add_post(ALERT + "/ack", alerts.acknowledge_view)
@@ -94,3 +111,15 @@ def _add_incident_pages(router: web.UrlDispatcher) -> None:
     router.add_get(UPDATE + "/edit", corrections.edit_update_form)
     router.add_post(UPDATE + "/edit", corrections.edit_update_view)
     router.add_post(UPDATE + "/delete", corrections.delete_update_view)
+
+
+def _add_template_and_component_pages(router: web.UrlDispatcher) -> None:
+    one = incident_templates.TEMPLATE
+    router.add_get("/admin/templates", incident_templates.templates_page)
+    router.add_post("/admin/templates", incident_templates.create_template_view)
+    router.add_get("/admin/templates/new", incident_templates.new_template_form)
+    router.add_get(one, incident_templates.edit_template_form)
+    router.add_post(one, incident_templates.edit_template_view)
+    router.add_post(one + "/delete", incident_templates.delete_template_view)
+    router.add_get("/admin/components", components.components_page)
+    router.add_post(components.COMPONENT, components.set_status_view)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -11,6 +9,7 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.admin.pages import Chrome, chrome, page_number, render
+from statuspage.presentation.audit_diff import Change, changes
 from statuspage.presentation.display import TimeText, time_text
 from storage.audit import AuditView, list_audit
 
@@ -23,8 +22,7 @@ class AuditRow:
     actor: str
     action: str
     target: str | None
-    before: str | None  # pretty JSON
-    after: str | None
+    changes: tuple[Change, ...]  # only the fields that moved
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +61,5 @@ def _audit_row(entry: AuditView, tz: ZoneInfo) -> AuditRow:
         actor=entry.actor,
         action=entry.action,
         target=entry.target,
-        before=_pretty(entry.before),
-        after=_pretty(entry.after),
+        changes=tuple(changes(entry.before, entry.after)),
     )
-
-
-def _pretty(snapshot: Mapping[str, object] | None) -> str | None:
-    if snapshot is None:
-        return None
-    return json.dumps(snapshot, indent=2, sort_keys=True, ensure_ascii=False, default=str)

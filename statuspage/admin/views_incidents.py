@@ -31,6 +31,7 @@ from statuspage.admin.forms import (
     parse_local_time,
 )
 from statuspage.admin.incident_context import (
+    Choice,
     ComponentNow,
     Form,
     IncidentPage,
@@ -44,13 +45,16 @@ from statuspage.admin.incident_context import (
 )
 from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from statuspage.presentation.display import clean_text
 from storage.alerts.reads import get_group
 from storage.components import list_components
 from storage.errors import NotFound
 from storage.incidents.reads import IncidentView, get_incident
 from storage.incidents.rules import ENDING, IncidentError, NewIncident, NewUpdate
+from storage.incidents.templates import get_template, list_templates
 from storage.incidents.writes import create_incident, post_update
 from storage.status import current_statuses
+from storage.tables.templates import IncidentTemplate
 from storage.vocabulary import AFFECTING_STATUSES, IncidentStatus
 
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at", "notify_subscribers")
@@ -69,17 +73,38 @@ def chosen(form: Mapping[str, object], ids: list[str], prefix: str) -> dict[str,
 
 
 async def new_incident_form(request: web.Request) -> web.Response:
+    """The form, empty or (`?template=<id>`) filled in from a template to review."""
     values = {"status": "investigating", "impact": "auto"}
-    form = Form(
-        values=values,
-        components=component_fields(await components_now(request), {}),
-    )
+    selected: dict[str, str] = {}
+    template = await _template_asked_for(request)
+    if template is not None:
+        values |= {"name": template.title, "body": template.body}
+        selected = dict(template.components)
+    form = Form(values=values, components=component_fields(await components_now(request), selected))
     return await _new_page(request, form)
+
+
+async def _template_asked_for(request: web.Request) -> IncidentTemplate | None:
+    """The template `?template=` names; None when it names none (the form starts empty)."""
+    text = request.query.get("template", "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return None
+    try:
+        return await get_template(request.app[keys.DATABASE], int(text))
+    except NotFound:
+        return None
+
+
+async def template_choices(request: web.Request) -> tuple[Choice, ...]:
+    """Every template, to offer as links: value is its id, label its name."""
+    found = await list_templates(request.app[keys.DATABASE])
+    return tuple(Choice(str(t.id), clean_text(t.name)) for t in found)
 
 
 async def _new_page(request: web.Request, form: Form, status: int = 200) -> web.Response:
     zone = request.app[keys.SETTINGS].current.file.site.time_zone
-    page = NewIncidentPage(await chrome(request, "New incident"), form, zone)
+    templates = await template_choices(request)
+    page = NewIncidentPage(await chrome(request, "New incident"), form, zone, templates=templates)
     return render(request, "admin/incident_new.html", page, status)
 
 
@@ -144,7 +169,20 @@ async def incident_detail(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    return await render_incident(request, incident, update_form=await _proposal(request, incident))
+    form = await _proposal(request, incident) or await _update_from_template(request, incident)
+    return await render_incident(request, incident, update_form=form)
+
+
+async def _update_from_template(request: web.Request, incident: IncidentView) -> Form | None:
+    """`?template=<id>`: the update form with the template's message and its components'
+    statuses over the ones shown now (only those differences are posted)."""
+    template = await _template_asked_for(request)
+    if template is None:
+        return None
+    form = await _default_update_form(request, incident)
+    shown = {c.id: c.selected for c in form.components if c.selected}
+    fields = component_fields(await components_now(request), shown | template.components, shown)
+    return replace(form, values={**form.values, "body": template.body}, components=fields)
 
 
 async def _proposal(request: web.Request, incident: IncidentView) -> Form | None:
@@ -189,6 +227,7 @@ async def render_incident(
         delete_error=delete_error,
         time_zone=tz.key,
         update_statuses=update_statuses_for(incident),
+        templates=() if incident.is_maintenance else await template_choices(request),
     )
     return render(request, "admin/incident.html", page, status)
 

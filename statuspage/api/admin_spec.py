@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from statuspage.api import v2
 from statuspage.api.admin_alert_spec import alert_paths, alert_schemas
+from statuspage.api.admin_template_spec import template_paths, template_schemas
 from statuspage.api.v2 import Json
 from storage.incidents import rules
 from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
@@ -73,6 +74,14 @@ def admin_schemas() -> Json:
         "admin_new_maintenance": _new_maintenance(),
         **_edits(),
         **alert_schemas(),
+        **template_schemas(),
+        "admin_component_status": _object(
+            ["status"],
+            {
+                "status": {"$ref": "#/components/schemas/component_status"},
+                "reason": {"type": "string", "maxLength": 200},
+            },
+        ),
     }
 
 
@@ -235,7 +244,22 @@ def admin_paths() -> Json:
         "/api/admin/maintenances": {"post": schedule},
         "/api/admin/maintenances/{incident_id}": _one("maintenance", maintenance),
         **alert_paths(),
+        "/api/admin/components/{component_id}": _component_status(),
+        **template_paths(),
     }
+
+
+def _component_status() -> Json:
+    """Setting a component's status without an incident: it holds until set back."""
+    component = {"$ref": "#/components/schemas/component"}
+    operation = _operation(
+        "admin_set_component_status", "Set a component's status without an incident", "200",
+        component, "admin_component_status",
+    )  # fmt: skip
+    operation["responses"]["404"]["description"] = "No such component"
+    slug = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}
+    path = {"name": "component_id", "in": "path", "required": True, "schema": slug}
+    return {"parameters": [path], "patch": operation}
 
 
 def _incident_paths(base: str, incident: Json) -> Json:

@@ -50,7 +50,7 @@ def _acknowledge_if_human(incident: Incident, actor: str | None, now: datetime) 
         incident.acknowledged_at, incident.acknowledged_by = now, actor
 
 
-async def _known_components(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
+async def known_components(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = await session.exec(select(Component).where(col(Component.id).in_(ids)))
@@ -84,7 +84,7 @@ async def create_incident(
     if started > now and new.kind == IncidentKind.INCIDENT:
         raise IncidentError("started_at", "cannot be in the future")
     async with db.write() as session:
-        await _known_components(session, list(new.components))
+        await known_components(session, list(new.components))
         incident = _incident_row(new, started, now)
         if new.kind == IncidentKind.INCIDENT:
             _acknowledge_if_human(incident, actor, now)
@@ -145,7 +145,7 @@ async def post_update(
             raise IncidentError("body", "an update needs a message")
         components = await _components_for(session, incident, update)
         check_component_statuses(components)
-        await _known_components(session, list(components))
+        await known_components(session, list(components))
         effective = replace(update, components=components)
         before = snapshot(incident, INCIDENT_FIELDS)
         update_id = await _add_update(session, incident, effective, display_at=now, now=now)
@@ -221,7 +221,7 @@ async def _add_update(
 async def _affected(
     session: AsyncSession, components: Mapping[str, str], at: datetime
 ) -> list[dict[str, str]]:
-    names = await _known_components(session, list(components))
+    names = await known_components(session, list(components))
     changes = []
     for component_id, new_status in components.items():
         old = await _status_now(session, component_id, at)

@@ -1,6 +1,22 @@
 """The tables, one module per concern. Importing this package registers every table
 in `SQLModel.metadata` (migrations and the schema test compare against it)."""
 
-from storage.tables import accounts, alerts, incidents, monitoring, notifications, subscribers
+from storage.tables import (
+    accounts,
+    alerts,
+    incidents,
+    monitoring,
+    notifications,
+    subscribers,
+    templates,
+)
 
-__all__ = ["accounts", "alerts", "incidents", "monitoring", "notifications", "subscribers"]
+__all__ = [
+    "accounts",
+    "alerts",
+    "incidents",
+    "monitoring",
+    "notifications",
+    "subscribers",
+    "templates",
+]

@@ -1,0 +1,46 @@
+"""The pages the browser tests visit: every public and admin page, with the data they
+need (an open incident, a template)."""
+
+from __future__ import annotations
+
+from tests.browser.live_site import LiveSite
+from tests.browser.site_data import add_incident, add_template, latest_update
+
+ADMIN_PAGES = [
+    "/admin",
+    "/admin/incidents",
+    "/admin/incidents/new",
+    "/admin/maintenances/new",
+    "/admin/alerts",
+    "/admin/notifications",
+    "/admin/subscribers",
+    "/admin/templates",
+    "/admin/templates/new",
+    "/admin/components",
+    "/admin/tokens",
+    "/admin/audit",
+    "/admin/password",
+]
+COMPONENTS = ("system", "database", "external", "status-updates")
+
+
+def admin_pages(site: LiveSite) -> list[str]:
+    """Every admin page, an incident's page, an update's and a template's included."""
+    incident_id = add_incident(site)
+    template_id = add_template(site)
+    update_id = latest_update(site, incident_id)
+    return [
+        *ADMIN_PAGES,
+        f"/admin/incidents/{incident_id}",
+        f"/admin/incidents/{incident_id}/updates/{update_id}/edit",
+        f"/admin/incidents/new?template={template_id}",
+        f"/admin/templates/{template_id}",
+    ]
+
+
+def public_pages(site: LiveSite) -> list[str]:
+    """Every public page: the front page, each component's, the history, an incident's
+    and the subscribe page."""
+    incident_id = add_incident(site)
+    components = [f"/components/{c}" for c in COMPONENTS]
+    return ["/", *components, "/history", f"/incidents/{incident_id}", "/subscribe"]

@@ -1,0 +1,55 @@
+"""axe-core finds no serious or critical violation on any public or admin page, on a
+desk and on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.axe import PUBLIC_SKIPS, blocking
+from tests.browser.conftest import WIDTHS, Opener, sign_in
+from tests.browser.live_site import LiveSite
+from tests.browser.pages import admin_pages, public_pages
+
+SIZES = [pytest.param(width, id=name) for name, width in WIDTHS.items()]
+
+
+@pytest.mark.parametrize("dark", [pytest.param(False, id="light"), pytest.param(True, id="dark")])
+@pytest.mark.parametrize("width", SIZES)
+def test_no_public_page_has_a_serious_violation(
+    open_page: Opener, site: LiveSite, width: int, dark: bool
+) -> None:
+    page = open_page(width, dark=dark)
+    found = {}
+    for path in public_pages(site):
+        page.goto(path)
+        if problems := blocking(page, PUBLIC_SKIPS):
+            found[path] = problems
+    assert not found, found
+
+
+@pytest.mark.parametrize("width", SIZES)
+def test_no_admin_page_has_a_serious_violation(
+    open_page: Opener, site: LiveSite, width: int
+) -> None:
+    page = open_page(width)
+    page.goto("/admin/sign-in")
+    found = {}
+    if problems := blocking(page):
+        found["/admin/sign-in"] = problems
+    sign_in(page)
+    for path in admin_pages(site):
+        page.goto(path)
+        if problems := blocking(page):
+            found[path] = problems
+    assert not found, found
+
+
+def test_the_checker_reports_what_it_should(open_page: Opener) -> None:
+    """Proof the engine runs: a page with an unlabelled field and grey-on-white text."""
+    page = open_page(WIDTHS["desktop"])
+    page.set_content(
+        '<!doctype html><html lang="en"><title>t</title><main><h1>t</h1>'
+        '<input type="text"><p style="color:#ccc">faint</p></main></html>'
+    )
+    rules = {line.split(" ", 1)[0] for line in blocking(page)}
+    assert {"label", "color-contrast"} <= rules
