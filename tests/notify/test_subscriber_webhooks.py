@@ -138,3 +138,35 @@ async def test_a_redirect_from_a_subscriber_webhook_is_not_followed(
         await s.deliver()
         assert len(hook.received) == 1
         assert inside.received == []
+
+
+async def test_a_webhook_answering_410_gone_is_unsubscribed(
+    tmp_path: Path, aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer
+) -> None:
+    hook = await receiver(aiohttp_server, Answer(410, "gone"))
+    settings = subscriber_settings(tmp_path, None, ALLOW_PRIVATE)
+    async with subscriber_site(aiohttp_client, settings, None) as s:
+        assert (await subscribe_hook(s, hook.url))[0] == 200
+        await s.open_incident("First", "Text.")
+        await s.deliver()
+        async with s.db.read() as session:
+            assert list(await session.exec(select(Subscriber))) == []
+            assert list(await session.exec(select(Notification))) == []
+        await s.open_incident("Second", "Text.")
+        assert await s.deliver() == 0
+        assert len(hook.received) == 1
+
+
+async def test_a_webhook_answering_404_stays_subscribed(
+    tmp_path: Path, aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer
+) -> None:
+    hook = await receiver(aiohttp_server, Answer(404, "not found"))
+    settings = subscriber_settings(tmp_path, None, ALLOW_PRIVATE)
+    async with subscriber_site(aiohttp_client, settings, None) as s:
+        assert (await subscribe_hook(s, hook.url))[0] == 200
+        await s.open_incident("First", "Text.")
+        await s.deliver()
+        async with s.db.read() as session:
+            assert len(list(await session.exec(select(Subscriber)))) == 1
+            (row,) = list(await session.exec(select(Notification)))
+        assert row.state == "failed"

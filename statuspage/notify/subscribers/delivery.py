@@ -34,7 +34,10 @@ from storage.database import Database
 from storage.notify.delivery import Claimed
 from storage.subscribers.reads import SubscriberRow, subscriber
 from storage.subscribers.secrets import SUBSCRIBER_LINKS, site_secret
+from storage.subscribers.writes import remove
 from storage.vocabulary import NotificationEvent, SubscriberKind
+
+GONE = 410
 
 
 class SubscriberSender:
@@ -127,9 +130,18 @@ class SubscriberSender:
         }
         raw = json.dumps(body, separators=(",", ":")).encode()
         http = self._http(guarded=not allow_private)
-        return await post(
-            http, found.address, raw, headers, timeout_s=self._timeout_s, clock=self._clock
-        )
+        try:
+            return await post(
+                http, found.address, raw, headers, timeout_s=self._timeout_s, clock=self._clock
+            )
+        except DeliveryError as error:
+            if error.reason.startswith(f"HTTP {GONE}"):
+                # The receiver says it is gone for good: unsubscribe it, as Statuspage does.
+                await remove(self._db, found.id, found.address)
+                raise DeliveryError(
+                    "HTTP 410: the webhook is gone; unsubscribed", permanent=True
+                ) from None
+            raise
 
     def _http(self, *, guarded: bool) -> aiohttp.ClientSession:
         if guarded:
