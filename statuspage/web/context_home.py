@@ -34,6 +34,7 @@ from statuspage.web.context_site import SiteContext
 from storage.database import Database
 from storage.figures.timebuckets import day_range, local_date
 from storage.figures.windows import LatencyFigures, window_bounds
+from storage.freshness import shown_statuses
 from storage.incidents.reads import (
     IncidentFilter,
     IncidentView,
@@ -44,7 +45,7 @@ from storage.incidents.reads import (
 from storage.queries.latest import LatestResult, latest_results
 from storage.queries.series import latency_by_component
 from storage.queries.summary import ComponentOverview, component_overviews
-from storage.status import current_statuses, manual_status_intervals
+from storage.status import manual_status_intervals
 from storage.vocabulary import (
     FINISHED,
     HISTORY_DAYS,
@@ -105,7 +106,7 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
     hours = window_bounds("24h", now, tz)
     bar_start = now - timedelta(days=HISTORY_DAYS + 1)
     return HomeData(
-        statuses=await current_statuses(db),
+        statuses=await shown_statuses(db),
         overviews=await component_overviews(db, probed, now=now, tz=tz, days=HISTORY_DAYS),
         latency_24h=await latency_by_component(
             db, probed, granularity=Granularity.HOUR, start=hours[0], end=hours[1]

@@ -1,6 +1,14 @@
 """The tables, one module per concern. Importing this package registers every table
 in `SQLModel.metadata` (migrations and the schema test compare against it)."""
 
-from storage.tables import accounts, alerts, incidents, monitoring, notifications, workers
+from storage.tables import (
+    accounts,
+    alerts,
+    freshness,
+    incidents,
+    monitoring,
+    notifications,
+    workers,
+)
 
-__all__ = ["accounts", "alerts", "incidents", "monitoring", "notifications", "workers"]
+__all__ = ["accounts", "alerts", "freshness", "incidents", "monitoring", "notifications", "workers"]

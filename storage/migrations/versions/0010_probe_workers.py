@@ -1,10 +1,11 @@
-"""Probe workers: the live members of each region, held by a heartbeat lease.
+"""Probe workers (the live members of each region, held by a heartbeat lease) and
+component freshness (whose results stopped arriving).
 
 Revision ID: 0010
 Revises: 0007
 Create Date: 2026-12-05
 
-One new table; nothing existing changes. Column types are spelled out, as in 0001.
+Two new tables; nothing existing changes. Column types are spelled out, as in 0001.
 """
 
 from __future__ import annotations
@@ -39,8 +40,22 @@ def upgrade() -> None:
         "probe_workers",
         ["region", "expires_at"],
     )
+    op.create_table(
+        "component_freshness",
+        sa.Column("component_id", sa.String(length=100), nullable=False),
+        sa.Column("stale_since", Timestamp, nullable=True),
+        sa.Column("last_result_at", Timestamp, nullable=True),
+        sa.Column("changed_at", Timestamp, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["component_id"],
+            ["components.id"],
+            name=op.f("fk_component_freshness_component_id_components"),
+        ),
+        sa.PrimaryKeyConstraint("component_id", name=op.f("pk_component_freshness")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("component_freshness")
     op.drop_index(op.f("ix_probe_workers_region_expires_at"), table_name="probe_workers")
     op.drop_table("probe_workers")
