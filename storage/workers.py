@@ -96,7 +96,9 @@ async def roster(db: Database) -> Sequence[WorkerState]:
     """Every worker row, live or recently departed, by region then start."""
     async with db.read() as session:
         rows = await session.exec(
-            select(ProbeWorker).order_by(col(ProbeWorker.region), col(ProbeWorker.started_at))
+            select(ProbeWorker).order_by(
+                col(ProbeWorker.region), col(ProbeWorker.started_at), col(ProbeWorker.id)
+            )
         )
         return [
             WorkerState(

@@ -67,6 +67,7 @@ _NAV = (
     ("Schedule maintenance", "/admin/maintenances/new"),
     ("API tokens", "/admin/tokens"),
     ("Notifications", "/admin/notifications"),
+    ("Workers", "/admin/workers"),
     ("Audit log", "/admin/audit"),
     ("Password", "/admin/password"),
 )

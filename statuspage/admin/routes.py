@@ -19,6 +19,7 @@ from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
 from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_tokens as tokens
+from statuspage.admin import views_workers as workers
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
 from statuspage.admin.devices import DeviceCookies
@@ -74,6 +75,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post(ALERT + "/silence", alerts.silence_view)
     router.add_post(ALERT + "/resolve", alerts.resolve_view)
     router.add_get("/admin/notifications", notifications.notifications)
+    router.add_get("/admin/workers", workers.workers)
 
 
 def _add_incident_pages(router: web.UrlDispatcher) -> None:
