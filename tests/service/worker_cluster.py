@@ -49,14 +49,16 @@ class Target:
         return {cid: [t for t in times if t >= moment] for cid, times in self.hits.items()}
 
 
-def write_config(folder: Path, database_url: str, target: str, components: int) -> Path:
+def write_config(
+    folder: Path, database_url: str, target: str, components: int, storage: str = ""
+) -> Path:
     blocks = "".join(
         f'[[components]]\nid = "c{i}"\nname = "C{i}"\nurl = "{target}/c/c{i}"\nsla_ms = 500\n'
         for i in range(components)
     )
     config = folder / "statuspage.toml"
     config.write_text(
-        f'[storage]\nurl = "{database_url}"\n\n'
+        f'[storage]\nurl = "{database_url}"\n{storage}\n\n'
         f"[probes]\ninterval_s = {INTERVAL_S}\nlease_s = {LEASE_S}\ntimeout_s = 2\n\n{blocks}",
         "utf-8",
     )
