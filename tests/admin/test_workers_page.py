@@ -30,9 +30,9 @@ async def test_live_workers_come_first_with_their_share_and_heartbeat(
     assert [r.split()[0] for r in rows] == ["w1", "w2", "gone"]
     assert rows[0] == "w1 eu probe-1 4242 live 12 12 3.0 s ago"
     assert "departed 0" in rows[2]
-    assert soup.select_one("ul.regions").get_text(" ", strip=True) == (
-        "Region eu : 2 live workers probing 25 components"
-    )
+    regions = soup.select_one("ul.regions")
+    assert regions is not None
+    assert regions.get_text(" ", strip=True) == ("Region eu : 2 live workers probing 25 components")
 
 
 async def test_a_hostile_host_name_is_shown_inert(admin: Client, db: Database) -> None:

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
+from jsonschema import Draft7Validator  # type: ignore[import-untyped]
 
 from statuspage.cli import command_modules
 
@@ -43,7 +43,7 @@ def containers(workload: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_compose_is_valid_against_the_compose_specification() -> None:
     schema = json.loads(COMPOSE_SCHEMA.read_text("utf-8"))
-    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(compose())]
+    errors = [e.message for e in Draft7Validator(schema).iter_errors(compose())]
     assert errors == []
 
 
@@ -51,7 +51,7 @@ def test_the_compose_check_notices_a_mistake() -> None:
     schema = json.loads(COMPOSE_SCHEMA.read_text("utf-8"))
     broken = compose()
     broken["services"]["web-a"]["comand"] = ["statuspage", "serve"]
-    assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
+    assert list(Draft7Validator(schema).iter_errors(broken))
 
 
 def test_compose_runs_postgres_two_web_servers_and_three_workers() -> None:

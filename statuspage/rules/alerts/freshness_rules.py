@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from statuspage.rules.alerts.model import Reading, Rule
+from statuspage.rules.alerts.model import Figures, Reading, Rule
 from statuspage.rules.alerts.site_rules import SITE_KINDS, SiteData
 
 
@@ -20,7 +20,7 @@ def no_recent_data(rule: Rule, data: SiteData, now: float) -> Mapping[str, Readi
         # As for a missed response target, one mark is the whole signal: the
         # evaluator only marks a component after several intervals without a result.
         offending = rule.min_offending if silent_s > rule.above else 0
-        figures = {"component": component_id, "stale_minutes": round(silent_s / 60, 1)}
+        figures: Figures = {"component": component_id, "stale_minutes": round(silent_s / 60, 1)}
         readings[component_id] = Reading(silent_s, offending, figures)
     return readings
 
