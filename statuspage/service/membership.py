@@ -62,6 +62,8 @@ class Membership:
         self._started_at = clock()
         self._beat_at: datetime | None = None  # the last heartbeat that committed
         self._members: list[str] = []
+        self._applied: Sequence[ComponentConfig] | None = None
+        self._share: tuple[tuple[int, tuple[str, ...]], list[ComponentConfig]] | None = None
         self._stopped = asyncio.Event()
         scheduler.may_probe = self.may_probe
 
@@ -78,8 +80,16 @@ class Membership:
             return False
         return self._clock() < self._beat_at + self._lease() * 2 / 3
 
-    def share(self, settings: Settings) -> list[ComponentConfig]:
-        return share_of(self.worker_id, components_to_probe(settings), self._members)
+    def share(self) -> list[ComponentConfig]:
+        """This worker's components under the settings in force and the members last read."""
+        # Hashing every component against every member is the costly part (20,000
+        # components and 20 members: 400,000 hashes); members and settings seldom change.
+        key = (self._settings.generation, tuple(self._members))
+        if self._share is None or self._share[0] != key:
+            components = components_to_probe(self._settings.current)
+            mine = share_of(self.worker_id, components, self._members)
+            self._share = (key, mine)
+        return self._share[1]
 
     async def step(self) -> None:
         """One look: renew the lease when due, read the members, apply the share."""
@@ -97,7 +107,7 @@ class Membership:
             )
             if not self.may_probe():
                 self._members = []
-        self._apply(self.share(self._settings.current))
+        self._apply(self.share())
 
     async def _beat(self, now: datetime) -> None:
         runner = self._scheduler.runner
@@ -115,6 +125,9 @@ class Membership:
         self._beat_at = now
 
     def _apply(self, share: Sequence[ComponentConfig]) -> None:
+        if share is self._applied:
+            return  # the same members and settings as last time: nothing to compare
+        self._applied = share
         changes = self._scheduler.apply(share)
         if changes.added or changes.removed:
             log.info(

@@ -62,7 +62,7 @@ async def reload_config(app: web.Application, path: Path) -> bool:
         for name in scheduler.runner.retune(new.file.probes):
             log.info("setting applied", extra={"fields": {"key": name}})
         membership = app.get(keys.MEMBERSHIP)
-        share = membership.share(new) if membership else components_to_probe(new)
+        share = membership.share() if membership else components_to_probe(new)
         changes = scheduler.apply(share)
         log.info(
             "configuration reloaded",
