@@ -65,6 +65,7 @@ async def heartbeat(db: Database, beat: Beat, *, now: datetime, lease_s: float) 
                 heartbeat_at=now,
                 expires_at=now,
             )
+        row.region = beat.region  # a reload may move the worker to another region
         row.heartbeat_at = now
         row.expires_at = now + timedelta(seconds=lease_s)
         row.share = beat.share

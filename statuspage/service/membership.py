@@ -65,11 +65,8 @@ class Membership:
         self._applied: Sequence[ComponentConfig] | None = None
         self._share: tuple[tuple[int, tuple[str, ...]], list[ComponentConfig]] | None = None
         self._stopped = asyncio.Event()
+        self._unreachable = False
         scheduler.may_probe = self.may_probe
-
-    @property
-    def members(self) -> list[str]:
-        return list(self._members)
 
     def _lease(self) -> timedelta:
         return timedelta(seconds=self._settings.current.file.probes.lease_s)
@@ -101,12 +98,16 @@ class Membership:
                 self._db, self._settings.current.file.probes.region, now=now
             )
         except Exception as error:  # the database is away: keep the share while it holds
-            log.warning(
-                "membership: cannot reach the database",
-                extra={"fields": {"error": str(error)[:200]}},
-            )
+            if not self._unreachable:  # once per outage, not every second
+                log.warning(
+                    "membership: cannot reach the database; probing stops if the lease may lapse",
+                    extra={"fields": {"error": str(error)[:200]}},
+                )
+            self._unreachable = True
             if not self.may_probe():
                 self._members = []
+        else:
+            self._unreachable = False
         self._apply(self.share())
 
     async def _beat(self, now: datetime) -> None:

@@ -50,3 +50,10 @@ async def test_departed_workers_stay_on_the_roster_for_a_while_then_go(db: Datab
     assert not (await roster(db))[0].live(later)
     await heartbeat(db, beat("w1"), now=T0 + KEEP_DEPARTED + timedelta(minutes=1), lease_s=15)
     assert [s.worker_id for s in await roster(db)] == ["w1"]
+
+
+async def test_a_heartbeat_moves_a_worker_to_the_region_it_now_names(db: Database) -> None:
+    await heartbeat(db, beat("w1", "eu"), now=T0, lease_s=15)
+    await heartbeat(db, beat("w1", "us"), now=T0 + timedelta(seconds=5), lease_s=15)
+    assert await live_members(db, "eu", now=T0 + timedelta(seconds=6)) == []
+    assert await live_members(db, "us", now=T0 + timedelta(seconds=6)) == ["w1"]
