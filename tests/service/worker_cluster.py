@@ -25,7 +25,7 @@ INTERVAL_S = 3.0
 LEASE_S = 5.0
 POLL_S = 1.0  # statuspage.service.membership.POLL_S
 # A loaded 2-core machine starts a due probe or notices a lease late by this much.
-SLACK_S = 4.0
+SLACK_S = 6.0
 TAKEOVER_S = LEASE_S + POLL_S + INTERVAL_S + SLACK_S
 
 
