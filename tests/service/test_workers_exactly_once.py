@@ -1,13 +1,15 @@
-"""Three real probe workers on PostgreSQL share one failing component: the alert fires
-once and its webhook is sent once; the process evaluating alerts is killed, a survivor
-takes over, and the recovery is announced once, not the firing again. Roll-ups and
-retention rounds run under per-round advisory locks (`storage.locks.run_once`), which
-a killed holder releases with its connection; the survivor's next round does them."""
+"""Three real probe workers and two web servers on PostgreSQL, one failing component:
+the alert fires once and its webhook is sent once, and both pages show the outage; the
+process evaluating alerts is killed, a survivor takes over, the recovery is announced
+once (the firing is not repeated), and both pages recover. Roll-ups and retention
+rounds run under per-round advisory locks (`storage.locks.run_once`), which a killed
+holder releases with its connection; the survivor's next round does them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import aiohttp
 import pytest
 from pytest_aiohttp import AiohttpServer
 
@@ -18,7 +20,7 @@ from storage.vocabulary import NotificationState
 from tests.alerting.helpers import FAST_ALERTING, SwitchableTarget
 from tests.notify.helpers import channels_config
 from tests.notify.receivers import Received, receiver
-from tests.service.cli_process import Service
+from tests.service.cli_process import Service, environment, free_port
 from tests.service.test_workers_cover import postgres_url  # noqa: F401  (a fixture)
 from tests.service.worker_cluster import database, start_workers, upgrade
 from tests.waiting import eventually
@@ -41,6 +43,24 @@ async def all_sent(db: Database) -> bool:
     return bool(page.entries) and all(n.state == NotificationState.SENT for n in page.entries)
 
 
+async def start_web(config: Path, folder: Path) -> Service:
+    port = free_port()
+    env = environment(folder) | {"STATUSPAGE_PORT": str(port)}
+    server = await Service.start("serve", "--config", str(config), env=env, port=port)
+    await server.health_until(lambda status, body: status == 200)
+    return server
+
+
+async def pages_say(web: list[Service], words: str) -> bool:
+    """Both web servers' front pages show `words` for the component."""
+    async with aiohttp.ClientSession() as client:
+        for server in web:
+            async with client.get(f"http://127.0.0.1:{server.port}/") as response:
+                if words not in await response.text():
+                    return False
+    return True
+
+
 async def test_a_killed_evaluator_leaves_one_firing_and_one_recovery_message(
     tmp_path: Path,
     postgres_url: str,  # noqa: F811
@@ -61,9 +81,13 @@ async def test_a_killed_evaluator_leaves_one_firing_and_one_recovery_message(
     upgrade(config, folder)
     db = database(config)
     workers = await start_workers(config, folder, 3)
+    web = [await start_web(config, folder) for _ in range(2)]
     try:
         await eventually(
             lambda: "firing" in events(hook.received), "the firing message", timeout_s=90
+        )
+        await eventually(
+            lambda: pages_say(web, "Major outage"), "both pages to say so", timeout_s=60
         )
         # Delivery is at least once (statuspage.notify.sender): a holder killed between
         # the receiver's answer and marking the row sent sends again after the lease,
@@ -86,7 +110,12 @@ async def test_a_killed_evaluator_leaves_one_firing_and_one_recovery_message(
         assert events(hook.received) == ["firing", "resolved"]
         assert len(deliveries(hook.received)) == 2
         assert sum(w.logged(EVALUATING) for w in survivors) == 1
+        await eventually(
+            lambda: pages_say(web, "Operational"), "both pages to recover", timeout_s=60
+        )
     finally:
         for worker in workers:
             await worker.kill()
+        for server in web:
+            await server.stop()
         await db.dispose()
