@@ -24,6 +24,7 @@ from statuspage.config import Settings
 from statuspage.notify.service import Notifier
 from statuspage.service.health import health
 from statuspage.service.jobs import PeriodicJobs
+from statuspage.service.membership import Membership, uses_membership
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
 from statuspage.service.runner import ProbeLimits, ProbeRunner
@@ -120,9 +121,16 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         clock=app[keys.CLOCK],
     )
     scheduler = ProbeScheduler(runner, app[keys.CLOCK])
-    scheduler.apply(components_to_probe(settings))
+    membership = None
+    if uses_membership(settings, app[keys.DATABASE]):
+        membership = Membership(app[keys.DATABASE], scheduler, app[keys.SETTINGS], app[keys.CLOCK])
+        await membership.step()  # join, and take a share, before the first run
+        app[keys.MEMBERSHIP] = membership
+    else:
+        scheduler.apply(components_to_probe(settings))
     runner.monitor.start()
     scheduler.start()
+    looking = asyncio.create_task(membership.run(), name="membership") if membership else None
     if probes.shard.total > 1:
         log.info(
             "probing one shard",
@@ -130,6 +138,9 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         )
     app[keys.SCHEDULER] = scheduler
     yield
+    if membership is not None and looking is not None:
+        await membership.stop()
+        await looking
     await scheduler.shutdown(grace_s=longest_timeout_s(app[keys.SETTINGS].current))
     runner.monitor.stop()
 

@@ -176,6 +176,12 @@ class ProbeSettings(_Section):
     dns_servers: list[str] = Field(default_factory=list, max_length=10)  # []: the system's
     # K/N: this process probes the K-th of N shares of the components.
     shard: Shard = Shard(1, 1)
+    # PostgreSQL, no static shard: the region's live workers divide its components; a
+    # worker that stops renewing its lease loses its share this long after its last beat.
+    lease_s: Annotated[float, Field(ge=3, le=300)] = 15
+    # No result for this long: the component reads "no recent data" and alerts.
+    # None: three intervals plus the timeout, per component.
+    stale_after_s: Annotated[float, Field(ge=5, le=7 * 86400)] | None = None
 
     @field_validator("shard", mode="before")
     @classmethod

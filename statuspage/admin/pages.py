@@ -72,6 +72,7 @@ _NAV = (
     ("API tokens", "/admin/tokens"),
     ("Notifications", "/admin/notifications"),
     ("Subscribers", "/admin/subscribers"),
+    ("Workers", "/admin/workers"),
     ("Audit log", "/admin/audit"),
     ("Password", "/admin/password"),
 )

@@ -22,6 +22,7 @@ from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_subscribers as subscribers
 from statuspage.admin import views_templates as incident_templates
 from statuspage.admin import views_tokens as tokens
+from statuspage.admin import views_workers as workers
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
 from statuspage.admin.api_components import setup_component_api
@@ -96,6 +97,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post(
         r"/admin/subscribers/{subscriber_id:\d{1,18}}/remove", subscribers.remove_subscriber
     )
+    router.add_get("/admin/workers", workers.workers)
 
 
 def _add_incident_pages(router: web.UrlDispatcher) -> None:

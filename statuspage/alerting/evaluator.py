@@ -32,6 +32,7 @@ _SITE_PREFIX = {
     "failed_sign_ins_per_address": "address:",
     "prober_unmeasured": "prober:",
     "response_target_missed": "incident:",
+    "no_recent_data": "silent:",
 }
 # Kinds a run of successes can breach (slow successes); the others count failures.
 SUCCESS_KINDS = frozenset({*LATENCY_KINDS, "sla_share"})
@@ -223,7 +224,8 @@ class Evaluator:
                 if name == rule.name and subject not in readings:
                     readings[subject] = _GONE  # nothing in the window: it clears
             for subject, reading in readings.items():
-                if (moved := self._step(rule, subject, None, reading, now)) is not None:
+                about = _component_of(rule.kind, subject)
+                if (moved := self._step(rule, subject, about, reading, now)) is not None:
                     steps.append(_about_incident(moved) if rule.kind in _ABOUT_INCIDENTS else moved)
         return steps
 
@@ -308,6 +310,14 @@ def _live_keys(ruleset: RuleSet) -> tuple[frozenset[str], frozenset[tuple[str, s
 
 
 _ABOUT_INCIDENTS = {"response_target_missed"}
+_ABOUT_COMPONENTS = {"no_recent_data"}  # site rules whose subject is one component
+
+
+def _component_of(kind: str, subject: str) -> str | None:
+    """The component a site rule's alert is about, so routes by component reach it."""
+    if kind not in _ABOUT_COMPONENTS:
+        return None
+    return subject.removeprefix(_SITE_PREFIX[kind])
 
 
 def _about_incident(moved: AlertStep) -> AlertStep:

@@ -15,6 +15,7 @@ from statuspage.rules.response_times import update_due_at
 from storage.alerts.inputs import hourly_counts_since, incidents_awaiting_response, unmeasured_since
 from storage.alerts.reads import sign_in_failures_since, token_failures_since
 from storage.database import Database
+from storage.freshness import stale_components
 
 SITE_HISTORY = timedelta(hours=1)  # longer than any site rule's window by default
 
@@ -35,6 +36,11 @@ async def site_data(db: Database, settings: Settings, now: datetime) -> SiteData
         token_failures=[at.timestamp() for at in tokens],
         unmeasured={r: [at.timestamp() for at in times] for r, times in unmeasured.items()},
         awaiting_response=awaiting,
+        stale={
+            cid: state.stale_since.timestamp()
+            for cid, state in (await stale_components(db)).items()
+            if state.stale_since is not None
+        },
     )
 
 

@@ -15,6 +15,7 @@ from statuspage.presentation.days import day_level
 from statuspage.presentation.display import format_ms
 from statuspage.presentation.markdown import strip_control_characters
 from storage.figures.windows import Figures, LatencyFigures
+from storage.freshness import NO_RECENT_DATA
 from storage.vocabulary import ComponentStatus
 
 MAX_TEXT = 60  # characters of a label or message; longer text is cut with "…"
@@ -47,7 +48,10 @@ class Badge:
 
 
 def status_badge(name: str, status: str | None) -> Badge:
-    """None (nothing recorded yet) reads "no data", as the pages say it."""
+    """None (nothing recorded yet) reads "no data", as the pages say it; a component
+    whose results stopped arriving "no recent data"."""
+    if status == NO_RECENT_DATA:
+        return Badge(name, "no recent data", GREY)
     words, colour = STATUS_WORDS.get(status or "", (NO_DATA, GREY))
     return Badge(name, words, colour)
 

@@ -20,8 +20,8 @@ from statuspage.config import ComponentConfig
 from statuspage.http.errors import PageError, configured
 from statuspage.http.serving import JSON, SVG, Document, serve
 from storage.figures.windows import Figures
+from storage.freshness import shown_statuses
 from storage.queries.summary import component_summary
-from storage.status import current_statuses
 from storage.vocabulary import HISTORY_DAYS
 
 BADGE_TYPES = ("status", "uptime", "latency")
@@ -80,7 +80,7 @@ async def badge(request: web.Request) -> web.StreamResponse:
 async def _badge(app: web.Application, config: ComponentConfig, kind: str, window: str) -> Badge:
     db, settings = app[keys.DATABASE], app[keys.SETTINGS].current
     if kind == "status":
-        return status_badge(config.name, (await current_statuses(db)).get(config.id))
+        return status_badge(config.name, (await shown_statuses(db)).get(config.id))
     now = app[keys.WEB].clock()
     summary = await component_summary(db, config.id, now=now, tz=settings.tz, days=HISTORY_DAYS)
     if kind == "uptime":

@@ -26,9 +26,9 @@ from statuspage.config import Settings
 from statuspage.rules.indicator import Banner, page_banner
 from storage.components import list_components
 from storage.database import Database
+from storage.freshness import shown_statuses
 from storage.incidents.reads import IncidentView
 from storage.queries.page import page_updated_at, status_changed_at
-from storage.status import current_statuses
 from storage.vocabulary import MAINTENANCE_UNDER_WAY
 
 
@@ -58,7 +58,7 @@ async def load_snapshot(db: Database, settings: Settings, *, now: datetime) -> V
 async def component_facts(
     db: Database, settings: Settings, *, now: datetime
 ) -> list[ComponentFacts]:
-    statuses = await current_statuses(db)
+    statuses = await shown_statuses(db)
     rows = {row.id: row for row in await list_components(db)}
     changed = await status_changed_at(db)
     facts = []

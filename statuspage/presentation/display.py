@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from statuspage.presentation.markdown import strip_control_characters
+from storage.freshness import NO_RECENT_DATA
 from storage.vocabulary import ComponentStatus, Impact, IncidentStatus
 
 NO_DATA = "no-data"
@@ -43,7 +44,10 @@ class TimeText:
 
 
 def status_badge(status: str | None) -> StatusBadge:
-    """A component status as shown; None (nothing recorded yet) reads "No data yet"."""
+    """A component status as shown; None (nothing recorded yet) reads "No data yet", and a
+    component whose results stopped arriving "No recent data" (never its last status)."""
+    if status == NO_RECENT_DATA:
+        return StatusBadge(NO_DATA, "No recent data")
     if status is None or status not in COMPONENT_STATUSES:
         return StatusBadge(NO_DATA, "No data yet")
     return StatusBadge(status, ComponentStatus(status).label)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 from storage.vocabulary import HUMAN_SOURCES, ComponentStatus
 
@@ -15,6 +17,7 @@ OPERATIONAL = ComponentStatus.OPERATIONAL
 DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE
 PARTIAL_OUTAGE = ComponentStatus.PARTIAL_OUTAGE
 MAJOR_OUTAGE = ComponentStatus.MAJOR_OUTAGE
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +71,36 @@ def next_status(
 
 def _held_by_a_human(current: CurrentStatus) -> bool:
     return current.source in HUMAN_SOURCES and current.status != OPERATIONAL
+
+
+# Staleness: results that stop arriving (no worker, a stuck one, a region cut off)
+# must not leave the last status on the page forever.
+STALE_INTERVALS = 3  # by default, stale after this many intervals (plus the timeout)
+
+
+def stale_limit_s(interval_s: float, timeout_s: float, configured_s: float | None) -> float:
+    """How long a component may go without a result: `[probes] stale_after_s`, or three
+    intervals plus the timeout (two runs missed, the third overdue)."""
+    if configured_s is not None:
+        return configured_s
+    return STALE_INTERVALS * interval_s + timeout_s
+
+
+def is_stale(newest: datetime | None, now: datetime, limit_s: float) -> bool:
+    """No result newer than `limit_s` before `now` (None: none in the window read)."""
+    return newest is None or (now - newest).total_seconds() > limit_s
+
+
+def fresh_regions(
+    by_region: Mapping[str, Sequence[T]],
+    newest: Mapping[str, datetime],
+    now: datetime,
+    limit_s: float,
+) -> dict[str, Sequence[T]]:
+    """Only the regions still reporting: a region cut off stops counting towards the
+    status once its newest result is stale, instead of holding its last word."""
+    return {
+        region: results
+        for region, results in by_region.items()
+        if not is_stale(newest.get(region), now, limit_s)
+    }

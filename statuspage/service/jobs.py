@@ -127,6 +127,7 @@ class PeriodicJobs:
             settings.components,
             threshold=settings.file.probes.flap_threshold,
             now=self._clock(),
+            stale_after_s=settings.file.probes.stale_after_s,
         )
         for component_id, status in changes:
             log.info(

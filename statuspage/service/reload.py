@@ -61,7 +61,9 @@ async def reload_config(app: web.Application, path: Path) -> bool:
     if scheduler is not None:
         for name in scheduler.runner.retune(new.file.probes):
             log.info("setting applied", extra={"fields": {"key": name}})
-        changes = scheduler.apply(components_to_probe(new))
+        membership = app.get(keys.MEMBERSHIP)
+        share = membership.share() if membership else components_to_probe(new)
+        changes = scheduler.apply(share)
         log.info(
             "configuration reloaded",
             extra={

@@ -149,6 +149,8 @@ class ProbeRunner:
     # Set at shutdown: a down result is then recorded without its confirmation
     # retry, so stopping takes at most one probe timeout.
     stopping: bool = field(init=False, default=False)
+    # The latest start past its due time since the membership heartbeat last read it.
+    worst_lateness_s: float = field(init=False, default=0.0)
 
     def retune(self, probes: ProbeSettings) -> list[str]:
         """Take a reloaded `[probes]` section's process-wide keys; the names that changed.
@@ -211,6 +213,7 @@ class ProbeRunner:
 
     def _observe(self, component_id: str, result: ProbeResult, due_at: datetime) -> None:
         lateness_s = max(0.0, (result.started_at - due_at).total_seconds())
+        self.worst_lateness_s = max(self.worst_lateness_s, lateness_s)
         self.metrics.probes.record(
             component_id, result.status.value, result.latency_ms / 1000, lateness_s
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
@@ -61,6 +61,9 @@ class ProbeScheduler:
             executors={"default": self._executor},
         )
         self._jobs: dict[str, PlannedJob] = {}
+        # Asked before each run: False while this worker may no longer hold its share
+        # (its membership lease may have run out), so it never probes what another took.
+        self.may_probe: Callable[[], bool] = lambda: True
         self.skipped = 0  # runs skipped: still running (max_instances) or too late (misfire)
         self._skipped_reported = 0
         self._scheduler.add_listener(self._count_skip, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
@@ -143,7 +146,7 @@ class ProbeScheduler:
 
     async def _run(self, component_id: str) -> None:
         job = self._jobs.get(component_id)
-        if job is None:
+        if job is None or not self.may_probe():
             return
         try:
             due = due_at_or_before(self._clock(), job.offset_s, job.interval_s)

@@ -11,10 +11,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig
-from statuspage.rules.status import CurrentStatus, next_status
+from statuspage.rules.status import (
+    CurrentStatus,
+    fresh_regions,
+    is_stale,
+    next_status,
+    stale_limit_s,
+)
 from storage.database import Database
+from storage.freshness import NO_RECENT_DATA, Staleness, record_staleness, stale_components
 from storage.queries.recent import RecentResult, recent_results
-from storage.status import record_status_change, statuses_in_force
+from storage.status import StatusInForce, record_status_change, statuses_in_force
 
 
 def lookback(components: Sequence[ComponentConfig], threshold: int) -> timedelta:
@@ -49,16 +56,35 @@ def reason_for(by_region: Mapping[str, Sequence[RecentResult]]) -> str | None:
     return errors[0] if errors else None
 
 
+def limit_s(component: ComponentConfig, stale_after_s: float | None) -> float:
+    timeout_s = component.check.timeout_s if component.check else 0.0
+    return stale_limit_s(component.interval_s, timeout_s, stale_after_s)
+
+
+def newest_by_region(by_region: Mapping[str, Sequence[RecentResult]]) -> dict[str, datetime]:
+    return {region: rs[0].started_at for region, rs in by_region.items() if rs}
+
+
 async def evaluate_statuses(
-    db: Database, components: Sequence[ComponentConfig], *, threshold: int, now: datetime
+    db: Database,
+    components: Sequence[ComponentConfig],
+    *,
+    threshold: int,
+    now: datetime,
+    stale_after_s: float | None = None,
 ) -> list[tuple[str, str]]:
-    """Record every status change the recent results call for; return (component, status)."""
+    """Record every status change the recent results call for, and every component whose
+    results stopped (or started again); return (component, status or freshness)."""
     probed = [c for c in components if c.check is not None]
-    recent = await recent_results(db, since=now - lookback(probed, threshold))
+    longest_limit = max((limit_s(c, stale_after_s) for c in probed), default=0.0)
+    window = max(lookback(probed, threshold), timedelta(seconds=longest_limit))
+    recent = await recent_results(db, since=now - window)
     in_force = await statuses_in_force(db)
-    changed: list[tuple[str, str]] = []
+    changed = await _record_freshness(db, probed, recent, in_force, now, stale_after_s)
     for component in probed:
-        by_region = recent.get(component.id, {})
+        newest = newest_by_region(recent.get(component.id, {}))
+        limit = limit_s(component, stale_after_s)
+        by_region = fresh_regions(recent.get(component.id, {}), newest, now, limit)
         held = in_force.get(component.id)
         current = CurrentStatus(held.status, held.source) if held else CurrentStatus(None, None)
         statuses = {region: [r.status for r in rs] for region, rs in by_region.items()}
@@ -71,3 +97,31 @@ async def evaluate_statuses(
         ):
             changed.append((component.id, new))
     return changed
+
+
+async def _record_freshness(
+    db: Database,
+    probed: Sequence[ComponentConfig],
+    recent: Mapping[str, Mapping[str, Sequence[RecentResult]]],
+    in_force: Mapping[str, StatusInForce],
+    now: datetime,
+    stale_after_s: float | None,
+) -> list[tuple[str, str]]:
+    """Mark components whose results stopped arriving, and those whose results are back.
+    A component with no status yet already reads "No data yet": it is not marked."""
+    known = await stale_components(db)
+    changes: dict[str, Staleness] = {}
+    for component in probed:
+        newest = max(newest_by_region(recent.get(component.id, {})).values(), default=None)
+        stale = component.id in in_force and is_stale(
+            newest, now, limit_s(component, stale_after_s)
+        )
+        if stale and component.id not in known:
+            changes[component.id] = Staleness(now, newest)
+        elif not stale and component.id in known:
+            changes[component.id] = Staleness(None, newest)
+    await record_staleness(db, changes, now=now)
+    return [
+        (cid, NO_RECENT_DATA if state.stale_since else "results arriving again")
+        for cid, state in changes.items()
+    ]

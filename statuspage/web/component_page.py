@@ -39,12 +39,13 @@ from statuspage.web.svg import ChartFrame, day_ticks, hour_ticks, latency_chart,
 from storage.database import Database
 from storage.figures.timebuckets import DAY, HOUR, day_range, hour_start, local_date
 from storage.figures.windows import window_bounds
+from storage.freshness import shown_statuses
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
 from storage.queries.latest import PHASE_SAMPLE, LatestResult, PhaseAverages, latest_results
 from storage.queries.latest import phase_averages as load_phase_averages
 from storage.queries.series import SeriesPoint, latency_series
 from storage.queries.summary import ComponentSummary, component_summary
-from storage.status import current_statuses, manual_status_intervals
+from storage.status import manual_status_intervals
 from storage.vocabulary import HISTORY_DAYS, Granularity
 
 INCIDENT_LIMIT = 20  # the component's newest incidents listed on its page
@@ -143,7 +144,7 @@ async def load_component(
     latest = await latest_results(db, [cid], since=latest_since(settings, now))
     since = now - timedelta(days=HISTORY_DAYS + 1)
     return ComponentPageData(
-        status=(await current_statuses(db)).get(cid),
+        status=(await shown_statuses(db)).get(cid),
         summary=await component_summary(db, cid, now=now, tz=tz, days=HISTORY_DAYS),
         series=series if component.probed else {},
         latest=latest.get(cid),

@@ -29,6 +29,7 @@ from statuspage.web.front_rows import ComponentRow, RowData, component_row
 from storage.database import Database
 from storage.figures.timebuckets import day_range, local_date
 from storage.figures.windows import LatencyFigures, window_bounds
+from storage.freshness import shown_statuses
 from storage.incidents.reads import (
     IncidentFilter,
     IncidentView,
@@ -39,7 +40,7 @@ from storage.incidents.reads import (
 from storage.queries.latest import LatestResult, latest_results
 from storage.queries.series import latency_by_component
 from storage.queries.summary import ComponentOverview, component_overviews
-from storage.status import current_statuses, manual_status_intervals
+from storage.status import manual_status_intervals
 from storage.vocabulary import (
     FINISHED,
     HISTORY_DAYS,
@@ -99,7 +100,7 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
     probed = [c.id for c in settings.probed_components]
     since = now - timedelta(days=PAST_INCIDENT_DAYS)
     return HomeData(
-        statuses=await current_statuses(db),
+        statuses=await shown_statuses(db),
         overviews=await component_overviews(db, probed, now=now, tz=tz, days=HISTORY_DAYS),
         latency_24h=await front_latency(db, settings, probed, now),
         latest=await latest_results(db, ids, since=latest_since(settings, now)),

@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from storage.database import Database
+from storage.tables.freshness import ComponentFreshness
 from storage.tables.incidents import Incident, IncidentUpdate
 from storage.tables.monitoring import Component, ProbeResultRow, Rollup, StatusChange
 from storage.vocabulary import Granularity
@@ -158,7 +159,8 @@ async def data_stamp(db: Database) -> DataStamp:
 
     Made of maxima that any writer moves forward: the newest status change,
     incident and incident update edits (soft deletes included), component
-    edits, and a roll-up marker: the newest hour bucket and how many results it
+    edits, freshness edges (a component's results stopping or arriving again), and a
+    roll-up marker: the newest hour bucket and how many results it
     holds, which grows each time the roll-up job recomputes the current hour.
     Maxima of ids use primary keys; incidents, updates and components are small.
     """
@@ -177,6 +179,7 @@ async def data_stamp(db: Database) -> DataStamp:
         select(func.max(IncidentUpdate.updated_at)).scalar_subquery(),
         select(func.max(IncidentUpdate.deleted_at)).scalar_subquery(),
         select(func.max(Component.updated_at)).scalar_subquery(),
+        select(func.max(ComponentFreshness.changed_at)).scalar_subquery(),
         latest_hour,
         select(counted)
         .where(Rollup.granularity == Granularity.HOUR, Rollup.bucket_start == latest_hour)

@@ -4,19 +4,23 @@ in `SQLModel.metadata` (migrations and the schema test compare against it)."""
 from storage.tables import (
     accounts,
     alerts,
+    freshness,
     incidents,
     monitoring,
     notifications,
     subscribers,
     templates,
+    workers,
 )
 
 __all__ = [
     "accounts",
     "alerts",
+    "freshness",
     "incidents",
     "monitoring",
     "notifications",
     "subscribers",
     "templates",
+    "workers",
 ]

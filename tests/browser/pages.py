@@ -14,6 +14,7 @@ ADMIN_PAGES = [
     "/admin/alerts",
     "/admin/notifications",
     "/admin/subscribers",
+    "/admin/workers",
     "/admin/templates",
     "/admin/templates/new",
     "/admin/components",

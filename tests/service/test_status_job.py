@@ -7,6 +7,7 @@ from datetime import timedelta
 from statuspage.config import ComponentConfig
 from statuspage.service.status_job import evaluate_statuses
 from storage.database import Database
+from storage.freshness import NO_RECENT_DATA, shown_statuses
 from storage.status import record_status_change, statuses_in_force
 from tests.probes.targets import make_check
 from tests.storage.builders import T0, every, record, write
@@ -67,3 +68,44 @@ async def test_one_region_down_of_two_is_a_partial_outage(db: Database) -> None:
     await write(db, eu + us)
     await evaluate_statuses(db, [API], threshold=2, now=T0 + 2 * STEP)
     assert await status_of(db) == ("partial_outage", "probe")
+
+
+async def test_a_component_whose_results_stop_reads_no_recent_data_then_recovers(
+    db: Database,
+) -> None:
+    await write(db, [record(at) for at in every(T0, STEP, 2)])
+    await evaluate_statuses(db, [API], threshold=2, now=T0 + 2 * STEP)
+    # Three intervals plus the 5 s timeout after the newest result (T0 + STEP).
+    quiet = T0 + STEP + timedelta(seconds=3 * 30 + 5)
+    assert await evaluate_statuses(db, [API], threshold=2, now=quiet) == []
+    changed = await evaluate_statuses(db, [API], threshold=2, now=quiet + timedelta(seconds=1))
+    assert changed == [("api", NO_RECENT_DATA)]
+    assert (await shown_statuses(db))["api"] == NO_RECENT_DATA
+    assert await status_of(db) == ("operational", "probe")  # the history is not rewritten
+    back = quiet + timedelta(seconds=10)
+    await write(db, [record(back)])
+    changed = await evaluate_statuses(db, [API], threshold=2, now=back + timedelta(seconds=1))
+    assert changed == [("api", "results arriving again")]
+    assert (await shown_statuses(db))["api"] == "operational"
+
+
+async def test_a_configured_staleness_marks_sooner(db: Database) -> None:
+    await write(db, [record(at) for at in every(T0, STEP, 2)])
+    await evaluate_statuses(db, [API], threshold=2, now=T0 + 2 * STEP)
+    later = T0 + STEP + timedelta(seconds=21)
+    changed = await evaluate_statuses(db, [API], threshold=2, now=later, stale_after_s=20)
+    assert changed == [("api", NO_RECENT_DATA)]
+
+
+async def test_a_component_with_no_status_yet_is_not_marked(db: Database) -> None:
+    later = T0 + timedelta(hours=1)
+    assert await evaluate_statuses(db, [API], threshold=2, now=later) == []
+    assert (await shown_statuses(db))["api"] is None
+
+
+async def test_an_operators_status_is_shown_even_when_results_stop(db: Database) -> None:
+    await write(db, [record(at) for at in every(T0, STEP, 2)])
+    await evaluate_statuses(db, [API], threshold=2, now=T0 + 2 * STEP)
+    await record_status_change(db, "api", "partial_outage", at=T0 + 2 * STEP, source="manual")
+    await evaluate_statuses(db, [API], threshold=2, now=T0 + timedelta(hours=1))
+    assert (await shown_statuses(db))["api"] == "partial_outage"

@@ -160,6 +160,14 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
         "resolve_for_s": 5 * MINUTE,
         "min_samples": 1,
     },
+    # A component's results stopped arriving: nobody probes it, or its results are lost.
+    {
+        "name": "no-recent-data",
+        "kind": "no_recent_data",
+        "severity": "warning",
+        "above": 0.0,
+        "min_samples": 1,
+    },
     # An incident waited past its severity's response time for a human.
     {
         "name": "response-target-missed",

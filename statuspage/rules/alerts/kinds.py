@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from statuspage.rules.alerts import response_rules  # noqa: F401  (registers its kind)
+from statuspage.rules.alerts import freshness_rules, response_rules  # noqa: F401  (register kinds)
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
 from statuspage.rules.alerts.site_rules import SITE_KINDS
 

@@ -27,6 +27,8 @@ class SiteData:
     unmeasured: Mapping[str, Sequence[float]] = field(default_factory=dict)  # by region
     # Incidents waiting for a human, by subject: when their response target passes.
     awaiting_response: Mapping[str, float] = field(default_factory=dict)
+    # Components whose results stopped arriving: since when.
+    stale: Mapping[str, float] = field(default_factory=dict)
 
 
 SITE_KINDS: Kinds[SiteData, Mapping[str, Reading]] = Kinds("site")

@@ -1,7 +1,7 @@
 """Incident templates: a name, a title, a message and the components it affects.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-05
 
 One new table; nothing existing changes. Column types are spelled out, as in 0001.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -81,6 +81,7 @@ def test_the_registries_list_every_kind_by_name() -> None:
         "bad_tokens",
         "failed_sign_ins",
         "failed_sign_ins_per_address",
+        "no_recent_data",
         "prober_unmeasured",
         "response_target_missed",
     ]

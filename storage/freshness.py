@@ -1,0 +1,69 @@
+"""Whether each probed component's results still arrive, and the statuses pages show.
+
+The status evaluator decides staleness (`statuspage.rules.status.is_stale`) and
+records its edges here; pages, the API and badges read `shown_statuses`, in which a
+stale component reads `NO_RECENT_DATA` instead of its last status, unless a person
+(an operator or a maintenance window) holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from storage.database import Database
+from storage.status import current_statuses, statuses_in_force
+from storage.tables.freshness import ComponentFreshness
+from storage.vocabulary import HUMAN_SOURCES
+
+NO_RECENT_DATA = "no_recent_data"  # never stored as a status: shown in place of one
+
+
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    stale_since: datetime | None  # None: results arrive
+    last_result_at: datetime | None
+
+
+async def stale_components(db: Database) -> dict[str, Staleness]:
+    """Components whose results stopped arriving, with since when."""
+    async with db.read() as session:
+        rows = await session.exec(
+            select(ComponentFreshness).where(col(ComponentFreshness.stale_since).is_not(None))
+        )
+        return {r.component_id: Staleness(r.stale_since, r.last_result_at) for r in rows.all()}
+
+
+async def record_staleness(
+    db: Database, changes: Mapping[str, Staleness], *, now: datetime
+) -> None:
+    """Write each component's new state in one transaction (a page write: it moves
+    the version and, through `changed_at`, the data stamp)."""
+    if not changes:
+        return
+    async with db.write() as session:
+        for component_id, state in changes.items():
+            row = await session.get(ComponentFreshness, component_id)
+            if row is None:
+                row = ComponentFreshness(component_id=component_id, changed_at=now)
+            row.stale_since = state.stale_since
+            row.last_result_at = state.last_result_at
+            row.changed_at = now
+            session.add(row)
+
+
+async def shown_statuses(db: Database) -> dict[str, str | None]:
+    """`current_statuses`, with stale components reading `NO_RECENT_DATA`."""
+    statuses = await current_statuses(db)
+    stale = await stale_components(db)
+    if not stale:
+        return statuses
+    held = await statuses_in_force(db)
+    for component_id in stale:
+        by = held.get(component_id)
+        if component_id in statuses and not (by and by.source in HUMAN_SOURCES):
+            statuses[component_id] = NO_RECENT_DATA
+    return statuses

@@ -1,0 +1,40 @@
+"""The no-recent-data rule: a component marked stale fires at once, per component,
+and clears when it is no longer marked."""
+
+from __future__ import annotations
+
+from statuspage.rules.alerts.freshness_rules import no_recent_data
+from statuspage.rules.alerts.kinds import ALL_KINDS
+from statuspage.rules.alerts.model import Reading
+from statuspage.rules.alerts.site_rules import SiteData
+from tests.rules.alerts.builders import MINUTE, NOW, WARNING, rule
+
+SILENCE = rule(kind="no_recent_data", severity=WARNING, above=0.0, min_samples=1)
+
+
+def test_each_stale_component_reads_how_long_it_has_been_silent() -> None:
+    data = SiteData(stale={"api": NOW - 3 * MINUTE, "web": NOW - 30})
+    readings = no_recent_data(SILENCE, data, NOW)
+    assert readings["api"] == Reading(
+        180.0, SILENCE.min_offending, {"component": "api", "stale_minutes": 3.0}
+    )
+    assert readings["web"].value == 30.0
+
+
+def test_a_stale_component_fires_at_once() -> None:
+    reading = no_recent_data(SILENCE, SiteData(stale={"api": NOW - 1}), NOW)["api"]
+    assert SILENCE.breached(reading) is True
+
+
+def test_a_component_with_results_again_is_absent_so_its_alert_clears() -> None:
+    assert no_recent_data(SILENCE, SiteData(stale={}), NOW) == {}
+
+
+def test_a_mark_from_a_clock_ahead_reads_zero_and_does_not_fire() -> None:
+    reading = no_recent_data(SILENCE, SiteData(stale={"api": NOW + 5}), NOW)["api"]
+    assert reading.value == 0.0
+    assert SILENCE.breached(reading) is False
+
+
+def test_the_kind_is_registered() -> None:
+    assert "no_recent_data" in ALL_KINDS

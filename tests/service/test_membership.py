@@ -1,0 +1,130 @@
+"""Membership over a real database with a clock the test moves: members divide the
+region, a silent member's share moves when its lease runs out, a member that cannot
+renew stops probing first, a clean stop hands over at once, and a reload re-divides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from statuspage.config import Settings, load_settings
+from statuspage.service.membership import Membership
+from statuspage.service.scheduler import ProbeScheduler
+from statuspage.service.settings_holder import SettingsHolder
+from storage.database import Database
+from tests.storage.builders import T0
+
+LEASE_S = 15
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default=T0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def settings(tmp_path: Path, components: int = 60) -> Settings:
+    blocks = "".join(
+        f'[[components]]\nid = "c{i}"\nname = "C{i}"\nurl = "http://127.0.0.1:9/{i}"\n'
+        "sla_ms = 500\n"
+        for i in range(components)
+    )
+    path = tmp_path / "statuspage.toml"
+    path.write_text(f"[probes]\nlease_s = {LEASE_S}\n\n{blocks}", "utf-8")
+    return load_settings(path, {})
+
+
+SCHEDULERS: dict[str, ProbeScheduler] = {}  # worker id -> its scheduler
+
+
+def member(db: Database, holder: SettingsHolder, clock: Clock) -> Membership:
+    # The scheduler is never started: what it would run is what `jobs` holds.
+    idle_runner = SimpleNamespace(worst_lateness_s=0.0)
+    scheduler = ProbeScheduler(idle_runner, clock)  # type: ignore[arg-type]
+    membership = Membership(db, scheduler, holder, clock)
+    SCHEDULERS[membership.worker_id] = scheduler
+    return membership
+
+
+def jobs(membership: Membership) -> set[str]:
+    return set(SCHEDULERS[membership.worker_id].jobs)
+
+
+async def two(db: Database, tmp_path: Path, clock: Clock) -> tuple[Membership, Membership]:
+    holder = SettingsHolder(settings(tmp_path))
+    first, second = member(db, holder, clock), member(db, holder, clock)
+    for _ in range(2):  # the first look finds only the members that joined before it
+        await first.step()
+        await second.step()
+    return first, second
+
+
+async def test_two_members_divide_the_region(db: Database, tmp_path: Path) -> None:
+    first, second = await two(db, tmp_path, Clock())
+    assert jobs(first)
+    assert jobs(second)
+    assert not jobs(first) & jobs(second)
+    assert len(jobs(first) | jobs(second)) == 60
+
+
+async def test_a_silent_members_share_moves_when_its_lease_runs_out(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    first, _second = await two(db, tmp_path, clock)
+    clock.advance(LEASE_S - 1)
+    await first.step()  # renews; the second is silent from here on
+    assert len(jobs(first)) < 60
+    clock.advance(1.5)  # the second's lease ran out
+    await first.step()
+    assert len(jobs(first)) == 60
+
+
+async def test_a_member_that_cannot_renew_stops_probing_before_its_lease_ends(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    first, _ = await two(db, tmp_path, clock)
+    clock.advance(LEASE_S * 2 / 3 - 0.1)
+    assert first.may_probe() is True
+    clock.advance(0.2)
+    assert first.may_probe() is False
+
+
+async def test_a_member_never_probes_before_its_first_heartbeat(
+    db: Database, tmp_path: Path
+) -> None:
+    newcomer = member(db, SettingsHolder(settings(tmp_path)), Clock())
+    assert newcomer.may_probe() is False
+    await newcomer.step()
+    assert newcomer.may_probe() is True
+    assert len(jobs(newcomer)) == 60
+
+
+async def test_a_clean_stop_hands_the_share_over_at_the_next_look(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    first, second = await two(db, tmp_path, clock)
+    await second.stop()
+    clock.advance(1)
+    await first.step()
+    assert len(jobs(first)) == 60
+
+
+async def test_a_reload_divides_the_new_components(db: Database, tmp_path: Path) -> None:
+    clock = Clock()
+    first, second = await two(db, tmp_path, clock)
+    fewer = settings(tmp_path, components=10)
+    first._settings.replace(fewer)  # both share one holder, as one process would not;
+    await first.step()  # each process reloads its own, and re-divides the same way
+    await second.step()
+    assert jobs(first) | jobs(second) == {f"c{i}" for i in range(10)}
+    assert not jobs(first) & jobs(second)

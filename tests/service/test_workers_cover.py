@@ -1,0 +1,162 @@
+"""Three real probe workers of one region on PostgreSQL divide its components between
+them and cover for each other: a killed or stopped worker's components resume within
+an interval plus the lease, in steady state no component is probed twice in one
+interval, and a returning worker takes its share back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pytest_aiohttp import AiohttpServer
+
+from storage.database import Database
+from tests.service.cli_process import Service
+from tests.service.worker_cluster import (
+    INTERVAL_S,
+    LEASE_S,
+    TAKEOVER_S,
+    Target,
+    database,
+    doubles,
+    live,
+    longest_gap,
+    owned_by,
+    start_workers,
+    upgrade,
+    write_config,
+)
+from tests.storage.builders import (
+    POSTGRES_ENV,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_admin_url,
+)
+from tests.waiting import eventually
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+COMPONENTS = [f"c{i}" for i in range(30)]
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    if postgres_admin_url() is None:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    url = await create_postgres_database()
+    yield url.replace("postgresql+asyncpg:", "postgresql:")
+    await drop_postgres_database(url)
+
+
+class Cluster:
+    def __init__(self, target: Target, db: Database, workers: list[Service]) -> None:
+        self.target, self.db, self.workers = target, db, workers
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def settled(self, count: int) -> None:
+        """`count` live workers, each with a share, and every component probed since."""
+
+        async def shared() -> bool:
+            workers = await live(self.db)
+            return len(workers) == count and all(w.share > 0 for w in workers)
+
+        await eventually(shared, f"{count} workers to share the region", timeout_s=90)
+        since = self.now() + 2 * 1.0  # past the others' next look at the members
+        await eventually(
+            lambda: all(self.target.since(since).get(c) for c in COMPONENTS),
+            "every component to be probed",
+            timeout_s=60,
+        )
+
+    async def steady_window(self, intervals: int = 4) -> dict[str, list[float]]:
+        start = self.now()
+        await asyncio.sleep(intervals * INTERVAL_S)
+        return self.target.since(start)
+
+
+@pytest.fixture
+async def cluster(
+    tmp_path: Path, postgres_url: str, aiohttp_server: AiohttpServer
+) -> AsyncIterator[Cluster]:
+    target = Target()
+    config = write_config(tmp_path, postgres_url, await target.serve(aiohttp_server), 30)
+    upgrade(config, tmp_path)
+    db = database(config)
+    workers = await start_workers(config, tmp_path, 3)
+    try:
+        yield Cluster(target, db, workers)
+    finally:
+        for worker in workers:
+            if worker.process.returncode is None:
+                os.kill(worker.pid, signal.SIGCONT)
+            await worker.kill()
+        await db.dispose()
+
+
+async def test_three_workers_probe_each_component_once_per_interval(cluster: Cluster) -> None:
+    await cluster.settled(3)
+    window = await cluster.steady_window()
+    assert doubles(window) == {}
+    assert all(len(window.get(cid, [])) >= 3 for cid in COMPONENTS), window
+
+
+async def test_a_killed_workers_components_resume_within_an_interval_plus_the_lease(
+    cluster: Cluster,
+) -> None:
+    await cluster.settled(3)
+    victim = cluster.workers[0]
+    orphans = owned_by(COMPONENTS, await live(cluster.db), victim.pid)
+    assert orphans
+    await victim.kill()  # SIGKILL: no goodbye, the lease must run out
+    killed = cluster.now()
+    await eventually(
+        lambda: all(cluster.target.since(killed).get(c) for c in orphans),
+        "the orphaned components to be probed again",
+        timeout_s=90,
+    )
+    resumed = max(cluster.target.since(killed)[c][0] for c in orphans) - killed
+    assert resumed <= TAKEOVER_S
+    await cluster.settled(2)
+    window = await cluster.steady_window()
+    assert doubles(window) == {}
+    gaps = {
+        c: longest_gap(cluster.target.hits[c], killed - INTERVAL_S, cluster.now())
+        for c in COMPONENTS
+    }
+    assert max(gaps.values()) <= INTERVAL_S + TAKEOVER_S, gaps
+
+
+async def test_a_stopped_worker_loses_its_share_and_takes_it_back_when_continued(
+    cluster: Cluster,
+) -> None:
+    await cluster.settled(3)
+    stuck = cluster.workers[1]
+    orphans = owned_by(COMPONENTS, await live(cluster.db), stuck.pid)
+    os.kill(stuck.pid, signal.SIGSTOP)
+    stopped = cluster.now()
+    await eventually(
+        lambda: all(cluster.target.since(stopped).get(c) for c in orphans),
+        "the stuck worker's components to be probed by the others",
+        timeout_s=90,
+    )
+    assert max(cluster.target.since(stopped)[c][0] for c in orphans) - stopped <= TAKEOVER_S
+    os.kill(stuck.pid, signal.SIGCONT)
+    continued = cluster.now()
+    await cluster.settled(3)
+    # It wakes to a lease long run out: it probes nothing until it has renewed it, so
+    # each of its components is probed twice at most once, within one interval.
+    woke = cluster.target.since(continued)
+    for cid in orphans:
+        close = [
+            b for a, b in zip(woke[cid], woke[cid][1:], strict=False) if b - a < INTERVAL_S / 2
+        ]
+        assert len(close) <= 1
+        assert all(t - continued <= LEASE_S + 2 * INTERVAL_S for t in close)
+    window = await cluster.steady_window()
+    assert doubles(window) == {}

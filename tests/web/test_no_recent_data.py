@@ -1,0 +1,55 @@
+"""A component whose results stopped arriving reads "No recent data" on the front page,
+its own page and its badge, never its last status; a person's status still shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.database import Database
+from storage.freshness import Staleness, record_staleness
+from storage.status import record_status_change
+from tests.app_client import Client
+from tests.web.factories import NOW
+from tests.web.pages import fetch, one, text_of
+
+
+async def went_quiet(db: Database, component_id: str) -> None:
+    await record_status_change(db, component_id, "major_outage", at=NOW, source="probe")
+    await record_staleness(db, {component_id: Staleness(NOW, NOW - timedelta(minutes=5))}, now=NOW)
+
+
+async def test_the_front_page_says_no_recent_data_instead_of_the_last_status(
+    client: Client, db: Database
+) -> None:
+    await went_quiet(db, "api")
+    soup = await fetch(client, "/")
+    assert text_of(one(soup, "#component-api .component-head .status")) == "No recent data"
+
+
+async def test_the_component_page_says_no_recent_data(client: Client, db: Database) -> None:
+    await went_quiet(db, "api")
+    soup = await fetch(client, "/components/api")
+    assert text_of(one(soup, ".component-title .status")) == "No recent data"
+
+
+async def test_the_status_badge_says_no_recent_data(client: Client, db: Database) -> None:
+    await went_quiet(db, "api")
+    response = await client.get("/components/api/badge.svg")
+    assert "no recent data" in await response.text()
+
+
+async def test_results_arriving_again_bring_the_status_back(client: Client, db: Database) -> None:
+    await went_quiet(db, "api")
+    later = NOW + timedelta(seconds=1)
+    await record_staleness(db, {"api": Staleness(None, later)}, now=later)
+    soup = await fetch(client, "/")
+    assert text_of(one(soup, "#component-api .component-head .status")) == "Major outage"
+
+
+async def test_an_operators_status_is_shown_over_silence(client: Client, db: Database) -> None:
+    await went_quiet(db, "api")
+    await record_status_change(
+        db, "api", "under_maintenance", at=NOW + timedelta(seconds=1), source="manual"
+    )
+    soup = await fetch(client, "/")
+    assert text_of(one(soup, "#component-api .component-head .status")) == "Under maintenance"
