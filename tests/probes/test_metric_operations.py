@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pytest
 
@@ -139,7 +140,7 @@ def test_an_error_rate_with_a_nan_numerator_is_a_problem_even_without_traffic() 
         ratio(before, after, parse_selector("errors"), ALL)
 
 
-def buckets(at_s: float, counts: dict[str, float], **labels: str) -> list[Sample]:
+def buckets(at_s: float, counts: Mapping[str, float], **labels: str) -> list[Sample]:
     return [
         Sample("latency_bucket", tuple(sorted({**labels, "le": le}.items())), count)
         for le, count in counts.items()
