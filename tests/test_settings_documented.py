@@ -16,6 +16,8 @@ from statuspage.settings_model import (
     ChannelSettings,
     ComponentSettings,
     LoggingSettings,
+    MetricSettings,
+    MetricSourceSettings,
     ProbeSettings,
     RouteSettings,
     ServerSettings,
@@ -35,6 +37,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], ...]] = {
     "`[[components]]`": (ComponentSettings,),
     "`[alerting]` and `[[alerts]]`": (AlertingSettings, AlertRuleSettings),
     "`[[channels]]`, `[smtp]` and `[[routes]]`": (ChannelSettings, SmtpSettings, RouteSettings),
+    "`[[metric_sources]]` and `[[metrics]]`": (MetricSourceSettings, MetricSettings),
 }
 
 
