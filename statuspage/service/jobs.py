@@ -21,6 +21,7 @@ from storage.database import Database
 from storage.failures import diagnose
 from storage.incidents.writes import advance_maintenances
 from storage.locks import run_once
+from storage.metrics.retention import apply_metric_retention
 from storage.results.retention import RetentionPolicy, apply_retention
 from storage.results.rollup import roll_up
 
@@ -152,8 +153,12 @@ class PeriodicJobs:
             daily_days=storage.daily_retention_days,
         )
         report = await apply_retention(self._db, now=self._clock(), policy=policy)
+        metrics = await apply_metric_retention(self._db, now=self._clock(), policy=policy)
         return (
-            report.raw_deleted
+            metrics.points_deleted
+            + metrics.rollups_deleted
+            + metrics.problems_deleted
+            + report.raw_deleted
             + report.unmeasured_deleted
             + report.hourly_deleted
             + report.daily_deleted

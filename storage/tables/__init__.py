@@ -1,6 +1,6 @@
 """The tables, one module per concern. Importing this package registers every table
 in `SQLModel.metadata` (migrations and the schema test compare against it)."""
 
-from storage.tables import accounts, alerts, incidents, monitoring, notifications
+from storage.tables import accounts, alerts, incidents, metrics, monitoring, notifications
 
-__all__ = ["accounts", "alerts", "incidents", "monitoring", "notifications"]
+__all__ = ["accounts", "alerts", "incidents", "metrics", "monitoring", "notifications"]
