@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from statuspage.notify.service import Notifier
     from statuspage.service.connections import ConnectionGuard
     from statuspage.service.jobs import PeriodicJobs
+    from statuspage.service.metric_collector import MetricCollector
     from statuspage.service.metrics import ServiceMetrics
     from statuspage.service.roles import Roles
     from statuspage.service.scheduler import ProbeScheduler
@@ -34,6 +35,7 @@ METRICS: web.AppKey[ServiceMetrics] = web.AppKey("metrics")
 PROBE_SESSIONS: web.AppKey[ProbeSessions] = web.AppKey("probe_sessions")
 WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
 SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
+METRIC_COLLECTOR: web.AppKey[MetricCollector] = web.AppKey("metric_collector")  # probes role
 CONNECTIONS: web.AppKey[ConnectionGuard] = web.AppKey("connections")  # set by a listener
 ALERTING: web.AppKey[AlertingService] = web.AppKey("alerting")  # with the jobs role
 NOTIFIER: web.AppKey[Notifier] = web.AppKey("notifier")  # with the jobs role
