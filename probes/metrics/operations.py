@@ -44,7 +44,7 @@ def select(samples: Iterable[Sample], selector: Selector) -> list[Sample]:
     return chosen
 
 
-def gauge(scrape: Scrape, selector: Selector, aggregate: str = "sum") -> float:
+def gauge(scrape: Scrape, selector: Selector, aggregate: str) -> float:
     values = [s.value for s in select(scrape.samples, selector)]
     if not values:
         raise MetricProblem(f"no series matches {selector.name}")
@@ -114,7 +114,10 @@ def bucket_quantile(q: float, buckets: Sequence[tuple[float, float]]) -> float |
     if total == 0:
         return None
     rank = q * total
-    index = next(i for i, count in enumerate(counts) if count >= rank)
+    # The first bucket reaching the rank that holds anything: for q = 0 an empty first
+    # bucket would give 0/0 (Prometheus answers NaN there); its answer is the lower
+    # bound of the first bucket with observations.
+    index = next(i for i, count in enumerate(counts) if count >= rank and count > 0)
     if index == len(buckets) - 1:
         return buckets[-2][0]  # in the +Inf bucket: its lower bound is all that is known
     if index == 0 and buckets[0][0] <= 0:

@@ -43,7 +43,7 @@ FAILED = parse_selector('http_requests_total{status=~"5.."}')
 
 def test_a_gauge_sums_the_matching_series_by_default() -> None:
     now = scrape(0, ("pool", {"db": "a"}, 3), ("pool", {"db": "b"}, 4), ("other", {}, 100))
-    assert gauge(now, parse_selector("pool")) == 7
+    assert gauge(now, parse_selector("pool"), "sum") == 7
 
 
 @pytest.mark.parametrize(("aggregate", "expected"), [("avg", 3.5), ("min", 3), ("max", 4)])
@@ -54,13 +54,13 @@ def test_a_gauge_can_average_or_take_the_extreme(aggregate: str, expected: float
 
 def test_a_gauge_with_no_matching_series_is_a_problem() -> None:
     with pytest.raises(MetricProblem, match="no series matches cpu"):
-        gauge(scrape(0, ("memory", {}, 1)), parse_selector("cpu"))
+        gauge(scrape(0, ("memory", {}, 1)), parse_selector("cpu"), "sum")
 
 
 @pytest.mark.parametrize("value", [math.nan, INF, -INF])
 def test_a_gauge_that_is_not_finite_is_a_problem_naming_the_series(value: float) -> None:
-    with pytest.raises(MetricProblem, match=r'cpu\{core="1"\} is'):
-        gauge(scrape(0, ("cpu", {"core": "1"}, value)), parse_selector("cpu"))
+    with pytest.raises(MetricProblem, match=r'^cpu\{core="1", host="a"\} is (nan|inf|-inf)$'):
+        gauge(scrape(0, ("cpu", {"core": "1", "host": "a"}, value)), parse_selector("cpu"), "max")
 
 
 def test_a_rate_is_the_increase_per_second_summed_over_series() -> None:
@@ -90,8 +90,12 @@ def test_a_series_gone_from_the_new_scrape_is_left_out() -> None:
 
 
 def test_a_rate_needs_the_scrapes_in_time_order() -> None:
-    with pytest.raises(MetricProblem, match="not in time order"):
+    with pytest.raises(MetricProblem, match=r"^the scrapes are not in time order$"):
         rate(requests(10, 1, 1), requests(10, 2, 2), ALL)
+
+
+def test_a_rate_over_less_than_a_second_is_per_second() -> None:
+    assert rate(requests(0, 100, 5), requests(0.5, 101, 5), ALL) == 2
 
 
 def test_a_rate_of_a_counter_no_series_matches_is_a_problem() -> None:
@@ -218,7 +222,7 @@ def test_a_quantile_with_no_observations_is_no_value() -> None:
 def test_a_histogram_without_an_inf_bucket_is_a_problem() -> None:
     counts = {"0.1": 1, "1": 2}
     zero = {"0.1": 0, "1": 0}
-    with pytest.raises(MetricProblem, match=r'no le="\+Inf" bucket'):
+    with pytest.raises(MetricProblem, match=r'^the histogram has no le="\+Inf" bucket$'):
         quantile(histogram(0, buckets(0, zero)), histogram(9, buckets(9, counts)), LATENCY, 0.5)
 
 
@@ -232,7 +236,7 @@ def test_a_bucket_bound_that_is_not_a_number_is_a_problem(le: str, says: str) ->
 
 def test_a_bucket_series_without_le_is_a_problem() -> None:
     no_le = Scrape(0, (Sample("latency_bucket", (), 1),))
-    with pytest.raises(MetricProblem, match="no le label"):
+    with pytest.raises(MetricProblem, match=r"^a bucket series has no le label$"):
         quantile(no_le, Scrape(9, (Sample("latency_bucket", (), 2),)), LATENCY, 0.5)
 
 
@@ -249,13 +253,37 @@ def test_bucket_quantile_at_the_ends_of_zero_to_one() -> None:
 
 
 def test_bucket_quantile_needs_two_buckets() -> None:
-    with pytest.raises(MetricProblem, match="at least two buckets"):
+    with pytest.raises(MetricProblem, match=r"^the histogram needs at least two buckets$"):
         bucket_quantile(0.5, [(INF, 10.0)])
 
 
 def test_bucket_quantile_with_no_buckets_is_a_problem() -> None:
-    with pytest.raises(MetricProblem, match="no le"):
+    with pytest.raises(MetricProblem, match=r'^the histogram has no le="\+Inf" bucket$'):
         bucket_quantile(0.5, [])
+
+
+def test_bucket_quantile_over_exactly_two_buckets() -> None:
+    assert bucket_quantile(0.5, [(1.0, 10.0), (INF, 10.0)]) == 0.5
+
+
+def test_bucket_quantile_at_zero_starts_at_the_first_bucket_with_observations() -> None:
+    # Not 0/0: the first bucket is empty, so the lowest observation is above 1.
+    assert bucket_quantile(0, [(1.0, 0.0), (2.0, 10.0), (INF, 10.0)]) == 1
+    assert bucket_quantile(0, [(0.0, 0.0), (1.0, 10.0), (INF, 10.0)]) == 0
+
+
+@pytest.mark.parametrize(("q", "expected"), [(0, 0.0), (1, 1.0)])
+def test_a_quantile_of_zero_or_one_is_allowed(q: float, expected: float) -> None:
+    later = {"0.1": 50, "0.5": 90, "1": 100, "+Inf": 100}
+    value = quantile(histogram(0, buckets(0, START)), histogram(60, buckets(60, later)), LATENCY, q)
+    assert value == expected
+
+
+def test_bucket_quantile_interpolates_from_the_lifted_count() -> None:
+    # Lifted: [10, 10, 12, 20]. p55: rank 11, 1 into (2, 3] holding 12 - 10 = 2: 2.5.
+    # (From the unlifted 8 it would be 3 of 4: 2.75.)
+    counts = [(1.0, 10.0), (2.0, 8.0), (3.0, 12.0), (INF, 20.0)]
+    assert bucket_quantile(0.55, counts) == pytest.approx(2.5)
 
 
 def test_bucket_quantile_lifts_a_bucket_that_reads_lower_than_the_one_before() -> None:
