@@ -20,6 +20,8 @@ from probes.http import read_body
 from probes.model import CheckSpec
 
 ACCEPT_TEXT = "text/plain;version=0.0.4;q=1,*/*;q=0.1"
+_OK = frozenset({200})
+_REFUSALS = frozenset({200, 400, 422})
 
 
 class FetchFailure(Exception):
@@ -58,7 +60,8 @@ async def query_prometheus(
     """The value of an instant query returning one number (a scalar or a vector of one
     element); None when the vector is empty (nothing to measure, as for no traffic)."""
     url = endpoint.url.rstrip("/") + "/api/v1/query"
-    body = await _get(session, endpoint, url, {"query": query}, "application/json")
+    # Prometheus answers a query it refuses with 400 or 422 and says why in the JSON.
+    body = await _get(session, endpoint, url, {"query": query}, "application/json", _REFUSALS)
     return instant_value(body)
 
 
@@ -102,13 +105,14 @@ async def _get(
     url: str,
     params: Mapping[str, str],
     accept: str,
+    readable: frozenset[int] = _OK,
 ) -> bytes:
     timeout = aiohttp.ClientTimeout(total=endpoint.timeout_s)
     try:
         async with session.get(
             url, params=params, headers=endpoint.headers(accept), timeout=timeout
         ) as response:
-            if response.status != 200:
+            if response.status not in readable:
                 raise FetchFailure(f"HTTP {response.status} from {_where(url)}")
             return await read_body(response, endpoint.max_body_bytes)
     except FetchFailure:
