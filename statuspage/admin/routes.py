@@ -21,6 +21,7 @@ from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
+from statuspage.admin.api_metrics import setup_metric_api
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.guard import admin_headers, admin_middleware
 from statuspage.admin.passwords import Passwords
@@ -52,6 +53,7 @@ def setup_admin(app: web.Application) -> None:
     _add_incident_pages(app.router)
     setup_write_api(app)
     setup_alert_api(app.router)
+    setup_metric_api(app.router)
 
 
 def _add_pages(router: web.UrlDispatcher) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from statuspage.api import v2
 from statuspage.api.admin_alert_spec import alert_paths, alert_schemas
+from statuspage.api.admin_metric_spec import metric_paths, metric_schemas
 from statuspage.api.v2 import Json
 from storage.incidents import rules
 from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
@@ -65,6 +66,7 @@ def admin_schemas() -> Json:
         "admin_new_maintenance": _new_maintenance(),
         **_edits(),
         **alert_schemas(),
+        **metric_schemas(),
     }
 
 
@@ -225,6 +227,7 @@ def admin_paths() -> Json:
         "/api/admin/maintenances": {"post": schedule},
         "/api/admin/maintenances/{incident_id}": _one("maintenance", maintenance),
         **alert_paths(),
+        **metric_paths(),
     }
 
 
