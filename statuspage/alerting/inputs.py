@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 
 from statuspage.alerting.ruleset import RuleSet
 from statuspage.config import Settings
+from statuspage.rules.alerts.metric_rules import MetricPoints
 from statuspage.rules.alerts.samples import Counts
 from statuspage.rules.alerts.site_rules import SiteData
 from statuspage.rules.response_times import update_due_at
 from storage.alerts.inputs import hourly_counts_since, incidents_awaiting_response, unmeasured_since
 from storage.alerts.reads import sign_in_failures_since, token_failures_since
 from storage.database import Database
+from storage.metrics.reads import points_since
 
 SITE_HISTORY = timedelta(hours=1)  # longer than any site rule's window by default
 
@@ -55,3 +57,18 @@ async def long_counts(
         ).items():
             counts.setdefault(component_id, {})[span] = Counts(hour.results, hour.failures)
     return counts
+
+
+MAX_METRIC_POINTS = 10_000  # per metric and round: a 10-minute window at 1 s is 600
+
+
+async def metric_points(db: Database, ruleset: RuleSet, now: datetime) -> dict[str, MetricPoints]:
+    """Each judged metric's points over its longest rule window."""
+    found = {}
+    for metric_id, rules in ruleset.by_metric.items():
+        if not rules:
+            continue
+        since = now - timedelta(seconds=max(r.window_s for r in rules))
+        points = await points_since(db, metric_id, since, MAX_METRIC_POINTS)
+        found[metric_id] = MetricPoints(tuple((p.at.timestamp(), p.value) for p in points))
+    return found

@@ -16,6 +16,7 @@ from storage.database import Database
 from storage.metrics.writes import Point, record_problem, write_points
 from storage.migrate import upgrade_database
 from storage.vocabulary import MetricProblemSide
+from tests.admin.alert_builders import fire
 from tests.admin.helpers import NOW, SITE, Clock, add_test_token, settings_for
 from tests.app_client import Client, app_client
 
@@ -204,3 +205,13 @@ async def test_without_a_token_nothing_is_read_or_pushed(api: Client) -> None:
         json={"points": [{"at": "2026-03-02T10:00:00Z", "value": 1}]},
     )
     assert response.status == 401
+
+
+async def test_an_alert_about_a_metric_carries_its_id(api: Client) -> None:
+    await fire(db_of(api), subject="metric:api-error-rate")
+    await fire(db_of(api), "outage", subject="component:api")
+    listed = (await (await api.get("/api/admin/alerts")).json())["alerts"]
+    assert {(a["subject"], a["metric_id"], a["component_id"]) for a in listed} == {
+        ("metric:api-error-rate", "api-error-rate", None),
+        ("component:api", None, "api"),
+    }
