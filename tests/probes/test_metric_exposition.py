@@ -39,6 +39,11 @@ def test_a_malformed_exposition_is_refused_as_a_whole(text: str) -> None:
         parse_exposition("ok 1\n" + text)
 
 
+def test_a_malformed_exposition_says_what_the_parser_found() -> None:
+    with pytest.raises(ExpositionError, match=r"^malformed exposition: Invalid labels: a=1$"):
+        parse_exposition("cpu{a=1} 1\n")
+
+
 def test_a_malformed_line_is_quoted_only_in_part() -> None:
     with pytest.raises(ExpositionError) as caught:
         parse_exposition("cpu " + "x" * 10_000 + "\n")

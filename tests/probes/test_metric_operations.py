@@ -227,7 +227,11 @@ def test_a_histogram_without_an_inf_bucket_is_a_problem() -> None:
 
 
 @pytest.mark.parametrize(
-    ("le", "says"), [("fast", "le='fast' is not a number"), ("NaN", 'le="NaN"')]
+    ("le", "says"),
+    [
+        ("fast", "^bucket bound le='fast' is not a number$"),
+        ("NaN", '^bucket bound le="NaN" is not a number$'),
+    ],
 )
 def test_a_bucket_bound_that_is_not_a_number_is_a_problem(le: str, says: str) -> None:
     with pytest.raises(MetricProblem, match=says):
@@ -260,6 +264,10 @@ def test_bucket_quantile_needs_two_buckets() -> None:
 def test_bucket_quantile_with_no_buckets_is_a_problem() -> None:
     with pytest.raises(MetricProblem, match=r'^the histogram has no le="\+Inf" bucket$'):
         bucket_quantile(0.5, [])
+
+
+def test_bucket_quantile_in_a_bucket_of_one_observation() -> None:
+    assert bucket_quantile(0.5, [(1.0, 1.0), (INF, 1.0)]) == 0.5
 
 
 def test_bucket_quantile_over_exactly_two_buckets() -> None:

@@ -62,6 +62,12 @@ def test_an_equality_matcher_compares_exactly() -> None:
     assert Matcher("a", "=", "1").matches({"a": "1"})
     assert not Matcher("a", "=", "1").matches({"a": "10"})
     assert Matcher("a", "!=", "1").matches({"a": "10"})
+    assert not Matcher("a", "!=", "1").matches({"a": "1"})
+
+
+def test_an_unknown_escape_keeps_the_character() -> None:
+    (matcher,) = parse_selector(r'x{a="\q\."}').matchers
+    assert matcher.value == "q."
 
 
 @pytest.mark.parametrize(
