@@ -62,6 +62,7 @@ class Chrome:
 _NAV = (
     ("Dashboard", "/admin"),
     ("Alerts", "/admin/alerts"),
+    ("Metrics", "/admin/metrics"),
     ("Incidents", "/admin/incidents"),
     ("New incident", "/admin/incidents/new"),
     ("Schedule maintenance", "/admin/maintenances/new"),

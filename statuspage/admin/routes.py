@@ -17,6 +17,7 @@ from statuspage.admin import views_corrections as corrections
 from statuspage.admin import views_dashboard as dashboard
 from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
+from statuspage.admin import views_metrics
 from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_tokens as tokens
 from statuspage.admin.api import setup_write_api
@@ -72,6 +73,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post(r"/admin/tokens/{token_id:\d{1,9}}/revoke", tokens.revoke_token_view)
     router.add_get("/admin/audit", audit.audit)
     router.add_get("/admin/alerts", alerts.alerts)
+    router.add_get("/admin/metrics", views_metrics.metrics_view)
     router.add_post(ALERT + "/ack", alerts.acknowledge_view)
     router.add_post(ALERT + "/silence", alerts.silence_view)
     router.add_post(ALERT + "/resolve", alerts.resolve_view)
