@@ -14,11 +14,7 @@ from statuspage.metric_specs import MetricConfig
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
 from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE, LATENCY_CLEAR_FACTOR
 from statuspage.rules.alerts.kinds import LATENCY_KINDS
-from statuspage.rules.alerts.metric_rules import (
-    LATENCY_RULE_OF_QUANTILE,
-    METRIC_TARGET,
-    RULE_KINDS_OF,
-)
+from statuspage.rules.alerts.metric_rules import METRIC_TARGET, probe_rule_kinds
 from statuspage.rules.alerts.model import Rule
 from statuspage.settings_model import ComponentSettings
 from storage.vocabulary import AlertSeverity
@@ -79,9 +75,8 @@ def metric_rules(
     by_metric: dict[str, tuple[Rule, ...]] = {}
     unlimited = [s for s in component_specs if s.get("components") is None]
     for metric in settings.metrics.metrics:
-        kinds = set(RULE_KINDS_OF.get(metric.kind, ()))
-        if metric.kind == "quantile" and metric.quantile in LATENCY_RULE_OF_QUANTILE:
-            kinds.add(LATENCY_RULE_OF_QUANTILE[metric.quantile])
+        success_rate = metric.target_above is not None
+        kinds = probe_rule_kinds(metric.kind, metric.unit, metric.quantile, success_rate)
         rules = [r for s in unlimited if s["kind"] in kinds if (r := _metric_rule(s, metric))]
         if (target := _target_rule(metric)) is not None:
             rules.append(target)

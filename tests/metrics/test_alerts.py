@@ -47,6 +47,16 @@ name = "Payment success"
 kind = "push"
 unit = "%"
 target_above = 99.99
+
+[[metrics]]
+id = "api-average"
+name = "API average"
+source = "app"
+kind = "ratio"
+numerator = "http_request_duration_seconds_sum"
+denominator = "http_request_duration_seconds_count"
+scale = 10.0
+unit = "ms"
 """
 
 
@@ -87,7 +97,8 @@ def test_each_metric_gets_the_rules_of_its_kind(tmp_path: Path) -> None:
         ("latency-p95", 1000.0),
         ("metric-target", 1000.0),
     }
-    (target,) = rules["payment-success"]
+    assert rules["api-average"] == ()  # a ratio in ms is no error rate
+    (target,) = rules["payment-success"]  # a success rate: only its own target
     assert (target.name, target.above, target.options["direction"]) == (
         "metric-target",
         -99.99,

@@ -1,8 +1,9 @@
 """Rules about the application's own metrics: the same thresholds over windows as the
 probes' rules, judged on a metric's points.
 
-Which rules a metric gets follows its kind (docs/metrics.md): a ratio metric (an error
-rate, in percent) gets the error-rate rules; a quantile metric at 0.95 or 0.99 gets the
+Which rules a metric gets follows its kind (docs/metrics.md): an error rate (a ratio
+metric in "%" without a `target_above`, which would make it a success rate) gets the
+error-rate rules; a quantile metric at 0.95 or 0.99 gets the
 p95 or p99 latency rule; a metric with a target gets `metric-target`. Each judges the
 mean of the points in the rule's window, with the rules' usual guard: `min_samples`
 points before judging at all, `min_offending` points beyond the threshold on their own.
@@ -15,9 +16,16 @@ from dataclasses import dataclass
 from statuspage.rules.alerts.model import NO_DATA, Reading, Rule
 
 METRIC_TARGET = "metric_target"
-# The probes' rule kinds a metric kind takes, and for quantile metrics by quantile.
-RULE_KINDS_OF = {"ratio": ("error_rate",)}
 LATENCY_RULE_OF_QUANTILE = {0.95: "latency_p95", 0.99: "latency_p99"}
+
+
+def probe_rule_kinds(kind: str, unit: str, quantile: float | None, success_rate: bool) -> set[str]:
+    """The probes' rule kinds that apply to a metric of this kind."""
+    if kind == "ratio" and unit == "%" and not success_rate:
+        return {"error_rate"}
+    if kind == "quantile" and quantile in LATENCY_RULE_OF_QUANTILE:
+        return {LATENCY_RULE_OF_QUANTILE[quantile]}
+    return set()
 
 
 @dataclass(frozen=True, slots=True)
