@@ -37,7 +37,10 @@ class Scrape:
 
 def select(samples: Iterable[Sample], selector: Selector) -> list[Sample]:
     """The matching samples; a NaN or infinite value among them is a problem."""
-    chosen = [s for s in samples if selector.matches(s.name, s.label_map)]
+    # The name first: most samples are of other metrics, and their labels need no dict.
+    chosen = [
+        s for s in samples if s.name == selector.name and selector.matches(s.name, s.label_map)
+    ]
     for sample in chosen:
         if not math.isfinite(sample.value):
             raise MetricProblem(f"{sample.name}{_show(sample.labels)} is {sample.value}")

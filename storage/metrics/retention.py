@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import col
+from sqlmodel import col, select
 
 from storage.database import Database
 from storage.results.retention import RetentionPolicy
@@ -27,8 +27,18 @@ async def apply_metric_retention(
     db: Database, *, now: datetime, policy: RetentionPolicy
 ) -> MetricRetentionReport:
     raw_cutoff = now - timedelta(days=policy.raw_days)
+    async with db.read() as session:
+        # Every metric with points has an hour roll-up: a small table to list them from.
+        metric_ids = (await session.exec(select(MetricRollup.metric_id).distinct())).all()
     async with db.write(pages=False) as session:
-        points = await session.exec(delete(MetricPoint).where(col(MetricPoint.at) < raw_cutoff))
+        points_deleted = 0
+        for metric_id in metric_ids:  # by the primary key, one metric at a time
+            done = await session.exec(
+                delete(MetricPoint).where(
+                    col(MetricPoint.metric_id) == metric_id, col(MetricPoint.at) < raw_cutoff
+                )
+            )
+            points_deleted += done.rowcount
         problems = await session.exec(
             delete(MetricProblem).where(col(MetricProblem.at) < raw_cutoff)
         )
@@ -44,4 +54,4 @@ async def apply_metric_retention(
                 )
             )
             rollups += done.rowcount
-    return MetricRetentionReport(points.rowcount, rollups, problems.rowcount)
+    return MetricRetentionReport(points_deleted, rollups, problems.rowcount)

@@ -19,8 +19,11 @@ from storage.vocabulary import Granularity, MetricProblemSide
 
 
 class MetricPoint(SQLModel, table=True):
+    # WITHOUT ROWID on SQLite: the row lives in its primary key's b-tree, so the metric
+    # and time are stored once, not in the table and again in the key's index (half
+    # the bytes a point, docs/metrics.md). Retention deletes by the key, per metric.
     __tablename__ = "metric_points"
-    __table_args__ = (Index(None, "at"),)  # retention deletes by age across all metrics
+    __table_args__ = {"sqlite_with_rowid": False}
 
     metric_id: str = Field(primary_key=True, max_length=100)
     at: datetime = Field(primary_key=True, sa_type=UTCDateTime)

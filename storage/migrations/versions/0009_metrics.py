@@ -29,8 +29,8 @@ def upgrade() -> None:
         sa.Column("at", Timestamp, nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("metric_id", "at", name=op.f("pk_metric_points")),
+        sqlite_with_rowid=False,
     )
-    op.create_index(op.f("ix_metric_points_at"), "metric_points", ["at"])
     op.create_table(
         "metric_rollups",
         sa.Column("metric_id", sa.String(length=100), nullable=False),
