@@ -19,7 +19,8 @@ from statuspage.alerting.ruleset import RuleSet
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS, ComponentData
 from statuspage.rules.alerts.kinds import LATENCY_KINDS
 from statuspage.rules.alerts.lifecycle import Change, Step, Tracked, step
-from statuspage.rules.alerts.metric_rules import MetricPoints, metric_window
+from statuspage.rules.alerts.metric_rules import MetricPoints
+from statuspage.rules.alerts.metric_rules import measure as measure_metric
 from statuspage.rules.alerts.model import Reading, Rule
 from statuspage.rules.alerts.samples import Counts, Sample, SampleWindow
 from statuspage.rules.alerts.site_rules import SITE, SITE_KINDS, SiteData
@@ -244,7 +245,7 @@ class Evaluator:
         for metric_id, rules in sorted(self.ruleset.by_metric.items()):
             data = self.state.metrics.get(metric_id, MetricPoints())
             for rule in rules:
-                reading = metric_window(rule, data, now)
+                reading = measure_metric(rule, data, now)
                 moved = self._step(rule, metric_subject(metric_id), None, reading, now)
                 if moved is not None:
                     steps.append(moved)

@@ -14,7 +14,7 @@ from statuspage.metric_specs import MetricConfig
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
 from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE, LATENCY_CLEAR_FACTOR
 from statuspage.rules.alerts.kinds import LATENCY_KINDS
-from statuspage.rules.alerts.metric_rules import METRIC_TARGET, probe_rule_kinds
+from statuspage.rules.alerts.metric_rules import METRIC_BURN, METRIC_TARGET, probe_rule_kinds
 from statuspage.rules.alerts.model import Rule
 from statuspage.settings_model import ComponentSettings
 from storage.vocabulary import AlertSeverity
@@ -92,6 +92,12 @@ def _metric_rule(spec: dict[str, Any], metric: MetricConfig) -> Rule | None:
         spec["above"] = metric.target_below
         if spec.get("clear_at") is None:
             spec["clear_at"] = metric.target_below * LATENCY_CLEAR_FACTOR
+    if spec["kind"] == "burn_rate":
+        if metric.target_below is None:  # no objective: no budget to burn
+            return None
+        rule = _rule(spec)
+        options = {**rule.options, "budget": metric.target_below}
+        return replace(rule, kind=METRIC_BURN, options=options)
     return replace(_rule(spec), kind=METRIC_TARGET)
 
 

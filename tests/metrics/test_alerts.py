@@ -4,11 +4,12 @@ about a metric carry its id. Pure rules, then the evaluator on a real database."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from statuspage.alerting.ruleset import build_ruleset
-from statuspage.rules.alerts.metric_rules import MetricPoints, metric_window
+from statuspage.rules.alerts.metric_rules import MetricPoints, metric_burn_rate, metric_window
 from statuspage.rules.alerts.model import Rule
 from storage.alerts.reads import list_alerts
 from storage.metrics.writes import Point, write_points
@@ -84,6 +85,55 @@ def test_a_value_that_must_stay_above_its_target_is_judged_negated() -> None:
     assert reading.value == -98.5
     assert reading.offending == 2
     assert reading.figures["mean"] == 98.5
+
+
+def burn_rule(above: float) -> Rule:
+    options = {"long_s": 3600.0, "short_s": 300.0, "budget": 1.0}
+    return Rule(
+        "b",
+        "metric_burn_rate",
+        AlertSeverity.CRITICAL,
+        above,
+        above / 2,
+        min_samples=3,
+        options=options,
+    )
+
+
+def test_a_burn_rate_is_the_error_rate_over_the_budget_in_both_windows() -> None:
+    # A 1 % budget. The last hour averaged 20 % (burn 20); the last five minutes 30 %.
+    points = tuple((float(t), 10.0) for t in range(0, 3000, 60)) + tuple(
+        (float(t), 30.0) for t in range(3000, 3601, 60)
+    )
+    reading = metric_burn_rate(burn_rule(14.4), MetricPoints(points), now=3600.0)
+    mean_long = sum(v for _, v in points) / len(points)
+    assert reading.value == mean_long  # the smaller of the two
+    assert reading.figures["burn_rate_short"] == 30.0
+    assert reading.offending == 6  # the points of the last five minutes, each 30x
+
+
+def test_a_burn_rate_over_more_than_an_hour_reads_the_hourly_means() -> None:
+    rule = replace(
+        burn_rule(1.0), options={"long_s": 3 * 86400.0, "short_s": 6 * 3600.0, "budget": 2.0}
+    )
+    data = MetricPoints(((0.0, 4.0),), long={3 * 86400.0: (3.0, 5000), 6 * 3600.0: (5.0, 1400)})
+    reading = metric_burn_rate(rule, data, now=10.0)
+    assert reading.value == 1.5  # min(3 / 2, 5 / 2)
+
+
+def test_a_burn_rate_without_enough_points_is_not_judged() -> None:
+    assert metric_burn_rate(burn_rule(1.0), MetricPoints(((0.0, 5.0),)), now=10.0).value is None
+
+
+def test_an_error_rate_with_a_target_gets_the_budget_burn_rules(tmp_path: Path) -> None:
+    extra = METRICS.replace(
+        'unit = "%"\n\n[[metrics]]\nid = "api-p95"',
+        'unit = "%"\ntarget_below = 1.0\n\n[[metrics]]\nid = "api-p95"',
+    )
+    rules = build_ruleset(settings_for(tmp_path, sqlite_url(tmp_path), extra=extra)).by_metric
+    burns = {r.name: r for r in rules["api-error-rate"] if r.kind == "metric_burn_rate"}
+    assert set(burns) == {"budget-fast-burn", "budget-slow-burn"}
+    assert burns["budget-fast-burn"].options["budget"] == 1.0
 
 
 def test_each_metric_gets_the_rules_of_its_kind(tmp_path: Path) -> None:
