@@ -141,3 +141,14 @@ async def test_the_public_json_lists_public_metrics_with_hourly_means(client: Cl
     assert (metric["id"], metric["value"], metric["unit"]) == ("api-p95", 1200.0, "ms")
     # 10:30 to 10:59 UTC (801 to 830 ms) in one hour, 11:00 in the next.
     assert [h["max"] for h in metric["hourly"]] == [830.0, 1200.0]
+
+
+async def test_the_dashboard_shows_the_metrics_that_miss_their_target(client: Client) -> None:
+    await some_points(client)
+    await add_test_user(db_of(client), "alice")
+    assert (await sign_in(client, "alice", PASSWORD)).status == 303
+    page = BeautifulSoup(await (await client.get("/admin")).text(), "html.parser")
+    section = page.select_one("section[aria-labelledby=metrics-heading]")
+    assert section is not None
+    assert "1 of 2 metrics miss their target" in section.text
+    assert [h.text for h in section.select("h3")] == ["API response time"]
