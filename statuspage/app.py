@@ -147,6 +147,7 @@ def _schedule_metric_sources(app: web.Application, scheduler: ProbeScheduler) ->
         limits=lambda: scheduler.runner.limits,
         settings=lambda: holder.current.metrics,
         clock=app[keys.CLOCK],
+        monitor=scheduler.runner.monitor,
     )
     app[keys.METRIC_COLLECTOR] = collector
     shard = holder.current.file.probes.shard

@@ -9,16 +9,19 @@ or as the application's fault; nothing is stored from an exposition that is refu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from probes.clock import Clock
+from probes.errors import NOT_MEASURED
 from probes.metrics.exposition import ExpositionError, parse_exposition
 from probes.metrics.fetch import Endpoint, FetchFailure, fetch_exposition, query_prometheus
 from probes.metrics.operations import MetricProblem, Scrape
 from probes.sessions import ProbeSessions
 from statuspage.metric_specs import MetricConfig, MetricSourceConfig, MetricsSettings
+from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.metric_values import value_of
 from statuspage.service.runner import ProbeLimits
 from storage.database import Database
@@ -43,6 +46,9 @@ class MetricCollector:
     limits: Callable[[], ProbeLimits]  # the runner's, read per run: a reload may retune them
     settings: Callable[[], MetricsSettings]
     clock: Clock
+    # The probes' monitor: a failed scrape its own stalled event loop could explain is
+    # ours (`local`), as a failed probe is unknown rather than down.
+    monitor: LoopMonitor | None = None
     _previous: dict[str, Scrape] = field(default_factory=dict)
 
     async def collect(self, source_name: str) -> Outcome:
@@ -61,12 +67,13 @@ class MetricCollector:
 
     async def _scrape(self, source: MetricSourceConfig, metrics: Sequence[MetricConfig]) -> Outcome:
         at = self.clock()
+        began = asyncio.get_running_loop().time()
         try:
             async with self.limits().slot(source.url):
                 text = await fetch_exposition(self.sessions.fresh, _endpoint(source))
             current = Scrape(at.timestamp(), parse_exposition(text))
         except FetchFailure as failure:
-            return _everyone(metrics, _side(failure), failure.reason)
+            return _everyone(metrics, *self._whose(failure, began))
         except ExpositionError as exc:
             return _everyone(metrics, MetricProblemSide.TARGET, str(exc))
         previous = self._previous.get(source.name)
@@ -87,13 +94,14 @@ class MetricCollector:
         for metric in metrics:
             assert metric.query is not None  # metric_specs requires it
             at = self.clock()
+            began = asyncio.get_running_loop().time()
             try:
                 async with self.limits().slot(source.url):
                     value = await query_prometheus(
                         self.sessions.fresh, _endpoint(source), metric.query
                     )
             except FetchFailure as failure:
-                problems.append((metric.id, _side(failure), failure.reason))
+                problems.append((metric.id, *self._whose(failure, began)))
                 continue
             if value is None:
                 problems.append(
@@ -102,6 +110,16 @@ class MetricCollector:
             else:
                 points.append(Point(metric.id, at, value * metric.scale))
         return Outcome(tuple(points), tuple(problems))
+
+    def _whose(self, failure: FetchFailure, began: float) -> tuple[MetricProblemSide, str]:
+        if failure.local:
+            return MetricProblemSide.LOCAL, failure.reason
+        if self.monitor is not None:
+            held_s = self.monitor.stalled_during(began, asyncio.get_running_loop().time())
+            if held_s >= self.monitor.stall_s:
+                stood = f"the prober's event loop stood still for {held_s * 1000:.0f} ms"
+                return MetricProblemSide.LOCAL, f"{NOT_MEASURED}: {stood}"
+        return MetricProblemSide.TARGET, failure.reason
 
     async def _store(self, outcome: Outcome, metrics: Sequence[MetricConfig]) -> None:
         public = {m.id for m in metrics if m.public}
@@ -124,10 +142,6 @@ class MetricCollector:
 
 def _everyone(metrics: Sequence[MetricConfig], side: MetricProblemSide, reason: str) -> Outcome:
     return Outcome(problems=tuple((m.id, side, reason) for m in metrics))
-
-
-def _side(failure: FetchFailure) -> MetricProblemSide:
-    return MetricProblemSide.LOCAL if failure.local else MetricProblemSide.TARGET
 
 
 def _endpoint(source: MetricSourceConfig) -> Endpoint:
