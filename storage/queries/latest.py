@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from storage.database import Database
 from storage.tables.incidents import Incident, IncidentUpdate
+from storage.tables.metrics import MetricRollup
 from storage.tables.monitoring import Component, ProbeResultRow, Rollup, StatusChange
 from storage.vocabulary import Granularity
 
@@ -159,7 +160,8 @@ async def data_stamp(db: Database) -> DataStamp:
     Made of maxima that any writer moves forward: the newest status change,
     incident and incident update edits (soft deletes included), component
     edits, and a roll-up marker: the newest hour bucket and how many results it
-    holds, which grows each time the roll-up job recomputes the current hour.
+    holds, which grows each time the roll-up job recomputes the current hour; and the
+    same marker of the metrics' roll-ups, which every write of metric points moves.
     Maxima of ids use primary keys; incidents, updates and components are small.
     """
     latest_hour = (
@@ -168,6 +170,11 @@ async def data_stamp(db: Database) -> DataStamp:
         .scalar_subquery()
     )
     counted = func.sum(Rollup.up + Rollup.degraded + Rollup.down + Rollup.maintenance)
+    metric_hour = (
+        select(func.max(MetricRollup.bucket_start))
+        .where(MetricRollup.granularity == Granularity.HOUR)
+        .scalar_subquery()
+    )
     parts: list[Any] = [
         select(func.max(StatusChange.id)).scalar_subquery(),
         select(func.max(Incident.id)).scalar_subquery(),
@@ -180,6 +187,14 @@ async def data_stamp(db: Database) -> DataStamp:
         latest_hour,
         select(counted)
         .where(Rollup.granularity == Granularity.HOUR, Rollup.bucket_start == latest_hour)
+        .scalar_subquery(),
+        # Metric points (the page's public metrics): their newest hour and how many
+        # points it holds, from the roll-ups a point's write rebuilds (docs/metrics.md).
+        metric_hour,
+        select(func.sum(MetricRollup.count))
+        .where(
+            MetricRollup.granularity == Granularity.HOUR, MetricRollup.bucket_start == metric_hour
+        )
         .scalar_subquery(),
     ]
     async with db.read() as session:

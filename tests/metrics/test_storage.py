@@ -10,6 +10,7 @@ from storage.database import Database
 from storage.metrics.reads import hourly_buckets, latest_points, latest_problems, points_since
 from storage.metrics.retention import apply_metric_retention
 from storage.metrics.writes import Point, record_problem, write_points
+from storage.queries.latest import data_stamp
 from storage.results.retention import RetentionPolicy
 from storage.tables.metrics import MetricRollup
 from storage.vocabulary import Granularity, MetricProblemSide
@@ -89,3 +90,11 @@ async def test_retention_deletes_by_age_per_kind_of_row(db: Database) -> None:
     assert [h.count for h in await hourly_buckets(db, "a", old)] == [1, 1]
     later = await apply_metric_retention(db, now=T0 + timedelta(days=89), policy=policy)
     assert later.rollups_deleted == 1
+
+
+async def test_a_metric_write_moves_the_data_stamp_other_processes_watch(db: Database) -> None:
+    before = await data_stamp(db)
+    await write_points(db, [Point("api-p95", T0, 800.0)])
+    after = await data_stamp(db)
+    await write_points(db, [Point("api-p95", T0 + MINUTE, 900.0)])
+    assert before != after != await data_stamp(db)
