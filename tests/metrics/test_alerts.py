@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from statuspage.alerting.ruleset import build_ruleset
+from statuspage.presentation.alerts import subject_text
 from statuspage.rules.alerts.metric_rules import MetricPoints, metric_burn_rate, metric_window
 from statuspage.rules.alerts.model import Rule
 from storage.alerts.reads import list_alerts
@@ -199,3 +200,7 @@ async def test_a_metric_with_no_points_fires_nothing(tmp_path: Path) -> None:
         )
         await service.run_round()
         assert {a.rule for a in await list_alerts(place.db)} == {"metric-target"}
+
+
+def test_an_alert_about_a_metric_reads_as_the_metric() -> None:
+    assert subject_text("metric:api-error-rate", {}) == "Metric api-error-rate"
