@@ -127,8 +127,11 @@ class MetricCollector:
         try:
             await write_points(self.db, outcome.points, pages=pages)
             at = self.clock()
+            by_reason: dict[tuple[MetricProblemSide, str], list[str]] = {}
             for metric_id, side, reason in outcome.problems:
-                await record_problem(self.db, [metric_id], at, side, reason)
+                by_reason.setdefault((side, reason), []).append(metric_id)
+            for (side, reason), metric_ids in by_reason.items():  # one write per reason
+                await record_problem(self.db, metric_ids, at, side, reason)
         except Exception:
             # A database outage loses this run's points (the next run writes its own);
             # it must not stop the source's job.
