@@ -154,6 +154,20 @@ async def first_incident_start(db: Database) -> datetime | None:
 DataStamp = tuple[object, ...]
 
 
+def _metrics_marker() -> list[Any]:
+    """Metric points (the page's public metrics): their newest hour and how many points
+    it holds, from the roll-ups every write of points rebuilds (docs/metrics.md)."""
+    hour = (
+        select(func.max(MetricRollup.bucket_start))
+        .where(MetricRollup.granularity == Granularity.HOUR)
+        .scalar_subquery()
+    )
+    counted = select(func.sum(MetricRollup.count)).where(
+        MetricRollup.granularity == Granularity.HOUR, MetricRollup.bucket_start == hour
+    )
+    return [hour, counted.scalar_subquery()]
+
+
 async def data_stamp(db: Database) -> DataStamp:
     """A value that changes whenever anything a public page shows has changed in storage.
 
@@ -170,11 +184,7 @@ async def data_stamp(db: Database) -> DataStamp:
         .scalar_subquery()
     )
     counted = func.sum(Rollup.up + Rollup.degraded + Rollup.down + Rollup.maintenance)
-    metric_hour = (
-        select(func.max(MetricRollup.bucket_start))
-        .where(MetricRollup.granularity == Granularity.HOUR)
-        .scalar_subquery()
-    )
+
     parts: list[Any] = [
         select(func.max(StatusChange.id)).scalar_subquery(),
         select(func.max(Incident.id)).scalar_subquery(),
