@@ -198,14 +198,7 @@ async def data_stamp(db: Database) -> DataStamp:
         select(counted)
         .where(Rollup.granularity == Granularity.HOUR, Rollup.bucket_start == latest_hour)
         .scalar_subquery(),
-        # Metric points (the page's public metrics): their newest hour and how many
-        # points it holds, from the roll-ups a point's write rebuilds (docs/metrics.md).
-        metric_hour,
-        select(func.sum(MetricRollup.count))
-        .where(
-            MetricRollup.granularity == Granularity.HOUR, MetricRollup.bucket_start == metric_hour
-        )
-        .scalar_subquery(),
+        *_metrics_marker(),
     ]
     async with db.read() as session:
         row = (await session.exec(select(*parts))).one()
