@@ -4,17 +4,14 @@ about a metric carry its id. Pure rules, then the evaluator on a real database."
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from statuspage.alerting.ruleset import build_ruleset
 from statuspage.presentation.alerts import subject_text
-from statuspage.rules.alerts.metric_rules import MetricPoints, metric_burn_rate, metric_window
-from statuspage.rules.alerts.model import Rule
 from storage.alerts.reads import list_alerts
 from storage.metrics.writes import Point, write_points
-from storage.vocabulary import AlertSeverity, AlertState
+from storage.vocabulary import AlertState
 from tests.alerting.helpers import Clock, lead, settings_for, site, sqlite_url
 
 METRICS = """
@@ -60,70 +57,6 @@ denominator = "http_request_duration_seconds_count"
 scale = 10.0
 unit = "ms"
 """
-
-
-def rule(above: float, **options: float) -> Rule:
-    return Rule(
-        "r", "metric_target", AlertSeverity.WARNING, above, above, window_s=60, options=options
-    )
-
-
-def test_the_window_mean_is_judged_with_the_guard() -> None:
-    data = MetricPoints(((0.0, 1.0), (30.0, 9.0), (60.0, 8.0), (90.0, 2.0)))
-    reading = metric_window(rule(5.0), data, now=90.0)
-    # The points at 30, 60 and 90 s: mean 19/3, two of them above 5.
-    assert reading.value == 19 / 3
-    assert reading.offending == 2
-
-
-def test_too_few_points_are_not_judged() -> None:
-    assert metric_window(rule(5.0), MetricPoints(((0.0, 9.0),)), now=10.0).value is None
-
-
-def test_a_value_that_must_stay_above_its_target_is_judged_negated() -> None:
-    data = MetricPoints(((0.0, 99.0), (30.0, 98.0)))
-    reading = metric_window(rule(-99.99, direction=-1.0), data, now=30.0)
-    assert reading.value == -98.5
-    assert reading.offending == 2
-    assert reading.figures["mean"] == 98.5
-
-
-def burn_rule(above: float) -> Rule:
-    options = {"long_s": 3600.0, "short_s": 300.0, "budget": 1.0}
-    return Rule(
-        "b",
-        "metric_burn_rate",
-        AlertSeverity.CRITICAL,
-        above,
-        above / 2,
-        min_samples=3,
-        options=options,
-    )
-
-
-def test_a_burn_rate_is_the_error_rate_over_the_budget_in_both_windows() -> None:
-    # A 1 % budget. The last hour averaged 20 % (burn 20); the last five minutes 30 %.
-    points = tuple((float(t), 10.0) for t in range(0, 3000, 60)) + tuple(
-        (float(t), 30.0) for t in range(3000, 3601, 60)
-    )
-    reading = metric_burn_rate(burn_rule(14.4), MetricPoints(points), now=3600.0)
-    mean_long = sum(v for _, v in points) / len(points)
-    assert reading.value == mean_long  # the smaller of the two
-    assert reading.figures["burn_rate_short"] == 30.0
-    assert reading.offending == 6  # the points of the last five minutes, each 30x
-
-
-def test_a_burn_rate_over_more_than_an_hour_reads_the_hourly_means() -> None:
-    rule = replace(
-        burn_rule(1.0), options={"long_s": 3 * 86400.0, "short_s": 6 * 3600.0, "budget": 2.0}
-    )
-    data = MetricPoints(((0.0, 4.0),), long={3 * 86400.0: (3.0, 5000), 6 * 3600.0: (5.0, 1400)})
-    reading = metric_burn_rate(rule, data, now=10.0)
-    assert reading.value == 1.5  # min(3 / 2, 5 / 2)
-
-
-def test_a_burn_rate_without_enough_points_is_not_judged() -> None:
-    assert metric_burn_rate(burn_rule(1.0), MetricPoints(((0.0, 5.0),)), now=10.0).value is None
 
 
 def test_an_error_rate_with_a_target_gets_the_budget_burn_rules(tmp_path: Path) -> None:
