@@ -105,3 +105,36 @@ def test_a_burn_rate_needs_a_short_window_with_points() -> None:
     rule_ = replace(burn_rule(1.0), options={"long_s": 3600.0, "short_s": 60.0, "budget": 1.0})
     data = MetricPoints(tuple((float(t), 5.0) for t in range(0, 3000, 60)))
     assert metric_burn_rate(rule_, data, now=3600.0).value is None
+
+
+def test_the_window_figures_and_a_point_exactly_at_the_threshold() -> None:
+    data = MetricPoints(((0.0, 5.0), (30.0, 6.23456)))
+    reading = metric_window(rule(5.0), data, now=30.0)
+    # A point at the threshold does not break it on its own.
+    assert reading.offending == 1
+    assert reading.figures == {"mean": 5.6173, "points": 2, "beyond_threshold": 1}
+
+
+def test_a_burn_rate_is_the_smaller_window_over_the_budget_with_its_figures() -> None:
+    # A 3 % budget: the last hour at 10 % burns 3.33x; the last five minutes at 6 %, 2x.
+    points = tuple((float(t), 10.0) for t in range(0, 3300, 60)) + tuple(
+        (float(t), 6.0) for t in range(3300, 3601, 60)
+    )
+    options = {"long_s": 3600.0, "short_s": 300.0, "budget": 3.0}
+    rule_ = replace(burn_rule(2.0), options=options)
+    reading = metric_burn_rate(rule_, MetricPoints(points), now=3600.0)
+    long_mean = (55 * 10.0 + 6 * 6.0) / 61
+    assert reading.value == 2.0
+    assert reading.figures == {
+        "burn_rate_long": round(long_mean / 3, 2),
+        "burn_rate_short": 2.0,
+        "points": 61,
+        "budget_percent": 3.0,
+    }
+    # 6 % over a 3 % budget is exactly 2x: at the threshold, not beyond it.
+    assert reading.offending == 0
+
+
+def test_a_burn_rate_with_exactly_min_samples_points_is_judged() -> None:
+    data = MetricPoints(((3500.0, 5.0), (3550.0, 5.0), (3600.0, 5.0)))
+    assert metric_burn_rate(burn_rule(1.0), data, now=3600.0).value == 5.0
