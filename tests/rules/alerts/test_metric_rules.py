@@ -116,23 +116,33 @@ def test_the_window_figures_and_a_point_exactly_at_the_threshold() -> None:
 
 
 def test_a_burn_rate_is_the_smaller_window_over_the_budget_with_its_figures() -> None:
-    # A 3 % budget: the last hour at 10 % burns 3.33x; the last five minutes at 6 %, 2x.
+    # A 3 % budget: the last hour at about 9.7 % burns 3.2x; the last five minutes at
+    # 6.5 %, 2.17x.
     points = tuple((float(t), 10.0) for t in range(0, 3300, 60)) + tuple(
-        (float(t), 6.0) for t in range(3300, 3601, 60)
+        (float(t), 6.5) for t in range(3300, 3601, 60)
     )
     options = {"long_s": 3600.0, "short_s": 300.0, "budget": 3.0}
-    rule_ = replace(burn_rule(2.0), options=options)
-    reading = metric_burn_rate(rule_, MetricPoints(points), now=3600.0)
-    long_mean = (55 * 10.0 + 6 * 6.0) / 61
-    assert reading.value == 2.0
+    reading = metric_burn_rate(
+        replace(burn_rule(2.0), options=options), MetricPoints(points), 3600.0
+    )
+    long_mean = (55 * 10.0 + 6 * 6.5) / 61
+    assert reading.value == 6.5 / 3
     assert reading.figures == {
         "burn_rate_long": round(long_mean / 3, 2),
-        "burn_rate_short": 2.0,
+        "burn_rate_short": 2.17,
         "points": 61,
         "budget_percent": 3.0,
     }
-    # 6 % over a 3 % budget is exactly 2x: at the threshold, not beyond it.
-    assert reading.offending == 0
+    assert reading.offending == 6  # the short window's points, each 2.17x on its own
+
+
+def test_a_point_burning_exactly_at_the_threshold_is_not_beyond_it() -> None:
+    points = tuple((float(t), 6.0) for t in range(0, 3601, 60))
+    options = {"long_s": 3600.0, "short_s": 300.0, "budget": 3.0}
+    reading = metric_burn_rate(
+        replace(burn_rule(2.0), options=options), MetricPoints(points), 3600.0
+    )
+    assert (reading.value, reading.offending) == (2.0, 0)
 
 
 def test_a_burn_rate_with_exactly_min_samples_points_is_judged() -> None:
