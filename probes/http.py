@@ -122,7 +122,7 @@ async def _fetch(
                 timeout=_client_timeout(spec.connect_timeout_s),
                 trace_request_ctx=timing,
             ) as resp:
-                body = await _read_body(resp, spec.max_body_bytes)
+                body = await read_body(resp, spec.max_body_bytes)
                 timing.mark_finished()
                 return _Response(resp.status, resp.headers, body, resp.content_type, resp.charset)
 
@@ -155,7 +155,7 @@ def _headers(spec: CheckSpec) -> dict[str, str]:
     return headers
 
 
-async def _read_body(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+async def read_body(resp: aiohttp.ClientResponse, limit: int) -> bytes:
     too_large = ProbeFailure(f"body larger than {limit} bytes")
     if resp.content_length is not None and resp.content_length > limit:
         raise too_large

@@ -9,6 +9,7 @@ therefore lets in-flight probes finish before the writer's final flush.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -25,9 +26,11 @@ from statuspage.notify.service import Notifier
 from statuspage.service.health import health
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.membership import Membership, uses_membership
+from statuspage.service.metric_collector import MetricCollector
 from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.roles import Roles
 from statuspage.service.runner import ProbeLimits, ProbeRunner
+from statuspage.service.schedule import spread_offsets
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
@@ -128,6 +131,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         app[keys.MEMBERSHIP] = membership
     else:
         scheduler.apply(components_to_probe(settings))
+    _schedule_metric_sources(app, scheduler)
     runner.monitor.start()
     scheduler.start()
     looking = asyncio.create_task(membership.run(), name="membership") if membership else None
@@ -143,6 +147,30 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         await looking
     await scheduler.shutdown(grace_s=longest_timeout_s(app[keys.SETTINGS].current))
     runner.monitor.stop()
+
+
+def _schedule_metric_sources(app: web.Application, scheduler: ProbeScheduler) -> None:
+    """Each metric source this process's shard holds, on the probes' scheduler and limits."""
+    holder = app[keys.SETTINGS]
+    collector = MetricCollector(
+        db=app[keys.DATABASE],
+        sessions=app[keys.PROBE_SESSIONS],
+        limits=lambda: scheduler.runner.limits,
+        settings=lambda: holder.current.metrics,
+        clock=app[keys.CLOCK],
+        monitor=scheduler.runner.monitor,
+    )
+    app[keys.METRIC_COLLECTOR] = collector
+    shard = holder.current.file.probes.shard
+    sources = [s for s in holder.current.metrics.sources if shard.holds(f"metric-source:{s.name}")]
+    offsets = spread_offsets([s.interval_s for s in sources])
+    for source, offset in zip(sources, offsets, strict=True):
+        scheduler.add_periodic(
+            f"metric-source:{source.name}",
+            source.interval_s,
+            offset,
+            functools.partial(collector.collect, source.name),
+        )
 
 
 async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:

@@ -22,6 +22,7 @@ from probes.assertions import parse_assertion
 from probes.model import CheckSpec
 from statuspage.alert_specs import spec_problems
 from statuspage.channel_specs import NotifySettings, notify_problems, resolve_notify
+from statuspage.metric_specs import MetricsSettings, metric_problems, resolve_metrics
 from statuspage.rules.alerts.budget import availability_objective
 from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE
 from statuspage.settings_model import ComponentSettings, FileSettings
@@ -82,6 +83,7 @@ class Settings:
     components: tuple[ComponentConfig, ...]
     database_url: str
     notify: NotifySettings = field(default_factory=NotifySettings)  # channels, SMTP, routes
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)  # sources and metrics
 
     @property
     def tz(self) -> ZoneInfo:
@@ -110,6 +112,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         problems += _describe_validation(exc, raw)
     problems += _component_problems(raw.get("components"), env)
     problems += notify_problems(raw, env, _raw_ids(raw.get("components")))
+    problems += metric_problems(raw, env)
     if problems or file_settings is None:
         raise ConfigError(str(path), problems)
     components = _resolve_components(file_settings, env)
@@ -121,6 +124,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
         components=components,
         database_url=_resolve_database_url(file_settings.storage.url, path),
         notify=resolve_notify(file_settings, env),
+        metrics=resolve_metrics(file_settings, env),
     )
 
 

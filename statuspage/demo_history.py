@@ -113,7 +113,7 @@ id = "status-updates"
 name = "Customer notifications"
 group = "Providers"
 description = "Incident notices and emails we send to customers."
-"""
+""" + metrics_config_text(url=f"http://127.0.0.1:{target_port}/metrics", interval_s=5)
 
 
 def simulated_result(app: SimulatedApp, component_id: str, at: datetime) -> ProbeResult:
@@ -212,3 +212,232 @@ async def demo_admin_password(db: Database, *, now: datetime) -> str:
     if await set_password_hash(db, DEMO_ADMIN, password_hash, now=now, actor="demo") is None:
         await add_user(db, DEMO_ADMIN, password_hash, now=now, actor="demo")
     return password
+
+
+def metrics_config_text(*, url: str, interval_s: float) -> str:
+    """The production example's metrics, reading `url`: `tests/test_demo.py` checks they
+    match `examples/production.toml`, so the demo shows what the example configures."""
+    return f"""
+# The application's own metrics (docs/metrics.md): its Prometheus endpoint, scraped on
+# the probes' scheduler. The production configuration watches latency (p95 < 1 s
+# critical, p99 < 2 s warning, average < 500 ms), throughput, errors (overall < 1 %,
+# critical endpoints < 0.1 %, payment failures < 0.01 %), resources (CPU < 70 %,
+# memory < 80 % on average, the database pool) and a business dashboard.
+[[metric_sources]]
+name = "app"
+kind = "scrape"
+url = "{url}"
+interval_s = {interval_s:g}
+
+[[metrics]]
+id = "api-p95"
+name = "API response time (p95)"
+group = "Latency"
+source = "app"
+kind = "quantile"
+histogram = 'http_request_duration_seconds_bucket'
+quantile = 0.95
+scale = 1000.0
+unit = "ms"
+target_below = 1000.0
+public = true
+
+[[metrics]]
+id = "api-p99"
+name = "API response time (p99)"
+group = "Latency"
+source = "app"
+kind = "quantile"
+histogram = 'http_request_duration_seconds_bucket'
+quantile = 0.99
+scale = 1000.0
+unit = "ms"
+target_below = 2000.0
+
+[[metrics]]
+id = "api-average"
+name = "API response time (average)"
+group = "Latency"
+description = "Time spent over requests served: the histogram's sum over its count."
+source = "app"
+kind = "ratio"
+numerator = 'http_request_duration_seconds_sum'
+denominator = 'http_request_duration_seconds_count'
+scale = 10.0  # a ratio is a percentage: x 100, then x 10 turns seconds into ms
+unit = "ms"
+target_below = 500.0
+
+[[metrics]]
+id = "requests"
+name = "Requests"
+group = "Throughput"
+source = "app"
+kind = "rate"
+selector = 'http_requests_total'
+unit = "/s"
+
+[[metrics]]
+id = "db-queries"
+name = "Database queries"
+group = "Throughput"
+source = "app"
+kind = "rate"
+selector = 'db_queries_total'
+unit = "/s"
+
+[[metrics]]
+id = "active-sessions"
+name = "Concurrent users"
+group = "Throughput"
+source = "app"
+kind = "gauge"
+selector = 'active_sessions'
+
+[[metrics]]
+id = "api-error-rate"
+name = "API error rate"
+group = "Errors"
+source = "app"
+kind = "ratio"
+numerator = 'http_requests_total{{status=~"5.."}}'
+denominator = 'http_requests_total'
+unit = "%"
+target_below = 1.0
+public = true
+
+[[metrics]]
+id = "critical-error-rate"
+name = "Critical endpoints error rate"
+group = "Errors"
+source = "app"
+kind = "ratio"
+numerator = 'http_requests_total{{route=~"/api/payments|/api/auth/.*", status=~"5.."}}'
+denominator = 'http_requests_total{{route=~"/api/payments|/api/auth/.*"}}'
+unit = "%"
+target_below = 0.1
+
+[[metrics]]
+id = "payment-failures"
+name = "Payment failures"
+group = "Errors"
+source = "app"
+kind = "ratio"
+numerator = 'payments_total{{outcome="failed"}}'
+denominator = 'payments_total'
+unit = "%"
+target_below = 0.01
+
+[[metrics]]
+id = "cpu"
+name = "CPU"
+group = "Resources"
+source = "app"
+kind = "gauge"
+selector = 'process_cpu_percent'
+aggregate = "avg"
+unit = "%"
+target_below = 70.0
+
+[[metrics]]
+id = "memory"
+name = "Memory"
+group = "Resources"
+source = "app"
+kind = "gauge"
+selector = 'process_memory_percent'
+aggregate = "avg"
+unit = "%"
+target_below = 80.0
+
+[[metrics]]
+id = "db-pool"
+name = "Database pool in use"
+group = "Resources"
+source = "app"
+kind = "gauge"
+selector = 'db_pool_connections{{state="in_use"}}'
+unit = "connections"
+
+[[metrics]]
+id = "daily-active-users"
+name = "Daily active users"
+group = "Business"
+source = "app"
+kind = "gauge"
+selector = 'active_users{{window="day"}}'
+
+[[metrics]]
+id = "monthly-active-users"
+name = "Monthly active users"
+group = "Business"
+source = "app"
+kind = "gauge"
+selector = 'active_users{{window="month"}}'
+
+[[metrics]]
+id = "payment-success"
+name = "Payment success"
+group = "Business"
+source = "app"
+kind = "ratio"
+numerator = 'payments_total{{outcome="succeeded"}}'
+denominator = 'payments_total'
+unit = "%"
+target_above = 99.99
+
+[[metrics]]
+id = "signups"
+name = "Sign-ups"
+group = "Business"
+source = "app"
+kind = "rate"
+selector = 'signups_total'
+scale = 3600.0
+unit = "/h"
+
+[[metrics]]
+id = "conversion"
+name = "Conversion"
+group = "Business"
+source = "app"
+kind = "gauge"
+selector = 'subscription_rate_percent{{kind="conversion"}}'
+unit = "%"
+
+[[metrics]]
+id = "churn"
+name = "Churn"
+group = "Business"
+source = "app"
+kind = "gauge"
+selector = 'subscription_rate_percent{{kind="churn"}}'
+unit = "%"
+
+[[metrics]]
+id = "ai-use"
+name = "AI questions"
+group = "Business"
+source = "app"
+kind = "rate"
+selector = 'http_request_duration_seconds_count{{route="/api/ai/ask"}}'
+scale = 60.0
+unit = "/min"
+
+[[metrics]]
+id = "knowledge-base-use"
+name = "Knowledge Base reads"
+group = "Business"
+source = "app"
+kind = "rate"
+selector = 'http_request_duration_seconds_count{{route="/api/knowledge-base"}}'
+scale = 60.0
+unit = "/min"
+
+# Figures the application computes itself are pushed (POST /api/admin/metrics/{{id}}/data):
+# [[metrics]]
+# id = "assessment-completion"
+# name = "Assessment completion"
+# group = "Business"
+# kind = "push"
+# unit = "%"
+"""

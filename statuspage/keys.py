@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from statuspage.service.connections import ConnectionGuard
     from statuspage.service.jobs import PeriodicJobs
     from statuspage.service.membership import Membership
+    from statuspage.service.metric_collector import MetricCollector
     from statuspage.service.metrics import ServiceMetrics
     from statuspage.service.roles import Roles
     from statuspage.service.scheduler import ProbeScheduler
@@ -37,6 +38,7 @@ WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
 SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
 # Set by a probing process on PostgreSQL that shares its region (no static shard).
 MEMBERSHIP: web.AppKey[Membership] = web.AppKey("membership")
+METRIC_COLLECTOR: web.AppKey[MetricCollector] = web.AppKey("metric_collector")  # probes role
 CONNECTIONS: web.AppKey[ConnectionGuard] = web.AppKey("connections")  # set by a listener
 ALERTING: web.AppKey[AlertingService] = web.AppKey("alerting")  # with the jobs role
 NOTIFIER: web.AppKey[Notifier] = web.AppKey("notifier")  # with the jobs role

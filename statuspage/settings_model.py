@@ -366,6 +366,55 @@ class SubscriberSettings(_Section):
     requests_per_client_per_hour: Annotated[int, Field(ge=1, le=10000)] = 10
 
 
+MetricSourceKind = Literal["scrape", "prometheus"]
+MetricKind = Literal["gauge", "rate", "ratio", "quantile", "promql", "push"]
+_ENV_NAME = r"^[A-Z_][A-Z0-9_]{0,99}$"
+_Expression = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class MetricSourceSettings(_Section):
+    """One `[[metric_sources]]` entry: an application's Prometheus endpoint to scrape,
+    or a Prometheus server to query. Cross-checks are in `statuspage.metric_specs`."""
+
+    name: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    kind: MetricSourceKind
+    url: str
+    interval_s: Annotated[float, Field(ge=1, le=86400)] = 15
+    timeout_s: PositiveSeconds = 10
+    bearer_token_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
+    max_body_bytes: Annotated[int, Field(ge=1, le=64 * 1024 * 1024)] = 4 * 1024 * 1024
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_http(cls, value: str) -> str:
+        return _require_http_url(value)
+
+
+class MetricSettings(_Section):
+    """One `[[metrics]]` entry. Which keys a kind needs and takes, and that its source
+    exists and is of the right kind, are checked in `statuspage.metric_specs`."""
+
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    kind: MetricKind
+    source: Annotated[str, Field(pattern=SLUG_PATTERN)] | None = None  # None: push
+    unit: Annotated[str, Field(max_length=20)] = ""
+    description: Annotated[str, Field(max_length=500)] | None = None
+    public: bool = False
+    group: Annotated[str, Field(min_length=1, max_length=100)] | None = None  # dashboard
+    selector: _Expression | None = None  # gauge, rate
+    aggregate: Literal["sum", "avg", "min", "max"] | None = None  # gauge
+    numerator: _Expression | None = None  # ratio
+    denominator: _Expression | None = None  # ratio
+    histogram: _Expression | None = None  # quantile: the _bucket series
+    quantile: Annotated[float, Field(ge=0, le=1)] | None = None  # quantile
+    query: _Expression | None = None  # promql
+    scale: Annotated[float, Field(gt=0, le=1e9)] = 1.0  # e.g. 1000 for seconds to ms
+    # The objective the dashboard draws and the metric alert rules judge against.
+    target_below: float | None = None
+    target_above: float | None = None
+
+
 class FileSettings(_Section):
     site: SiteSettings = Field(default_factory=SiteSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
@@ -379,3 +428,5 @@ class FileSettings(_Section):
     smtp: SmtpSettings | None = None
     routes: list[RouteSettings] = Field(default_factory=list, max_length=200)
     subscribers: SubscriberSettings = Field(default_factory=SubscriberSettings)
+    metric_sources: list[MetricSourceSettings] = Field(default_factory=list, max_length=100)
+    metrics: list[MetricSettings] = Field(default_factory=list, max_length=1000)

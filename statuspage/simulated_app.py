@@ -1,5 +1,6 @@
 """A simulated application serving the production configuration's three
-health endpoints (system, database, external services).
+health endpoints (system, database, external services) and, at `/metrics`, the
+Prometheus exposition the production configuration's metrics read (docs/metrics.md).
 
 It exists so a newcomer sees live data at once (`statuspage demo`) and so tests
 and benchmarks have a realistic target. Latencies are drawn from log-normal
@@ -13,10 +14,19 @@ import asyncio
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +119,121 @@ def _handler(endpoint: str) -> Any:
     return handle
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    per_s: float  # requests a second
+    median_s: float
+    failure_rate: float  # answered 500 or 503
+
+
+# The application's traffic, as its own instrumentation would count it.
+ROUTES = {
+    "/api/assessments": Route(6.0, 0.18, 0.004),
+    "/api/payments": Route(0.8, 0.35, 0.0005),
+    "/api/auth/login": Route(2.0, 0.09, 0.0005),
+    "/api/knowledge-base": Route(4.0, 0.12, 0.003),
+    "/api/ai/ask": Route(1.5, 0.9, 0.01),
+}
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
+MAX_SIMULATED_S = 300.0  # a scrape after a long pause simulates at most this much traffic
+
+
+@dataclass
+class SimulatedMetrics:
+    """The application's Prometheus metrics. Traffic since the last scrape is simulated
+    when a scrape arrives (no background task), from `rng` like everything else."""
+
+    rng: random.Random
+    stopwatch: Callable[[], float] = time.monotonic  # a test moves it
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        self.last = self.stopwatch()
+        r = self.registry
+        self.requests = Counter("http_requests", "Requests", ["route", "status"], registry=r)
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "Latency",
+            ["route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.cpu = Gauge("process_cpu_percent", "CPU use", registry=r)
+        self.memory = Gauge("process_memory_percent", "Memory use", registry=r)
+        self.pool = Gauge("db_pool_connections", "Database pool", ["state"], registry=r)
+        self.queries = Counter("db_queries", "Database queries", registry=r)
+        self.sessions = Gauge("active_sessions", "Signed-in sessions", registry=r)
+        self.users = Gauge("active_users", "Distinct active users", ["window"], registry=r)
+        self.payments = Counter("payments", "Payments", ["outcome"], registry=r)
+        self.signups = Counter("signups", "Sign-ups", ["plan"], registry=r)
+        self.subscriptions = Gauge(
+            "subscription_rate_percent", "Conversion and churn", ["kind"], registry=r
+        )
+        for route in ROUTES:  # exported from the start, as instrumented apps do
+            self.latency.labels(route)
+            for status in ("200", "500", "503"):
+                self.requests.labels(route, status)
+        for outcome in ("succeeded", "failed"):
+            self.payments.labels(outcome)
+
+    def scrape(self) -> bytes:
+        now = self.stopwatch()
+        elapsed, self.last = min(now - self.last, MAX_SIMULATED_S), now
+        for route, spec in ROUTES.items():
+            self._traffic(route, spec, elapsed)
+        self._resources(elapsed)
+        self._business(elapsed)
+        return generate_latest(self.registry)
+
+    def _count(self, per_s: float, elapsed: float) -> int:
+        expected = per_s * elapsed
+        return max(0, round(self.rng.gauss(expected, math.sqrt(expected) + 1e-9)))
+
+    def _traffic(self, route: str, spec: Route, elapsed: float) -> None:
+        for _ in range(self._count(spec.per_s, elapsed)):
+            failed = self.rng.random() < spec.failure_rate
+            status = self.rng.choice(("500", "503")) if failed else "200"
+            self.requests.labels(route, status).inc()
+            self.latency.labels(route).observe(
+                self.rng.lognormvariate(math.log(spec.median_s), 0.6)
+            )
+        self.queries.inc(self._count(spec.per_s * 4, elapsed))
+
+    def _resources(self, elapsed: float) -> None:
+        self.cpu.set(round(min(max(self.rng.gauss(45, 12), 3), 99), 1))
+        self.memory.set(round(min(max(self.rng.gauss(62, 8), 20), 97), 1))
+        in_use = self.rng.randint(4, 18)
+        self.pool.labels("in_use").set(in_use)
+        self.pool.labels("idle").set(20 - in_use)
+        self.sessions.set(self.rng.randint(180, 260))
+
+    def _business(self, elapsed: float) -> None:
+        self.users.labels("day").set(self.rng.randint(1150, 1300))
+        self.users.labels("month").set(self.rng.randint(9800, 10200))
+        self.subscriptions.labels("conversion").set(round(self.rng.uniform(3.5, 4.5), 2))
+        self.subscriptions.labels("churn").set(round(self.rng.uniform(1.5, 2.5), 2))
+        for _ in range(self._count(0.8, elapsed)):
+            failed = self.rng.random() < 0.00005
+            self.payments.labels("failed" if failed else "succeeded").inc()
+        self.signups.labels(self.rng.choice(("free", "pro"))).inc(self._count(0.05, elapsed))
+
+
 SIMULATED_APP = web.AppKey("simulated_app", SimulatedApp)
+SIMULATED_METRICS = web.AppKey("simulated_metrics", SimulatedMetrics)
 
 
-def create_demo_target(simulated: SimulatedApp | None = None) -> web.Application:
+async def _metrics(request: web.Request) -> web.Response:
+    body = request.app[SIMULATED_METRICS].scrape()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def create_demo_target(
+    simulated: SimulatedApp | None = None, metrics: SimulatedMetrics | None = None
+) -> web.Application:
     app = web.Application()
     app[SIMULATED_APP] = simulated or SimulatedApp()
+    app[SIMULATED_METRICS] = metrics or SimulatedMetrics(app[SIMULATED_APP].rng)
     for endpoint in BODIES:
         app.router.add_get(f"/api/health/{endpoint}", _handler(endpoint))
+    app.router.add_get("/metrics", _metrics)
     return app

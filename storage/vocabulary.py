@@ -60,6 +60,14 @@ class Granularity(enum.StrEnum):
     DAY = "day"
 
 
+class MetricProblemSide(enum.StrEnum):
+    """Whose fault a missing metric value is: the application's (`target`: what it
+    answered cannot be used) or ours (`local`: the scrape could not be made)."""
+
+    TARGET = "target"
+    LOCAL = "local"
+
+
 class IncidentKind(enum.StrEnum):
     INCIDENT = "incident"
     MAINTENANCE = "maintenance"

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("statuspage.rules",),
     ("statuspage.shard",),
     ("statuspage.settings_model",),
-    ("statuspage.alert_specs", "statuspage.channel_specs"),
+    ("statuspage.alert_specs", "statuspage.channel_specs", "statuspage.metric_specs"),
     ("statuspage.config",),
     ("statuspage.presentation",),
     ("statuspage.service", "statuspage.http"),

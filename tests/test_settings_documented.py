@@ -16,6 +16,8 @@ from statuspage.settings_model import (
     ChannelSettings,
     ComponentSettings,
     LoggingSettings,
+    MetricSettings,
+    MetricSourceSettings,
     ProbeSettings,
     RouteSettings,
     ServerSettings,
@@ -37,6 +39,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], ...]] = {
     "`[alerting]` and `[[alerts]]`": (AlertingSettings, AlertRuleSettings),
     "`[[channels]]`, `[smtp]` and `[[routes]]`": (ChannelSettings, SmtpSettings, RouteSettings),
     "`[subscribers]`": (SubscriberSettings,),
+    "`[[metric_sources]]` and `[[metrics]]`": (MetricSourceSettings, MetricSettings),
 }
 
 

@@ -58,6 +58,7 @@ def alert_json(alert: AlertView, tz: ZoneInfo) -> Json:
         "severity": alert.severity.value,
         "subject": alert.subject,
         "component_id": alert.component_id,
+        "metric_id": metric_of(alert.subject),
         "state": alert.state.value,
         "started_at": timestamp(alert.started_at, tz),
         "fired_at": optional_timestamp(alert.fired_at, tz),
@@ -70,6 +71,11 @@ def alert_json(alert: AlertView, tz: ZoneInfo) -> Json:
         "figures": alert.figures,
         "resolve_figures": alert.resolve_figures,
     }
+
+
+def metric_of(subject: str) -> str | None:
+    """The metric an alert is about (its subject is "metric:<id>"), or None."""
+    return subject.removeprefix("metric:") if subject.startswith("metric:") else None
 
 
 def query_state(query: Mapping[str, str]) -> AlertState | None:

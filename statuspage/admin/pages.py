@@ -64,6 +64,7 @@ class Chrome:
 _NAV = (
     ("Dashboard", "/admin"),
     ("Alerts", "/admin/alerts"),
+    ("Metrics", "/admin/metrics"),
     ("Incidents", "/admin/incidents"),
     ("New incident", "/admin/incidents/new"),
     ("Templates", "/admin/templates"),

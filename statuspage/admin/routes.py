@@ -18,6 +18,7 @@ from statuspage.admin import views_corrections as corrections
 from statuspage.admin import views_dashboard as dashboard
 from statuspage.admin import views_incidents as incidents
 from statuspage.admin import views_maintenance as maintenance
+from statuspage.admin import views_metrics
 from statuspage.admin import views_notifications as notifications
 from statuspage.admin import views_subscribers as subscribers
 from statuspage.admin import views_templates as incident_templates
@@ -26,6 +27,7 @@ from statuspage.admin import views_workers as workers
 from statuspage.admin.api import setup_write_api
 from statuspage.admin.api_alerts import setup_alert_api
 from statuspage.admin.api_components import setup_component_api
+from statuspage.admin.api_metrics import setup_metric_api
 from statuspage.admin.api_templates import setup_template_api
 from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.guard import admin_headers, admin_middleware
@@ -61,6 +63,7 @@ def setup_admin(app: web.Application) -> None:
     setup_alert_api(app.router)
     setup_component_api(app.router)
     setup_template_api(app.router)
+    setup_metric_api(app.router)
 
 
 def _add_pages(router: web.UrlDispatcher) -> None:
@@ -89,6 +92,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post(components.COMPONENT, components.set_status_view)
     router.add_get("/admin/audit", audit.audit)
     router.add_get("/admin/alerts", alerts.alerts)
+    router.add_get("/admin/metrics", views_metrics.metrics_view)
     router.add_post(ALERT + "/ack", alerts.acknowledge_view)
     router.add_post(ALERT + "/silence", alerts.silence_view)
     router.add_post(ALERT + "/resolve", alerts.resolve_view)

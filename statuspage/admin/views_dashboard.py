@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from statuspage.presentation.display import (
     status_badge,
     time_text,
 )
+from statuspage.presentation.metric_cards import MetricCard, load_metric_cards
 from statuspage.rules.response_times import (
     MONDAY_TO_FRIDAY,
     duration_text,
@@ -91,6 +92,10 @@ class DashboardPage:
     firing: tuple[FiringCount, ...]  # firing alert groups, by severity, worst first
     budgets: tuple[BudgetRow, ...]  # every probed component's 30-day error budget
     responses: tuple[ResponseRow, ...]  # open incidents with a severity: response times
+    # Metrics that miss their target or gave no value at the last run (docs/metrics.md),
+    # and how many are configured: the dashboard's operations and business view in short.
+    metrics_off: tuple[MetricCard, ...] = ()
+    metrics_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,10 @@ async def dashboard(request: web.Request) -> web.Response:
     tz = settings.tz
     days = frozenset(settings.file.alerting.business_days)
     page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz, days)
+    metrics = settings.metrics.metrics
+    cards = await load_metric_cards(request.app[keys.DATABASE], metrics, now)
+    off = tuple(c for c in cards if c.verdict == "misses" or c.problem is not None)
+    page = replace(page, metrics_off=off, metrics_total=len(metrics))
     return render(request, "admin/dashboard.html", page)
 
 

@@ -19,6 +19,8 @@ from statuspage.alerting.ruleset import RuleSet
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS, ComponentData
 from statuspage.rules.alerts.kinds import LATENCY_KINDS
 from statuspage.rules.alerts.lifecycle import Change, Step, Tracked, step
+from statuspage.rules.alerts.metric_rules import MetricPoints
+from statuspage.rules.alerts.metric_rules import measure as measure_metric
 from statuspage.rules.alerts.model import Reading, Rule
 from statuspage.rules.alerts.samples import Counts, Sample, SampleWindow
 from statuspage.rules.alerts.site_rules import SITE, SITE_KINDS, SiteData
@@ -41,6 +43,10 @@ _GONE = Reading(0.0, 0, {"reason": "no longer in the window"})
 
 def component_subject(component_id: str) -> str:
     return f"component:{component_id}"
+
+
+def metric_subject(metric_id: str) -> str:
+    return f"metric:{metric_id}"
 
 
 def site_subject(kind: str, key: str) -> str:
@@ -71,6 +77,7 @@ class EvaluatorState:
     open: dict[tuple[str, str], _Open] = field(default_factory=dict)  # (rule, subject)
     touched: set[str] = field(default_factory=set)  # fed since the last round
     urgent: set[str] = field(default_factory=set)  # a failure arrived since last judged
+    metrics: dict[str, MetricPoints] = field(default_factory=dict)  # recent points, by id
 
 
 class Evaluator:
@@ -126,6 +133,9 @@ class Evaluator:
 
     def set_site(self, site: SiteData) -> None:
         self.state.site = site
+
+    def set_metrics(self, metrics: Mapping[str, MetricPoints]) -> None:
+        self.state.metrics = dict(metrics)
 
     def restore(self, alerts: Iterable[AlertView]) -> None:
         """Open alerts from the database, after a restart or a takeover: a firing
@@ -184,6 +194,7 @@ class Evaluator:
                 steps += self._component(component_id, now, only_latency=only_latency)
         if scope is not Scope.ARRIVED:
             steps += self._site(now)
+            steps += self._metrics(now)
             steps += self._orphans(now)
             self._prune_seen(now)
         return steps
@@ -227,6 +238,19 @@ class Evaluator:
                 about = _component_of(rule.kind, subject)
                 if (moved := self._step(rule, subject, about, reading, now)) is not None:
                     steps.append(_about_incident(moved) if rule.kind in _ABOUT_INCIDENTS else moved)
+        return steps
+
+    def _metrics(self, now: float) -> list[AlertStep]:
+        """Judge every metric's rules on its recent points (each round: a metric's
+        points arrive from the database, not announced like probe results)."""
+        steps = []
+        for metric_id, rules in sorted(self.ruleset.by_metric.items()):
+            data = self.state.metrics.get(metric_id, MetricPoints())
+            for rule in rules:
+                reading = measure_metric(rule, data, now)
+                moved = self._step(rule, metric_subject(metric_id), None, reading, now)
+                if moved is not None:
+                    steps.append(moved)
         return steps
 
     def _orphans(self, now: float) -> list[AlertStep]:
@@ -304,6 +328,10 @@ def _live_keys(ruleset: RuleSet) -> tuple[frozenset[str], frozenset[tuple[str, s
     components = frozenset(
         (rule.name, component_subject(component_id))
         for component_id, rules in ruleset.by_component.items()
+        for rule in rules
+    ) | frozenset(
+        (rule.name, metric_subject(metric_id))
+        for metric_id, rules in ruleset.by_metric.items()
         for rule in rules
     )
     return frozenset(r.name for r in ruleset.site), components

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from statuspage.alerting.ruleset import RuleSet
 from statuspage.config import Settings
+from statuspage.rules.alerts.metric_rules import RAW_S, MetricPoints
+from statuspage.rules.alerts.model import Rule
 from statuspage.rules.alerts.samples import Counts
 from statuspage.rules.alerts.site_rules import SiteData
 from statuspage.rules.response_times import update_due_at
@@ -16,6 +18,7 @@ from storage.alerts.inputs import hourly_counts_since, incidents_awaiting_respon
 from storage.alerts.reads import sign_in_failures_since, token_failures_since
 from storage.database import Database
 from storage.freshness import stale_components
+from storage.metrics.reads import hourly_buckets, points_since
 
 SITE_HISTORY = timedelta(hours=1)  # longer than any site rule's window by default
 
@@ -61,3 +64,34 @@ async def long_counts(
         ).items():
             counts.setdefault(component_id, {})[span] = Counts(hour.results, hour.failures)
     return counts
+
+
+MAX_METRIC_POINTS = 10_000  # per metric and round: a 10-minute window at 1 s is 600
+
+
+async def metric_points(db: Database, ruleset: RuleSet, now: datetime) -> dict[str, MetricPoints]:
+    """Each judged metric's points over its longest window up to RAW_S, and the means of
+    longer windows (burn rates' hours and days) from its hourly roll-ups."""
+    found = {}
+    for metric_id, rules in ruleset.by_metric.items():
+        spans = {s for r in rules for s in _spans(r)}
+        if not spans:
+            continue
+        raw = max((s for s in spans if s <= RAW_S), default=0.0)
+        points = await points_since(db, metric_id, now - timedelta(seconds=raw), MAX_METRIC_POINTS)
+        long = {}
+        for span in (s for s in spans if s > RAW_S):
+            hours = await hourly_buckets(db, metric_id, _hour_of(now - timedelta(seconds=span)))
+            count = sum(h.count for h in hours)
+            if count:
+                long[span] = (sum(h.average * h.count for h in hours) / count, count)
+        found[metric_id] = MetricPoints(tuple((p.at.timestamp(), p.value) for p in points), long)
+    return found
+
+
+def _spans(rule: Rule) -> list[float]:
+    return [rule.window_s, rule.options.get("long_s", 0.0), rule.options.get("short_s", 0.0)]
+
+
+def _hour_of(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)

@@ -5,14 +5,16 @@ rules it opts out of)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from statuspage.alert_specs import RAW_HISTORY_S, merged_specs
 from statuspage.config import ComponentConfig, Settings
+from statuspage.metric_specs import MetricConfig
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS
 from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE, LATENCY_CLEAR_FACTOR
 from statuspage.rules.alerts.kinds import LATENCY_KINDS
+from statuspage.rules.alerts.metric_rules import METRIC_BURN, METRIC_TARGET, probe_rule_kinds
 from statuspage.rules.alerts.model import Rule
 from statuspage.settings_model import ComponentSettings
 from storage.vocabulary import AlertSeverity
@@ -23,6 +25,7 @@ class RuleSet:
     by_component: Mapping[str, tuple[Rule, ...]]  # probed components only
     site: tuple[Rule, ...]
     objectives: Mapping[str, float]  # component -> availability objective (0.99)
+    by_metric: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)  # docs/metrics.md
 
     @property
     def keep_s(self) -> float:
@@ -61,7 +64,63 @@ def build_ruleset(settings: Settings) -> RuleSet:
             if rule is not None:
                 rules.append(rule)
         by_component[component.id] = tuple(rules)
-    return RuleSet(by_component, site, objectives)
+    return RuleSet(by_component, site, objectives, metric_rules(settings, component_specs))
+
+
+def metric_rules(
+    settings: Settings, component_specs: list[dict[str, Any]]
+) -> dict[str, tuple[Rule, ...]]:
+    """Each metric's rules: the component rules of its kind (not those limited to named
+    components) and its own target's."""
+    by_metric: dict[str, tuple[Rule, ...]] = {}
+    unlimited = [s for s in component_specs if s.get("components") is None]
+    for metric in settings.metrics.metrics:
+        success_rate = metric.target_above is not None
+        kinds = probe_rule_kinds(metric.kind, metric.unit, metric.quantile, success_rate)
+        rules = [r for s in unlimited if s["kind"] in kinds if (r := _metric_rule(s, metric))]
+        if (target := _target_rule(metric)) is not None:
+            rules.append(target)
+        by_metric[metric.id] = tuple(rules)
+    return by_metric
+
+
+def _metric_rule(spec: dict[str, Any], metric: MetricConfig) -> Rule | None:
+    spec = dict(spec)
+    if spec["kind"] in LATENCY_KINDS and spec.get("above") is None:
+        if metric.target_below is None:  # no objective of its own: nothing to judge by
+            return None
+        spec["above"] = metric.target_below
+        if spec.get("clear_at") is None:
+            spec["clear_at"] = metric.target_below * LATENCY_CLEAR_FACTOR
+    if spec["kind"] == "burn_rate":
+        if metric.target_below is None:  # no objective: no budget to burn
+            return None
+        rule = _rule(spec)
+        options = {**rule.options, "budget": metric.target_below}
+        return replace(rule, kind=METRIC_BURN, options=options)
+    return replace(_rule(spec), kind=METRIC_TARGET)
+
+
+def _target_rule(metric: MetricConfig) -> Rule | None:
+    """`metric-target`: the mean over five minutes beyond the metric's own target."""
+    if metric.target_below is not None:
+        above, direction = metric.target_below, 1.0
+    elif metric.target_above is not None:
+        above, direction = -metric.target_above, -1.0
+    else:
+        return None
+    return Rule(
+        name="metric-target",
+        kind=METRIC_TARGET,
+        severity=AlertSeverity.WARNING,
+        above=above,
+        clear_at=above,
+        window_s=300.0,
+        resolve_for_s=300.0,
+        min_samples=2,
+        min_offending=2,
+        options={"direction": direction},
+    )
 
 
 def _component_settings(settings: Settings) -> dict[str, ComponentSettings]:

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from probes.clock import Clock
 from statuspage.alerting.evaluator import Evaluator, Scope
-from statuspage.alerting.inputs import long_counts, site_data
+from statuspage.alerting.inputs import long_counts, metric_points, site_data
 from statuspage.alerting.ruleset import RuleSet, build_ruleset
 from statuspage.service.settings_holder import SettingsHolder
 from storage.alerts.inputs import results_since
@@ -173,6 +173,7 @@ class AlertingService:
         self._retune_if_reloaded()
         self.evaluator.set_statuses(await self._statuses())
         self.evaluator.set_site(await site_data(self._db, self._settings.current, now))
+        self.evaluator.set_metrics(await metric_points(self._db, self.ruleset, now))
         if now.timestamp() >= self._next_long_counts:
             spans = self.ruleset.long_spans()
             self.evaluator.set_long_counts(await long_counts(self._db, self.ruleset, spans, now))

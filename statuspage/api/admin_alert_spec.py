@@ -41,6 +41,7 @@ def alert_schemas() -> Json:
                 "severity": {"enum": list(AlertSeverity)},
                 "subject": {"type": "string", "description": "component:<id>, site, ..."},
                 "component_id": MAYBE_TEXT,
+                "metric_id": {**MAYBE_TEXT, "description": "the metric a metric rule fired on"},
                 "state": {"enum": list(AlertState)},
                 "started_at": STAMP,
                 "fired_at": MAYBE_STAMP,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from statuspage.api import v2
 from statuspage.api.admin_alert_spec import alert_paths, alert_schemas
+from statuspage.api.admin_metric_spec import metric_paths, metric_schemas
 from statuspage.api.admin_template_spec import template_paths, template_schemas
 from statuspage.api.v2 import Json
 from storage.incidents import rules
@@ -82,6 +83,7 @@ def admin_schemas() -> Json:
                 "reason": {"type": "string", "maxLength": 200},
             },
         ),
+        **metric_schemas(),
     }
 
 
@@ -246,6 +248,7 @@ def admin_paths() -> Json:
         **alert_paths(),
         "/api/admin/components/{component_id}": _component_status(),
         **template_paths(),
+        **metric_paths(),
     }
 
 

@@ -147,6 +147,7 @@ COMPONENT_ID = {
 def extra_paths() -> Json:
     return {
         "/api/v2/components/{component_id}/uptime.json": _uptime_path(),
+        "/api/metrics.json": _metrics_path(),
         "/components/{component_id}/badge.svg": _badge_path(),
         "/api/openapi.json": {
             "get": {
@@ -175,6 +176,19 @@ def _uptime_path() -> Json:
                 f"zone; figures are null where nothing was measured. {CORS_NOTE}"
             ),
             "responses": {"200": json_response("OK", "uptime.json"), "404": ERRORS["404"]},
+        },
+        "options": _preflight(),
+    }
+
+
+def _metrics_path() -> Json:
+    return {
+        "get": {
+            "tags": ["Beyond Statuspage"],
+            "operationId": "public_metrics",
+            "summary": "The application's own metrics marked public (docs/metrics.md)",
+            "description": f"Latest value and the last 24 hours as hourly means. {CORS_NOTE}",
+            "responses": {"200": json_response("OK", "metrics.json"), "503": ERRORS["503"]},
         },
         "options": _preflight(),
     }

@@ -11,13 +11,13 @@ from functools import partial
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.api import component_views, views
+from statuspage.api import component_views, metrics, views
 from statuspage.api.openapi import load_schema, openapi_document, schema_files
 from statuspage.http.errors import PageError
 from statuspage.http.serving import JSON, Document, serve
 
 # Everything a browser script on another origin may read: the public, read-only API.
-CORS_PREFIXES = ("/api/v2/", "/api/openapi.json", "/api/schemas/")
+CORS_PREFIXES = ("/api/v2/", "/api/metrics.json", "/api/openapi.json", "/api/schemas/")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
@@ -31,6 +31,7 @@ def setup_api_routes(app: web.Application) -> None:
     for path, (body, _) in views.V2_ENDPOINTS.items():
         _read(router, f"/api/v2/{path}", views.endpoint(body))
     _read(router, "/api/v2/components/{component_id}/uptime.json", component_views.uptime)
+    _read(router, "/api/metrics.json", metrics.public_metrics)
     _read(router, "/api/openapi.json", openapi)
     _read(router, "/api/schemas/{name}", schema)
     router.add_get("/components/{component_id}/badge.svg", component_views.badge)

@@ -26,6 +26,7 @@ _SUBJECT_KINDS = {
     "prober": "Prober in region",
     "incident": "Incident",
     "site": "Site",
+    "metric": "Metric",
 }
 MAX_FIGURE_TEXT = 200  # a figure's text is cut here: a line, not a page
 

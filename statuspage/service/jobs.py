@@ -22,6 +22,7 @@ from storage.database import Database
 from storage.failures import diagnose
 from storage.incidents.writes import advance_maintenances
 from storage.locks import run_once
+from storage.metrics.retention import apply_metric_retention
 from storage.results.retention import RetentionPolicy, apply_retention
 from storage.results.rollup import roll_up
 from storage.subscribers.fanout import queue_maintenance_reminders
@@ -163,8 +164,12 @@ class PeriodicJobs:
             + 24,
         )
         report = await apply_retention(self._db, now=self._clock(), policy=policy)
+        metrics = await apply_metric_retention(self._db, now=self._clock(), policy=policy)
         return (
-            report.raw_deleted
+            metrics.points_deleted
+            + metrics.rollups_deleted
+            + metrics.problems_deleted
+            + report.raw_deleted
             + report.unmeasured_deleted
             + report.hourly_deleted
             + report.daily_deleted

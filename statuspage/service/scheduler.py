@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
@@ -137,6 +137,23 @@ class ProbeScheduler:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=misfire_grace_s(component.interval_s),
+        )
+
+    def add_periodic(
+        self, job_id: str, interval_s: float, offset_s: float, run: Callable[[], Awaitable[object]]
+    ) -> None:
+        """Another kind of job on the same grid and executor as the probes (a metric
+        source's scrape): one run at a time, a late run skipped, never counted as a
+        probe's skip."""
+        start = due_at_or_after(self._clock(), offset_s, interval_s)
+        self._scheduler.add_job(
+            run,
+            GridIntervalTrigger(seconds=interval_s, start_date=start),
+            id=job_id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=misfire_grace_s(interval_s),
         )
 
     def _remove(self, component_id: str) -> None:

@@ -21,6 +21,7 @@ from statuspage.presentation.display import (
     time_text,
     worst_status,
 )
+from statuspage.presentation.metric_cards import MetricCard
 from statuspage.rules.indicator import Banner, page_banner
 from statuspage.web.component_rows import AboutFigures, about_figures, latest_since
 from statuspage.web.context_incidents import IncidentCard, incident_card
@@ -78,6 +79,7 @@ class HomePage:
     past_incidents: tuple[IncidentCard, ...]  # finished in the last PAST_INCIDENT_DAYS days
     about: AboutFigures
     generated: TimeText  # when this page was rendered
+    public_metrics: tuple[MetricCard, ...] = ()  # [[metrics]] marked public (docs/metrics.md)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ context object and names its template; `serving.serve_page` does the rest.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from aiohttp import web
@@ -15,6 +16,7 @@ from statuspage.config import ComponentConfig, Settings
 from statuspage.http.assets import IMMUTABLE, REVALIDATE
 from statuspage.http.errors import PageError
 from statuspage.http.serving import Page, etag_matches, serve_page
+from statuspage.presentation.metric_cards import load_metric_cards
 from statuspage.web.component_page import component_page, load_component
 from statuspage.web.context_history import (
     Month,
@@ -42,7 +44,10 @@ async def build_home(app: web.Application) -> Page:
     now = state.clock()
     data = await load_home(app[keys.DATABASE], settings, now)
     site = site_context(settings, state.assets, "/")
-    return Page("home.html", home_page(data, settings, site, now))
+    public = [m for m in settings.metrics.metrics if m.public]
+    metrics = await load_metric_cards(app[keys.DATABASE], public, now)
+    page = replace(home_page(data, settings, site, now), public_metrics=tuple(metrics))
+    return Page("home.html", page)
 
 
 async def component(request: web.Request) -> web.StreamResponse:

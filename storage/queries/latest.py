@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from storage.database import Database
 from storage.tables.freshness import ComponentFreshness
 from storage.tables.incidents import Incident, IncidentUpdate
+from storage.tables.metrics import MetricRollup
 from storage.tables.monitoring import Component, ProbeResultRow, Rollup, StatusChange
 from storage.vocabulary import Granularity
 
@@ -154,6 +155,20 @@ async def first_incident_start(db: Database) -> datetime | None:
 DataStamp = tuple[object, ...]
 
 
+def _metrics_marker() -> list[Any]:
+    """Metric points (the page's public metrics): their newest hour and how many points
+    it holds, from the roll-ups every write of points rebuilds (docs/metrics.md)."""
+    hour = (
+        select(func.max(MetricRollup.bucket_start))
+        .where(MetricRollup.granularity == Granularity.HOUR)
+        .scalar_subquery()
+    )
+    counted = select(func.sum(MetricRollup.count)).where(
+        MetricRollup.granularity == Granularity.HOUR, MetricRollup.bucket_start == hour
+    )
+    return [hour, counted.scalar_subquery()]
+
+
 async def data_stamp(db: Database) -> DataStamp:
     """A value that changes whenever anything a public page shows has changed in storage.
 
@@ -161,7 +176,8 @@ async def data_stamp(db: Database) -> DataStamp:
     incident and incident update edits (soft deletes included), component
     edits, freshness edges (a component's results stopping or arriving again), and a
     roll-up marker: the newest hour bucket and how many results it
-    holds, which grows each time the roll-up job recomputes the current hour.
+    holds, which grows each time the roll-up job recomputes the current hour; and the
+    same marker of the metrics' roll-ups, which every write of metric points moves.
     Maxima of ids use primary keys; incidents, updates and components are small.
     """
     latest_hour = (
@@ -170,6 +186,7 @@ async def data_stamp(db: Database) -> DataStamp:
         .scalar_subquery()
     )
     counted = func.sum(Rollup.up + Rollup.degraded + Rollup.down + Rollup.maintenance)
+
     parts: list[Any] = [
         select(func.max(StatusChange.id)).scalar_subquery(),
         select(func.max(Incident.id)).scalar_subquery(),
@@ -184,6 +201,7 @@ async def data_stamp(db: Database) -> DataStamp:
         select(counted)
         .where(Rollup.granularity == Granularity.HOUR, Rollup.bucket_start == latest_hour)
         .scalar_subquery(),
+        *_metrics_marker(),
     ]
     async with db.read() as session:
         row = (await session.exec(select(*parts))).one()

@@ -13,6 +13,7 @@ ADMIN_PAGES = [
     "/admin/maintenances/new",
     "/admin/alerts",
     "/admin/notifications",
+    "/admin/metrics",
     "/admin/subscribers",
     "/admin/workers",
     "/admin/templates",

@@ -11,6 +11,7 @@ import pytest
 
 from statuspage.presentation.days import CalendarMonth, DayCell
 from statuspage.presentation.display import StatusBadge, TimeText
+from statuspage.presentation.metric_cards import MetricCard
 from statuspage.rules.indicator import Banner
 from statuspage.settings_model import SiteSettings
 from statuspage.web.component_page import (
@@ -49,7 +50,7 @@ CONTEXTS = [
     TimeText, DayCell, CalendarMonth, WindowFigure, Performance, LatencyCheck, DependencyState,
     AboutFigures, IncidentCard, UpdateEntry, AffectedChange, ComponentPage, WindowRow,
     ChartBlock, ChartRow, PhaseBreakdown, PhaseRow, HistoryPage, HistoryDay, IncidentPage,
-    ComponentImpact, SubscribePage, FeedChoice, FeedAddress, ErrorPage,
+    ComponentImpact, SubscribePage, FeedChoice, FeedAddress, ErrorPage, MetricCard,
 ]  # fmt: skip
 
 

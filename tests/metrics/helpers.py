@@ -1,0 +1,63 @@
+"""Shared by the metrics tests: a real prometheus_client exposition on 127.0.0.1, a
+settable clock, and a collector built as the service builds it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, start_http_server
+
+from probes.sessions import ProbeSessions
+from statuspage.config import load_settings
+from statuspage.metric_specs import MetricsSettings
+from statuspage.service.metric_collector import MetricCollector
+from statuspage.service.runner import ProbeLimits
+from storage.database import Database
+from tests.storage.builders import T0
+
+
+@dataclass
+class MovingClock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@contextmanager
+def serving(registry: CollectorRegistry) -> Iterator[str]:
+    """prometheus_client's own HTTP server for `registry`; yields its /metrics URL."""
+    server, thread = start_http_server(0, addr="127.0.0.1", registry=registry)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/metrics"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        assert not isinstance(thread, threading.Thread) or not thread.is_alive()
+
+
+def metrics_settings(tmp_path: Path, source: str, metrics: str) -> MetricsSettings:
+    path = tmp_path / "metrics.toml"
+    path.write_text(source + metrics, encoding="utf-8")
+    return load_settings(path, {}).metrics
+
+
+def scrape_source(url: str, **extra: object) -> str:
+    keys = "".join(f"{k} = {v!r}\n" for k, v in extra.items())
+    return f'[[metric_sources]]\nname = "app"\nkind = "scrape"\nurl = "{url}"\n{keys}\n'
+
+
+def collector(
+    db: Database, sessions: ProbeSessions, settings: MetricsSettings, clock: MovingClock
+) -> MetricCollector:
+    limits = ProbeLimits(concurrency=10, rate_per_s=1000, per_host=0)
+    return MetricCollector(db, sessions, lambda: limits, lambda: settings, clock)
