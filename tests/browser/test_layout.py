@@ -48,11 +48,6 @@ def test_a_long_unbroken_word_does_not_push_an_admin_page_sideways(
         assert no_horizontal_scroll(page), (path, widest_elements(page))
 
 
-@pytest.mark.xfail(
-    reason="the public pages' incident titles do not wrap inside a word yet "
-    "(statuspage/static/style.css, the front page's redesign, issue 18)",
-    strict=False,
-)
 def test_a_long_unbroken_word_does_not_push_a_public_page_sideways(
     open_page: Opener, site: LiveSite
 ) -> None:

@@ -16,13 +16,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from pytest_aiohttp import AiohttpServer
 from sqlalchemy import func
 from sqlmodel import select
 
 from storage.database import Database
 from storage.tables.monitoring import ProbeResultRow, StatusChange, UnmeasuredRun
-from tests.service.conftest import flaky_app
 from tests.service.test_process import free_port, wait_healthy
 from tests.waiting import eventually
 
@@ -132,13 +130,49 @@ async def counts(folder: Path) -> dict[str, int]:
 
 
 async def test_held_half_sent_requests_neither_stop_the_page_nor_fake_an_outage(
-    aiohttp_server: AiohttpServer, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # this side needs 400+
-    target = await aiohttp_server(flaky_app(failures=0))
     port = free_port()
-    path = config(tmp_path, str(target.make_url("/health")), port)
+    async with target_process() as target:
+        await held_attack(tmp_path, target, port)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    after = await counts(tmp_path)
+    assert after.get("down", 0) == 0
+    assert after["unmeasured"] == 0  # the probes kept their file descriptors
+    assert set(after) - {"up", "unmeasured"} == {"status:operational"}
+
+
+@contextlib.asynccontextmanager
+async def target_process() -> AsyncIterator[str]:
+    """The probes' target in a process of its own (tests/service/healthy_target.py), so
+    the attacker in this process cannot slow its answers."""
+    port = free_port()
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "aiohttp.web", "-H", "127.0.0.1", "-P", str(port),
+        "tests.service.healthy_target:healthy_app",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/health"
+    try:
+        await eventually(lambda: answers(url), "the target answers")
+        yield url
+    finally:
+        child.terminate()
+        await child.wait()
+
+
+async def answers(url: str) -> bool:
+    try:
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            return response.status == 200
+    except aiohttp.ClientError:
+        return False
+
+
+async def held_attack(tmp_path: Path, target: str, port: int) -> None:
+    path = config(tmp_path, target, port)
     async with running(path, port) as process:
         before = await counts(tmp_path)
         attacker = Attacker(port)
@@ -158,12 +192,7 @@ async def test_held_half_sent_requests_neither_stop_the_page_nor_fake_an_outage(
             await attack
         process.send_signal(signal.SIGTERM)
         assert await process.wait() == 0
-    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-    after = await counts(tmp_path)
     assert attacker.opened > ATTACKERS  # the server closed and the attacker reopened many
-    assert after.get("down", 0) == 0
-    assert after["unmeasured"] == 0  # the probes kept their file descriptors
-    assert set(after) - {"up", "unmeasured"} == {"status:operational"}
 
 
 async def more_results(folder: Path, at_least: int) -> bool:
