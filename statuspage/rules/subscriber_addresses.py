@@ -121,11 +121,12 @@ def destination_problem(url: str, *, allow_private: bool) -> str | None:
         return problem
     if allow_private:
         return None
-    # The host as written and as the HTTP client will read it: either may be refused.
-    for host in ((urlsplit(url).hostname or "").rstrip("."), connection_host(url) or ""):
-        literal = parsed_address(host)
-        if literal is not None and not is_public(literal):
-            return "must reach a public address (not loopback, private or link-local)"
-        if host.endswith(_LOCAL_NAMES):
-            return "must name a public host"
+    # The host as the HTTP client will read it and connect to (url_problem has made
+    # sure it can): an IDNA spelling of an address is judged as that address.
+    host = connection_host(url) or ""
+    literal = parsed_address(host)
+    if literal is not None and not is_public(literal):
+        return "must reach a public address (not loopback, private or link-local)"
+    if host.endswith(_LOCAL_NAMES):
+        return "must name a public host"
     return None

@@ -113,3 +113,24 @@ def test_a_one_line_change_has_no_line_list() -> None:
         Line(LineKind.KEPT, "one"),
         Line(LineKind.ADDED, "two"),
     )
+
+
+def test_a_value_json_cannot_hold_is_shown_as_text() -> None:
+    from datetime import UTC, datetime
+
+    assert (
+        value_text({"at": datetime(2026, 1, 2, tzinfo=UTC)})
+        == '{"at": "2026-01-02 00:00:00+00:00"}'
+    )
+
+
+def test_a_long_message_of_repeated_lines_shows_only_the_line_that_moved() -> None:
+    """difflib's "autojunk" would treat a line repeated in a text of 200 lines or more
+    as noise and report the whole text as changed."""
+    before = "\n".join(["- same step"] * 250 + ["old last line"])
+    after = "\n".join(["- same step"] * 250 + ["new last line"])
+    assert line_changes(before, after) == (
+        Line(LineKind.KEPT, "- same step"),
+        Line(LineKind.REMOVED, "old last line"),
+        Line(LineKind.ADDED, "new last line"),
+    )

@@ -128,3 +128,14 @@ def test_reminders_follow_the_component_severity_for_critical_and_a_ticket_for_w
     assert response_severity(CRITICAL, None) == "P1"
     assert response_severity(WARNING, "P0") == "P3"
     assert response_severity(INFO, "P0") is None
+
+
+def test_the_worst_routed_severity_is_by_rank_not_by_name() -> None:
+    routes = default_routes(CHANNELS)
+    assert worst_routed(routes, "ops", [WARNING, CRITICAL, INFO], "api") is CRITICAL
+
+
+def test_the_worst_routed_severity_follows_a_route_for_some_components() -> None:
+    routes = [Route(frozenset({CRITICAL}), ("pd",), frozenset({"payments"}))]
+    assert worst_routed(routes, "pd", [CRITICAL], "payments") is CRITICAL
+    assert worst_routed(routes, "pd", [CRITICAL], "api") is None

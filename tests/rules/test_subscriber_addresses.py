@@ -139,3 +139,11 @@ def test_a_bracketed_address_is_read() -> None:
 
     assert parsed_address("[::1]") == ipaddress.ip_address("::1")
     assert parsed_address("example.com") is None
+
+
+def test_a_url_the_http_client_cannot_read_is_refused() -> None:
+    from statuspage.rules.subscriber_addresses import connection_host
+
+    assert url_problem("http://\u00ad.com/") == "is not a valid URL"
+    assert connection_host("mailto:someone") is None
+    assert connection_host("http://API.Example.COM./x") == "api.example.com"
