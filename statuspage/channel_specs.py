@@ -14,10 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from statuspage.rules.routing import Route, default_routes
-from statuspage.settings_model import ChannelSettings, FileSettings, RouteSettings, SmtpSettings
+from statuspage.settings_model import (
+    ChannelSettings,
+    FileSettings,
+    RouteSettings,
+    SmtpSettings,
+    valid_entries,
+    valid_entry,
+)
 
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
 ENV_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
@@ -106,9 +111,9 @@ def notify_problems(
     """What is wrong with `[[channels]]`, `[smtp]` and `[[routes]]`, read from the
     file as written, so they are found even when other sections have problems too.
     (Each entry's shape is pydantic's to report; entries it refuses are skipped.)"""
-    channels = _valid_entries(raw.get("channels"), ChannelSettings)
+    channels = valid_entries(raw.get("channels"), ChannelSettings)
     smtp_raw = raw.get("smtp")
-    smtp = _valid(smtp_raw, SmtpSettings) if isinstance(smtp_raw, dict) else None
+    smtp = valid_entry(smtp_raw, SmtpSettings) if isinstance(smtp_raw, dict) else None
     problems: list[str] = []
     seen: dict[str, int] = {}
     for index, channel in channels:
@@ -124,26 +129,9 @@ def notify_problems(
             {k: getattr(smtp, "from_" if k == "from" else k) for k in _SMTP_EXPANDED}, env, "smtp"
         )
         problems += _address_problems("smtp.from", smtp.from_, env)
-    for index, route in _valid_entries(raw.get("routes"), RouteSettings):
+    for index, route in valid_entries(raw.get("routes"), RouteSettings):
         problems += _route_problems(route, f"routes[{index}]", seen, component_ids)
     return problems
-
-
-def _valid_entries(value: object, model: type[Any]) -> list[tuple[int, Any]]:
-    if not isinstance(value, list):
-        return []
-    return [
-        (i, found)
-        for i, entry in enumerate(value)
-        if isinstance(entry, dict) and (found := _valid(entry, model)) is not None
-    ]
-
-
-def _valid(entry: Mapping[str, Any], model: type[BaseModel]) -> Any:
-    try:
-        return model.model_validate(entry)
-    except ValidationError:
-        return None
 
 
 def _channel_problems(

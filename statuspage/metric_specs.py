@@ -14,10 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from probes.metrics.selectors import Selector, SelectorError, parse_selector
-from statuspage.settings_model import FileSettings, MetricSettings, MetricSourceSettings
+from statuspage.settings_model import (
+    FileSettings,
+    MetricSettings,
+    MetricSourceSettings,
+    valid_entries,
+)
 
 # The keys each metric kind needs, and the optional ones it takes besides them; the
 # source kind it reads from (None: pushed over the write API, no source).
@@ -95,7 +98,7 @@ def metric_problems(raw: Mapping[str, Any], env: Mapping[str, str]) -> list[str]
     shape (pydantic's to report; entries it refuses are skipped here)."""
     problems = _misplaced_sources(raw.get("metrics"))
     sources: dict[str, tuple[int, MetricSourceSettings]] = {}
-    for index, source in _valid_entries(raw.get("metric_sources"), MetricSourceSettings):
+    for index, source in valid_entries(raw.get("metric_sources"), MetricSourceSettings):
         where = f"metric_sources[{index}] ({source.name!r})"
         if source.name in sources:
             problems.append(f"{where}.name: {source.name!r} is already used")
@@ -104,7 +107,7 @@ def metric_problems(raw: Mapping[str, Any], env: Mapping[str, str]) -> list[str]
         if variable is not None and variable not in env:
             problems.append(f"{where}.bearer_token_env: environment variable {variable} is not set")
     seen: set[str] = set()
-    for index, metric in _valid_entries(raw.get("metrics"), MetricSettings):
+    for index, metric in valid_entries(raw.get("metrics"), MetricSettings):
         where = f"metrics[{index}] ({metric.name!r})"
         if metric.id in seen:
             problems.append(f"{where}.id: {metric.id!r} is already used by another metric")
@@ -174,23 +177,6 @@ def _selector_problems(text: str, where: str) -> list[str]:
     except SelectorError as exc:
         return [f"{where}: {exc}"]
     return []
-
-
-def _valid_entries(value: object, model: type[Any]) -> list[tuple[int, Any]]:
-    if not isinstance(value, list):
-        return []
-    return [
-        (i, found)
-        for i, entry in enumerate(value)
-        if isinstance(entry, dict) and (found := _valid(entry, model)) is not None
-    ]
-
-
-def _valid(entry: Mapping[str, Any], model: type[BaseModel]) -> Any:
-    try:
-        return model.model_validate(entry)
-    except ValidationError:
-        return None
 
 
 # Resolution ----------------------------------------------------------------------

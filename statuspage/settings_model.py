@@ -8,7 +8,8 @@ overrides and error formatting live in `statuspage.config`.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     IPvAnyNetwork,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -430,3 +432,24 @@ class FileSettings(_Section):
     subscribers: SubscriberSettings = Field(default_factory=SubscriberSettings)
     metric_sources: list[MetricSourceSettings] = Field(default_factory=list, max_length=100)
     metrics: list[MetricSettings] = Field(default_factory=list, max_length=1000)
+
+
+def valid_entries(value: object, model: type[Any]) -> list[tuple[int, Any]]:
+    """The entries of a list of tables that `model` accepts, with their index: the
+    cross-checks of `*_specs.py` run on these, after the model has named its own
+    problems."""
+    if not isinstance(value, list):
+        return []
+    return [
+        (i, found)
+        for i, entry in enumerate(value)
+        if isinstance(entry, dict) and (found := valid_entry(entry, model)) is not None
+    ]
+
+
+def valid_entry(entry: Mapping[str, Any], model: type[BaseModel]) -> Any:
+    """`entry` as `model`, or None if the model refuses it."""
+    try:
+        return model.model_validate(entry)
+    except ValidationError:
+        return None

@@ -3,10 +3,10 @@ OpenAPI document describes them; merged into the admin part by `admin_spec`."""
 
 from __future__ import annotations
 
+from statuspage.api.spec_parts import SECURITY, answers, closed_object, ref
 from statuspage.api.v2 import Json
 from storage.vocabulary import AlertSeverity, AlertState
 
-SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 ALERT_ID = {
     "name": "alert_id",
     "in": "path",
@@ -23,17 +23,9 @@ FIGURES = {
 }
 
 
-def _ref(name: str) -> Json:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _object(properties: Json) -> Json:
-    return {"type": "object", "required": list(properties), "properties": properties}
-
-
 def alert_schemas() -> Json:
     return {
-        "admin_alert": _object(
+        "admin_alert": closed_object(
             {
                 "id": {"type": "string"},
                 "group_id": {"type": "string"},
@@ -55,7 +47,9 @@ def alert_schemas() -> Json:
                 "resolve_figures": {"anyOf": [FIGURES, {"type": "null"}]},
             }
         ),
-        "admin_alert_list": _object({"alerts": {"type": "array", "items": _ref("admin_alert")}}),
+        "admin_alert_list": closed_object(
+            {"alerts": {"type": "array", "items": ref("admin_alert")}}
+        ),
         "admin_silence": {
             "type": "object",
             "additionalProperties": False,
@@ -69,14 +63,14 @@ def alert_schemas() -> Json:
                 }
             },
         },
-        "admin_budgets": _object(
+        "admin_budgets": closed_object(
             {
                 "window_days": {"const": 30},
                 "floor_percent": {"type": "number", "description": "remaining_percent's floor"},
-                "budgets": {"type": "array", "items": _ref("admin_budget")},
+                "budgets": {"type": "array", "items": ref("admin_budget")},
             }
         ),
-        "admin_budget": _object(
+        "admin_budget": closed_object(
             {
                 "component_id": {"type": "string"},
                 "name": {"type": "string"},
@@ -95,20 +89,6 @@ def alert_schemas() -> Json:
     }
 
 
-def _answers(ok: Json, *, missing: bool = True, body: bool = False) -> Json:
-    error = {"content": {"application/json": {"schema": _ref("error")}}}
-    answers: Json = {
-        "200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
-        "400": {"description": "A refused parameter or field; error.field names it", **error},
-        "401": {"description": "No bearer token, or an unknown or revoked one", **error},
-    }
-    if missing:
-        answers["404"] = {"description": "No such alert", **error}
-    if body:
-        answers["415"] = {"description": "The body is not application/json", **error}
-    return answers
-
-
 def _action(name: str, summary: str, description: str) -> Json:
     return {
         "parameters": [ALERT_ID],
@@ -118,7 +98,7 @@ def _action(name: str, summary: str, description: str) -> Json:
             "summary": summary,
             "description": description,
             "security": SECURITY,
-            "responses": _answers(_ref("admin_alert")),
+            "responses": answers(ref("admin_alert"), missing="alert"),
         },
     }
 
@@ -138,20 +118,20 @@ def alert_paths() -> Json:
             _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}, ""),
             _query("offset", {"type": "integer", "minimum": 0, "maximum": 1000000}, ""),
         ],
-        "responses": _answers(_ref("admin_alert_list"), missing=False),
+        "responses": answers(ref("admin_alert_list")),
     }
     silence = _action("silence", "Silence an alert", "For `minutes` from now; 0 lifts a silence.")
     silence["post"]["requestBody"] = {
         "required": True,
-        "content": {"application/json": {"schema": _ref("admin_silence")}},
+        "content": {"application/json": {"schema": ref("admin_silence")}},
     }
-    silence["post"]["responses"] = _answers(_ref("admin_alert"), body=True)
+    silence["post"]["responses"] = answers(ref("admin_alert"), missing="alert", body=True)
     budgets = {
         "tags": ["Admin"],
         "operationId": "admin_budgets",
         "summary": "Each probed component's error budget over the last 30 days",
         "security": SECURITY,
-        "responses": _answers(_ref("admin_budgets"), missing=False),
+        "responses": answers(ref("admin_budgets")),
     }
     base = "/api/admin/alerts/{alert_id}"
     return {

@@ -3,7 +3,8 @@ describes them; merged into the admin part by `admin_spec`."""
 
 from __future__ import annotations
 
-from statuspage.api.admin_alert_spec import MAYBE_STAMP, MAYBE_TEXT, SECURITY, STAMP
+from statuspage.api.admin_alert_spec import MAYBE_STAMP, MAYBE_TEXT, STAMP
+from statuspage.api.spec_parts import SECURITY, answers, closed_object, ref
 from statuspage.api.v2 import Json
 from storage.vocabulary import MetricProblemSide
 
@@ -16,21 +17,13 @@ METRIC_ID = {
 MAYBE_NUMBER = {"type": ["number", "null"]}
 
 
-def _ref(name: str) -> Json:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _object(properties: Json) -> Json:
-    return {"type": "object", "required": list(properties), "properties": properties}
-
-
 def metric_schemas() -> Json:
-    point = _object({"at": STAMP, "value": {"type": "number"}})
-    problem = _object(
+    point = closed_object({"at": STAMP, "value": {"type": "number"}})
+    problem = closed_object(
         {"at": STAMP, "side": {"enum": list(MetricProblemSide)}, "message": {"type": "string"}}
     )
     return {
-        "admin_metric": _object(
+        "admin_metric": closed_object(
             {
                 "id": {"type": "string"},
                 "name": {"type": "string"},
@@ -49,8 +42,10 @@ def metric_schemas() -> Json:
                 },
             }
         ),
-        "admin_metric_list": _object({"metrics": {"type": "array", "items": _ref("admin_metric")}}),
-        "admin_metric_data": _object(
+        "admin_metric_list": closed_object(
+            {"metrics": {"type": "array", "items": ref("admin_metric")}}
+        ),
+        "admin_metric_data": closed_object(
             {
                 "metric_id": {"type": "string"},
                 "unit": {"type": "string"},
@@ -79,24 +74,10 @@ def metric_schemas() -> Json:
                 }
             },
         },
-        "admin_metric_stored": _object(
+        "admin_metric_stored": closed_object(
             {"metric_id": {"type": "string"}, "stored": {"type": "integer"}}
         ),
     }
-
-
-def _answers(ok: Json, *, missing: bool = True, body: bool = False) -> Json:
-    error = {"content": {"application/json": {"schema": _ref("error")}}}
-    answers: Json = {
-        "200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
-        "400": {"description": "A refused parameter or field; error.field names it", **error},
-        "401": {"description": "No bearer token, or an unknown or revoked one", **error},
-    }
-    if missing:
-        answers["404"] = {"description": "No such metric", **error}
-    if body:
-        answers["415"] = {"description": "The body is not application/json", **error}
-    return answers
 
 
 def metric_paths() -> Json:
@@ -113,7 +94,7 @@ def metric_paths() -> Json:
                 "operationId": "admin_list_metrics",
                 "summary": "Every configured metric with its latest value and time",
                 "security": SECURITY,
-                "responses": _answers(_ref("admin_metric_list"), missing=False),
+                "responses": answers(ref("admin_metric_list")),
             }
         },
         "/api/admin/metrics/{metric_id}/data": {
@@ -124,7 +105,7 @@ def metric_paths() -> Json:
                 "summary": "A metric's points since a time (default: the last 24 hours)",
                 "security": SECURITY,
                 "parameters": [query, limit],
-                "responses": _answers(_ref("admin_metric_data")),
+                "responses": answers(ref("admin_metric_data"), missing="metric"),
             },
             "post": {
                 "tags": ["Admin"],
@@ -133,9 +114,9 @@ def metric_paths() -> Json:
                 "security": SECURITY,
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("admin_metric_push")}},
+                    "content": {"application/json": {"schema": ref("admin_metric_push")}},
                 },
-                "responses": _answers(_ref("admin_metric_stored"), body=True),
+                "responses": answers(ref("admin_metric_stored"), missing="metric", body=True),
             },
         },
     }

@@ -12,6 +12,7 @@ from statuspage.api import v2
 from statuspage.api.admin_alert_spec import alert_paths, alert_schemas
 from statuspage.api.admin_metric_spec import metric_paths, metric_schemas
 from statuspage.api.admin_template_spec import template_paths, template_schemas
+from statuspage.api.spec_parts import SECURITY, json_body
 from statuspage.api.v2 import Json
 from storage.incidents import rules
 from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
@@ -23,7 +24,7 @@ SEVERITIES: list[str | None] = [*Severity, None]
 TIME = {"type": "string", "description": "ISO 8601; without an offset: the page's time zone"}
 NAME = {"type": "string", "minLength": 1, "maxLength": 300}
 BODY = {"type": "string", "maxLength": 20000, "description": "Markdown"}
-SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
+
 ID_SCHEMA = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 INCIDENT_ID = {"name": "incident_id", "in": "path", "required": True, "schema": ID_SCHEMA}
 UPDATE_ID = {"name": "update_id", "in": "path", "required": True, "schema": ID_SCHEMA}
@@ -150,16 +151,12 @@ def _edits() -> Json:
     }
 
 
-def _json(schema: Json) -> Json:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
 def _answers(success: str, schema: Json | None) -> Json:
-    error = _json({"$ref": "#/components/schemas/error"})
+    error = json_body({"$ref": "#/components/schemas/error"})
     ok = (
         {"description": "Done"}
         if schema is None
-        else {"description": "In v2 shape", **_json(schema)}
+        else {"description": "In v2 shape", **json_body(schema)}
     )
     return {
         success: ok,
@@ -183,7 +180,7 @@ def _operation(
     if body is not None:
         operation["requestBody"] = {
             "required": True,
-            **_json({"$ref": f"#/components/schemas/{body}"}),
+            **json_body({"$ref": f"#/components/schemas/{body}"}),
         }
     return operation
 
@@ -228,7 +225,7 @@ def admin_paths() -> Json:
     ]
     listing["responses"]["200"] = {
         "description": "Incidents, newest first, in the v2 shape",
-        **_json(
+        **json_body(
             {
                 "type": "object",
                 "required": ["incidents"],

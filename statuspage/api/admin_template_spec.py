@@ -3,10 +3,11 @@ OpenAPI document."""
 
 from __future__ import annotations
 
+from statuspage.api.spec_parts import SECURITY, json_body, ref
 from statuspage.api.v2 import Json
 
-SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
-ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/error"}}}}
+ERROR = json_body(ref("error"))
+
 TEMPLATE_ID = {
     "name": "template_id",
     "in": "path",
@@ -15,19 +16,11 @@ TEMPLATE_ID = {
 }
 
 
-def _ref(name: str) -> Json:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: Json) -> Json:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
 def template_schemas() -> Json:
     components = {
         "type": "object",
         "description": "Component id -> the status the incident gives it (not operational)",
-        "additionalProperties": _ref("component_status"),
+        "additionalProperties": ref("component_status"),
     }
     fields: Json = {
         "name": {"type": "string", "minLength": 1, "maxLength": 100},
@@ -60,7 +53,7 @@ def _operation(name: str, summary: str, success: str, answer: Json | None, body:
     responses: Json = {
         success: {"description": "Done"}
         if answer is None
-        else {"description": "OK", **_json(answer)},
+        else {"description": "OK", **json_body(answer)},
         "400": {"description": "A field is not acceptable; error.field names it", **ERROR},
         "401": {"description": "No bearer token, or an unknown or revoked one", **ERROR},
         "404": {"description": "No such template", **ERROR},
@@ -70,7 +63,7 @@ def _operation(name: str, summary: str, success: str, answer: Json | None, body:
         "responses": responses,
     }  # fmt: skip
     if body:
-        operation["requestBody"] = {"required": True, **_json(_ref("admin_new_template"))}
+        operation["requestBody"] = {"required": True, **json_body(ref("admin_new_template"))}
         responses["415"] = {"description": "The body is not application/json", **ERROR}
     return operation
 
@@ -79,9 +72,9 @@ def template_paths() -> Json:
     listing = {
         "type": "object",
         "required": ["templates"],
-        "properties": {"templates": {"type": "array", "items": _ref("admin_template")}},
+        "properties": {"templates": {"type": "array", "items": ref("admin_template")}},
     }
-    one = _ref("admin_template")
+    one = ref("admin_template")
     return {
         "/api/admin/templates": {
             "get": _operation("admin_list_templates", "Incident templates, by name", "200",

@@ -20,7 +20,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import String, cast, insert, literal
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -77,20 +77,15 @@ async def queue_latest_update_in(session: AsyncSession, incident: Incident, now:
 async def queue_maintenance_reminders(db: Database, *, now: datetime, lead: timedelta) -> int:
     """Remind subscribers of maintenance starting within `lead`, once per window
     (`subscriber_notices` remembers; planning twice queues nothing twice). Returns
-    how many windows were announced."""
+    how many windows were announced. Looks first with a read, so the job that runs
+    every few seconds takes SQLite's write lock only when a reminder is due."""
+    async with db.read() as session:
+        due = [i for i in await session.exec(_upcoming(now, lead)) if i is not None]
+    if not due:
+        return 0
+    announced = 0
     async with db.write(pages=False) as session:
-        starting = await session.exec(
-            select(Incident).where(
-                Incident.kind == IncidentKind.MAINTENANCE,
-                Incident.status == IncidentStatus.SCHEDULED,
-                col(Incident.draft).is_(False),
-                col(Incident.deleted_at).is_(None),
-                col(Incident.scheduled_for) > now,
-                col(Incident.scheduled_for) <= now + lead,
-            )
-        )
-        announced = 0
-        for incident in list(starting):
+        for incident in await session.exec(select(Incident).where(col(Incident.id).in_(due))):
             key = f"upcoming:{incident.id}"
             if await session.get(SubscriberNotice, key) is not None:
                 continue
@@ -100,7 +95,24 @@ async def queue_maintenance_reminders(db: Database, *, now: datetime, lead: time
             payload = _payload(incident, about, None)
             await _queue_in(session, NotificationEvent.UPCOMING, key, about, payload, now)
             announced += 1
-        return announced
+    return announced
+
+
+def _upcoming(now: datetime, lead: timedelta) -> Any:
+    """Ids of published maintenance, still scheduled, starting within `lead` and not
+    yet announced."""
+    announced = select(SubscriberNotice.key).where(
+        SubscriberNotice.key == literal("upcoming:", String) + cast(Incident.id, String)
+    )
+    return select(Incident.id).where(
+        Incident.kind == IncidentKind.MAINTENANCE,
+        Incident.status == IncidentStatus.SCHEDULED,
+        col(Incident.draft).is_(False),
+        col(Incident.deleted_at).is_(None),
+        col(Incident.scheduled_for) > now,
+        col(Incident.scheduled_for) <= now + lead,
+        ~announced.exists(),
+    )
 
 
 async def _components_of(session: AsyncSession, incident_id: int) -> dict[str, str]:

@@ -29,15 +29,6 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-@pytest.fixture
-async def mailbox(unused_tcp_port: int) -> AsyncIterator[Mailbox]:
-    box = Mailbox(unused_tcp_port)
-    server = await start(box)
-    yield box
-    server.close()
-    await server.wait_closed()
-
-
 def smtp_config(port: int, **more: Any) -> SmtpConfig:
     values: dict[str, Any] = {
         "host": "127.0.0.1",

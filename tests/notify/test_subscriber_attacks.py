@@ -28,7 +28,7 @@ from storage.tables.notifications import Notification
 from storage.tables.subscribers import Subscriber
 from storage.vocabulary import NotificationEvent, SubscriberKind
 from tests.notify.helpers import channels_config
-from tests.notify.mailbox import Mailbox, start
+from tests.notify.mailbox import Mailbox
 from tests.notify.receivers import Answer, receiver
 from tests.notify.subscriber_site import (
     SubscriberSite,
@@ -39,15 +39,6 @@ from tests.notify.subscriber_site import (
 )
 
 PUBLIC = "93.184.215.14"  # what a wildcard DNS answers for any name (example.com's)
-
-
-@pytest.fixture
-async def mailbox(unused_tcp_port: int) -> AsyncIterator[Mailbox]:
-    box = Mailbox(unused_tcp_port)
-    server = await start(box)
-    yield box
-    server.close()
-    await server.wait_closed()
 
 
 @pytest.fixture

@@ -4,27 +4,16 @@ ends, each by the maintenance job as it runs."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from pytest_aiohttp import AiohttpClient
 
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.settings_holder import SettingsHolder
-from tests.notify.mailbox import Mailbox, start
+from tests.notify.mailbox import Mailbox
 from tests.notify.subscriber_site import SubscriberSite, subscriber_settings, subscriber_site
 from tests.notify.test_subscribers import subscribed
-
-
-@pytest.fixture
-async def mailbox(unused_tcp_port: int) -> AsyncIterator[Mailbox]:
-    box = Mailbox(unused_tcp_port)
-    server = await start(box)
-    yield box
-    server.close()
-    await server.wait_closed()
 
 
 async def subjects_after(s: SubscriberSite, mailbox: Mailbox, before: int) -> list[str]:
@@ -33,9 +22,11 @@ async def subjects_after(s: SubscriberSite, mailbox: Mailbox, before: int) -> li
 
 
 async def test_scheduled_reminded_started_and_completed(
-    tmp_path: Path, aiohttp_client: AiohttpClient, mailbox: Mailbox
+    tmp_path: Path, aiohttp_client: AiohttpClient, mailbox: Mailbox, db_url: str
 ) -> None:
-    settings = subscriber_settings(tmp_path, mailbox.port, "maintenance_reminder_minutes = 60")
+    """On SQLite and, when the tests have one, on PostgreSQL."""
+    more = "maintenance_reminder_minutes = 60"
+    settings = subscriber_settings(tmp_path, mailbox.port, more, db_url=db_url)
     async with subscriber_site(aiohttp_client, settings, mailbox) as s:
         jobs = PeriodicJobs(s.db, SettingsHolder(settings), clock=s.clock)
         await subscribed(s, mailbox, "ann@example.com", "api")

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from storage.tables.notifications import Notification
 from storage.tables.subscribers import Subscriber
-from tests.notify.mailbox import Mailbox, start
+from tests.notify.mailbox import Mailbox
 from tests.notify.subscriber_site import (
     SITE_URL,
     SubscriberSite,
@@ -28,15 +28,6 @@ from tests.notify.subscriber_site import (
 )
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture
-async def mailbox(unused_tcp_port: int) -> AsyncIterator[Mailbox]:
-    box = Mailbox(unused_tcp_port)
-    server = await start(box)
-    yield box
-    server.close()
-    await server.wait_closed()
 
 
 @pytest.fixture
