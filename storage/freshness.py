@@ -15,9 +15,8 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from storage.database import Database
-from storage.status import current_statuses, statuses_in_force
+from storage.status import status_rows
 from storage.tables.freshness import ComponentFreshness
-from storage.vocabulary import HUMAN_SOURCES
 
 NO_RECENT_DATA = "no_recent_data"  # never stored as a status: shown in place of one
 
@@ -57,13 +56,7 @@ async def record_staleness(
 
 async def shown_statuses(db: Database) -> dict[str, str | None]:
     """`current_statuses`, with stale components reading `NO_RECENT_DATA`."""
-    statuses = await current_statuses(db)
-    stale = await stale_components(db)
-    if not stale:
-        return statuses
-    held = await statuses_in_force(db)
-    for component_id in stale:
-        by = held.get(component_id)
-        if component_id in statuses and not (by and by.source in HUMAN_SOURCES):
-            statuses[component_id] = NO_RECENT_DATA
-    return statuses
+    return {
+        cid: NO_RECENT_DATA if row.stale and not row.held_by_person else row.status
+        for cid, row in (await status_rows(db)).items()
+    }

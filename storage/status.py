@@ -16,8 +16,9 @@ from storage.database import Database
 from storage.errors import NotFound
 from storage.figures.timebuckets import HOUR, utc_hour
 from storage.results.dirty import DirtyKey, mark_dirty
+from storage.tables.freshness import ComponentFreshness
 from storage.tables.monitoring import Component, ProbeResultRow, StatusChange
-from storage.vocabulary import ComponentStatus, StatusSource
+from storage.vocabulary import HUMAN_SOURCES, ComponentStatus, StatusSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,21 +126,54 @@ async def record_status_change_in(
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """What decides the status a page shows for one component."""
+
+    status: str | None  # as `current_statuses` gives it
+    held_by_person: bool  # set by an operator or a maintenance window, not the probes
+    stale: bool  # its results stopped arriving (storage.freshness)
+
+
+async def status_rows(db: Database) -> dict[str, StatusRow]:
+    """Every component not archived, in one query: pages read this on every render."""
+    columns: tuple[Any, ...] = (
+        Component.id,
+        Component.probed,
+        StatusChange.new_status,
+        StatusChange.source,
+        ComponentFreshness.stale_since,
+    )
+    query = (
+        select(*columns)
+        .outerjoin(StatusChange, col(StatusChange.id) == _latest_change_id())
+        .outerjoin(ComponentFreshness, col(ComponentFreshness.component_id) == Component.id)
+        .where(col(Component.archived_at).is_(None))
+    )
+    async with db.read() as session:
+        rows = await session.exec(query)
+        return {
+            cid: StatusRow(
+                status=_status_or_default(status, probed),
+                held_by_person=source in HUMAN_SOURCES,
+                stale=stale_since is not None,
+            )
+            for cid, probed, status, source, stale_since in rows
+        }
+
+
+def _status_or_default(status: str | None, probed: bool) -> str | None:
+    """A manual component changes only when an operator says so: until then it is
+    operational. A probed one has no status until its first results."""
+    if status is not None or probed:
+        return status
+    return ComponentStatus.OPERATIONAL.value
+
+
 async def current_statuses(db: Database) -> dict[str, str | None]:
     """Latest status of every component not archived; None for a probed component
     with no status recorded yet, "operational" for such a manual one."""
-    active = select(Component.id, Component.probed).where(col(Component.archived_at).is_(None))
-    async with db.read() as session:
-        # A manual component changes only when an operator says so: until then it
-        # is operational. A probed one has no status until its first results.
-        statuses: dict[str, str | None] = {
-            cid: None if probed else ComponentStatus.OPERATIONAL.value
-            for cid, probed in await session.exec(active)
-        }
-    for component_id, held in (await statuses_in_force(db)).items():
-        if component_id in statuses:
-            statuses[component_id] = held.status
-    return statuses
+    return {cid: row.status for cid, row in (await status_rows(db)).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,23 +185,26 @@ class StatusInForce:
 
 async def statuses_in_force(db: Database) -> dict[str, StatusInForce]:
     """The latest status change of every component that has one, with who made it."""
-    ranked_columns: tuple[Any, ...] = (
-        StatusChange.component_id,
-        StatusChange.new_status,
-        StatusChange.source,
-        StatusChange.at,
-        func.row_number()
-        .over(
-            partition_by=StatusChange.component_id,
-            order_by=(col(StatusChange.at).desc(), col(StatusChange.id).desc()),
-        )
-        .label("rank"),
-    )
-    ranked = select(*ranked_columns).subquery()
-    latest = select(ranked.c.component_id, ranked.c.new_status, ranked.c.source, ranked.c.at)
+    query = select(
+        Component.id, StatusChange.new_status, StatusChange.source, StatusChange.at
+    ).join(StatusChange, col(StatusChange.id) == _latest_change_id())
     async with db.read() as session:
-        rows = await session.exec(latest.where(ranked.c.rank == 1))
+        rows = await session.exec(query)
         return {cid: StatusInForce(status, source, at) for cid, status, source, at in rows}
+
+
+def _latest_change_id() -> Any:
+    """The id of a component's latest change, correlated to `Component`: one probe of
+    the (component_id, at) index per component, where ranking every change with a
+    window function would read the whole history on every page render."""
+    return (
+        select(StatusChange.id)
+        .where(StatusChange.component_id == Component.id)
+        .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
+        .limit(1)
+        .correlate(Component)
+        .scalar_subquery()
+    )
 
 
 async def status_intervals(

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -46,6 +47,7 @@ from statuspage.http.errors import PageError
 from statuspage.http.freshness import DATABASE_ERRORS, DataUnavailable, log
 from statuspage.http.state import WebState
 from statuspage.presentation.display import time_text
+from storage.database import Database
 
 JSON = "application/json; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
@@ -75,6 +77,7 @@ class Page:
 
 
 Build = Callable[[], Awaitable[Document]]
+T = TypeVar("T")
 
 
 async def serve_page(
@@ -92,6 +95,7 @@ async def serve_page(
 async def serve(request: web.Request, key: str, build: Build) -> web.StreamResponse:
     app = request.app
     state = app[keys.WEB]
+    build = in_snapshot(app[keys.DATABASE], build)
     try:
         stamp = await state.watcher.stamp()
     except DataUnavailable:
@@ -113,6 +117,16 @@ async def serve(request: web.Request, key: str, build: Build) -> web.StreamRespo
         state.watcher.failed(error)
         return fallback(request, state, key)
     return respond(request, page)
+
+
+def in_snapshot(db: Database, build: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
+    """The build with all its reads in one transaction (`Database.snapshot`)."""
+
+    async def built() -> T:
+        async with db.snapshot():
+            return await build()
+
+    return built
 
 
 def refresh_in_background(state: WebState, key: str, version: Version, build: Build) -> None:

@@ -79,9 +79,19 @@ class CalendarMonth:
 
 
 def day_level(figures: Figures) -> str:
-    # Plain fields rather than the properties: the front page asks this 4,500 times.
-    ok = figures.up + figures.degraded
-    total = ok + figures.down
+    return _level_of_counts(figures)
+
+
+def day_levels(day_counts: Iterable[Sequence[int] | None]) -> list[str]:
+    """The level of each day from its counts (up, degraded, down, ... as in `Figures`),
+    "none" for a day with none. The front page asks this for 4,500 days per render,
+    straight from the stored tuples (no `Figures` built for each)."""
+    return [_level_of_counts(counts) if counts else "none" for counts in day_counts]
+
+
+def _level_of_counts(counts: Sequence[int]) -> str:
+    up, degraded, down = counts[0], counts[1], counts[2]
+    ok, total = up + degraded, up + degraded + down
     if not total:
         return "none"
     for level, numerator, denominator in LEVEL_THRESHOLDS:

@@ -26,7 +26,7 @@ from statuspage.rules.indicator import Banner, page_banner
 from statuspage.web.component_rows import AboutFigures, about_figures, latest_since
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
-from statuspage.web.front_rows import ComponentRow, RowData, component_row
+from statuspage.web.front_rows import UPTIME_WINDOW, ComponentRow, RowData, component_row
 from storage.database import Database
 from storage.figures.timebuckets import day_range, local_date
 from storage.figures.windows import LatencyFigures, window_bounds
@@ -103,7 +103,9 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
     since = now - timedelta(days=PAST_INCIDENT_DAYS)
     return HomeData(
         statuses=await shown_statuses(db),
-        overviews=await component_overviews(db, probed, now=now, tz=tz, days=HISTORY_DAYS),
+        overviews=await component_overviews(
+            db, probed, now=now, tz=tz, days=HISTORY_DAYS, windows=(UPTIME_WINDOW,)
+        ),
         latency_24h=await front_latency(db, settings, probed, now),
         latest=await latest_results(db, ids, since=latest_since(settings, now)),
         unresolved=await unresolved_incidents(db),
@@ -204,7 +206,8 @@ def _row(
     row_data = RowData(
         status=data.statuses.get(component.id),
         windows=overview.windows if overview else {},
-        days=overview.days if overview else [],
+        shown_days=overview.shown_days if overview else (),
+        day_counts=overview.day_counts if overview else (),
         latest=data.latest.get(component.id),
         latency_24h=data.latency_24h.get(component.id),
         status_days=status_days,

@@ -33,21 +33,25 @@ class BarDay(NamedTuple):
     level: str  # good | fair | poor | bad | none
 
 
-def day_links(component_url: str, days: Sequence[BarDay], *, label: str) -> Markup:
-    """The bar: a named group of day links, oldest first."""
+def day_links(
+    component_url: str, days: Sequence[date], levels: Sequence[str], *, label: str
+) -> Markup:
+    """The bar: a named group of day links, oldest first; `levels` are the days' levels."""
     base = str(escape(component_url))
     quote = "" if _UNQUOTED.match(base) else '"'
+    head = f"<a href={quote}{base}#"
     parts = [f'<div class="days" role="group" aria-label="{escape(label)}">']
+    tails = _tails(tuple(days), quote)
     parts.extend(
-        f"<a href={quote}{base}#{LEVEL_LETTERS.get(level, 'n')}{_tail(day, quote)}"
-        for day, level in days
+        f"{head}{LEVEL_LETTERS.get(level, 'n')}{tail}"
+        for level, tail in zip(levels, tails, strict=True)
     )
     parts.append("</div>")
     return Markup("".join(parts))  # noqa: S704 - the URL and the label are escaped above
 
 
-@lru_cache(maxsize=512)
-def _tail(day: date, quote: str) -> str:
-    """A link's end after its level letter, e.g. `0907>7</a>`: the same 90 days on every
-    bar of the page, so each is formatted once. Kept in step with `day_anchor`."""
-    return f"{day_anchor(day, 'good')[1:]}{quote}>{day.day}</a>"
+@lru_cache(maxsize=16)
+def _tails(days: tuple[date, ...], quote: str) -> tuple[str, ...]:
+    """Each link's end after its level letter, e.g. `0907>7</a>`: every bar of a page
+    shows the same days, so they are formatted once. Kept in step with `day_anchor`."""
+    return tuple(f"{day_anchor(day, 'good')[1:]}{quote}>{day.day}</a>" for day in days)

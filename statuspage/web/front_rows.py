@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup
 
 from statuspage.config import ComponentConfig
-from statuspage.presentation.days import MEASURING, DayCell, day_level
+from statuspage.presentation.days import MEASURING, DayCell, day_levels
 from statuspage.presentation.display import StatusBadge, clean_text, format_ms, percent_text
 from statuspage.presentation.display import status_badge as badge
 from statuspage.web.day_links import BarDay, day_links
 from statuspage.web.performance import performance
-from storage.figures.windows import DayFigure, Figures, LatencyFigures
+from storage.figures.windows import Figures, LatencyFigures
 from storage.queries.latest import LatestResult
 
 UPTIME_WINDOW = "90d"  # the one figure beside the bar, over the bar's own days
@@ -45,9 +46,16 @@ class ComponentRow:
     status: StatusBadge  # "No data yet" before the first status
     probed: bool  # False: set by operators; its bar comes from its status history
     bar: Markup | None  # day links (day_links.py); None when there are no days
-    days: tuple[BarDay, ...]  # the bar's days, oldest first
+    bar_dates: Sequence[date]  # the bar's days, oldest first
+    bar_levels: Sequence[str]  # and their colour levels
     uptime: str | None  # availability over the 90 days, "measuring" or "no data"; None: manual
     latency: LatencySummary | None  # only with `front_page_latency`, for probed components
+
+    @property
+    def days(self) -> tuple[BarDay, ...]:
+        """The bar's days with their levels, oldest first. Kept as two sequences and
+        paired only when asked: the template needs only their number."""
+        return tuple(map(BarDay, self.bar_dates, self.bar_levels))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +64,8 @@ class RowData:
 
     status: str | None
     windows: Mapping[str, Figures]
-    days: Sequence[DayFigure]
+    shown_days: Sequence[date]  # probed components: the bar's days, oldest first
+    day_counts: Sequence[Sequence[int] | None]  # ... and their counts (ComponentOverview)
     latest: LatestResult | None
     latency_24h: LatencyFigures | None = None  # loaded only with `front_page_latency`
     status_days: Sequence[DayCell] = ()  # manual components: days from the status history
@@ -65,25 +74,27 @@ class RowData:
 def component_row(component: ComponentConfig, data: RowData, *, latency: bool) -> ComponentRow:
     name = clean_text(component.name)
     url = f"/components/{component.id}"
-    days = bar_days(component, data)
-    label = f"{name}, last {len(days)} days"
+    dates, levels = bar_days(component, data)
+    label = f"{name}, last {len(dates)} days"
     return ComponentRow(
         id=component.id,
         name=name,
         url=url,
         status=badge(data.status),
         probed=component.probed,
-        bar=day_links(url, days, label=label) if days else None,
-        days=days,
+        bar=day_links(url, dates, levels, label=label) if dates else None,
+        bar_dates=dates,
+        bar_levels=levels,
         uptime=uptime_text(component, data),
         latency=latency_summary(component, data) if latency else None,
     )
 
 
-def bar_days(component: ComponentConfig, data: RowData) -> tuple[BarDay, ...]:
+def bar_days(component: ComponentConfig, data: RowData) -> tuple[Sequence[date], list[str]]:
+    """The bar's days, oldest first, and the level of each."""
     if component.probed:
-        return tuple(BarDay(d.day, day_level(d.figures)) for d in data.days)
-    return tuple(BarDay(c.day, c.level) for c in data.status_days)
+        return data.shown_days, day_levels(data.day_counts)
+    return [c.day for c in data.status_days], [c.level for c in data.status_days]
 
 
 def uptime_text(component: ComponentConfig, data: RowData) -> str | None:

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from storage.figures.running_totals import COUNTERS, Counts, added
 from storage.figures.timebuckets import DAY, day_range, local_date
 from storage.figures.windows import (
     WINDOW_DAYS,
+    WINDOWS,
     DayFigure,
     Figures,
     LatencyFigures,
@@ -41,8 +42,20 @@ from storage.vocabulary import HISTORY_DAYS, Granularity
 @dataclass(frozen=True, slots=True)
 class ComponentOverview:
     component_id: str
-    windows: dict[str, Figures]  # "24h", "7d", "30d", "90d", "365d"
-    days: list[DayFigure]  # one per site-local day, oldest first, ending today
+    windows: dict[str, Figures]  # "24h" and those asked for ("7d", "30d", "90d", "365d")
+    shown_days: Sequence[date]  # site-local days, oldest first, ending today
+    # The counts of each of `shown_days` (COUNTERS order), None where nothing was
+    # counted: plain tuples, because the front page reads 4,500 of them per render
+    # and needs only each day's level (`presentation.days.day_levels`).
+    day_counts: Sequence[Counts | None]
+
+    @property
+    def days(self) -> list[DayFigure]:
+        """One figure per shown day, oldest first."""
+        return [
+            DayFigure(day, _NO_FIGURES if counts is None else Figures._make(counts))
+            for day, counts in zip(self.shown_days, self.day_counts, strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +95,15 @@ async def component_overviews(
     tz: ZoneInfo,
     region: str | None = None,
     days: int = HISTORY_DAYS,
+    windows: Collection[str] = WINDOWS,
 ) -> dict[str, ComponentOverview]:
-    """Window figures and day bars for many components in three queries, each
-    returning about one row per component however long the history (the day
-    totals carry the past; see `storage.results.day_totals`). All regions are added up
-    unless `region` is given."""
+    """Window figures (of `windows`) and day bars for many components in three
+    queries, each returning about one row per component however long the history
+    (the day totals carry the past; see `storage.results.day_totals`). All regions
+    are added up unless `region` is given."""
     today = local_date(now, tz)
     shown = [today - (days - 1 - n) * DAY for n in range(days)]
+    day_windows = {w: WINDOW_DAYS[w] for w in windows if w in WINDOW_DAYS}
     async with db.read() as session:
         totals = await load_day_totals(session, component_ids, tz, region)
         recent = await _days_after_totals(session, totals, component_ids, today, tz, region)
@@ -98,9 +113,10 @@ async def component_overviews(
             cid,
             {
                 "24h": hours.get(cid, _NO_FIGURES),
-                **_day_windows(totals.get(cid, {}), recent.get(cid, {}), today),
+                **_day_windows(totals.get(cid, {}), recent.get(cid, {}), today, day_windows),
             },
-            _day_cells(totals.get(cid, {}), recent.get(cid, {}), shown),
+            shown,
+            _day_counts(totals.get(cid, {}), recent.get(cid, {}), shown[0], len(shown)),
         )
         for cid in component_ids
     }
@@ -191,11 +207,14 @@ async def _last_24_hours(
 
 
 def _day_windows(
-    totals: TotalsByRegion, recent: Mapping[date, Counts], today: date
+    totals: TotalsByRegion,
+    recent: Mapping[date, Counts],
+    today: date,
+    lengths: Mapping[str, int],
 ) -> dict[str, Figures]:
     windows = {}
     stop = today + DAY
-    for window, length in WINDOW_DAYS.items():
+    for window, length in lengths.items():
         first = today - (length - 1) * DAY
         parts = [region_totals.between(first, stop) for region_totals in totals.values()]
         parts.extend(values for day, values in recent.items() if first <= day <= today)
@@ -205,11 +224,10 @@ def _day_windows(
     return windows
 
 
-def _day_cells(
-    totals: TotalsByRegion, recent: Mapping[date, Counts], days: Sequence[date]
-) -> list[DayFigure]:
-    """One cell per day of `days` (consecutive), all regions added up."""
-    first, count = days[0], len(days)
+def _day_counts(
+    totals: TotalsByRegion, recent: Mapping[date, Counts], first: date, count: int
+) -> list[Counts | None]:
+    """The counts of each of `count` days from `first`, all regions added up."""
     regions = list(totals.values())
     # One region is the common case: its cells are taken as they are.
     cells: list[Counts | None] = (
@@ -222,11 +240,7 @@ def _day_cells(
     for day, values in recent.items():
         if 0 <= (n := (day - first).days) < count:
             _add_to_cell(cells, n, values)
-    empty, make = _NO_FIGURES, Figures._make
-    return [
-        DayFigure(day, empty if cell is None else make(cell))
-        for day, cell in zip(days, cells, strict=True)
-    ]
+    return cells
 
 
 def _add_to_cell(cells: list[Counts | None], n: int, values: Counts | None) -> None:

@@ -13,7 +13,7 @@ from statuspage.web.component_rows import dependency_key, public_target
 from statuspage.web.context_home import HomeData, HomePage, home_page
 from statuspage.web.context_site import safe_logo_src, site_context
 from statuspage.web.front_rows import LatencySummary
-from storage.figures.windows import DayFigure, Figures, LatencyFigures
+from storage.figures.windows import Figures, LatencyFigures
 from storage.incidents.reads import IncidentView
 from storage.queries.latest import PhaseAverages
 from storage.queries.summary import ComponentOverview
@@ -88,12 +88,13 @@ def test_nothing_reported_yet_reads_no_data_yet(tmp_path: Path) -> None:
 
 def test_day_cells_come_from_the_overview_with_no_data_days(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, components=COMPONENTS)
-    days = [
-        DayFigure(d, Figures(up=10) if i % 2 else Figures()) for i, d in enumerate(days_back(90))
-    ]
-    overview = ComponentOverview("a", {"24h": Figures(), "30d": Figures(), "90d": Figures()}, days)
+    # A day with no counts stored (None) and one whose counts are all zero both read "none".
+    counts = [(10, 0, 0, 0, 10) if i % 2 else (None if i % 4 else (0,) * 5) for i in range(90)]
+    windows = {"24h": Figures(), "30d": Figures(), "90d": Figures()}
+    overview = ComponentOverview("a", windows, days_back(90), counts)
     block = page(settings, empty_data(overviews={"a": overview})).groups[0].components[0]
     assert [c.level for c in block.days[:3]] == ["none", "good", "none"]
+    assert block.bar_levels[:4] == ["none", "good", "none", "good"]
     assert block.bar is not None
     assert len(block.days) == 90
 

@@ -6,18 +6,19 @@ from datetime import date
 
 from bs4 import BeautifulSoup
 
-from statuspage.web.day_links import BarDay, day_links
+from statuspage.web.day_links import day_links
 
-DAYS = [BarDay(date(2026, 12, 30), "good"), BarDay(date(2026, 12, 31), "bad")]
+DAYS = [date(2026, 12, 30), date(2026, 12, 31)]
+LEVELS = ["good", "bad"]
 
 
 def test_each_day_is_a_bare_link_to_its_anchor_named_by_its_day_of_the_month() -> None:
-    html = str(day_links("/components/api", DAYS, label="API, last 2 days"))
+    html = str(day_links("/components/api", DAYS, LEVELS, label="API, last 2 days"))
     assert "<a href=/components/api#g1230>30</a><a href=/components/api#b1231>31</a>" in html
 
 
 def test_the_bar_is_a_group_whose_name_is_escaped() -> None:
-    html = str(day_links("/components/api", DAYS, label='<b>"API"</b>, last 2 days'))
+    html = str(day_links("/components/api", DAYS, LEVELS, label='<b>"API"</b>, last 2 days'))
     group = BeautifulSoup(html, "html.parser").select_one("div.days")
     assert group is not None
     assert group["role"] == "group"
@@ -26,7 +27,7 @@ def test_the_bar_is_a_group_whose_name_is_escaped() -> None:
 
 
 def test_an_address_that_cannot_stand_bare_is_quoted_and_escaped() -> None:
-    html = str(day_links('/components/a b"<', DAYS[:1], label="x"))
+    html = str(day_links('/components/a b"<', DAYS[:1], LEVELS[:1], label="x"))
     link = BeautifulSoup(html, "html.parser").select_one("a")
     assert link is not None
     assert link["href"] == '/components/a b"<#g1230'

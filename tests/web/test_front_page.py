@@ -8,14 +8,19 @@ docs/page.md reports.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from pytest_aiohttp import AiohttpClient
+from sqlalchemy import event
 
 from bench.page import build_database, config_text
+from statuspage import keys
 from statuspage.config import load_settings
+from statuspage.http.serving import in_snapshot
+from statuspage.web.views import build_home
 from tests.app_client import Client, app_client
 from tests.web.factories import NOW
 from tests.web.pages import attr, level_of
@@ -77,3 +82,15 @@ async def test_the_linked_day_is_on_the_components_calendar(large_site: Client) 
     cell = BeautifulSoup(calendar, "html.parser").select_one(f"td#{href.partition('#')[2]}")
     assert cell is not None
     assert "availability" in cell.get_text()
+
+
+async def test_the_front_page_reads_through_one_database_session(large_site: Client) -> None:
+    """Its dozen queries share one session (`Database.snapshot`): a session each cost
+    about half of a cold render (docs/page.md)."""
+    app = large_site.app
+    db = app[keys.DATABASE]
+    checkouts: list[object] = []
+    event.listen(db.engine.sync_engine, "checkout", lambda *args: checkouts.append(args))
+    document = await in_snapshot(db, partial(build_home, app))()
+    assert document.template == "home.html"
+    assert len(checkouts) == 1
