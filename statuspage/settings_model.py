@@ -366,6 +366,10 @@ class SubscriberSettings(_Section):
     maintenance_reminder_minutes: Annotated[int, Field(ge=0, le=10080)] = 60  # 0: none
     # Subscription requests one client address may make per hour (the rest get 429).
     requests_per_client_per_hour: Annotated[int, Field(ge=1, le=10000)] = 10
+    # Bounds on the list itself, past which a new address is refused (docs/subscribers.md).
+    max_subscribers: Annotated[int, Field(ge=1, le=10_000_000)] = 100_000
+    max_webhooks: Annotated[int, Field(ge=0, le=100_000)] = 1_000
+    max_webhooks_per_host: Annotated[int, Field(ge=1, le=100_000)] = 10
 
 
 MetricSourceKind = Literal["scrape", "prometheus"]

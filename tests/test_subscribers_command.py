@@ -11,6 +11,7 @@ from pathlib import Path
 from storage.database import Database
 from storage.subscribers.writes import confirm, request_subscription
 from storage.vocabulary import SubscriberKind
+from tests.notify.subscriber_site import NO_LIMITS
 from tests.test_commands import CONFIG, statuspage
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -21,7 +22,13 @@ async def subscribe(path: Path, *addresses: str) -> None:
     try:
         for address in addresses:
             made = await request_subscription(
-                db, SubscriberKind.EMAIL, address, ["api"], now=NOW, resend_after=timedelta(0)
+                db,
+                SubscriberKind.EMAIL,
+                address,
+                ["api"],
+                now=NOW,
+                resend_after=timedelta(0),
+                limits=NO_LIMITS,
             )
             await confirm(db, made.subscriber_id, address, ["api"], now=NOW)
     finally:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import ipaddress
+import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,17 +29,29 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from statuspage import keys
+from statuspage.config import Settings
 from statuspage.http.client_address import request_client
-from statuspage.rules.subscriber_addresses import destination_problem, email_address
+from statuspage.rules.subscriber_addresses import (
+    connection_host,
+    destination_problem,
+    email_address,
+)
 from statuspage.rules.subscriber_links import CONFIRM, UNSUBSCRIBE, LinkClaims, sign, verify
 from statuspage.web.context_site import site_context
 from statuspage.web.context_subscribe import SubscribeForm, offers_email, subscribe_page
 from storage.subscribers.reads import subscriber
 from storage.subscribers.secrets import SUBSCRIBER_LINKS, site_secret
-from storage.subscribers.writes import confirm, remove, request_subscription
+from storage.subscribers.writes import (
+    LimitReached,
+    Limits,
+    confirm,
+    remove,
+    request_subscription,
+)
 from storage.vocabulary import SubscriberKind
 
 RESEND_AFTER = timedelta(minutes=10)
+log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=1)
 MAX_CLIENTS = 100_000  # clients remembered at once: a spray of addresses costs bounded memory
 
@@ -106,14 +119,18 @@ class Subscriptions:
         if problem is not None:
             return _again(request, form, problem)
         assert address is not None
-        await request_subscription(
-            request.app[keys.DATABASE],
-            SubscriberKind.EMAIL,
-            address,
-            _choice(form),
-            now=request.app[keys.CLOCK](),
-            resend_after=RESEND_AFTER,
-        )
+        try:
+            await request_subscription(
+                request.app[keys.DATABASE],
+                SubscriberKind.EMAIL,
+                address,
+                _choice(form),
+                now=request.app[keys.CLOCK](),
+                resend_after=RESEND_AFTER,
+                limits=subscriber_limits(settings),
+            )
+        except LimitReached as full:
+            return _full(request, form, full)
         hours = settings.file.subscribers.confirmation_hours
         return _outcome(
             request,
@@ -140,9 +157,18 @@ class Subscriptions:
         if problem is not None:
             return _again(request, form, problem)
         db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
-        done = await request_subscription(
-            db, SubscriberKind.WEBHOOK, url, _choice(form), now=now, resend_after=RESEND_AFTER
-        )
+        try:
+            done = await request_subscription(
+                db,
+                SubscriberKind.WEBHOOK,
+                url,
+                _choice(form),
+                now=now,
+                resend_after=RESEND_AFTER,
+                limits=subscriber_limits(settings),
+            )
+        except LimitReached as full:
+            return _full(request, form, full)
         if done.existed:
             # Knowing a URL does not make one its owner: no way out, no new components.
             return _outcome(
@@ -290,6 +316,36 @@ def _again(request: web.Request, form: SubscribeForm, problem: str) -> web.Respo
     site = site_context(settings, state.assets, "/subscribe")
     page = subscribe_page(settings, site, state.clock(), _with_error(form, problem))
     return _html(state.renderer.render("subscribe.html", page), 400)
+
+
+def subscriber_limits(settings: Settings) -> Limits:
+    configured = settings.file.subscribers
+    return Limits(
+        total=configured.max_subscribers,
+        webhooks=configured.max_webhooks,
+        per_webhook_host=configured.max_webhooks_per_host,
+        host_of=_host_of,
+    )
+
+
+def _host_of(url: str) -> str:
+    """The host a webhook URL reaches, as the HTTP client reads it; "host." is "host"."""
+    return (connection_host(url) or "").rstrip(".").lower()
+
+
+def _full(request: web.Request, form: SubscribeForm, full: LimitReached) -> web.Response:
+    """A limit on the list: the URL's own (its host has its share) is the form's field
+    to change; the page's is no fault of the visitor, who can follow the feeds."""
+    log.warning("subscription refused: %s", full)
+    if full.per_host:
+        return _again(request, form, f"the URL: {full}")
+    return _outcome(
+        request,
+        "Not taking new subscriptions",
+        "This page has as many subscribers as it can take just now. Its RSS and Atom "
+        "feeds carry every update; please follow those, or try again later.",
+        status=503,
+    )
 
 
 def _with_error(form: SubscribeForm, problem: str) -> SubscribeForm:

@@ -11,9 +11,10 @@ address checks against private networks happen before this is called.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,25 @@ from storage.database import Database
 from storage.tables.notifications import Notification
 from storage.tables.subscribers import Subscriber
 from storage.vocabulary import NotificationEvent, NotificationState, SubscriberKind
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How many subscribers the page takes: a new address past one is refused, so a
+    script cannot grow the list without bound or aim the page's webhooks at one host."""
+
+    total: int  # subscribers of every kind, confirmed or waiting
+    webhooks: int  # webhook subscribers
+    per_webhook_host: int  # webhook subscribers whose URL names one host
+    host_of: Callable[[str], str]  # a webhook URL's host as the HTTP client reads it
+
+
+class LimitReached(Exception):
+    """A new subscriber would pass one of the `Limits`; the message says which."""
+
+    def __init__(self, message: str, *, per_host: bool = False) -> None:
+        super().__init__(message)
+        self.per_host = per_host  # about the URL given, not the page as a whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +63,7 @@ async def request_subscription(
     *,
     now: datetime,
     resend_after: timedelta,
+    limits: Limits,
 ) -> Requested:
     """Record a request; for email, queue a confirmation unless one went out lately.
     The components chosen travel in the confirmation (they change nothing until
@@ -52,11 +73,16 @@ async def request_subscription(
 
     Two requests for one new address at once (a double click): on PostgreSQL the
     second insert breaks the unique index, and is tried again, finding the first's
-    row; SQLite takes one write at a time anyway."""
+    row; SQLite takes one write at a time anyway.
+
+    Raises `LimitReached` for a new address past `limits` (an existing one is served
+    as ever). On PostgreSQL, requests in flight together may each pass a limit that
+    only one of them had room for: it is a bound against floods, not an exact count."""
+    request = partial(_request, db, kind, address, components, now=now, limits=limits)
     try:
-        return await _request(db, kind, address, components, now=now, resend_after=resend_after)
+        return await request(resend_after=resend_after)
     except IntegrityError:
-        return await _request(db, kind, address, components, now=now, resend_after=resend_after)
+        return await request(resend_after=resend_after)
 
 
 async def _request(
@@ -67,11 +93,13 @@ async def _request(
     *,
     now: datetime,
     resend_after: timedelta,
+    limits: Limits,
 ) -> Requested:
     async with db.write(pages=False) as session:
         row = await _by_address(session, kind, address)
         existed = row is not None
         if row is None:
+            await _check_limits(session, kind, address, limits)
             row = Subscriber(kind=kind, address=address, created_at=now, updated_at=now)
             if kind == SubscriberKind.WEBHOOK:
                 row.confirmed_at = now  # nobody is there to click a link
@@ -90,6 +118,30 @@ async def _request(
         row.confirmation_sent_at, row.updated_at = now, now
         session.add(_confirmation(row.id, components, now))
         return Requested(row.id, mailed=True, confirmed=confirmed, existed=existed)
+
+
+async def _check_limits(
+    session: AsyncSession, kind: SubscriberKind, address: str, limits: Limits
+) -> None:
+    if await _count(session) >= limits.total:
+        raise LimitReached(f"the page takes no more than {limits.total} subscribers")
+    if kind != SubscriberKind.WEBHOOK:
+        return
+    webhooks = list(await session.exec(select(Subscriber.address).where(Subscriber.kind == kind)))
+    if len(webhooks) >= limits.webhooks:
+        raise LimitReached(f"the page takes no more than {limits.webhooks} webhooks")
+    # Every stored URL is read as the client reads it, so no spelling of a host (case,
+    # a trailing dot, user info, IDNA) counts as another host.
+    host = limits.host_of(address)
+    if sum(limits.host_of(url) == host for url in webhooks) >= limits.per_webhook_host:
+        raise LimitReached(
+            f"the page posts to {limits.per_webhook_host} webhooks at {host} already",
+            per_host=True,
+        )
+
+
+async def _count(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Subscriber)) or 0)
 
 
 def _confirmation(

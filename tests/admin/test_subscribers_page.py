@@ -15,11 +15,18 @@ from storage.tables.accounts import AuditEntry
 from storage.vocabulary import SubscriberKind
 from tests.admin.helpers import NOW, post_form
 from tests.app_client import Client
+from tests.notify.subscriber_site import NO_LIMITS
 
 
 async def add(db: Database, address: str, components: list[str] | None = None) -> int:
     made = await request_subscription(
-        db, SubscriberKind.EMAIL, address, components, now=NOW, resend_after=timedelta(0)
+        db,
+        SubscriberKind.EMAIL,
+        address,
+        components,
+        now=NOW,
+        resend_after=timedelta(0),
+        limits=NO_LIMITS,
     )
     await confirm(db, made.subscriber_id, address, components, now=NOW)
     return made.subscriber_id
@@ -39,7 +46,13 @@ async def test_subscribers_are_listed_and_searched(admin: Client, db: Database) 
     await add(db, "ann@example.com", ["api"])
     await add(db, "bob@example.org")
     await request_subscription(
-        db, SubscriberKind.EMAIL, "waiting@example.com", None, now=NOW, resend_after=timedelta(0)
+        db,
+        SubscriberKind.EMAIL,
+        "waiting@example.com",
+        None,
+        now=NOW,
+        resend_after=timedelta(0),
+        limits=NO_LIMITS,
     )
     soup = await page(admin)
     assert sorted(addresses(soup)) == ["ann@example.com", "bob@example.org", "waiting@example.com"]
@@ -75,7 +88,13 @@ async def test_removal_needs_the_forms_token(admin: Client, db: Database) -> Non
 async def test_a_hostile_address_is_shown_as_text(admin: Client, db: Database) -> None:
     hostile = "http://example.com/<script>alert(1)</script>"
     await request_subscription(
-        db, SubscriberKind.WEBHOOK, hostile, None, now=NOW, resend_after=timedelta(0)
+        db,
+        SubscriberKind.WEBHOOK,
+        hostile,
+        None,
+        now=NOW,
+        resend_after=timedelta(0),
+        limits=NO_LIMITS,
     )
     soup = await page(admin)
     assert soup.find("script") is None

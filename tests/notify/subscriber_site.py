@@ -16,12 +16,15 @@ from pytest_aiohttp import AiohttpClient
 from statuspage.config import Settings, load_settings
 from statuspage.notify.sender import Sender
 from storage.database import Database
+from storage.subscribers.writes import Limits
 from tests.admin.helpers import add_test_token
 from tests.alerting.helpers import CONFIG, Clock, site
 from tests.app_client import Client, app_client
 from tests.notify.mailbox import Mailbox
 
 SITE_URL = "http://status.acme.test"
+# For tests that write subscribers straight to storage and are not about its limits.
+NO_LIMITS = Limits(total=10**9, webhooks=10**9, per_webhook_host=10**9, host_of=str)
 
 
 def subscriber_settings(

@@ -31,6 +31,7 @@ from tests.notify.helpers import channels_config
 from tests.notify.mailbox import Mailbox
 from tests.notify.receivers import Answer, receiver
 from tests.notify.subscriber_site import (
+    NO_LIMITS,
     SubscriberSite,
     link_in,
     local_path,
@@ -84,7 +85,13 @@ async def test_an_idna_spelling_of_loopback_is_never_called(
         assert form.status == 400
         # As if it had been subscribed before the form knew better:
         await request_subscription(
-            s.db, SubscriberKind.WEBHOOK, url, None, now=s.clock.now, resend_after=timedelta(0)
+            s.db,
+            SubscriberKind.WEBHOOK,
+            url,
+            None,
+            now=s.clock.now,
+            resend_after=timedelta(0),
+            limits=NO_LIMITS,
         )
         await s.open_incident("Anything", "Text.")
         await s.deliver()
@@ -170,7 +177,13 @@ async def test_the_admin_search_finds_a_webhook_in_any_case(s: SubscriberSite) -
     """Webhook URLs keep their case; SQLite's LIKE ignores it, PostgreSQL's did not."""
     url = "https://example.com/Hooks/ABC"
     await request_subscription(
-        s.db, SubscriberKind.WEBHOOK, url, None, now=s.clock.now, resend_after=timedelta(0)
+        s.db,
+        SubscriberKind.WEBHOOK,
+        url,
+        None,
+        now=s.clock.now,
+        resend_after=timedelta(0),
+        limits=NO_LIMITS,
     )
     for text in ("Hooks/ABC", "hooks/abc", "HOOKS"):
         assert [r.address for r in (await search(s.db, text)).rows] == [url], text
@@ -237,6 +250,7 @@ async def test_subscribers_webhooks_cannot_hold_up_the_operators_page(
                 None,
                 now=s.clock.now,
                 resend_after=timedelta(0),
+                limits=NO_LIMITS,
             )
         await s.open_incident("Payments failing", "Looking.")
         s.clock.advance(seconds=1)  # the operators' alert comes a moment later

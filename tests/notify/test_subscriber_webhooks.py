@@ -19,6 +19,7 @@ from storage.tables.subscribers import Subscriber
 from storage.vocabulary import SubscriberKind
 from tests.notify.receivers import Answer, receiver
 from tests.notify.subscriber_site import (
+    NO_LIMITS,
     SubscriberSite,
     local_path,
     subscriber_settings,
@@ -106,7 +107,13 @@ async def test_a_name_that_resolves_inside_is_never_called(
     async with subscriber_site(aiohttp_client, settings, None) as s:
         url = f"http://localhost:{port}/hook"
         await request_subscription(
-            s.db, SubscriberKind.WEBHOOK, url, None, now=s.clock.now, resend_after=timedelta(0)
+            s.db,
+            SubscriberKind.WEBHOOK,
+            url,
+            None,
+            now=s.clock.now,
+            resend_after=timedelta(0),
+            limits=NO_LIMITS,
         )
         await s.open_incident("Anything", "Text.")
         await s.deliver()
