@@ -99,14 +99,15 @@ def bar_days(component: ComponentConfig, data: RowData) -> tuple[Sequence[date],
 
 def uptime_text(component: ComponentConfig, data: RowData) -> str | None:
     """The 90 days' availability; "measuring" while a new component's first results
-    wait for the roll-up (the status beside it already reflects them)."""
+    wait for the roll-up (the status beside it already reflects them). The roll-up
+    writes a day with its hours, so results with nothing counted in the 90 days are
+    results still waiting for it."""
     if not component.probed:
         return None
     figures = data.windows.get(UPTIME_WINDOW, Figures())
     if figures.has_data:
         return percent_text(figures.availability_text())
-    waiting = data.latest is not None and not data.windows.get("24h", Figures()).has_data
-    return MEASURING if waiting else NO_DATA
+    return MEASURING if data.latest is not None else NO_DATA
 
 
 def latency_summary(component: ComponentConfig, data: RowData) -> LatencySummary | None:

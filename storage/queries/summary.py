@@ -42,7 +42,7 @@ from storage.vocabulary import HISTORY_DAYS, Granularity
 @dataclass(frozen=True, slots=True)
 class ComponentOverview:
     component_id: str
-    windows: dict[str, Figures]  # "24h" and those asked for ("7d", "30d", "90d", "365d")
+    windows: dict[str, Figures]  # those asked for: "24h", "7d", "30d", "90d", "365d"
     shown_days: Sequence[date]  # site-local days, oldest first, ending today
     # The counts of each of `shown_days` (COUNTERS order), None where nothing was
     # counted: plain tuples, because the front page reads 4,500 of them per render
@@ -97,22 +97,26 @@ async def component_overviews(
     days: int = HISTORY_DAYS,
     windows: Collection[str] = WINDOWS,
 ) -> dict[str, ComponentOverview]:
-    """Window figures (of `windows`) and day bars for many components in three
-    queries, each returning about one row per component however long the history
-    (the day totals carry the past; see `storage.results.day_totals`). All regions
-    are added up unless `region` is given."""
+    """Window figures (of `windows`) and day bars for many components in two or
+    three queries (the third for "24h"), each returning about one row per component
+    however long the history (the day totals carry the past; see
+    `storage.results.day_totals`). All regions are added up unless `region` is given."""
     today = local_date(now, tz)
     shown = [today - (days - 1 - n) * DAY for n in range(days)]
     day_windows = {w: WINDOW_DAYS[w] for w in windows if w in WINDOW_DAYS}
     async with db.read() as session:
         totals = await load_day_totals(session, component_ids, tz, region)
         recent = await _days_after_totals(session, totals, component_ids, today, tz, region)
-        hours = await _last_24_hours(session, component_ids, now, tz, region)
+        hours = (
+            await _last_24_hours(session, component_ids, now, tz, region)
+            if "24h" in windows
+            else None
+        )
     return {
         cid: ComponentOverview(
             cid,
             {
-                "24h": hours.get(cid, _NO_FIGURES),
+                **({} if hours is None else {"24h": hours.get(cid, _NO_FIGURES)}),
                 **_day_windows(totals.get(cid, {}), recent.get(cid, {}), today, day_windows),
             },
             shown,

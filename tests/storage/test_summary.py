@@ -99,3 +99,14 @@ async def test_a_component_without_results_has_no_data_anywhere(db: Database) ->
     assert all(f.availability is None for f in overview.windows.values())
     assert len(overview.days) == 90
     assert not any(d.figures.has_data for d in overview.days)
+
+
+async def test_overviews_figure_only_the_windows_asked_for_and_agree_on_them(
+    db: Database,
+) -> None:
+    await two_regions_of_random_results(db)
+    every = (await component_overviews(db, ["api"], now=NOW, tz=NEW_YORK))["api"]
+    some = (await component_overviews(db, ["api"], now=NOW, tz=NEW_YORK, windows=("90d",)))["api"]
+    assert set(every.windows) == {"24h", "7d", "30d", "90d", "365d"}
+    assert some.windows == {"90d": every.windows["90d"]}
+    assert (some.shown_days, some.day_counts) == (every.shown_days, every.day_counts)
