@@ -55,15 +55,39 @@ async def record_staleness(
             session.add(row)
 
 
-async def shown_statuses(db: Database) -> dict[str, str | None]:
-    """`current_statuses`, with stale components reading `NO_RECENT_DATA`."""
+@dataclass(frozen=True, slots=True)
+class ShownStatus:
+    """One component's status as shown, with what it stands in for."""
+
+    shown: str | None  # what pages show: `NO_RECENT_DATA` for a silent one no person holds
+    recorded: str | None  # the latest status in its history (None: none yet)
+    staleness: Staleness | None  # set while its results do not arrive
+
+
+async def shown_components(db: Database) -> dict[str, ShownStatus]:
+    """Every component `current_statuses` knows: what is shown, what is recorded, and
+    whether (since when) its results stopped arriving."""
     statuses = await current_statuses(db)
     stale = await stale_components(db)
-    if not stale:
-        return statuses
-    held = await statuses_in_force(db)
-    for component_id in stale:
+    held = await statuses_in_force(db) if stale else {}
+    shown = {}
+    for component_id, recorded in statuses.items():
+        staleness = stale.get(component_id)
         by = held.get(component_id)
-        if component_id in statuses and not (by and by.source in HUMAN_SOURCES):
-            statuses[component_id] = NO_RECENT_DATA
-    return statuses
+        silent = staleness is not None and not (by and by.source in HUMAN_SOURCES)
+        shown[component_id] = ShownStatus(
+            NO_RECENT_DATA if silent else recorded, recorded, staleness
+        )
+    return shown
+
+
+async def shown_statuses(db: Database) -> dict[str, str | None]:
+    """`current_statuses`, with stale components reading `NO_RECENT_DATA`."""
+    return {cid: state.shown for cid, state in (await shown_components(db)).items()}
+
+
+async def freshness_changed_at(db: Database) -> dict[str, datetime]:
+    """When each component last went silent or heard again: a change of what it shows."""
+    async with db.read() as session:
+        rows = await session.exec(select(ComponentFreshness))
+        return {r.component_id: r.changed_at for r in rows.all()}
