@@ -35,6 +35,7 @@ from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
 from statuspage.service.startup import open_database, prepare_database, sole_writer
+from storage.metrics.buffer import MAX_PENDING_POINTS, PointWriter
 from storage.results.writer import ResultWriter
 
 log = logging.getLogger("statuspage")
@@ -105,10 +106,13 @@ async def _client_session(app: web.Application) -> AsyncIterator[None]:
 
 async def _writer(app: web.Application) -> AsyncIterator[None]:
     writer = ResultWriter(app[keys.DATABASE])
+    points = PointWriter(app[keys.DATABASE], max_buffer=MAX_PENDING_POINTS)
     writer.start()
-    app[keys.WRITER] = writer
+    points.start()
+    app[keys.WRITER], app[keys.POINT_WRITER] = writer, points
     yield
     await writer.close(timeout_s=SHUTDOWN_FLUSH_S + 5)
+    await points.close(timeout_s=SHUTDOWN_FLUSH_S)
 
 
 async def _scheduler(app: web.Application) -> AsyncIterator[None]:
@@ -154,6 +158,7 @@ def _schedule_metric_sources(app: web.Application, scheduler: ProbeScheduler) ->
     holder = app[keys.SETTINGS]
     collector = MetricCollector(
         db=app[keys.DATABASE],
+        points=app[keys.POINT_WRITER],
         sessions=app[keys.PROBE_SESSIONS],
         limits=lambda: scheduler.runner.limits,
         settings=lambda: holder.current.metrics,
@@ -238,6 +243,9 @@ async def metrics(request: web.Request) -> web.Response:
     if writer is not None:
         service_metrics.buffer_pending.set(writer.pending)
         service_metrics.buffer_dropped.set(writer.dropped)
+    if (points := request.app.get(keys.POINT_WRITER)) is not None:
+        service_metrics.points_pending.set(points.pending)
+        service_metrics.points_dropped.set(points.dropped)
     if (guard := request.app.get(keys.CONNECTIONS)) is not None:
         service_metrics.connections_open.set(guard.open)
         service_metrics.connections_shed.set(guard.shed)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from statuspage.service.scheduler import ProbeScheduler
     from statuspage.service.settings_holder import SettingsHolder
     from storage.database import Database
+    from storage.metrics.buffer import PointWriter
     from storage.results.writer import ResultWriter
 
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")  # the one clock every part of the app reads
@@ -35,6 +36,7 @@ DATABASE: web.AppKey[Database] = web.AppKey("database")
 METRICS: web.AppKey[ServiceMetrics] = web.AppKey("metrics")
 PROBE_SESSIONS: web.AppKey[ProbeSessions] = web.AppKey("probe_sessions")
 WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
+POINT_WRITER: web.AppKey[PointWriter] = web.AppKey("point_writer")  # scraped metric points
 SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
 # Set by a probing process on PostgreSQL that shares its region (no static shard).
 MEMBERSHIP: web.AppKey[Membership] = web.AppKey("membership")

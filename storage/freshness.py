@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from storage.database import Database
-from storage.status import status_rows
+from storage.status import StatusRow, status_rows
 from storage.tables.freshness import ComponentFreshness
 
 NO_RECENT_DATA = "no_recent_data"  # never stored as a status: shown in place of one
@@ -54,9 +54,39 @@ async def record_staleness(
             session.add(row)
 
 
-async def shown_statuses(db: Database) -> dict[str, str | None]:
-    """`current_statuses`, with stale components reading `NO_RECENT_DATA`."""
+@dataclass(frozen=True, slots=True)
+class ShownStatus:
+    """One component's status as shown, with what it stands in for."""
+
+    shown: str | None  # what pages show: `NO_RECENT_DATA` for a silent one no person holds
+    recorded: str | None  # the latest status in its history (None: none yet)
+    staleness: Staleness | None  # set while its results do not arrive
+
+
+async def shown_components(db: Database) -> dict[str, ShownStatus]:
+    """Every component `current_statuses` knows: what is shown, what is recorded, and
+    whether (since when) its results stopped arriving. One query."""
     return {
-        cid: NO_RECENT_DATA if row.stale and not row.held_by_person else row.status
+        cid: ShownStatus(
+            _shown(row),
+            row.status,
+            None if row.stale_since is None else Staleness(row.stale_since, row.last_result_at),
+        )
         for cid, row in (await status_rows(db)).items()
     }
+
+
+async def shown_statuses(db: Database) -> dict[str, str | None]:
+    """`current_statuses`, with stale components reading `NO_RECENT_DATA`."""
+    return {cid: _shown(row) for cid, row in (await status_rows(db)).items()}
+
+
+def _shown(row: StatusRow) -> str | None:
+    return NO_RECENT_DATA if row.stale_since is not None and not row.held_by_person else row.status
+
+
+async def freshness_changed_at(db: Database) -> dict[str, datetime]:
+    """When each component last went silent or heard again: a change of what it shows."""
+    async with db.read() as session:
+        rows = await session.exec(select(ComponentFreshness))
+        return {r.component_id: r.changed_at for r in rows.all()}

@@ -132,7 +132,8 @@ class StatusRow:
 
     status: str | None  # as `current_statuses` gives it
     held_by_person: bool  # set by an operator or a maintenance window, not the probes
-    stale: bool  # its results stopped arriving (storage.freshness)
+    stale_since: datetime | None  # its results stopped arriving then (storage.freshness)
+    last_result_at: datetime | None  # recorded with the staleness
 
 
 async def status_rows(db: Database) -> dict[str, StatusRow]:
@@ -143,6 +144,7 @@ async def status_rows(db: Database) -> dict[str, StatusRow]:
         StatusChange.new_status,
         StatusChange.source,
         ComponentFreshness.stale_since,
+        ComponentFreshness.last_result_at,
     )
     query = (
         select(*columns)
@@ -156,9 +158,10 @@ async def status_rows(db: Database) -> dict[str, StatusRow]:
             cid: StatusRow(
                 status=_status_or_default(status, probed),
                 held_by_person=source in HUMAN_SOURCES,
-                stale=stale_since is not None,
+                stale_since=stale_since,
+                last_result_at=last_result_at,
             )
-            for cid, probed, status, source, stale_since in rows
+            for cid, probed, status, source, stale_since, last_result_at in rows
         }
 
 

@@ -19,17 +19,24 @@ from statuspage.api.v2 import (
     PageInfo,
     components_by_id,
     components_v2,
+    leaf_status,
     page_id,
-    public_component_status,
 )
 from statuspage.config import Settings
-from statuspage.rules.indicator import Banner, page_banner
+from statuspage.rules.indicator import Banner, page_banner, with_silent_components
 from storage.components import list_components
 from storage.database import Database
-from storage.freshness import shown_statuses
+from storage.freshness import (
+    NO_RECENT_DATA,
+    ShownStatus,
+    freshness_changed_at,
+    shown_components,
+)
 from storage.incidents.reads import IncidentView
 from storage.queries.page import page_updated_at, status_changed_at
 from storage.vocabulary import MAINTENANCE_UNDER_WAY
+
+NOTHING_RECORDED = ShownStatus(None, None, None)  # a configured component not yet in storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,37 +56,59 @@ async def load_snapshot(db: Database, settings: Settings, *, now: datetime) -> V
         name=site.name,
         url=site.url,
         time_zone=site.time_zone,
-        updated_at=await page_updated_at(db) or now,  # the feeds date themselves by it too
+        updated_at=await _updated_at(db, facts) or now,
     )
     rows = components_v2(facts, page)
     return V2Snapshot(page, tuple(facts), rows, components_by_id(rows))
 
 
+async def _updated_at(db: Database, facts: Sequence[ComponentFacts]) -> datetime | None:
+    """`page_updated_at` (the feeds date themselves by it too), or a later freshness
+    change: going silent changes what a component reads here."""
+    found = [await page_updated_at(db), *(f.freshness_changed_at for f in facts)]
+    moments = [m for m in found if m is not None]
+    return max(moments) if moments else None
+
+
 async def component_facts(
     db: Database, settings: Settings, *, now: datetime
 ) -> list[ComponentFacts]:
-    statuses = await shown_statuses(db)
+    shown = await shown_components(db)
     rows = {row.id: row for row in await list_components(db)}
     changed = await status_changed_at(db)
+    freshness = await freshness_changed_at(db)
     facts = []
     for config in settings.components:
         row = rows.get(config.id)
         created = row.created_at if row is not None else now
-        updated = row.updated_at if row is not None else now
-        if config.id in changed:
-            updated = max(updated, changed[config.id])
-        facts.append(ComponentFacts(config, statuses.get(config.id), created, updated))
+        moments = [row.updated_at if row is not None else now]
+        moments += [m[config.id] for m in (changed, freshness) if config.id in m]
+        state = shown.get(config.id, NOTHING_RECORDED)
+        facts.append(
+            ComponentFacts(
+                config,
+                state.shown,
+                created,
+                max(moments),
+                recorded=state.recorded,
+                staleness=state.staleness,
+                freshness_changed_at=freshness.get(config.id),
+            )
+        )
     return facts
 
 
 def rollup(
     snapshot: V2Snapshot, unresolved: Sequence[IncidentView], maintenances: Sequence[IncidentView]
 ) -> Banner:
-    """The page status, by the front page's rule. Leaves with no data yet count as
-    operational here, as the component rows beside it say, so a client that rolls
-    up the rows itself gets the same answer."""
-    return page_banner(
-        [public_component_status(f.status) for f in snapshot.facts],
+    """The page status, by the front page's rule over the statuses the component rows
+    say (no data yet: operational; no recent data: at least degraded), so a client
+    that rolls up the rows itself gets the same indicator. The description names
+    how many components have no recent data, as the pages' rows do."""
+    banner = page_banner(
+        [leaf_status(f) for f in snapshot.facts],
         [i.impact for i in unresolved],
         maintenance_in_progress=any(m.status in MAINTENANCE_UNDER_WAY for m in maintenances),
     )
+    silent = sum(1 for f in snapshot.facts if f.status == NO_RECENT_DATA)
+    return with_silent_components(banner, silent)

@@ -266,6 +266,13 @@ Our rules where Statuspage leaves a choice:
 
 - A component with no status recorded yet is `operational` in v2 (the pages say
   "No data yet"; Statuspage has no such state). The roll-up counts it the same way.
+- A component whose results stopped arriving (the pages say "No recent data") is
+  never `operational` in v2: it keeps a worse last status (`partial_outage`,
+  `major_outage`), else reads `degraded_performance`. Its `data` object (beyond
+  Statuspage, on every component) says `"fresh": false` with `stale_since` and
+  `last_result_at`; a status an operator or a maintenance window holds still shows.
+  The roll-up counts the status the row says, and `status.description` then ends
+  with `; no recent data from N component(s)`.
 - Timestamps are written in the page's time zone, always with milliseconds and a
   numeric offset: `2026-11-26T11:15:02.113+01:00`.
 - `page.id` is the slug of the site name; `page.updated_at` is the latest change of

@@ -9,6 +9,9 @@ edge, and nowhere else. The read API, the admin write API (which answers with
 Our own rules (also stated in the OpenAPI document's description):
 - a component with no status recorded yet is "operational" here (the pages say
   "No data yet"; a Statuspage client has no such state);
+- a component whose results stopped arriving (the pages say "No recent data") is
+  never "operational" here: it keeps a worse last status, else reads
+  "degraded_performance", and its `data` object says it is not fresh (`leaf_status`);
 - `page.id` is the slug of the site name; timestamps are written in the page's
   time zone, as Statuspage writes them;
 - a group row takes the position of its first child; leaves keep their
@@ -28,6 +31,7 @@ from statuspage.presentation.display import worst_status
 from statuspage.presentation.links import incident_permalink
 from statuspage.presentation.markdown import markdown_to_text, strip_control_characters
 from statuspage.rules.indicator import Banner
+from storage.freshness import NO_RECENT_DATA, Staleness
 from storage.incidents import rules
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.vocabulary import ComponentStatus, Impact
@@ -36,6 +40,7 @@ Json = dict[str, Any]
 
 # What a Statuspage client may be sent: never a value outside these.
 COMPONENT_STATUSES = tuple(ComponentStatus)
+DEGRADED_PERFORMANCE = ComponentStatus.DEGRADED_PERFORMANCE.value
 INCIDENT_STATUSES = rules.INCIDENT_STATUSES
 MAINTENANCE_STATUSES = rules.MAINTENANCE_STATUSES
 INCIDENT_IMPACTS = (Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL)
@@ -78,9 +83,12 @@ class ComponentFacts:
     """One configured component with what storage knows of it."""
 
     config: ComponentConfig
-    status: str | None  # None: nothing recorded yet
+    status: str | None  # as pages show it (`shown_statuses`); None: nothing recorded yet
     created_at: datetime
-    updated_at: datetime  # the later of the row's change and its latest status change
+    updated_at: datetime  # the latest of the row's change, its status and freshness changes
+    recorded: str | None = None  # the latest status in its history
+    staleness: Staleness | None = None  # set while its results do not arrive
+    freshness_changed_at: datetime | None = None  # when it last went silent or heard again
 
 
 def page_id(site_name: str) -> str:
@@ -134,12 +142,42 @@ def public_component_status(status: str | None) -> str:
     return status if status in COMPONENT_STATUSES else "operational"
 
 
+def leaf_status(facts: ComponentFacts) -> str:
+    """The status a client is sent for a leaf. A component the pages show as "No
+    recent data" is never "operational": the enum has no "unknown", and a client
+    must not be told all is well when nothing is known. Nor is it an outage, which
+    our own silence (a worker gone, a region cut off) does not show. So it reads the
+    mildest problem, "degraded_performance", or its last recorded status where that
+    was worse, since nothing says it recovered; `data.fresh` tells the two apart."""
+    if facts.status != NO_RECENT_DATA:
+        return public_component_status(facts.status)
+    return public_component_status(worst_status([facts.recorded, DEGRADED_PERFORMANCE]))
+
+
+def freshness_v2(stale: Sequence[Staleness], tz: ZoneInfo) -> Json:
+    """`data`, beyond Statuspage: whether results arrive. For several (a group's
+    silent children) the earliest of each time."""
+    return {
+        "fresh": not stale,
+        "stale_since": optional_timestamp(
+            min((s.stale_since for s in stale if s.stale_since), default=None), tz
+        ),
+        "last_result_at": optional_timestamp(
+            min((s.last_result_at for s in stale if s.last_result_at), default=None), tz
+        ),
+    }
+
+
+def _silent(facts: Sequence[ComponentFacts]) -> list[Staleness]:
+    return [f.staleness for f in facts if f.staleness is not None]
+
+
 def component_v2(facts: ComponentFacts, page: PageInfo) -> Json:
     config = facts.config
     return {
         "id": config.id,
         "name": clean(config.name),
-        "status": public_component_status(facts.status),
+        "status": leaf_status(facts),
         "created_at": timestamp(facts.created_at, page.tz),
         "updated_at": timestamp(facts.updated_at, page.tz),
         "position": config.position,
@@ -150,6 +188,7 @@ def component_v2(facts: ComponentFacts, page: PageInfo) -> Json:
         "page_id": page.id,
         "group": False,
         "only_show_if_degraded": False,
+        "data": freshness_v2(_silent([facts]), page.tz),
     }
 
 
@@ -161,7 +200,7 @@ def group_v2(children: Sequence[ComponentFacts], page: PageInfo) -> Json:
     return {
         "id": first.config.group_id,
         "name": clean(first.config.group),
-        "status": public_component_status(worst_status([c.status for c in children])),
+        "status": public_component_status(worst_status([leaf_status(c) for c in children])),
         "created_at": timestamp(created, page.tz),
         "updated_at": timestamp(max(c.updated_at for c in children), page.tz),
         "position": first.config.position,
@@ -172,6 +211,7 @@ def group_v2(children: Sequence[ComponentFacts], page: PageInfo) -> Json:
         "page_id": page.id,
         "group": True,
         "only_show_if_degraded": False,
+        "data": freshness_v2(_silent(children), page.tz),
         "components": [c.config.id for c in children],
     }
 

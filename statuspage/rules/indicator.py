@@ -77,3 +77,14 @@ def page_banner(
         # An open incident is news even before the first check reports.
         banner = Banner(banner.indicator, banner.description, has_data=True)
     return banner
+
+
+def with_silent_components(banner: Banner, silent: int) -> Banner:
+    """The banner with a note that `silent` components have no recent data (their
+    results stopped arriving): the indicator stays, the description keeps its
+    Statuspage words first, so a client matching on them still finds them."""
+    if not silent:
+        return banner
+    noun = "component" if silent == 1 else "components"
+    note = f"{banner.description}; no recent data from {silent} {noun}"
+    return Banner(banner.indicator, note, has_data=True)

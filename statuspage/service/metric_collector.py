@@ -25,7 +25,8 @@ from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.metric_values import value_of
 from statuspage.service.runner import ProbeLimits
 from storage.database import Database
-from storage.metrics.writes import Point, record_problem, write_points
+from storage.metrics.buffer import PendingPoint, PointWriter
+from storage.metrics.writes import Point, record_problem
 from storage.vocabulary import MetricProblemSide
 
 log = logging.getLogger("statuspage.metrics")
@@ -42,6 +43,7 @@ class Outcome:
 @dataclass
 class MetricCollector:
     db: Database
+    points: PointWriter  # started by the caller; kept through a database outage
     sessions: ProbeSessions
     limits: Callable[[], ProbeLimits]  # the runner's, read per run: a reload may retune them
     settings: Callable[[], MetricsSettings]
@@ -123,9 +125,18 @@ class MetricCollector:
 
     async def _store(self, outcome: Outcome, metrics: Sequence[MetricConfig]) -> None:
         public = {m.id for m in metrics if m.public}
-        pages = any(p.metric_id in public for p in outcome.points)
+        for point in outcome.points:
+            self.points.submit(PendingPoint(point, point.metric_id in public))
         try:
-            await write_points(self.db, outcome.points, pages=pages)
+            # Written before the run ends while the database answers; otherwise they
+            # stay buffered and the writer's own loop writes them when it is back.
+            await self.points.flush()
+        except Exception as exc:
+            log.warning(
+                "metric points kept until the database answers",
+                extra={"fields": {"pending": self.points.pending, "error": str(exc)}},
+            )
+        try:
             at = self.clock()
             by_reason: dict[tuple[MetricProblemSide, str], list[str]] = {}
             for metric_id, side, reason in outcome.problems:
@@ -133,9 +144,9 @@ class MetricCollector:
             for (side, reason), metric_ids in by_reason.items():  # one write per reason
                 await record_problem(self.db, metric_ids, at, side, reason)
         except Exception:
-            # A database outage loses this run's points (the next run writes its own);
+            # A problem is not buffered: during an outage it is lost (and logged here);
             # it must not stop the source's job.
-            log.exception("metric points not stored")
+            log.exception("metric problems not stored")
         for metric_id, side, reason in outcome.problems:
             log.warning(
                 "metric without a value",

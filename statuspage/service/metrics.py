@@ -30,6 +30,16 @@ class ServiceMetrics:
             "Results dropped because the buffer was full",
             registry=r,
         )
+        self.points_pending = Gauge(
+            "statuspage_metric_points_pending",
+            "Scraped metric points waiting to be committed",
+            registry=r,
+        )
+        self.points_dropped = Gauge(
+            "statuspage_metric_points_dropped",
+            "Scraped metric points dropped because their buffer was full, since start",
+            registry=r,
+        )
         self.unmeasured = Counter(
             "statuspage_probes_unmeasured",
             "Probe runs recorded as unknown because the prober itself failed: cause "

@@ -18,6 +18,7 @@ from statuspage.metric_specs import MetricsSettings
 from statuspage.service.metric_collector import MetricCollector
 from statuspage.service.runner import ProbeLimits
 from storage.database import Database
+from storage.metrics.buffer import PointWriter
 from tests.storage.builders import T0
 
 
@@ -57,7 +58,14 @@ def scrape_source(url: str, **extra: object) -> str:
 
 
 def collector(
-    db: Database, sessions: ProbeSessions, settings: MetricsSettings, clock: MovingClock
+    db: Database,
+    sessions: ProbeSessions,
+    settings: MetricsSettings,
+    clock: MovingClock,
+    points: PointWriter | None = None,
 ) -> MetricCollector:
+    """As the service builds it; `points` not started unless the test starts it (each
+    run then writes its points before it returns, while the database answers)."""
     limits = ProbeLimits(concurrency=10, rate_per_s=1000, per_host=0)
-    return MetricCollector(db, sessions, lambda: limits, lambda: settings, clock)
+    writer = points or PointWriter(db)
+    return MetricCollector(db, writer, sessions, lambda: limits, lambda: settings, clock)
