@@ -26,6 +26,7 @@ from storage.results.partitions import (
 )
 from storage.results.retention import RetentionPolicy, RetentionReport, apply_retention
 from storage.results.rollup import roll_up
+from storage.results.writer import ResultWriter
 from tests.storage.builders import (
     POSTGRES_ENV,
     T0,
@@ -184,6 +185,26 @@ async def test_results_in_default_move_to_their_day_when_it_is_made(
     assert await rows_in(postgres_db, partition_name(MONDAY)) == 3
     assert await rows_in(postgres_db, DEFAULT_PARTITION) == 1
     assert await rows_in(postgres_db, "probe_results") == 4
+
+
+async def test_no_result_is_lost_while_its_day_is_made_under_a_writer(
+    postgres_db: Database,
+) -> None:
+    writer = ResultWriter(postgres_db, batch_size=50, flush_interval_s=0.01)
+    writer.start()
+    other = Database.from_url(postgres_db.engine.url.render_as_string(hide_password=False))
+    try:
+        for at in every(T0, timedelta(seconds=10), 1000):  # Monday, into DEFAULT
+            writer.submit(record(at))
+        made = await create_day_partition(other, MONDAY)  # while batches arrive
+        await writer.flush()
+    finally:
+        await writer.close()
+        await other.dispose()
+    assert made is True
+    assert (writer.written, writer.rejected) == (1000, 0)
+    assert await rows_in(postgres_db, partition_name(MONDAY)) == 1000
+    assert await rows_in(postgres_db, DEFAULT_PARTITION) == 0
 
 
 async def test_a_result_arriving_after_its_day_is_made_goes_to_that_day(
