@@ -77,10 +77,8 @@ async def apply_retention(
     db: Database, *, now: datetime, policy: RetentionPolicy, batch_size: int = 5000
 ) -> RetentionReport:
     """Delete what the policy no longer keeps, `batch_size` rows per transaction."""
-    raw_cutoff = await _raw_cutoff(db, now - timedelta(days=policy.raw_days))
-    partitions = await drop_partitions_before(db, raw_cutoff)
-    raw = await _delete_in_batches(
-        db, _RESULTS, (_RESULTS.c.id,), _RESULTS.c.scheduled_at < raw_cutoff, batch_size
+    raw, partitions = await _retire_raw_results(
+        db, await _raw_cutoff(db, now - timedelta(days=policy.raw_days)), batch_size
     )
     hourly = await _delete_rollups(
         db, Granularity.HOUR, now - timedelta(days=policy.hourly_days), batch_size
@@ -117,8 +115,16 @@ async def apply_retention(
         token_failures_deleted=tokens,
         notifications_deleted=notifications,
         unconfirmed_subscribers_deleted=unconfirmed,
-        raw_partitions_dropped=len(partitions),
+        raw_partitions_dropped=partitions,
     )
+
+
+async def _retire_raw_results(db: Database, cutoff: datetime, batch_size: int) -> tuple[int, int]:
+    """Whole day partitions first (PostgreSQL), then the rest row by row: (rows
+    deleted, partitions dropped)."""
+    dropped = await drop_partitions_before(db, cutoff)
+    where = _RESULTS.c.scheduled_at < cutoff
+    return await _delete_in_batches(db, _RESULTS, (_RESULTS.c.id,), where, batch_size), len(dropped)
 
 
 async def _raw_cutoff(db: Database, cutoff: datetime) -> datetime:
