@@ -102,6 +102,13 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+# Since revision 0012 the table is partitioned: its own size is 0, its partitions hold it.
+RESULTS_SIZE = (
+    "SELECT coalesce((SELECT sum(pg_total_relation_size(relid))"
+    " FROM pg_partition_tree('probe_results')), pg_total_relation_size('probe_results'))"
+)
+
+
 async def steady(db: Database, procs: list[subprocess.Popen[bytes]], run: Run) -> None:
     count = "SELECT count(*) FROM probe_results"
     before, cpu_before, t0 = (
@@ -109,11 +116,11 @@ async def steady(db: Database, procs: list[subprocess.Popen[bytes]], run: Run) -
         sum(cpu_s(p.pid) for p in procs),
         time.monotonic(),
     )
-    size0 = await scalar(db, "SELECT pg_total_relation_size('probe_results')")
+    size0 = await scalar(db, RESULTS_SIZE)
     await asyncio.sleep(run.window_s)
     elapsed = time.monotonic() - t0
     after, cpu_after = await scalar(db, count), sum(cpu_s(p.pid) for p in procs)
-    size1 = await scalar(db, "SELECT pg_total_relation_size('probe_results')")
+    size1 = await scalar(db, RESULTS_SIZE)
     workers = await live(db)
     shares = [w.share for w in workers]
     print(f"steady window {elapsed:.1f} s")

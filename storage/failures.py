@@ -23,8 +23,9 @@ _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 
 # PostgreSQL SQLSTATEs (or their classes) that pass without anyone acting: the
 # connection was lost or refused, the server is restarting, a statement was
-# cancelled by our statement timeout, a serialisation conflict, too many clients.
-_PG_TRANSIENT = ("08", "57P", "57014", "40", "53300")
+# cancelled by our statement timeout, a serialisation conflict, too many clients, a
+# lock not granted within our lock timeout (the day partitions' DDL waits at most 5 s).
+_PG_TRANSIENT = ("08", "57P", "57014", "40", "53300", "55P03")
 
 
 class Severity(StrEnum):

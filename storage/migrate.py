@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import DEFAULT_TIMEOUTS, Timeouts, create_engine
+from storage.results.partitions import is_partition
 
 T = TypeVar("T")
 
@@ -28,6 +29,13 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
+
+
+def in_models(name: str | None, kind: str, parents: object) -> bool:
+    """Whether comparing the schema with the models (Alembic's `include_name`) should
+    look at this object: the results' day partitions on PostgreSQL are how that one
+    table is stored, not tables of their own."""
+    return not (kind == "table" and name is not None and is_partition(name))
 
 
 def head_revision() -> str:

@@ -2,8 +2,9 @@
 
 Status evaluation runs every few seconds so the page follows the probes closely;
 roll-ups every minute so pages (which read only roll-ups) are at most a minute
-behind; retention hourly. A process that finds the lock taken skips that round:
-another process is doing the work.
+behind; retention hourly, and so the making of the raw results' day partitions
+ahead of need (PostgreSQL; see storage/results/partitions.py). A process that
+finds the lock taken skips that round: another process is doing the work.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from storage.failures import diagnose
 from storage.incidents.writes import advance_maintenances
 from storage.locks import run_once
 from storage.metrics.retention import apply_metric_retention
+from storage.results.partitions import ensure_partitions
 from storage.results.retention import RetentionPolicy, apply_retention
 from storage.results.rollup import roll_up
 from storage.subscribers.fanout import queue_maintenance_reminders
@@ -33,6 +35,7 @@ STATUS_EVERY_S = 5
 ROLLUP_EVERY_S = 60
 MAINTENANCE_EVERY_S = 15  # a window opens or closes at most this late
 RETENTION_EVERY_S = 3600
+PARTITIONS_EVERY_S = 3600  # partitions are made days ahead: hourly leaves a wide margin
 SHUTDOWN_GRACE_S = 10  # a round in progress at shutdown may finish within this
 
 
@@ -62,6 +65,7 @@ class PeriodicJobs:
             ("maintenance", self.advance_maintenances, MAINTENANCE_EVERY_S),
             ("rollup", self.roll_up, ROLLUP_EVERY_S),
             ("retention", self.apply_retention, RETENTION_EVERY_S),
+            ("partitions", self.make_partitions, PARTITIONS_EVERY_S),
         ]
         for name, job, every_s in plan:
             self._scheduler.add_job(
@@ -153,6 +157,9 @@ class PeriodicJobs:
 
     async def roll_up(self) -> int:
         return await roll_up(self._db, now=self._clock(), tz=self._settings.current.tz)
+
+    async def make_partitions(self) -> int:
+        return await ensure_partitions(self._db, now=self._clock())
 
     async def apply_retention(self) -> int:
         storage = self._settings.current.file.storage

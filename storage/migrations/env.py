@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (every table on the metadata)
 from storage.engine import create_engine
+from storage.migrate import in_models
 
 
 def run_on(connection: Connection) -> None:
@@ -23,6 +24,7 @@ def run_on(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=in_models,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from pathlib import Path
 
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.settings_holder import SettingsHolder
 from storage.database import Database
+from storage.results.partitions import day_partitions
 from tests.waiting import eventually
 from tests.web.factories import NOW, settings_for
 
@@ -59,3 +61,22 @@ async def test_a_round_still_going_after_the_grace_is_cancelled(
     await asyncio.wait_for(slow.entered.wait(), timeout=30)
     await asyncio.wait_for(jobs.shutdown(grace_s=0.1), timeout=30)
     await eventually(lambda: slow.ended == "cancelled", "the round cancelled")
+
+
+async def test_the_jobs_make_the_day_partitions_at_start_up(
+    postgres_db: Database, tmp_path: Path
+) -> None:
+    jobs = PeriodicJobs(postgres_db, SettingsHolder(settings_for(tmp_path)), clock=lambda: NOW)
+    jobs.start()
+    try:
+        today = NOW.date()
+        expected = [today + timedelta(days=n) for n in range(4)]
+        await eventually(
+            lambda: _partitions_are(postgres_db, expected), "today's and 3 days' partitions"
+        )
+    finally:
+        await jobs.shutdown()
+
+
+async def _partitions_are(db: Database, expected: list[date]) -> bool:
+    return await day_partitions(db) == expected

@@ -149,6 +149,7 @@ POSTGRES_CASES = [
     (pg.QueryCanceledError, Severity.UNAVAILABLE, "written once it answers again"),
     (pg.SerializationError, Severity.UNAVAILABLE, "written once it answers again"),
     (pg.TooManyConnectionsError, Severity.UNAVAILABLE, "written once it answers again"),
+    (pg.LockNotAvailableError, Severity.UNAVAILABLE, "written once it answers again"),
     (pg.DiskFullError, Severity.FAILED, "free space on the database server"),
     (pg.InvalidPasswordError, Severity.FAILED, "check the user name and password"),
     (pg.InvalidCatalogNameError, Severity.FAILED, "create the database"),

@@ -16,6 +16,7 @@ from storage.migrate import (
     current_revision,
     downgrade_database,
     head_revision,
+    in_models,
     revisions,
     upgrade_database,
 )
@@ -67,7 +68,9 @@ async def test_the_migrated_schema_matches_the_models(db_url: str) -> None:
     await upgrade_database(db_url)
 
     def differences(connection: Connection) -> list[object]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": in_models}
+        )
         return list(compare_metadata(context, SQLModel.metadata))
 
     engine = create_engine(db_url)
