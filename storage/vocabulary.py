@@ -24,8 +24,8 @@ class ComponentStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """As a reader sees it: "Degraded performance"."""
-        return self.value.replace("_", " ").capitalize()
+        """As a reader sees it, in Statuspage's words and Title Case: "Degraded Performance"."""
+        return " ".join(word.capitalize() for word in self.value.split("_"))
 
     @property
     def rank(self) -> int:

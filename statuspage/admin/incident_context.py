@@ -155,7 +155,7 @@ class UpdateRow:
     shown_at: TimeText
     author: str | None
     edited: bool
-    changes: tuple[str, ...]  # e.g. "API: Operational → Major outage"
+    changes: tuple[str, ...]  # e.g. "API: Operational → Major Outage"
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ class TemplateCard:
     id: int
     name: str
     title: str
-    affects: tuple[str, ...]  # "API: Major outage"
+    affects: tuple[str, ...]  # "API: Major Outage"
 
 
 @dataclass(frozen=True, slots=True)

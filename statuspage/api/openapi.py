@@ -265,8 +265,8 @@ badges, feeds, and the admin write API (bearer token).
 Our rules where Statuspage leaves a choice:
 
 - A component with no status recorded yet is `operational` in v2 (the pages say
-  "No data yet"; Statuspage has no such state). The roll-up counts it the same way.
-- A component whose results stopped arriving (the pages say "No recent data") is
+  "No Data Yet"; Statuspage has no such state). The roll-up counts it the same way.
+- A component whose results stopped arriving (the pages say "No Recent Data") is
   never `operational` in v2: it keeps a worse last status (`partial_outage`,
   `major_outage`), else reads `degraded_performance`. Its `data` object (beyond
   Statuspage, on every component) says `"fresh": false` with `stale_since` and

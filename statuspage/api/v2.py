@@ -8,8 +8,8 @@ edge, and nowhere else. The read API, the admin write API (which answers with
 
 Our own rules (also stated in the OpenAPI document's description):
 - a component with no status recorded yet is "operational" here (the pages say
-  "No data yet"; a Statuspage client has no such state);
-- a component whose results stopped arriving (the pages say "No recent data") is
+  "No Data Yet"; a Statuspage client has no such state);
+- a component whose results stopped arriving (the pages say "No Recent Data") is
   never "operational" here: it keeps a worse last status, else reads
   "degraded_performance", and its `data` object says it is not fresh (`leaf_status`);
 - `page.id` is the slug of the site name; timestamps are written in the page's

@@ -44,12 +44,13 @@ class TimeText:
 
 
 def status_badge(status: str | None) -> StatusBadge:
-    """A component status as shown; None (nothing recorded yet) reads "No data yet", and a
-    component whose results stopped arriving "No recent data" (never its last status)."""
+    """A component status as shown, in Title Case as Statuspage writes statuses; None
+    (nothing recorded yet) reads "No Data Yet", and a component whose results stopped
+    arriving "No Recent Data" (never its last status)."""
     if status == NO_RECENT_DATA:
-        return StatusBadge(NO_DATA, "No recent data")
+        return StatusBadge(NO_DATA, "No Recent Data")
     if status is None or status not in COMPONENT_STATUSES:
-        return StatusBadge(NO_DATA, "No data yet")
+        return StatusBadge(NO_DATA, "No Data Yet")
     return StatusBadge(status, ComponentStatus(status).label)
 
 

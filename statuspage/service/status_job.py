@@ -108,7 +108,7 @@ async def _record_freshness(
     stale_after_s: float | None,
 ) -> list[tuple[str, str]]:
     """Mark components whose results stopped arriving, and those whose results are back.
-    A component with no status yet already reads "No data yet": it is not marked."""
+    A component with no status yet already reads "No Data Yet": it is not marked."""
     known = await stale_components(db)
     changes: dict[str, Staleness] = {}
     for component in probed:

@@ -77,7 +77,7 @@ class ComponentBlock:
     name: str
     url: str  # /components/<id>
     description: str | None
-    status: StatusBadge  # current status; "No data yet" before the first status
+    status: StatusBadge  # current status; "No Data Yet" before the first status
     probed: bool  # False: a manual component, set by operators only (no bar, no SLA)
     sla: str | None  # e.g. "100 ms"; None for manual components
     target_url: str | None  # the probed URL without credentials or query; only if show_url

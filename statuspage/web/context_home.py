@@ -71,7 +71,7 @@ class HomePage:
     site: SiteContext
     title: str  # <title>
     banner: Banner  # the roll-up (Statuspage indicator and description)
-    headline: str  # the banner's words; "No data yet" before anything has reported
+    headline: str  # the banner's words; "No Data Yet" before anything has reported
     active_incidents: tuple[IncidentCard, ...]  # unresolved incidents, newest first
     maintenance_now: tuple[IncidentCard, ...]  # maintenance in progress or verifying
     maintenance_upcoming: tuple[IncidentCard, ...]  # scheduled maintenance, soonest first
@@ -157,7 +157,7 @@ def home_page(data: HomeData, settings: Settings, site: SiteContext, now: dateti
         site=site,
         title=site.name,
         banner=banner,
-        headline=banner.description if banner.has_data else "No data yet",
+        headline=banner.description if banner.has_data else "No Data Yet",
         active_incidents=tuple(incident_card(i, names, tz) for i in data.unresolved),
         maintenance_now=tuple(c for c in cards if c.status in MAINTENANCE_UNDER_WAY),
         maintenance_upcoming=tuple(c for c in cards if c.status not in MAINTENANCE_UNDER_WAY),

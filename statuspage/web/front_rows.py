@@ -43,7 +43,7 @@ class ComponentRow:
     id: str
     name: str
     url: str  # /components/<id>: its figures, charts and calendar
-    status: StatusBadge  # "No data yet" before the first status
+    status: StatusBadge  # "No Data Yet" before the first status
     probed: bool  # False: set by operators; its bar comes from its status history
     bar: Markup | None  # day links (day_links.py); None when there are no days
     bar_dates: Sequence[date]  # the bar's days, oldest first

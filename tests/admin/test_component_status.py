@@ -19,7 +19,7 @@ async def test_an_operator_sets_a_status_and_the_public_page_shows_it(
     assert response.headers["Location"].startswith("/admin/components?done=status")
     assert (await current_statuses(db))["api"] == "partial_outage"
     home = await (await admin.get("/")).text()
-    assert "Partial outage" in home
+    assert "Partial Outage" in home
 
 
 async def test_the_change_is_audited_with_what_it_was_and_why(admin: Client) -> None:

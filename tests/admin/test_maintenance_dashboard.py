@@ -65,7 +65,7 @@ async def test_the_dashboard_shows_every_components_current_state(admin: Client)
     await open_incident(admin)
     text = BeautifulSoup(await (await admin.get("/admin")).text(), "html.parser").get_text(" ")
     assert "API" in text
-    assert "Major outage" in text
+    assert "Major Outage" in text
     assert "Website" in text
 
 

@@ -37,7 +37,7 @@ async def test_a_saved_template_is_listed_with_what_it_affects(admin: Client) ->
     assert card is not None
     text = card.get_text(" ", strip=True)
     assert "Payments down" in text
-    assert "API: Major outage" in text
+    assert "API: Major Outage" in text
 
 
 async def test_using_a_template_fills_the_new_incident_form_and_publishes_nothing(

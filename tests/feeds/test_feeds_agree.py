@@ -90,4 +90,4 @@ async def test_an_update_that_changed_nothing_lists_the_status_it_found_not_the_
     await post(db, incident, "monitoring", "Still watching.", at=LATEST)
     entry = (await fetch_feed(client, "/updates.atom")).entries[0]
     assert entry.title == "[Monitoring] Database latency"
-    assert "<li>Database: Degraded performance</li>" in content(entry)
+    assert "<li>Database: Degraded Performance</li>" in content(entry)

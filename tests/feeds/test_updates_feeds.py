@@ -60,7 +60,7 @@ async def test_the_body_is_rendered_markdown_with_affected_components(
     entry = (await fetch_feed(client, "/updates.atom")).entries[0]
     body = content(entry)
     assert "<strong>slow</strong>" in body
-    assert "<li>Database: Degraded performance</li>" in body
+    assert "<li>Database: Degraded Performance</li>" in body
     assert [t.term for t in entry.tags] == ["database"]
 
 

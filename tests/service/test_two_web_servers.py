@@ -99,7 +99,7 @@ async def test_both_servers_show_a_status_written_elsewhere_within_seconds(web: 
     await web.both("/")  # both have a cached page now
     await record_status_change(web.db, "api", "major_outage", at=system_clock(), source="probe")
     assert await web.converge("/api/v2/components.json", '"major_outage"') <= CONVERGE_S
-    assert await web.converge("/", "Major outage") <= CONVERGE_S
+    assert await web.converge("/", "Major Outage") <= CONVERGE_S
     first, second = await web.both("/api/v2/components.json")
     assert first == second
 
@@ -109,4 +109,4 @@ async def test_both_servers_show_silence_marked_elsewhere_within_seconds(web: We
     await record_status_change(web.db, "api", "operational", at=now, source="probe")
     await web.converge("/", "Operational")
     await record_staleness(web.db, {"api": Staleness(now, now)}, now=now)
-    assert await web.converge("/", "No recent data") <= CONVERGE_S
+    assert await web.converge("/", "No Recent Data") <= CONVERGE_S

@@ -87,7 +87,7 @@ async def test_a_killed_evaluator_leaves_one_firing_and_one_recovery_message(
             lambda: "firing" in events(hook.received), "the firing message", timeout_s=90
         )
         await eventually(
-            lambda: pages_say(web, "Major outage"), "both pages to say so", timeout_s=60
+            lambda: pages_say(web, "Major Outage"), "both pages to say so", timeout_s=60
         )
         # Delivery is at least once (statuspage.notify.sender): a holder killed between
         # the receiver's answer and marking the row sent sends again after the lease,

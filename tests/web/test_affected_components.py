@@ -26,7 +26,7 @@ async def test_a_resolved_incident_shows_the_worst_status_not_the_last_one(
     await post(db, incident, "resolved", "Fixed.", at=NOW - timedelta(minutes=30))
     soup = await fetch(client, f"/incidents/{incident}")
     section = one(soup, "section[aria-labelledby=affected-title]")
-    assert [text_of(li) for li in section.select("ul.affected li")] == ["Database: Major outage"]
+    assert [text_of(li) for li in section.select("ul.affected li")] == ["Database: Major Outage"]
     assert "worst status it had during this incident" in text_of(section)
 
 
@@ -40,8 +40,8 @@ async def test_the_updates_keep_showing_the_status_each_one_announced(
     soup = await fetch(client, f"/incidents/{incident}")
     changes = [text_of(ul) for ul in soup.select("ul.affected-changes")]
     assert changes == [
-        "Database: Major outage → Operational",
-        "Database: Operational → Major outage",
+        "Database: Major Outage → Operational",
+        "Database: Operational → Major Outage",
     ]
 
 
@@ -59,7 +59,7 @@ async def test_an_updates_component_changes_stand_apart_from_its_markdown_list(
     assert changes.find_parent(class_="update-body") is None  # a panel of its own
     assert text_of(one(changes, ".changes-title")) == "Component changes"
     assert [text_of(li) for li in changes.select("ul.affected-changes li")] == [
-        "Database: Major outage → Partial outage"
+        "Database: Major Outage → Partial Outage"
     ]
 
 

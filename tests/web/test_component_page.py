@@ -14,7 +14,7 @@ from tests.web.pages import fetch, one, text_of
 async def test_it_heads_with_the_name_and_status(client: Client) -> None:
     soup = await fetch(client, "/components/api")
     assert text_of(one(soup, "h1")) == "API"
-    assert text_of(one(soup, ".component-title .status")) == "No data yet"
+    assert text_of(one(soup, ".component-title .status")) == "No Data Yet"
     assert soup.title is not None
     assert soup.title.string == "API · Acme Status"
 

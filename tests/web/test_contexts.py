@@ -76,14 +76,14 @@ def test_groups_keep_the_configured_order_and_gather_their_members(tmp_path: Pat
 def test_a_group_shows_its_worst_member(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, components=COMPONENTS)
     data = empty_data(statuses={"a": "operational", "b": "major_outage", "solo": None})
-    assert page(settings, data).groups[0].status.label == "Major outage"
+    assert page(settings, data).groups[0].status.label == "Major Outage"
 
 
 def test_nothing_reported_yet_reads_no_data_yet(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, components=COMPONENTS)
     result = page(settings, empty_data())
-    assert result.headline == "No data yet"
-    assert {c.status.label for g in result.groups for c in g.components} == {"No data yet"}
+    assert result.headline == "No Data Yet"
+    assert {c.status.label for g in result.groups for c in g.components} == {"No Data Yet"}
 
 
 def test_day_cells_come_from_the_overview_with_no_data_days(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ async def test_an_incident_page_shows_every_update_newest_first(
     entries = soup.select("ol.timeline > li")
     assert [text_of(e.h3) for e in entries] == ["Resolved", "Identified", "Investigating"]
     assert one(entries[1], ".update-body em").string == "cause"
-    assert "API: Major outage → Degraded performance" in text_of(entries[1])
+    assert "API: Major Outage → Degraded Performance" in text_of(entries[1])
 
 
 async def test_update_times_are_given_in_the_site_zone_and_in_utc(

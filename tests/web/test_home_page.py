@@ -51,7 +51,7 @@ async def test_components_sit_in_their_groups_which_fold_without_script(client: 
     group = one(soup, "details#group-platform")
     assert group.has_attr("open")
     assert text_of(one(group, "summary h3 .group-title")) == "Platform"
-    assert text_of(one(group, "summary h3 .status")) == "No data yet"
+    assert text_of(one(group, "summary h3 .status")) == "No Data Yet"
     assert [c.name for c in one(group, "summary").find_all(recursive=False)] == ["h3"]
     names = [text_of(h) for h in group.select(".component-name")]
     assert names == ["API", "Database"]
@@ -60,7 +60,7 @@ async def test_components_sit_in_their_groups_which_fold_without_script(client: 
 async def test_a_component_without_data_says_so_in_words(client: Client) -> None:
     soup = await fetch(client, "/")
     status = one(soup, "#component-database .status")
-    assert text_of(status) == "No data yet"
+    assert text_of(status) == "No Data Yet"
 
 
 async def test_a_manual_component_is_operational_until_an_operator_says_otherwise(
@@ -77,7 +77,7 @@ async def test_statuses_read_as_words_next_to_an_icon(client: Client, db: Databa
     await record_status_change(db, "database", "operational", at=NOW, source="probe")
     soup = await fetch(client, "/")
     status = one(soup, "#component-api .component-head .status")
-    assert text_of(status) == "Partial outage"
+    assert text_of(status) == "Partial Outage"
     assert status.find("svg", attrs={"aria-hidden": "true"}) is not None
     assert text_of(one(soup, "h1")) == "Minor Service Outage"
 

@@ -1,4 +1,4 @@
-"""A component whose results stopped arriving reads "No recent data" on the front page,
+"""A component whose results stopped arriving reads "No Recent Data" on the front page,
 its own page and its badge, never its last status; a person's status still shows."""
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ async def test_the_front_page_says_no_recent_data_instead_of_the_last_status(
 ) -> None:
     await went_quiet(db, "api")
     soup = await fetch(client, "/")
-    assert text_of(one(soup, "#component-api .component-head .status")) == "No recent data"
+    assert text_of(one(soup, "#component-api .component-head .status")) == "No Recent Data"
 
 
 async def test_the_component_page_says_no_recent_data(client: Client, db: Database) -> None:
     await went_quiet(db, "api")
     soup = await fetch(client, "/components/api")
-    assert text_of(one(soup, ".component-title .status")) == "No recent data"
+    assert text_of(one(soup, ".component-title .status")) == "No Recent Data"
 
 
 async def test_the_status_badge_says_no_recent_data(client: Client, db: Database) -> None:
@@ -43,7 +43,7 @@ async def test_results_arriving_again_bring_the_status_back(client: Client, db: 
     later = NOW + timedelta(seconds=1)
     await record_staleness(db, {"api": Staleness(None, later)}, now=later)
     soup = await fetch(client, "/")
-    assert text_of(one(soup, "#component-api .component-head .status")) == "Major outage"
+    assert text_of(one(soup, "#component-api .component-head .status")) == "Major Outage"
 
 
 async def test_an_operators_status_is_shown_over_silence(client: Client, db: Database) -> None:
@@ -52,4 +52,4 @@ async def test_an_operators_status_is_shown_over_silence(client: Client, db: Dat
         db, "api", "under_maintenance", at=NOW + timedelta(seconds=1), source="manual"
     )
     soup = await fetch(client, "/")
-    assert text_of(one(soup, "#component-api .component-head .status")) == "Under maintenance"
+    assert text_of(one(soup, "#component-api .component-head .status")) == "Under Maintenance"
