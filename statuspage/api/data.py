@@ -19,15 +19,13 @@ from statuspage.api.v2 import (
     PageInfo,
     components_by_id,
     components_v2,
-    leaf_status,
     page_id,
 )
 from statuspage.config import Settings
-from statuspage.rules.indicator import Banner, page_banner, with_silent_components
+from statuspage.rules.indicator import Banner, page_status
 from storage.components import list_components
 from storage.database import Database
 from storage.freshness import (
-    NO_RECENT_DATA,
     ShownStatus,
     freshness_changed_at,
     shown_components,
@@ -105,10 +103,8 @@ def rollup(
     say (no data yet: operational; no recent data: at least degraded), so a client
     that rolls up the rows itself gets the same indicator. The description names
     how many components have no recent data, as the pages' rows do."""
-    banner = page_banner(
-        [leaf_status(f) for f in snapshot.facts],
+    return page_status(
+        [(f.status, f.recorded) for f in snapshot.facts],
         [i.impact for i in unresolved],
         maintenance_in_progress=any(m.status in MAINTENANCE_UNDER_WAY for m in maintenances),
     )
-    silent = sum(1 for f in snapshot.facts if f.status == NO_RECENT_DATA)
-    return with_silent_components(banner, silent)

@@ -30,8 +30,8 @@ from statuspage.config import ComponentConfig, slugify
 from statuspage.presentation.display import worst_status
 from statuspage.presentation.links import incident_permalink
 from statuspage.presentation.markdown import markdown_to_text, strip_control_characters
-from statuspage.rules.indicator import Banner
-from storage.freshness import NO_RECENT_DATA, Staleness
+from statuspage.rules.indicator import Banner, standing
+from storage.freshness import Staleness
 from storage.incidents import rules
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.vocabulary import ComponentStatus, Impact
@@ -143,15 +143,10 @@ def public_component_status(status: str | None) -> str:
 
 
 def leaf_status(facts: ComponentFacts) -> str:
-    """The status a client is sent for a leaf. A component the pages show as "No
-    recent data" is never "operational": the enum has no "unknown", and a client
-    must not be told all is well when nothing is known. Nor is it an outage, which
-    our own silence (a worker gone, a region cut off) does not show. So it reads the
-    mildest problem, "degraded_performance", or its last recorded status where that
-    was worse, since nothing says it recovered; `data.fresh` tells the two apart."""
-    if facts.status != NO_RECENT_DATA:
-        return public_component_status(facts.status)
-    return public_component_status(worst_status([facts.recorded, DEGRADED_PERFORMANCE]))
+    """The status a client is sent for a leaf: its standing in the roll-up
+    (`rules.indicator.standing`), so a component the pages show as "No Recent Data"
+    is never "operational"; `data.fresh` tells it from a measured problem."""
+    return public_component_status(standing(facts.status, facts.recorded))
 
 
 def freshness_v2(stale: Sequence[Staleness], tz: ZoneInfo) -> Json:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storage.freshness import NO_RECENT_DATA
 from storage.vocabulary import ComponentStatus, Impact
 
 OPERATIONAL = ComponentStatus.OPERATIONAL
@@ -88,3 +89,35 @@ def with_silent_components(banner: Banner, silent: int) -> Banner:
     noun = "component" if silent == 1 else "components"
     note = f"{banner.description}; no recent data from {silent} {noun}"
     return Banner(banner.indicator, note, has_data=True)
+
+
+def standing(shown: str | None, recorded: str | None) -> str | None:
+    """What a component counts as wherever statuses are rolled up (the page's banner, a
+    group's status, the API's rows): the status it shows, None before the first one,
+    and for one with no recent data (`shown`), never "operational", since nothing is
+    known, nor an outage, which our own silence (a worker gone, a region cut off)
+    does not show: the mildest problem, degraded performance, or its last recorded
+    status (`recorded`) where that was worse, since nothing says it recovered."""
+    if shown != NO_RECENT_DATA:
+        return shown
+    if recorded in KNOWN and ComponentStatus(recorded).rank > DEGRADED.rank:
+        return recorded
+    return DEGRADED.value
+
+
+def page_status(
+    components: Sequence[tuple[str | None, str | None]],
+    incident_impacts: Sequence[str],
+    *,
+    maintenance_in_progress: bool,
+) -> Banner:
+    """The page's banner from each component's (shown, recorded) status, as the front
+    page and the API both give it: the roll-up of their standings, with a note of how
+    many have no recent data."""
+    banner = page_banner(
+        [standing(shown, recorded) for shown, recorded in components],
+        incident_impacts,
+        maintenance_in_progress=maintenance_in_progress,
+    )
+    silent = sum(1 for shown, _ in components if shown == NO_RECENT_DATA)
+    return with_silent_components(banner, silent)

@@ -9,7 +9,7 @@ hand-made data and a fixed `now`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig, Settings
@@ -22,7 +22,7 @@ from statuspage.presentation.display import (
     worst_status,
 )
 from statuspage.presentation.metric_cards import MetricCard
-from statuspage.rules.indicator import Banner, page_banner
+from statuspage.rules.indicator import Banner, page_status, standing
 from statuspage.web.component_rows import AboutFigures, about_figures, latest_since
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
@@ -30,7 +30,7 @@ from statuspage.web.front_rows import UPTIME_WINDOW, ComponentRow, RowData, comp
 from storage.database import Database
 from storage.figures.timebuckets import day_range, local_date
 from storage.figures.windows import LatencyFigures, window_bounds
-from storage.freshness import shown_statuses
+from storage.freshness import shown_components
 from storage.incidents.reads import (
     IncidentFilter,
     IncidentView,
@@ -94,6 +94,8 @@ class HomeData:
     maintenances: list[IncidentView]
     recent: list[IncidentView]  # started within the past-incident days, newest first
     manual_intervals: dict[str, list[tuple[str, datetime, datetime]]]  # manual components
+    # The latest status in each one's history, where `statuses` says "no recent data".
+    recorded: dict[str, str | None] = field(default_factory=dict)
 
 
 async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData:
@@ -101,8 +103,10 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
     ids = [c.id for c in settings.components]
     probed = [c.id for c in settings.probed_components]
     since = now - timedelta(days=PAST_INCIDENT_DAYS)
+    shown = await shown_components(db)
     return HomeData(
-        statuses=await shown_statuses(db),
+        statuses={cid: state.shown for cid, state in shown.items()},
+        recorded={cid: state.recorded for cid, state in shown.items()},
         overviews=await component_overviews(
             db, probed, now=now, tz=tz, days=HISTORY_DAYS, windows=(UPTIME_WINDOW,)
         ),
@@ -147,8 +151,8 @@ async def manual_intervals(
 
 def home_page(data: HomeData, settings: Settings, site: SiteContext, now: datetime) -> HomePage:
     tz, names = settings.tz, {c.id: c.name for c in settings.components}
-    banner = page_banner(
-        [data.statuses.get(c.id) for c in settings.components],
+    banner = page_status(
+        [_shown_and_recorded(data, c.id) for c in settings.components],
         [i.impact for i in data.unresolved],
         maintenance_in_progress=any(m.status in MAINTENANCE_UNDER_WAY for m in data.maintenances),
     )
@@ -166,6 +170,10 @@ def home_page(data: HomeData, settings: Settings, site: SiteContext, now: dateti
         about=about_figures(settings),
         generated=time_text(now, tz),
     )
+
+
+def _shown_and_recorded(data: HomeData, component_id: str) -> tuple[str | None, str | None]:
+    return data.statuses.get(component_id), data.recorded.get(component_id)
 
 
 def past_incidents(recent: Sequence[IncidentView], now: datetime) -> list[IncidentView]:
@@ -186,7 +194,9 @@ def component_groups(data: HomeData, settings: Settings, now: datetime) -> tuple
         GroupBlock(
             id=run[0][0].group_id,
             name=run[0][0].group,
-            status=status_badge(worst_status([data.statuses.get(c.id) for c, _ in run])),
+            status=status_badge(
+                worst_status([standing(*_shown_and_recorded(data, c.id)) for c, _ in run])
+            ),
             components=tuple(row for _, row in run),
         )
         for run in runs.values()

@@ -53,3 +53,41 @@ async def test_an_operators_status_is_shown_over_silence(client: Client, db: Dat
     )
     soup = await fetch(client, "/")
     assert text_of(one(soup, "#component-api .component-head .status")) == "Under Maintenance"
+
+
+async def all_operational_but_api_silent(db: Database) -> None:
+    for component_id in ("api", "database"):
+        await record_status_change(db, component_id, "operational", at=NOW, source="probe")
+    await record_staleness(db, {"api": Staleness(NOW, NOW - timedelta(minutes=5))}, now=NOW)
+
+
+async def test_the_banner_never_says_all_is_well_while_a_component_is_silent(
+    client: Client, db: Database
+) -> None:
+    await all_operational_but_api_silent(db)
+    soup = await fetch(client, "/")
+    headline = text_of(one(soup, "#banner-text"))
+    assert headline == "Partially Degraded Service; no recent data from 1 component"
+    assert "banner-minor" in (one(soup, "section.banner").get("class") or [])
+    # ... in the API's very words, so the page and its JSON never disagree.
+    status = await (await client.get("/api/v2/status.json")).json()
+    assert status["status"]["description"] == headline
+
+
+async def test_a_group_with_a_silent_member_is_not_operational(
+    client: Client, db: Database
+) -> None:
+    await all_operational_but_api_silent(db)
+    soup = await fetch(client, "/")
+    assert text_of(one(soup, "#component-api .component-head .status")) == "No Recent Data"
+    group = next(g for g in soup.select("details.group, .group") if "Platform" in text_of(g))
+    assert text_of(one(group, "summary h3 .status")) == "Degraded Performance"
+
+
+async def test_a_silent_component_last_seen_in_an_outage_keeps_the_outage_in_the_banner(
+    client: Client, db: Database
+) -> None:
+    await record_status_change(db, "database", "operational", at=NOW, source="probe")
+    await went_quiet(db, "api")  # last recorded: major outage
+    headline = text_of(one(await fetch(client, "/"), "#banner-text"))
+    assert headline == "Partial System Outage; no recent data from 1 component"
