@@ -24,6 +24,7 @@ the public API will show it. Errors: {"error": {"status", "message", "field"}}.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -33,6 +34,7 @@ from statuspage.admin import api_input as read
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
+from statuspage.http.freshness import DATABASE_ERRORS
 from storage.errors import NotFound
 from storage.incidents.edits import (
     NO_SEVERITY,
@@ -87,15 +89,31 @@ def setup_write_api(app: web.Application) -> None:
     router.add_post("/api/admin/maintenances", api_handler(create_maintenance_api))
 
 
-def error(status: int, message: str, field: str | None = None) -> web.Response:
+def error(
+    status: int, message: str, field: str | None = None, *, retry_after_s: int | None = None
+) -> web.Response:
     body: dict[str, object] = {"status": status, "message": message}
     if field:
         body["field"] = field
-    return web.json_response({"error": body}, status=status)
+    response = web.json_response({"error": body}, status=status)
+    if retry_after_s is not None:
+        response.headers["Retry-After"] = str(retry_after_s)
+    return response
+
+
+log = logging.getLogger(__name__)
+DATABASE_RETRY_AFTER_S = 30
+DATABASE_DOWN = (
+    "the database did not answer in time, so this request may not have been stored: "
+    "send it again later (pushed metric points replace themselves; check other writes "
+    "before repeating them)"
+)
 
 
 def api_handler(handler: ApiHandler, missing: str = "no such incident or update") -> ApiHandler:
-    """Answers a refused field with 400 and an unknown incident (or alert) with 404."""
+    """Answers a refused field with 400, an unknown incident (or alert) with 404, and a
+    database that does not answer with 503 and `Retry-After`: a client's cue to keep
+    what it sent and try again, where a bare 500 says nothing of the kind."""
 
     async def wrapped(request: web.Request) -> web.Response:
         try:
@@ -106,6 +124,9 @@ def api_handler(handler: ApiHandler, missing: str = "no such incident or update"
             return error(404, missing)
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
+        except DATABASE_ERRORS:
+            log.warning("write API %s %s: no database", request.method, request.path, exc_info=True)
+            return error(503, DATABASE_DOWN, retry_after_s=DATABASE_RETRY_AFTER_S)
         return response
 
     return wrapped

@@ -22,13 +22,19 @@ def closed_object(properties: Json) -> Json:
 
 
 def answers(ok: Json, *, missing: str | None = None, body: bool = False) -> Json:
-    """200 with `ok`, 400 and 401; 404 when the path names a `missing` thing that may
-    not exist; 415 when the request has a JSON body."""
+    """200 with `ok`, 400, 401 and 503; 404 when the path names a `missing` thing that
+    may not exist; 415 when the request has a JSON body."""
     error = json_body(ref("error"))
     found: Json = {
         "200": {"description": "OK", **json_body(ok)},
         "400": {"description": "A refused parameter or field; error.field names it", **error},
         "401": {"description": "No bearer token, or an unknown or revoked one", **error},
+        "503": {
+            "description": "The database did not answer: the request may not have been "
+            "stored; send it again after Retry-After seconds",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+            **error,
+        },
     }
     if missing is not None:
         found["404"] = {"description": f"No such {missing}", **error}

@@ -167,7 +167,8 @@ async def test_a_pushed_batch_the_database_cannot_store_is_answered_with_an_erro
     assert (await push(api, first))[0] == 200
     with write_locked(tmp_path / "page.db"):
         status, body = await push(api, batch)
-    assert 500 <= status < 600, body  # a server error: the client keeps its batch and retries
+    assert status == 503, body  # the client keeps its batch and retries
+    assert body["error"]["message"].startswith("the database did not answer in time")
     assert [
         p.value for p in await points_since(db_of(api), "signups", NOW - timedelta(days=1), 10)
     ] == [5.0]
@@ -179,6 +180,8 @@ async def test_a_pushed_batch_the_database_cannot_store_is_answered_with_an_erro
 
 async def push(api: Client, body: object) -> tuple[int, Any]:
     response = await api.post("/api/admin/metrics/signups/data", json=body)
+    if response.status == 503:
+        assert response.headers["Retry-After"] == "30"
     return response.status, await response.json()
 
 
