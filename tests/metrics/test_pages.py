@@ -129,6 +129,10 @@ async def test_the_public_page_shows_only_public_metrics(client: Client) -> None
     assert block is not None
     assert [h.text for h in block.select("h3")] == ["API response time"]
     assert "Sign-ups" not in page.text
+    value = block.select_one(".metric-value")
+    assert value is not None
+    # The figure, then its target, read as two phrases (and "No data yet" before any).
+    assert " ".join(value.text.split()).endswith("· target below 1,000 ms")
 
 
 async def test_the_public_json_lists_public_metrics_with_hourly_means(client: Client) -> None:
