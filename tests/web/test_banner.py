@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from statuspage.rules.indicator import Banner, leaf_rollup, page_banner
+from statuspage.rules.indicator import Banner, leaf_rollup, page_banner, page_status, standing
+from storage.freshness import NO_RECENT_DATA
 
 OP, DEG, PART, MAJOR, MAINT = (
     "operational",
@@ -77,3 +78,52 @@ def test_maintenance_in_progress_shows_as_service_under_maintenance() -> None:
 def test_an_incident_outranks_maintenance_in_progress() -> None:
     banner = page_banner([MAINT], ["minor"], maintenance_in_progress=True)
     assert banner.indicator == "minor"
+
+
+SILENT = NO_RECENT_DATA
+
+
+@pytest.mark.parametrize(
+    ("shown", "recorded", "counts_as"),
+    [
+        (OP, OP, OP),  # not silent: what it shows
+        (None, None, None),  # nothing yet: left out of the roll-up
+        (SILENT, None, DEG),  # silent before its first status
+        (SILENT, OP, DEG),  # never "operational" when nothing is known
+        (SILENT, MAINT, DEG),  # maintenance ranks below every problem
+        (SILENT, DEG, DEG),
+        (SILENT, PART, PART),  # a worse last status stays: nothing says it recovered
+        (SILENT, MAJOR, MAJOR),
+        (SILENT, "bogus", DEG),
+    ],
+)
+def test_a_silent_component_counts_as_degraded_or_its_worse_last_status(
+    shown: str | None, recorded: str | None, counts_as: str | None
+) -> None:
+    assert standing(shown, recorded) == counts_as
+
+
+def test_the_page_status_notes_how_many_components_are_silent() -> None:
+    banner = page_status(
+        [(OP, OP), (SILENT, OP), (SILENT, MAJOR), (None, None)], [], maintenance_in_progress=False
+    )
+    assert banner == Banner(
+        "major", "Partial System Outage; no recent data from 2 components", has_data=True
+    )
+    one = page_status([(OP, OP), (SILENT, OP)], [], maintenance_in_progress=False)
+    assert one.description == "Partially Degraded Service; no recent data from 1 component"
+
+
+def test_without_silent_components_the_page_status_is_the_banner() -> None:
+    leaves = [(OP, OP), (DEG, DEG)]
+    assert page_status(leaves, ["major"], maintenance_in_progress=True) == page_banner(
+        [OP, DEG], ["major"], maintenance_in_progress=True
+    )
+    assert page_status([], [], maintenance_in_progress=False).has_data is False
+    in_maintenance = page_status([(OP, OP)], [], maintenance_in_progress=True)
+    assert in_maintenance.indicator == "maintenance"
+
+
+def test_an_incident_of_the_same_impact_keeps_the_roll_ups_words() -> None:
+    banner = page_banner([DEG, OP], ["minor"], maintenance_in_progress=False)
+    assert (banner.indicator, banner.description) == ("minor", "Partially Degraded Service")

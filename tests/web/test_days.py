@@ -12,6 +12,7 @@ from statuspage.presentation.days import (
     day_anchor,
     day_cell,
     day_level,
+    day_levels,
     incidents_by_day,
     status_day_cell,
     status_day_cells,
@@ -169,3 +170,19 @@ def test_a_days_anchor_is_its_level_letter_month_and_day() -> None:
     assert day_anchor(date(2026, 9, 7), "good") == "g0907"
     assert day_anchor(date(2026, 12, 31), "bad") == "b1231"
     assert day_cell(DayFigure(date(2026, 11, 2), Figures())).anchor == "n1102"
+
+
+def test_day_levels_read_the_stored_counts_as_day_level_reads_figures() -> None:
+    # (up, degraded, down, maintenance, within_sla), as the day totals store them.
+    counts = [
+        None,  # nothing stored for the day
+        (0, 0, 0, 7, 0),  # maintenance only: nothing that counts
+        (999, 0, 1, 0, 0),
+        (500, 499, 1, 0, 0),  # degraded is available: 99.9 %
+        (0, 990, 10, 0, 0),
+        (1, 94, 5, 3, 0),
+        (90, 4, 6, 0, 0),
+    ]
+    levels = day_levels(counts)
+    assert levels == ["none", "none", "good", "good", "fair", "poor", "bad"]
+    assert levels[1:] == [day_level(Figures._make(c)) for c in counts[1:] if c is not None]
