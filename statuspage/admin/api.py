@@ -36,6 +36,7 @@ from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
 from statuspage.http.freshness import DATABASE_ERRORS
 from storage.errors import NotFound
+from storage.failures import Severity, diagnose
 from storage.incidents.edits import (
     NO_SEVERITY,
     IncidentEdit,
@@ -110,6 +111,13 @@ DATABASE_DOWN = (
 )
 
 
+def database_unavailable(failure: BaseException, database_url: str) -> bool:
+    """The database did not answer (down, cut off, locked, too slow): something that
+    passes on its own, unlike a refused constraint or a schema out of date."""
+    problem = diagnose(failure, database_url)
+    return problem is not None and problem.severity is Severity.UNAVAILABLE
+
+
 def api_handler(handler: ApiHandler, missing: str = "no such incident or update") -> ApiHandler:
     """Answers a refused field with 400, an unknown incident (or alert) with 404, and a
     database that does not answer with 503 and `Retry-After`: a client's cue to keep
@@ -124,7 +132,9 @@ def api_handler(handler: ApiHandler, missing: str = "no such incident or update"
             return error(404, missing)
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
-        except DATABASE_ERRORS:
+        except DATABASE_ERRORS as failure:
+            if not database_unavailable(failure, request.app[keys.SETTINGS].current.database_url):
+                raise  # a constraint, a missing column, a bug: a 500, not "try again later"
             log.warning("write API %s %s: no database", request.method, request.path, exc_info=True)
             return error(503, DATABASE_DOWN, retry_after_s=DATABASE_RETRY_AFTER_S)
         return response

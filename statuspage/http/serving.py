@@ -84,18 +84,24 @@ async def serve_page(
     request: web.Request, key: str, build: Callable[[], Awaitable[Page]]
 ) -> web.StreamResponse:
     state = request.app[keys.WEB]
+    load = in_snapshot(request.app[keys.DATABASE], build)
 
     async def document() -> Document:
-        page = await build()
+        page = await load()  # the connection goes back to the pool before the template runs
         return Document(state.renderer.render(page.template, page.context), status=page.status)
 
-    return await serve(request, key, document)
+    return await serve(request, key, document, snapshot=False)
 
 
-async def serve(request: web.Request, key: str, build: Build) -> web.StreamResponse:
+async def serve(
+    request: web.Request, key: str, build: Build, *, snapshot: bool = True
+) -> web.StreamResponse:
+    """`build`'s document, from the page cache when it is fresh; `snapshot`: run the
+    build's reads in one session (serve_page runs only its page's reads in one)."""
     app = request.app
     state = app[keys.WEB]
-    build = in_snapshot(app[keys.DATABASE], build)
+    if snapshot:
+        build = in_snapshot(app[keys.DATABASE], build)
     try:
         stamp = await state.watcher.stamp()
     except DataUnavailable:

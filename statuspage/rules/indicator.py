@@ -113,9 +113,14 @@ def page_status(
 ) -> Banner:
     """The page's banner from each component's (shown, recorded) status, as the front
     page and the API both give it: the roll-up of their standings, with a note of how
-    many have no recent data."""
+    many have no recent data. Once any component has a status, one with none yet
+    counts as operational, as the API's rows show it, so a client rolling up the rows
+    itself gets the same answer."""
+    standings = [standing(shown, recorded) for shown, recorded in components]
+    if any(s is not None for s in standings):
+        standings = [OPERATIONAL.value if s is None else s for s in standings]
     banner = page_banner(
-        [standing(shown, recorded) for shown, recorded in components],
+        standings,
         incident_impacts,
         maintenance_in_progress=maintenance_in_progress,
     )

@@ -35,6 +35,7 @@ from statuspage.rules.subscriber_addresses import (
     connection_host,
     destination_problem,
     email_address,
+    parsed_address,
 )
 from statuspage.rules.subscriber_links import CONFIRM, UNSUBSCRIBE, LinkClaims, sign, verify
 from statuspage.web.context_site import site_context
@@ -329,8 +330,14 @@ def subscriber_limits(settings: Settings) -> Limits:
 
 
 def _host_of(url: str) -> str:
-    """The host a webhook URL reaches, as the HTTP client reads it; "host." is "host"."""
-    return (connection_host(url) or "").rstrip(".").lower()
+    """The host a webhook URL reaches, as the HTTP client reads it ("host." is "host"),
+    an address in one spelling: `16909060`, `1.2.772`, `01.02.03.04` and
+    `[::ffff:1.2.3.4]` all reach 1.2.3.4."""
+    host = (connection_host(url) or "").rstrip(".").lower()
+    address = parsed_address(host)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return host if address is None else str(address)
 
 
 def _full(request: web.Request, form: SubscribeForm, full: LimitReached) -> web.Response:

@@ -19,10 +19,12 @@ before the DEFAULT partition, so the two never deadlock each other.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
@@ -31,6 +33,8 @@ PARENT = "probe_results"
 DEFAULT_PARTITION = "probe_results_default"
 DAYS_AHEAD = 3  # partitions made beyond today: three missed days of the job lose nothing
 LOCK_TIMEOUT = "5s"
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock not granted within lock_timeout
+log = logging.getLogger(__name__)
 _DAY_NAME = re.compile(rf"{PARENT}_p(\d{{8}})")
 
 
@@ -136,17 +140,31 @@ async def drop_partitions_before(db: Database, cutoff: datetime) -> list[date]:
     for retention to delete one by one."""
     if not await is_partitioned(db):
         return []
-    dropped = [d for d in await day_partitions(db) if day_start(d + timedelta(days=1)) <= cutoff]
-    for day in dropped:
-        async with db.write() as session:
-            connection = await session.connection()
-            await _lock_parent(connection, "ACCESS EXCLUSIVE")
-            # Detached and dropped in one transaction: no orphan table if the process dies.
-            await connection.execute(
-                text(f"ALTER TABLE {PARENT} DETACH PARTITION {partition_name(day)}")
-            )
-            await connection.execute(text(f"DROP TABLE {partition_name(day)}"))
+    old = [d for d in await day_partitions(db) if day_start(d + timedelta(days=1)) <= cutoff]
+    dropped = []
+    for day in old:
+        try:
+            await _drop_partition(db, day)
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            # Readers held the table past LOCK_TIMEOUT: the day's rows go one by one
+            # instead (retention deletes them next), and the rest of retention runs.
+            log.warning("results of %s: table busy, deleting its rows instead", day)
+            continue
+        dropped.append(day)
     return dropped
+
+
+async def _drop_partition(db: Database, day: date) -> None:
+    async with db.write() as session:
+        connection = await session.connection()
+        await _lock_parent(connection, "ACCESS EXCLUSIVE")
+        # Detached and dropped in one transaction: no orphan table if the process dies.
+        await connection.execute(
+            text(f"ALTER TABLE {PARENT} DETACH PARTITION {partition_name(day)}")
+        )
+        await connection.execute(text(f"DROP TABLE {partition_name(day)}"))
 
 
 async def _lock_parent(connection: AsyncConnection, mode: str) -> None:

@@ -8,6 +8,7 @@ in front of PostgreSQL that refuses connections."""
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,9 +18,11 @@ import pytest
 from prometheus_client import CollectorRegistry, Gauge
 from pytest_aiohttp import AiohttpClient
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from probes.sessions import ProbeSessions
 from statuspage import keys
+from statuspage.admin import api_metrics
 from storage.database import Database
 from storage.engine import Timeouts
 from storage.metrics.buffer import PointWriter
@@ -187,3 +190,35 @@ async def push(api: Client, body: object) -> tuple[int, Any]:
 
 def db_of(api: Client) -> Database:
     return api.app[keys.DATABASE]
+
+
+def _refused_constraint() -> IntegrityError:
+    """A real SQLite constraint failure, as SQLAlchemy wraps it."""
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+    connection.execute("INSERT INTO t VALUES (1)")
+    try:
+        connection.execute("INSERT INTO t VALUES (1)")
+    except sqlite3.IntegrityError as refused:
+        return IntegrityError("INSERT INTO t VALUES (1)", {}, refused)
+    finally:
+        connection.close()
+    raise AssertionError("the second insert was not refused")
+
+
+async def test_a_refused_write_is_a_server_error_not_try_again_later(
+    api: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a database that does not answer is 503: a constraint it refuses (or a
+    schema out of date) would be refused again however often the client retried."""
+
+    async def refusing(*_: object, **__: object) -> int:
+        raise _refused_constraint()
+
+    monkeypatch.setattr(api_metrics, "write_points", refusing)
+    response = await api.post(
+        "/api/admin/metrics/signups/data",
+        json={"points": [{"at": "2026-03-02T10:00:00Z", "value": 7.0}]},
+    )
+    assert response.status == 500
+    assert "Retry-After" not in response.headers

@@ -102,3 +102,21 @@ async def test_an_idna_spelling_is_the_same_host(s: SubscriberSite) -> None:
     status, text = await webhook(s, "https://HÖÖKS.example.com/c")
     assert status == 400
     assert "2 webhooks at xn--hks-snaa.example.com" in text
+
+
+async def test_every_spelling_of_one_address_is_one_host(
+    tmp_path: Path, aiohttp_client: AiohttpClient, mailbox: Mailbox
+) -> None:
+    """The C library reads these as 1.2.3.4, and so does the HTTP client."""
+    settings = subscriber_settings(tmp_path, mailbox.port, "max_webhooks_per_host = 2")
+    async with subscriber_site(aiohttp_client, settings, mailbox) as s:
+        assert (await webhook(s, "https://1.2.3.4/a"))[0] == 200
+        assert (await webhook(s, "https://16909060/b"))[0] == 200
+        for spelling in (
+            "https://1.2.772/c",
+            "https://01.02.03.04/d",
+            "https://[::ffff:1.2.3.4]/e",
+        ):
+            status, text = await webhook(s, spelling)
+            assert status == 400, spelling
+            assert "2 webhooks at 1.2.3.4 already" in text

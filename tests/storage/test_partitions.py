@@ -17,6 +17,7 @@ from storage.components import sync_components
 from storage.database import Database
 from storage.migrate import downgrade_database, upgrade_database
 from storage.queries.recent import recent_results
+from storage.results import partitions
 from storage.results.partitions import (
     DEFAULT_PARTITION,
     create_day_partition,
@@ -259,3 +260,26 @@ async def test_sqlite_has_no_partitions_to_make(tmp_path: Path) -> None:
         assert await ensure_partitions(db, now=T0) == 0
     finally:
         await db.dispose()
+
+
+async def test_a_busy_table_costs_the_drop_not_the_rest_of_retention(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader holding the table past the lock timeout: the days' rows go one by one
+    and retention carries on (roll-ups, notifications, subscribers) instead of
+    stopping at the first lock it could not get."""
+    monkeypatch.setattr(partitions, "LOCK_TIMEOUT", "100ms")
+    for day in days(MONDAY, 10):
+        await create_day_partition(postgres_db, day)
+    await write(postgres_db, [record(at) for at in every(T0, DAY, 10)])
+    await roll_up(postgres_db, now=T0 + 10 * DAY, tz=ZoneInfo("UTC"))
+    policy = RetentionPolicy(raw_days=2, hourly_days=4, daily_days=6)
+    async with postgres_db.engine.connect() as reader:
+        await reader.execute(text("SELECT count(*) FROM probe_results"))  # ACCESS SHARE held
+        report = await apply_retention(
+            postgres_db, now=T0 + 9 * DAY + timedelta(hours=1), policy=policy
+        )
+    assert (report.raw_partitions_dropped, report.raw_deleted) == (0, 8)
+    assert (report.hourly_deleted, report.daily_deleted) == (6, 4)
+    assert len(await day_partitions(postgres_db)) == 10  # dropped at the next round
+    assert await rows_in(postgres_db, "probe_results") == 2

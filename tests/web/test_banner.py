@@ -127,3 +127,11 @@ def test_without_silent_components_the_page_status_is_the_banner() -> None:
 def test_an_incident_of_the_same_impact_keeps_the_roll_ups_words() -> None:
     banner = page_banner([DEG, OP], ["minor"], maintenance_in_progress=False)
     assert (banner.indicator, banner.description) == ("minor", "Partially Degraded Service")
+
+
+def test_a_component_with_no_status_yet_counts_as_operational_beside_others() -> None:
+    """As the API's rows show it: a client rolling them up gets the same banner."""
+    banner = page_status([(None, None), (MAJOR, MAJOR)], [], maintenance_in_progress=False)
+    assert (banner.indicator, banner.description) == ("major", "Partial System Outage")
+    alone = page_status([(None, None)], [], maintenance_in_progress=False)
+    assert alone.has_data is False
