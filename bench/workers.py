@@ -1,8 +1,12 @@
-"""Many probe workers of one region against one PostgreSQL database: shares, probe
-rate, lateness, write rate, bytes per result, and a SIGKILLed worker's takeover.
+"""Many probe workers, of one region or several, against one PostgreSQL database:
+shares, probe rate, lateness, write rate, bytes per result, and a SIGKILLed worker's
+takeover.
 
 Run: STATUSPAGE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test \\
-     .venv/bin/python bench/workers.py [--workers 20] [--components 20000] [--interval 30]
+     .venv/bin/python bench/workers.py [--workers 20] [--components 20000] [--interval 30] \\
+     [--regions 1]
+
+`--workers` is per region; every region probes every component.
 
 Every worker is a real `statuspage probe` process with the real membership (rendezvous
 shares over heartbeat leases); the target is the probe benchmark's local server, which
@@ -41,10 +45,19 @@ LEASE_S = 15.0
 
 @dataclass
 class Run:
-    workers: int
+    workers: int  # per region
     components: int
     interval_s: float
     window_s: float
+    regions: int = 1
+
+    @property
+    def region_names(self) -> list[str]:
+        return [f"r{n}" for n in range(self.regions)]
+
+    @property
+    def due_per_s(self) -> float:
+        return self.components * self.regions / self.interval_s
 
 
 def write_config(folder: Path, url: str, port: int, run: Run) -> Path:
@@ -64,17 +77,19 @@ def write_config(folder: Path, url: str, port: int, run: Run) -> Path:
     return config
 
 
-def start_workers(config: Path, count: int) -> list[subprocess.Popen[bytes]]:
+def start_workers(config: Path, run: Run) -> list[subprocess.Popen[bytes]]:
     env = dict(os.environ) | {"STATUSPAGE_RUNTIME_DIR": str(config.parent / "run")}
+    command = [sys.executable, "-m", "statuspage", "probe", "--config", str(config)]
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "statuspage", "probe", "--config", str(config)],
+            [*command, "--region", region] if run.regions > 1 else command,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        for _ in range(count)
+        for region in run.region_names
+        for _ in range(run.workers)
     ]
 
 
@@ -124,11 +139,11 @@ async def steady(db: Database, procs: list[subprocess.Popen[bytes]], run: Run) -
     workers = await live(db)
     shares = [w.share for w in workers]
     print(f"steady window {elapsed:.1f} s")
-    print(
-        f"  results written: {(after - before) / elapsed:.1f}/s "
-        f"(due: {run.components / run.interval_s:.1f}/s)"
-    )
+    print(f"  results written: {(after - before) / elapsed:.1f}/s (due: {run.due_per_s:.1f}/s)")
     print(f"  shares: min {min(shares)} max {max(shares)} mean {statistics.mean(shares):.0f}")
+    if run.regions > 1:
+        per_region = {r: sum(w.share for w in workers if w.region == r) for r in run.region_names}
+        print(f"  components per region (each must be {run.components}): {per_region}")
     print(
         "  worst start lateness per worker (ms): "
         f"max {max(w.lateness_s for w in workers) * 1000:.0f}, "
@@ -147,8 +162,8 @@ async def steady(db: Database, procs: list[subprocess.Popen[bytes]], run: Run) -
 
 async def takeover(db: Database, procs: list[subprocess.Popen[bytes]], run: Run) -> None:
     workers = await live(db)
-    members = [w.worker_id for w in workers]
     victim = workers[0]
+    members = [w.worker_id for w in workers if w.region == victim.region]
     orphans = [
         f"c{i}" for i in range(run.components) if owner(f"c{i}", members) == victim.worker_id
     ]
@@ -158,10 +173,10 @@ async def takeover(db: Database, procs: list[subprocess.Popen[bytes]], run: Run)
     start = time.monotonic()
     newest = (
         "SELECT count(DISTINCT component_id) FROM probe_results "
-        "WHERE started_at > :killed AND component_id = ANY(:ids)"
+        "WHERE started_at > :killed AND component_id = ANY(:ids) AND region = :region"
     )
     while time.monotonic() - start < 4 * (run.interval_s + LEASE_S):
-        resumed = await scalar(db, newest, killed=killed, ids=orphans)
+        resumed = await scalar(db, newest, killed=killed, ids=orphans, region=victim.region)
         if resumed >= len(orphans):
             break
         await asyncio.sleep(0.5)
@@ -184,12 +199,14 @@ async def main(run: Run) -> None:
             check=True,
             capture_output=True,
         )
-        procs = start_workers(config, run.workers)
+        procs = start_workers(config, run)
         try:
             print(
-                f"{run.workers} workers, {run.components} components every {run.interval_s:.0f} s"
+                f"{run.regions} region(s) x {run.workers} workers, {run.components} components "
+                f"every {run.interval_s:.0f} s"
             )
-            print(f"all sharing after {await wait_for_shares(db, run.workers):.1f} s")
+            sharing = await wait_for_shares(db, run.workers * run.regions)
+            print(f"all sharing after {sharing:.1f} s")
             await asyncio.sleep(run.interval_s)  # one whole round on the final shares
             await steady(db, procs, run)
             await takeover(db, procs, run)
@@ -207,5 +224,7 @@ if __name__ == "__main__":
     parser.add_argument("--components", type=int, default=20000)
     parser.add_argument("--interval", type=float, default=30.0)
     parser.add_argument("--window", type=float, default=30.0)
+    parser.add_argument("--regions", type=int, default=1)
     args = parser.parse_args()
-    asyncio.run(main(Run(args.workers, args.components, args.interval, args.window)))
+    run = Run(args.workers, args.components, args.interval, args.window, args.regions)
+    asyncio.run(main(run))
