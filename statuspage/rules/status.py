@@ -86,9 +86,20 @@ def stale_limit_s(interval_s: float, timeout_s: float, configured_s: float | Non
     return STALE_INTERVALS * interval_s + timeout_s
 
 
-def is_stale(newest: datetime | None, now: datetime, limit_s: float) -> bool:
-    """No result newer than `limit_s` before `now` (None: none in the window read)."""
-    return newest is None or (now - newest).total_seconds() > limit_s
+def is_stale(
+    newest: datetime | None,
+    now: datetime,
+    limit_s: float,
+    *,
+    watching_since: datetime | None = None,
+) -> bool:
+    """No result newer than `limit_s` before `now` (None: none in the window read).
+    With `watching_since` (when the evaluator started), a component also gets `limit_s`
+    from then: after a restart, results missing while nothing ran are not yet overdue,
+    so a restart after downtime does not call every component silent before its
+    probes have had their first chance."""
+    since = [t for t in (newest, watching_since) if t is not None]
+    return not since or (now - max(since)).total_seconds() > limit_s
 
 
 def fresh_regions(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -53,6 +53,7 @@ class PeriodicJobs:
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._running: set[asyncio.Task[None]] = set()  # rounds in progress
         self._failures: dict[str, Exception] = {}
+        self._started_at: datetime | None = None  # staleness is judged from then at least
 
     @property
     def failures(self) -> dict[str, Exception]:
@@ -60,6 +61,7 @@ class PeriodicJobs:
         return dict(self._failures)
 
     def start(self) -> None:
+        self._started_at = self._clock()
         plan = [
             ("status", self.evaluate_statuses, STATUS_EVERY_S),
             ("maintenance", self.advance_maintenances, MAINTENANCE_EVERY_S),
@@ -133,6 +135,7 @@ class PeriodicJobs:
             threshold=settings.file.probes.flap_threshold,
             now=self._clock(),
             stale_after_s=settings.file.probes.stale_after_s,
+            watching_since=self._started_at,
         )
         for component_id, status in changes:
             log.info(

@@ -72,15 +72,19 @@ async def evaluate_statuses(
     threshold: int,
     now: datetime,
     stale_after_s: float | None = None,
+    watching_since: datetime | None = None,
 ) -> list[tuple[str, str]]:
     """Record every status change the recent results call for, and every component whose
-    results stopped (or started again); return (component, status or freshness)."""
+    results stopped (or started again); return (component, status or freshness).
+    `watching_since`: when the evaluating process started (`rules.status.is_stale`)."""
     probed = [c for c in components if c.check is not None]
     longest_limit = max((limit_s(c, stale_after_s) for c in probed), default=0.0)
     window = max(lookback(probed, threshold), timedelta(seconds=longest_limit))
     recent = await recent_results(db, since=now - window)
     in_force = await statuses_in_force(db)
-    changed = await _record_freshness(db, probed, recent, in_force, now, stale_after_s)
+    changed = await _record_freshness(
+        db, probed, recent, in_force, now, (stale_after_s, watching_since)
+    )
     for component in probed:
         newest = newest_by_region(recent.get(component.id, {}))
         limit = limit_s(component, stale_after_s)
@@ -105,20 +109,22 @@ async def _record_freshness(
     recent: Mapping[str, Mapping[str, Sequence[RecentResult]]],
     in_force: Mapping[str, StatusInForce],
     now: datetime,
-    stale_after_s: float | None,
+    limits: tuple[float | None, datetime | None],
 ) -> list[tuple[str, str]]:
     """Mark components whose results stopped arriving, and those whose results are back.
-    A component with no status yet already reads "No Data Yet": it is not marked."""
+    A component with no status yet already reads "No Data Yet": it is not marked. One
+    marked before a restart stays marked until a result arrives: the grace after a
+    start (`limits`: stale_after_s, watching_since) delays a new mark only."""
+    stale_after_s, watching_since = limits
     known = await stale_components(db)
     changes: dict[str, Staleness] = {}
     for component in probed:
         newest = max(newest_by_region(recent.get(component.id, {})).values(), default=None)
-        stale = component.id in in_force and is_stale(
-            newest, now, limit_s(component, stale_after_s)
-        )
-        if stale and component.id not in known:
+        limit = limit_s(component, stale_after_s)
+        overdue = is_stale(newest, now, limit, watching_since=watching_since)
+        if component.id in in_force and overdue and component.id not in known:
             changes[component.id] = Staleness(now, newest)
-        elif not stale and component.id in known:
+        elif component.id in known and not is_stale(newest, now, limit):
             changes[component.id] = Staleness(None, newest)
     await record_staleness(db, changes, now=now)
     return [

@@ -31,3 +31,15 @@ def test_a_region_cut_off_stops_counting_and_the_others_decide() -> None:
     by_region = {"eu": ["down", "down"], "us": ["up", "up"]}
     newest = {"eu": NOW - timedelta(seconds=500), "us": NOW - timedelta(seconds=5)}
     assert fresh_regions(by_region, newest, NOW, 100) == {"us": ["up", "up"]}
+
+
+def test_a_restart_gives_the_limit_again_from_when_it_started() -> None:
+    started = NOW - timedelta(seconds=50)
+    hour_old = NOW - timedelta(hours=1)
+    assert is_stale(hour_old, NOW, 100, watching_since=started) is False
+    assert is_stale(None, NOW, 100, watching_since=started) is False
+    assert is_stale(hour_old, NOW, 40, watching_since=started) is True
+    assert is_stale(None, NOW, 49.5, watching_since=started) is True
+    # A result newer than the start is what counts once there is one.
+    assert is_stale(NOW - timedelta(seconds=10), NOW, 20, watching_since=started) is False
+    assert is_stale(NOW - timedelta(seconds=30), NOW, 20, watching_since=started) is True

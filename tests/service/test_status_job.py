@@ -109,3 +109,35 @@ async def test_an_operators_status_is_shown_even_when_results_stop(db: Database)
     await record_status_change(db, "api", "partial_outage", at=T0 + 2 * STEP, source="manual")
     await evaluate_statuses(db, [API], threshold=2, now=T0 + timedelta(hours=1))
     assert (await shown_statuses(db))["api"] == "partial_outage"
+
+
+async def test_after_a_restart_the_probes_get_their_chance_before_silence_is_called(
+    db: Database,
+) -> None:
+    """The service was down for an hour: its last results are an hour old when it
+    starts again. It waits the usual limit from its start before calling a component
+    silent (and alerting), instead of doing so at once for every one."""
+    await write(db, [record(at) for at in every(T0, STEP, 2)])
+    await evaluate_statuses(db, [API], threshold=2, now=T0 + 2 * STEP)
+    started = T0 + timedelta(hours=1)
+    limit = timedelta(seconds=3 * 30 + 5)
+
+    async def evaluate(at: timedelta) -> list[tuple[str, str]]:
+        return await evaluate_statuses(
+            db, [API], threshold=2, now=started + at, watching_since=started
+        )
+
+    assert await evaluate(timedelta(0)) == []
+    assert await evaluate(limit) == []
+    assert await evaluate(limit + timedelta(seconds=1)) == [("api", NO_RECENT_DATA)]
+
+
+async def test_a_component_silent_before_a_restart_stays_silent_after_it(db: Database) -> None:
+    await write(db, [record(at) for at in every(T0, STEP, 2)])
+    await evaluate_statuses(db, [API], threshold=2, now=T0 + 2 * STEP)
+    silent = T0 + timedelta(minutes=10)
+    assert await evaluate_statuses(db, [API], threshold=2, now=silent) == [("api", NO_RECENT_DATA)]
+    started = T0 + timedelta(hours=1)  # no result since: the grace does not unmark it
+    changed = await evaluate_statuses(db, [API], threshold=2, now=started, watching_since=started)
+    assert changed == []
+    assert (await shown_statuses(db))["api"] == NO_RECENT_DATA
