@@ -20,7 +20,7 @@ import contextlib
 import itertools
 import logging
 from collections import deque
-from typing import Generic, TypeVar
+from typing import Generic, TypedDict, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -31,6 +31,16 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_FACTOR = 8  # batches this many times larger while the buffer is behind
 Record = TypeVar("Record")
+
+
+class WriterOptions(TypedDict, total=False):
+    """`BufferedWriter`'s tuning, for a subclass to pass on whole."""
+
+    batch_size: int
+    flush_interval_s: float
+    max_buffer: int
+    retry_initial_s: float
+    retry_max_s: float
 
 
 class BufferedWriter(Generic[Record]):

@@ -21,9 +21,10 @@ from datetime import datetime
 from sqlalchemy import Table, text
 from sqlalchemy.engine import Dialect
 from sqlmodel import SQLModel
+from typing_extensions import Unpack
 
 from probes.model import ProbeResult, ProbeStatus
-from storage.buffered import CATCH_UP_FACTOR, BufferedWriter
+from storage.buffered import CATCH_UP_FACTOR, BufferedWriter, WriterOptions
 from storage.database import Database
 from storage.figures.timebuckets import utc_hour
 from storage.results.announce import CHANNEL, Announced, announced, payloads
@@ -133,24 +134,8 @@ class ResultWriter(BufferedWriter[ResultRecord]):
 
     noun = "results"
 
-    def __init__(
-        self,
-        db: Database,
-        *,
-        batch_size: int = 500,
-        flush_interval_s: float = 1.0,
-        max_buffer: int = 100_000,
-        retry_initial_s: float = 0.5,
-        retry_max_s: float = 5.0,
-    ) -> None:
-        super().__init__(
-            db,
-            batch_size=batch_size,
-            flush_interval_s=flush_interval_s,
-            max_buffer=max_buffer,
-            retry_initial_s=retry_initial_s,
-            retry_max_s=retry_max_s,
-        )
+    def __init__(self, db: Database, **options: Unpack[WriterOptions]) -> None:
+        super().__init__(db, **options)
         self.listeners: list[Callable[[Sequence[Announced]], None]] = []
 
     def submit(self, record: ResultRecord) -> None:

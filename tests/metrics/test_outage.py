@@ -76,12 +76,17 @@ async def scrape_through_an_outage(
     return writer
 
 
+async def quick_sqlite(tmp_path: Path) -> tuple[Path, Database]:
+    """A new SQLite file, and a handle that gives up on a held lock quickly."""
+    path = tmp_path / "status.db"
+    await upgrade_database(f"sqlite:///{path}")
+    return path, Database.from_url(f"sqlite:///{path}", timeouts=QUICK)
+
+
 async def test_scraped_points_wait_out_a_locked_sqlite_file_and_are_written_after(
     tmp_path: Path, sessions: ProbeSessions
 ) -> None:
-    path = tmp_path / "status.db"
-    await upgrade_database(f"sqlite:///{path}")
-    db = Database.from_url(f"sqlite:///{path}", timeouts=QUICK)
+    path, db = await quick_sqlite(tmp_path)
 
     @contextlib.asynccontextmanager
     async def locked() -> AsyncIterator[None]:
@@ -120,9 +125,7 @@ async def test_scraped_points_wait_out_a_postgres_that_refuses_and_are_written_a
 async def test_past_its_limit_the_oldest_points_go_and_are_counted(
     tmp_path: Path, sessions: ProbeSessions
 ) -> None:
-    path = tmp_path / "status.db"
-    await upgrade_database(f"sqlite:///{path}")
-    db = Database.from_url(f"sqlite:///{path}", timeouts=QUICK)
+    path, db = await quick_sqlite(tmp_path)
     writer = PointWriter(db, batch_size=1, max_buffer=2)
     registry, clock = CollectorRegistry(), MovingClock()
     cpu = Gauge("process_cpu_percent", "CPU", registry=registry)

@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +17,8 @@ from pytest_aiohttp import AiohttpClient
 from statuspage.config import Settings, load_settings
 from statuspage.notify.sender import Sender
 from storage.database import Database
-from storage.subscribers.writes import Limits
+from storage.subscribers.writes import Limits, request_subscription
+from storage.vocabulary import SubscriberKind
 from tests.admin.helpers import add_test_token
 from tests.alerting.helpers import CONFIG, Clock, site
 from tests.app_client import Client, app_client
@@ -68,6 +70,19 @@ class SubscriberSite:
         form = [("email", address), *(("component", c) for c in components)]
         response = await self.client.post("/subscribe/email", data=form)
         return response.status
+
+    async def add_webhook_directly(self, url: str) -> None:
+        """A webhook subscribed past the form's checks: as if it had been taken before
+        the form knew better."""
+        await request_subscription(
+            self.db,
+            SubscriberKind.WEBHOOK,
+            url,
+            None,
+            now=self.clock.now,
+            resend_after=timedelta(0),
+            limits=NO_LIMITS,
+        )
 
     async def open_incident(self, name: str, body: str, **more: object) -> int:
         payload = {"name": name, "status": "investigating", "body": body, **more}

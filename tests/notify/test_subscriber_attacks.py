@@ -84,15 +84,7 @@ async def test_an_idna_spelling_of_loopback_is_never_called(
         form = await s.client.post("/subscribe/webhook", data={"url": url})
         assert form.status == 400
         # As if it had been subscribed before the form knew better:
-        await request_subscription(
-            s.db,
-            SubscriberKind.WEBHOOK,
-            url,
-            None,
-            now=s.clock.now,
-            resend_after=timedelta(0),
-            limits=NO_LIMITS,
-        )
+        await s.add_webhook_directly(url)
         await s.open_incident("Anything", "Text.")
         await s.deliver()
         async with s.db.read() as session:
@@ -176,15 +168,7 @@ async def test_a_long_url_in_other_scripts_is_refused_at_the_form(s: SubscriberS
 async def test_the_admin_search_finds_a_webhook_in_any_case(s: SubscriberSite) -> None:
     """Webhook URLs keep their case; SQLite's LIKE ignores it, PostgreSQL's did not."""
     url = "https://example.com/Hooks/ABC"
-    await request_subscription(
-        s.db,
-        SubscriberKind.WEBHOOK,
-        url,
-        None,
-        now=s.clock.now,
-        resend_after=timedelta(0),
-        limits=NO_LIMITS,
-    )
+    await s.add_webhook_directly(url)
     for text in ("Hooks/ABC", "hooks/abc", "HOOKS"):
         assert [r.address for r in (await search(s.db, text)).rows] == [url], text
 

@@ -4,7 +4,6 @@ link-local addresses unless the operator allows them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,10 @@ from pytest_aiohttp import AiohttpClient, AiohttpServer
 from sqlmodel import select
 
 from statuspage.notify.subscribers.webhook import PublicOnlyResolver
-from storage.subscribers.writes import request_subscription
 from storage.tables.notifications import Notification
 from storage.tables.subscribers import Subscriber
-from storage.vocabulary import SubscriberKind
 from tests.notify.receivers import Answer, receiver
 from tests.notify.subscriber_site import (
-    NO_LIMITS,
     SubscriberSite,
     local_path,
     subscriber_settings,
@@ -106,15 +102,7 @@ async def test_a_name_that_resolves_inside_is_never_called(
     settings = subscriber_settings(tmp_path, None)
     async with subscriber_site(aiohttp_client, settings, None) as s:
         url = f"http://localhost:{port}/hook"
-        await request_subscription(
-            s.db,
-            SubscriberKind.WEBHOOK,
-            url,
-            None,
-            now=s.clock.now,
-            resend_after=timedelta(0),
-            limits=NO_LIMITS,
-        )
+        await s.add_webhook_directly(url)
         await s.open_incident("Anything", "Text.")
         await s.deliver()
         async with s.db.read() as session:
