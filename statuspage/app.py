@@ -233,6 +233,7 @@ async def healthz(request: web.Request) -> web.Response:
         request.app.get(keys.WRITER),
         failures,
         request.app[keys.SETTINGS].current.database_url,
+        request.app.get(keys.POINT_WRITER),
     )
     return web.json_response(body, status=status)
 

@@ -75,8 +75,10 @@ class Database:
 
         A page runs a dozen small queries; a session each costs about 1 ms on SQLite
         (checkout, BEGIN, ROLLBACK, return), most of a cold render's budget. One
-        transaction also lets SQLite's WAL show every query the same state, so a
-        page's banner and its rows cannot disagree about a write between them.
+        transaction also shows every query the same state, so a page's banner and
+        its rows cannot disagree about a write between them: SQLite's WAL keeps the
+        read transaction's state, and on PostgreSQL the transaction is REPEATABLE
+        READ (READ COMMITTED, the default, takes a new snapshot per statement).
         Nested snapshots join the outer one; writes never use it.
         """
         shared = self._snapshot.get()
@@ -84,6 +86,10 @@ class Database:
             yield
             return
         async with self._reads() as session:
+            if not self.is_sqlite:
+                # Must be the transaction's first statement; the pool resets the
+                # level when the connection is returned.
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             token = self._snapshot.set((asyncio.current_task(), session))
             try:
                 yield

@@ -25,8 +25,8 @@ from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.metric_values import value_of
 from statuspage.service.runner import ProbeLimits
 from storage.database import Database
-from storage.metrics.buffer import PendingPoint, PointWriter
-from storage.metrics.writes import Point, record_problem
+from storage.metrics.buffer import PendingPoint, PendingProblem, PointWriter
+from storage.metrics.writes import Point
 from storage.vocabulary import MetricProblemSide
 
 log = logging.getLogger("statuspage.metrics")
@@ -127,26 +127,21 @@ class MetricCollector:
         public = {m.id for m in metrics if m.public}
         for point in outcome.points:
             self.points.submit(PendingPoint(point, point.metric_id in public))
+        by_reason: dict[tuple[MetricProblemSide, str], list[str]] = {}
+        for metric_id, side, reason in outcome.problems:
+            by_reason.setdefault((side, reason), []).append(metric_id)
+        at = self.clock()
+        for (side, reason), metric_ids in by_reason.items():  # one write per reason
+            self.points.submit(PendingProblem(tuple(metric_ids), at, side, reason))
         try:
             # Written before the run ends while the database answers; otherwise they
             # stay buffered and the writer's own loop writes them when it is back.
             await self.points.flush()
         except Exception as exc:
             log.warning(
-                "metric points kept until the database answers",
+                "metric points and problems kept until the database answers",
                 extra={"fields": {"pending": self.points.pending, "error": str(exc)}},
             )
-        try:
-            at = self.clock()
-            by_reason: dict[tuple[MetricProblemSide, str], list[str]] = {}
-            for metric_id, side, reason in outcome.problems:
-                by_reason.setdefault((side, reason), []).append(metric_id)
-            for (side, reason), metric_ids in by_reason.items():  # one write per reason
-                await record_problem(self.db, metric_ids, at, side, reason)
-        except Exception:
-            # A problem is not buffered: during an outage it is lost (and logged here);
-            # it must not stop the source's job.
-            log.exception("metric problems not stored")
         for metric_id, side, reason in outcome.problems:
             log.warning(
                 "metric without a value",

@@ -26,8 +26,9 @@ from statuspage.admin import api_metrics
 from storage.database import Database
 from storage.engine import Timeouts
 from storage.metrics.buffer import PointWriter
-from storage.metrics.reads import points_since
+from storage.metrics.reads import latest_problems, points_since
 from storage.migrate import upgrade_database
+from storage.vocabulary import MetricProblemSide
 from tests.admin.helpers import NOW, SITE, Clock, add_test_token, settings_for
 from tests.app_client import Client, app_client
 from tests.fault_proxy import FaultProxy, Mode
@@ -120,6 +121,30 @@ async def test_scraped_points_wait_out_a_postgres_that_refuses_and_are_written_a
     finally:
         await db.dispose()
         await proxy.close()
+
+
+async def test_a_scrape_problem_met_during_an_outage_is_stored_once_the_database_is_back(
+    tmp_path: Path, sessions: ProbeSessions
+) -> None:
+    path, db = await quick_sqlite(tmp_path)
+    writer = PointWriter(db, retry_initial_s=0.05, retry_max_s=0.2)
+    writer.start()
+    clock = MovingClock()
+    with serving(CollectorRegistry()) as url:
+        gone = url  # the application's endpoint, closed before the scrape below
+    settings = metrics_settings(tmp_path, scrape_source(gone), CPU)
+    run = collector(db, sessions, settings, clock, points=writer)
+    try:
+        with write_locked(path):
+            await run.collect("app")
+            assert writer.pending == 1
+        await eventually(lambda: writer.pending == 0, "the buffered problem to be written")
+        problem = (await latest_problems(db, ["cpu"]))["cpu"]
+    finally:
+        await writer.close()
+        await db.dispose()
+    assert (problem.at, problem.side) == (clock(), MetricProblemSide.TARGET)
+    assert "refused" in problem.message.lower() or "connect" in problem.message.lower()
 
 
 async def test_past_its_limit_the_oldest_points_go_and_are_counted(

@@ -86,8 +86,13 @@ async def test_scraped_points_are_kept_while_the_database_is_locked_and_written_
         with write_locked(tmp_path / "page.db"):
             await eventually(lambda: points.pending >= 2, "points kept while the file is locked")
             kept = await pending_in_metrics(client)
+            health = await (await client.get("/healthz")).json()
         await eventually(lambda: points.pending == 0, "the kept points written")
     assert kept >= 2
+    assert (health["status"], health["metric_points_dropped"]) == ("degraded", 0)
+    assert health["metric_points_pending"] >= 2
+    assert str(health["reason"]).startswith("writing metric points failed: ")
+    assert (await (await client.get("/healthz")).json())["storage"] == "ok"
     stored = await points_since(
         client.app[keys.DATABASE], "sessions", datetime(2000, 1, 1, tzinfo=UTC), 1000
     )
