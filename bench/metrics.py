@@ -1,7 +1,7 @@
 """What the application's own metrics cost: series ingested per second, and bytes per
 series per day on disk, each next to a baseline measured in the same run.
 
-Run: .venv/bin/python bench/metrics.py [--series 20000] [--metrics 20] [--hours 24]
+Run: .venv/bin/python bench/metrics.py [--series 20000] [--metrics 20] [--hours 6]
 
 Ingest: an exposition of `--series` series (request counters by route and status and
 a histogram, the shape of the demo's) is scraped twice and every metric of the

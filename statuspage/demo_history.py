@@ -214,6 +214,20 @@ async def demo_admin_password(db: Database, *, now: datetime) -> str:
     return password
 
 
+DEMO_PUSH_TOKEN_NAME = "simulated application"  # noqa: S105 (a name, not a secret)
+
+
+async def demo_push_token(db: Database, *, now: datetime) -> str:
+    """A new API token for the simulated application's pushes, revoking the one of
+    the demo's previous start (its plain text was never kept)."""
+    from storage.accounts.tokens import create_token, list_tokens, revoke_token
+
+    for old in await list_tokens(db):
+        if old.active and old.name == DEMO_PUSH_TOKEN_NAME:
+            await revoke_token(db, str(old.id), actor="demo", now=now)
+    return (await create_token(db, DEMO_PUSH_TOKEN_NAME, created_by="demo", now=now))[1]
+
+
 def metrics_config_text(*, url: str, interval_s: float) -> str:
     """The production example's metrics, reading `url`: `tests/test_demo.py` checks they
     match `examples/production.toml`, so the demo shows what the example configures."""
@@ -433,11 +447,41 @@ selector = 'http_request_duration_seconds_count{{route="/api/knowledge-base"}}'
 scale = 60.0
 unit = "/min"
 
-# Figures the application computes itself are pushed (POST /api/admin/metrics/{{id}}/data):
-# [[metrics]]
-# id = "assessment-completion"
-# name = "Assessment completion"
-# group = "Business"
-# kind = "push"
-# unit = "%"
+[[metrics]]
+id = "service-requests"
+name = "Service requests created"
+group = "Business"
+source = "app"
+kind = "rate"
+selector = 'service_requests_total{{state="created"}}'
+scale = 3600.0
+unit = "/h"
+
+[[metrics]]
+id = "service-request-fulfilment"
+name = "Service requests fulfilled"
+group = "Business"
+source = "app"
+kind = "ratio"
+numerator = 'service_requests_total{{state="fulfilled"}}'
+denominator = 'service_requests_total{{state="created"}}'
+unit = "%"
+target_above = 90.0
+
+# Figures the application computes itself are pushed over the write API with a token
+# (POST /api/admin/metrics/{{id}}/data, docs/metrics.md); the demo's simulated
+# application pushes these two every scrape interval.
+[[metrics]]
+id = "assessment-completion-free"
+name = "Assessment completion (free tier)"
+group = "Business"
+kind = "push"
+unit = "%"
+
+[[metrics]]
+id = "assessment-completion-pro"
+name = "Assessment completion (pro tier)"
+group = "Business"
+kind = "push"
+unit = "%"
 """

@@ -138,6 +138,9 @@ LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 MAX_SIMULATED_S = 300.0  # a scrape after a long pause simulates at most this much traffic
 
 
+COMPLETION_BY_TIER = {"free": (72.0, 3.0), "pro": (88.0, 2.0)}  # mean %, spread
+
+
 @dataclass
 class SimulatedMetrics:
     """The application's Prometheus metrics. Traffic since the last scrape is simulated
@@ -169,12 +172,17 @@ class SimulatedMetrics:
         self.subscriptions = Gauge(
             "subscription_rate_percent", "Conversion and churn", ["kind"], registry=r
         )
+        self.service_requests = Counter(
+            "service_requests", "Service requests", ["state"], registry=r
+        )
         for route in ROUTES:  # exported from the start, as instrumented apps do
             self.latency.labels(route)
             for status in ("200", "500", "503"):
                 self.requests.labels(route, status)
         for outcome in ("succeeded", "failed"):
             self.payments.labels(outcome)
+        for state in ("created", "fulfilled"):
+            self.service_requests.labels(state)
 
     def scrape(self) -> bytes:
         now = self.stopwatch()
@@ -216,6 +224,16 @@ class SimulatedMetrics:
             failed = self.rng.random() < 0.00005
             self.payments.labels("failed" if failed else "succeeded").inc()
         self.signups.labels(self.rng.choice(("free", "pro"))).inc(self._count(0.05, elapsed))
+        created = self._count(0.02, elapsed)
+        self.service_requests.labels("created").inc(created)
+        fulfilled = sum(self.rng.random() < 0.93 for _ in range(created))
+        self.service_requests.labels("fulfilled").inc(fulfilled)
+
+    def completion_percent(self, tier: str) -> float:
+        """Share of assessments started that were completed, as the application works
+        it out itself (and pushes it: `statuspage.simulated_push`)."""
+        mean, spread = COMPLETION_BY_TIER[tier]
+        return round(min(max(self.rng.gauss(mean, spread), 0.0), 100.0), 1)
 
 
 SIMULATED_APP = web.AppKey("simulated_app", SimulatedApp)

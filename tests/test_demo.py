@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -13,7 +14,12 @@ import pytest
 
 from statuspage.config import load_settings
 from statuspage.demo_history import demo_config_text
+from statuspage.simulated_app import COMPLETION_BY_TIER
+from statuspage.simulated_push import completion_metric
+from storage.database import Database
+from storage.metrics.reads import latest_points
 from tests.service.test_process import free_port
+from tests.waiting import eventually
 
 # Real processes: start-up alone takes a second or more (`pytest -m "not slow"` skips).
 pytestmark = pytest.mark.slow
@@ -55,8 +61,20 @@ async def fetch_page(port: int, process: asyncio.subprocess.Process) -> str:
     pytest.fail("the demo page never answered")
 
 
-async def run_demo_until_its_page_answers(folder: Path, run_dir: Path) -> tuple[str, str]:
-    """Start the demo in `folder`, wait for its page, stop it; (page, stdout)."""
+async def pushed_points(folder: Path) -> int:
+    """Points the simulated application pushed into the demo's database so far."""
+    db = Database.from_url(f"sqlite:///{folder / '.statuspage-demo' / 'statuspage.db'}")
+    try:
+        return len(await latest_points(db, [completion_metric(t) for t in COMPLETION_BY_TIER]))
+    finally:
+        await db.dispose()
+
+
+async def run_demo_until_its_page_answers(
+    folder: Path, run_dir: Path, *, until: Callable[[], Awaitable[bool]] | None = None
+) -> tuple[str, str]:
+    """Start the demo in `folder`, wait for its page (and `until`), stop it; (page,
+    stdout)."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -74,6 +92,8 @@ async def run_demo_until_its_page_answers(folder: Path, run_dir: Path) -> tuple[
     )
     try:
         page = await fetch_page(port, process)
+        if until is not None:
+            await eventually(until, "the demo to get there")
     finally:
         process.send_signal(signal.SIGINT)
         out, _ = await asyncio.wait_for(process.communicate(), timeout=20)
@@ -82,7 +102,12 @@ async def run_demo_until_its_page_answers(folder: Path, run_dir: Path) -> tuple[
 
 
 async def test_the_demo_starts_and_its_page_shows_the_three_components(tmp_path: Path) -> None:
-    page, out = await run_demo_until_its_page_answers(tmp_path, tmp_path / "run")
+    async def both_tiers_pushed() -> bool:
+        return await pushed_points(tmp_path) == len(COMPLETION_BY_TIER)
+
+    page, out = await run_demo_until_its_page_answers(
+        tmp_path, tmp_path / "run", until=both_tiers_pushed
+    )
     for name in ("System", "Database", "External services"):
         assert name in page
     assert "Admin user" in out

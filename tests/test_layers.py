@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("statuspage.web", "statuspage.api", "statuspage.feeds", "statuspage.admin"),
     ("statuspage.app",),
     ("statuspage.simulated_app",),
+    ("statuspage.simulated_push",),
     ("statuspage.process", "statuspage.export", "statuspage.demo_history"),
     ("statuspage.commands",),
     ("statuspage.cli",),

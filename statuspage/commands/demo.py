@@ -19,13 +19,15 @@ from statuspage.demo_history import (
     demo_admin_password,
     demo_config_text,
     demo_folder,
+    demo_push_token,
     prefill_history,
 )
 from statuspage.process import serve
 from statuspage.service.logs import configure_logging
 from statuspage.service.roles import Roles
 from statuspage.service.startup import open_database, prepare_database
-from statuspage.simulated_app import create_demo_target
+from statuspage.simulated_app import SIMULATED_METRICS, create_demo_target
+from statuspage.simulated_push import push_forever
 from storage.queries.recent import has_results
 
 
@@ -63,28 +65,46 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_demo(settings, target_port))
 
 
-async def _prepare(settings: Settings) -> str:
-    """Schema, components, history and the admin user, before any probe runs: the
-    pre-fill would otherwise hold the event loop while live probes are timed."""
+PUSH_INTERVAL_S = 15.0
+
+
+async def _prepare(settings: Settings) -> tuple[str, str]:
+    """Schema, components, history, the admin user's password and the simulated
+    application's push token, before any probe runs: the pre-fill would otherwise
+    hold the event loop while live probes are timed."""
     db = open_database(settings)
     try:
         await prepare_database(db, settings, upgrade=True, clock=system_clock)
         now = system_clock()
         if not await has_results(db):
             await prefill_history(db, now=now, tz_name=settings.file.site.time_zone)
-        return await demo_admin_password(db, now=now)
+        return await demo_admin_password(db, now=now), await demo_push_token(db, now=now)
     finally:
         await db.dispose()
 
 
 async def _demo(settings: Settings, target_port: int) -> int:
-    password = await _prepare(settings)
-    target = web.AppRunner(create_demo_target(), access_log=None)
+    password, token = await _prepare(settings)
+    target_app = create_demo_target()
+    target = web.AppRunner(target_app, access_log=None)
     await target.setup()
     await web.TCPSite(target, "127.0.0.1", target_port).start()
     server = settings.file.server
+    pushes: list[asyncio.Task[None]] = []
 
     async def on_ready(app: web.Application) -> None:
+        pushes.append(
+            asyncio.create_task(
+                push_forever(
+                    f"http://127.0.0.1:{server.port}",
+                    token,
+                    target_app[SIMULATED_METRICS],
+                    system_clock,
+                    PUSH_INTERVAL_S,
+                ),
+                name="simulated pushes",
+            )
+        )
         print(f"\n  Status page:  http://{server.host}:{server.port}/", flush=True)
         print(f"  Admin user:   {DEMO_ADMIN} / {password}  (sign in at /admin)", flush=True)
         print(f"  Simulated app: http://127.0.0.1:{target_port}/api/health/system", flush=True)
@@ -98,4 +118,7 @@ async def _demo(settings: Settings, target_port: int) -> int:
             on_ready=on_ready,
         )
     finally:
+        for task in pushes:
+            task.cancel()
+        await asyncio.gather(*pushes, return_exceptions=True)
         await target.cleanup()

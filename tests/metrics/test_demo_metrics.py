@@ -4,16 +4,24 @@ gets live values from the simulated application's Prometheus endpoint."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from pathlib import Path
 
-from pytest_aiohttp import AiohttpServer
+import aiohttp
+from pytest_aiohttp import AiohttpClient, AiohttpServer
 
 from probes.sessions import ProbeSessions
+from statuspage import keys
 from statuspage.config import Settings, load_settings
-from statuspage.demo_history import demo_config_text
-from statuspage.simulated_app import SimulatedMetrics, create_demo_target
+from statuspage.demo_history import demo_config_text, demo_push_token
+from statuspage.simulated_app import COMPLETION_BY_TIER, SimulatedMetrics, create_demo_target
+from statuspage.simulated_push import completion_metric, push_completion
+from storage.accounts.tokens import authenticate_token
 from storage.database import Database
 from storage.metrics.reads import latest_points, latest_problems
+from storage.migrate import upgrade_database
+from tests.admin.helpers import NOW, Clock
+from tests.app_client import app_client
 from tests.metrics.helpers import MovingClock, collector
 
 EXAMPLE = Path("examples/production.toml")
@@ -47,6 +55,33 @@ async def test_every_demo_metric_gets_a_value_from_the_simulated_app(
         elapsed[0] += 600  # ten minutes of simulated traffic between scrapes
         clock.advance(600)
         await run.collect("app")
-    ids = [m.id for m in settings.metrics]
+    ids = [m.id for m in settings.metrics if m.kind != "push"]
     assert await latest_problems(db, ids) == {}
     assert set(await latest_points(db, ids)) == set(ids)
+
+
+async def test_the_simulated_app_pushes_each_tier_s_completion_through_the_write_api(
+    tmp_path: Path, aiohttp_client: AiohttpClient
+) -> None:
+    settings = demo_settings(tmp_path, 8081)
+    await upgrade_database(settings.database_url)
+    client = await app_client(aiohttp_client, settings, Clock(NOW))
+    db = client.app[keys.DATABASE]
+    token = await demo_push_token(db, now=NOW)
+    simulated = SimulatedMetrics(random.Random(7))
+    base_url = str(client.make_url("")).rstrip("/")
+    async with aiohttp.ClientSession() as session:
+        await push_completion(session, base_url, token, simulated, NOW - timedelta(minutes=1))
+    pushed = [m.id for m in settings.metrics.metrics if m.kind == "push"]
+    assert pushed == [completion_metric(tier) for tier in COMPLETION_BY_TIER]
+    stored = await latest_points(db, pushed)
+    assert {m: p.at for m, p in stored.items()} == dict.fromkeys(pushed, NOW - timedelta(minutes=1))
+    assert 50 < stored[completion_metric("free")].value < stored[completion_metric("pro")].value
+
+
+async def test_a_demo_start_revokes_the_previous_start_s_push_token(db: Database) -> None:
+    first = await demo_push_token(db, now=NOW)
+    second = await demo_push_token(db, now=NOW)
+    assert first != second
+    assert await authenticate_token(db, first, now=NOW) is None
+    assert await authenticate_token(db, second, now=NOW) is not None

@@ -52,7 +52,9 @@ async def test_a_second_prober_on_the_same_sqlite_file_is_refused_naming_the_fir
 
 
 def counters(pending: int, dropped: int) -> dict[str, int]:
-    return {"results_pending": pending, "results_dropped": dropped}
+    """Of probe results; a probing process also counts its metric points (none here)."""
+    results = {"results_pending": pending, "results_dropped": dropped}
+    return results | {"metric_points_pending": 0, "metric_points_dropped": 0}
 
 
 async def test_a_web_only_process_shares_the_file_with_a_run(
