@@ -10,7 +10,8 @@ in: the password is still checked, and the per-address limit still applies.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
@@ -21,24 +22,28 @@ PATH = "/admin/sign-in"
 
 
 class DeviceCookies:
-    def __init__(self, key: bytes, *, secure: bool) -> None:
+    def __init__(self, key: bytes, *, secure: bool, clock: Callable[[], datetime]) -> None:
         self._fernet = Fernet(key)
         self._secure = secure
+        self._clock = clock  # Fernet's own expiry check would read the wall clock
+
+    def _now(self) -> int:
+        return int(self._clock().timestamp())
 
     def trusted_for(self, request: web.Request, user_name: str) -> bool:
         value = request.cookies.get(COOKIE_NAME)
         if not value or len(value) > 1000:
             return False
         try:
-            data = json.loads(
-                self._fernet.decrypt(value.encode(), ttl=int(LIFETIME.total_seconds()))
-            )
+            ttl = int(LIFETIME.total_seconds())
+            data = json.loads(self._fernet.decrypt_at_time(value.encode(), ttl, self._now()))
         except (InvalidToken, ValueError):
             return False
         return isinstance(data, dict) and data.get("user") == user_name
 
     def remember(self, response: web.StreamResponse, user_name: str) -> None:
-        token = self._fernet.encrypt(json.dumps({"user": user_name}).encode()).decode()
+        data = json.dumps({"user": user_name}).encode()
+        token = self._fernet.encrypt_at_time(data, self._now()).decode()
         response.set_cookie(
             COOKIE_NAME,
             token,

@@ -50,7 +50,9 @@ def setup_admin(app: web.Application) -> None:
         renderer=Renderer(templates),
         passwords=Passwords(),
         sessions=session_storage(secret, secure=secure),
-        devices=DeviceCookies(fernet_key(secret, "statuspage device cookie"), secure=secure),
+        devices=DeviceCookies(
+            fernet_key(secret, "statuspage device cookie"), secure=secure, clock=app[keys.CLOCK]
+        ),
         stylesheet=(templates / "admin" / "admin.css").read_text(encoding="utf-8"),
         clock=app[keys.CLOCK],
     )

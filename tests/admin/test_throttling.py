@@ -102,11 +102,11 @@ def test_only_one_check_per_address_or_user_name_runs_at_a_time() -> None:
         assert later
 
 
-async def attack_user_name(db: Database, name: str, times: int) -> None:
+async def attack_user_name(db: Database, name: str, times: int, at: datetime = NOW) -> None:
     """Failures for `name` from addresses other than the test client's."""
     for number in range(times):
         address = f"203.0.113.{number}"
-        await record_sign_in_failure(db, user_name=name, address=address, at=NOW)
+        await record_sign_in_failure(db, user_name=name, address=address, at=at)
 
 
 async def test_a_browser_without_a_device_cookie_is_held_back_by_an_attack_on_the_name(
@@ -122,3 +122,21 @@ async def test_the_admins_own_browser_gets_in_while_the_name_is_under_attack(
     await post_form(admin, "/admin/sign-out", {})
     await attack_user_name(db, alice, 20)
     assert (await sign_in(admin, alice, PASSWORD)).status == 303
+
+
+async def test_the_device_cookie_still_vouches_for_the_browser_on_its_89th_day(
+    admin: Client, db: Database, alice: str, clock: Clock
+) -> None:
+    await post_form(admin, "/admin/sign-out", {})
+    clock.advance(days=89)
+    await attack_user_name(db, alice, 20, at=clock())
+    assert (await sign_in(admin, alice, PASSWORD)).status == 303
+
+
+async def test_the_device_cookie_stops_vouching_90_days_by_the_app_s_clock(
+    admin: Client, db: Database, alice: str, clock: Clock
+) -> None:
+    await post_form(admin, "/admin/sign-out", {})
+    clock.advance(days=90, seconds=1)
+    await attack_user_name(db, alice, 20, at=clock())
+    assert (await sign_in(admin, alice, PASSWORD)).status == 429
