@@ -16,6 +16,9 @@ import pytest
 from statuspage import commands
 from statuspage.cli import build_parser
 
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 CONFIG = """

@@ -17,6 +17,9 @@ from statuspage.config import load_settings
 from tests.service.test_process import free_port
 from tests.test_commands import clean_env, installed_statuspage
 
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
 SOURCE_FOLDERS = ("probes", "storage", "statuspage", "templates", "schemas")

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module may import from its own layer's package and from lower

@@ -16,6 +16,9 @@ from statuspage.service.roles import Roles
 from tests.service.test_process import free_port
 from tests.test_commands import CONFIG, clean_env, installed_statuspage, statuspage
 
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 WARNING = "secret_key is not set"
 
 

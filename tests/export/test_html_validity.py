@@ -17,7 +17,7 @@ from storage.database import Database
 from storage.incidents.edits import save_postmortem
 from tests.api.factories import NOW, open_incident, post
 
-pytestmark = pytest.mark.usefixtures("history")
+pytestmark = [pytest.mark.usefixtures("history"), pytest.mark.slow]  # runs the Java checker
 CHECKER_TIMEOUT_S = 300
 
 

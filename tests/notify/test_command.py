@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from pytest_aiohttp import AiohttpServer
 
 from tests.notify.helpers import channels_config
 from tests.notify.receivers import Answer, receiver
 from tests.test_commands import clean_env, installed_statuspage
+
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
 
 SITE = """
 [site]

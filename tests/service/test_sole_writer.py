@@ -11,6 +11,9 @@ import pytest
 
 from tests.service.cli_process import Service, environment, free_port, is_up
 
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 
 def write_config(folder: Path, port: int, database: str = "status.db") -> Path:
     path = folder / f"statuspage-{port}.toml"

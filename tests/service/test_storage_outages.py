@@ -24,6 +24,9 @@ from tests.storage.builders import (
     postgres_admin_url,
 )
 
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 
 async def healthy(request: web.Request) -> web.Response:
     return web.json_response({"status": "healthy"})

@@ -18,6 +18,9 @@ from statuspage.service.startup import StartupError
 from storage.migrate import upgrade_database
 from tests.service.cli_process import environment
 
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
+
 COMMANDS = [["run"], ["serve"], ["probe"], ["db", "upgrade"], ["user", "list"]]
 SETTINGS = (
     '[server]\nport = 9\n[storage]\nurl = "sqlite:///status.db"\nstatement_timeout_s = 1\n'

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
@@ -22,6 +23,9 @@ from storage.status import current_statuses, record_status_change
 from storage.tables.monitoring import ProbeResultRow
 from tests.storage.builders import T0, every, record, terminate_connections
 from tests.waiting import eventually
+
+# Starts real processes (`pytest -m "not slow"` skips it).
+pytestmark = pytest.mark.slow
 
 CHILD = Path(__file__).with_name("sigkill_writer.py")
 
