@@ -18,7 +18,15 @@ from typing import Any, Final
 
 import re2  # google-re2 ships no type information: this module is its typed face
 
-__all__ = ["MAX_PATTERN_CHARS", "MAX_PROGRAM_SIZE", "Regex", "RegexError", "compile_regex"]
+__all__ = [
+    "MAX_CHECK_PROGRAM_SIZE",
+    "MAX_PATTERN_CHARS",
+    "MAX_PROGRAM_SIZE",
+    "Regex",
+    "RegexError",
+    "compile_regex",
+    "refuse_too_large_together",
+]
 
 MAX_PATTERN_CHARS: Final = 200
 # RE2 instructions. Measured by bench/regex.py on 10,000 characters of hostile text: the
@@ -26,6 +34,10 @@ MAX_PATTERN_CHARS: Final = 200
 # 3,000 RE2's DFA outgrows its memory and 200 ms is reached. For scale: `^[0-9a-f]{40}$`
 # is 82, `\pL+` 1,201 (Unicode classes are large), `.{0,255}x` 2,300.
 MAX_PROGRAM_SIZE: Final = 2_500
+# All `matches` of one check together: every probe of it runs each of them, so without
+# this bound a check of twenty worst-case patterns would hold the event loop about a
+# second per probe. Two of the slowest accepted patterns fit (60-120 ms in all).
+MAX_CHECK_PROGRAM_SIZE: Final = 5_000
 
 
 _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -73,6 +85,17 @@ def compile_regex(pattern: str) -> Regex:
             f"{MAX_PROGRAM_SIZE} (use smaller counted repeats such as {{0,20}})"
         )
     return regex
+
+
+def refuse_too_large_together(regexes: list[Regex]) -> None:
+    """Raise RegexError if the patterns of one check compile to more than
+    MAX_CHECK_PROGRAM_SIZE instructions together."""
+    total = sum(r.program_size for r in regexes)
+    if total > MAX_CHECK_PROGRAM_SIZE:
+        raise RegexError(
+            f"the `matches` patterns of one check compile to {total} RE2 instructions "
+            f"together, at most {MAX_CHECK_PROGRAM_SIZE}: each probe runs them all"
+        )
 
 
 def _options() -> Any:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from probes.assertions import parse_assertion
+from probes.regex import refuse_too_large_together
 from probes.resolver import parse_dns_server
 from statuspage.rules.alerts.kinds import ALL_KINDS
 from statuspage.shard import Shard, parse_shard
@@ -235,6 +236,13 @@ class ComponentSettings(_Section):
     @classmethod
     def _url_is_http(cls, value: str | None) -> str | None:
         return None if value is None else _require_http_url(value)
+
+    @field_validator("assertions")
+    @classmethod
+    def _patterns_bounded_together(cls, value: list[str]) -> list[str]:
+        parsed = (parse_assertion(text) for text in value)
+        refuse_too_large_together([a.pattern for a in parsed if a.pattern is not None])
+        return value
 
     @field_validator("method")
     @classmethod

@@ -106,6 +106,24 @@ def test_regexes_re2_cannot_run_are_refused_naming_component_and_assertion(
     )
 
 
+LARGE = "(?:[a-z0-9]{0,20}){40}x"  # 2,405 RE2 instructions: one is accepted
+
+
+def test_the_matches_of_one_check_are_bounded_together(tmp_path: Path) -> None:
+    three = ", ".join(f"'body.a{n} matches \"{LARGE}\"'" for n in range(3))
+    message = problems_for(tmp_path, MINIMAL + f"assertions = [{three}]\n")
+    assert "components[0] ('System').assertions:" in message
+    assert "compile to 7215 RE2 instructions together, at most 5000" in message
+
+
+def test_two_of_the_largest_patterns_fit_in_one_check(tmp_path: Path) -> None:
+    two = ", ".join(f"'body.a{n} matches \"{LARGE}\"'" for n in range(2))
+    settings = load_settings(write(tmp_path, MINIMAL + f"assertions = [{two}]\n"), {})
+    check = settings.components[0].check
+    assert check is not None
+    assert len(check.assertions) == 2
+
+
 def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
     message = problems_for(tmp_path, "[site\nname = 1")
     assert "not valid TOML" in message
