@@ -103,6 +103,8 @@ class SiteSettings(_Section):
     footer_text: Annotated[str, Field(max_length=500)] | None = None
     show_target_urls: bool = False  # endpoint URLs stay private unless an operator opts in
     front_page_latency: bool = False  # a one-line latency summary per component on `/`
+    # Which groups start folded on `/` (statuspage.web.context_home.group_starts_open).
+    fold_groups: Literal["auto", "operational", "never"] = "auto"
     objectives: LatencyObjectives = Field(default_factory=LatencyObjectives)
 
     @field_validator("url")

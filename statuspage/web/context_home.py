@@ -46,6 +46,7 @@ from storage.vocabulary import (
     FINISHED,
     HISTORY_DAYS,
     MAINTENANCE_UNDER_WAY,
+    ComponentStatus,
     Granularity,
 )
 
@@ -62,6 +63,7 @@ class GroupBlock:
     name: str | None
     status: StatusBadge  # the worst status of its components
     components: tuple[ComponentRow, ...]
+    open: bool  # unfolded when the page loads (group_starts_open)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,12 @@ def past_incidents(recent: Sequence[IncidentView], now: datetime) -> list[Incide
     return finished[:PAST_INCIDENT_LIMIT]
 
 
+# With more components than this, "auto" folds the groups whose components all work:
+# 50 components unfolded are ten screens long, and "Past incidents" eight screens
+# down (bench/page_height.py).
+FOLD_ABOVE_COMPONENTS = 12
+
+
 def component_groups(data: HomeData, settings: Settings, now: datetime) -> tuple[GroupBlock, ...]:
     """Groups in the order their first component is configured; each ungrouped
     component stands alone, in its place."""
@@ -190,17 +198,31 @@ def component_groups(data: HomeData, settings: Settings, now: datetime) -> tuple
         key = component.group_id or f"component:{component.id}"
         row = _row(component, data, settings, now)
         runs.setdefault(key, []).append((component, row))
-    return tuple(
-        GroupBlock(
-            id=run[0][0].group_id,
-            name=run[0][0].group,
-            status=status_badge(
-                worst_status([standing(*_shown_and_recorded(data, c.id)) for c, _ in run])
-            ),
-            components=tuple(row for _, row in run),
+    fold = settings.file.site.fold_groups
+    many = len(settings.components) > FOLD_ABOVE_COMPONENTS
+    blocks = []
+    for run in runs.values():
+        status = worst_status([standing(*_shown_and_recorded(data, c.id)) for c, _ in run])
+        blocks.append(
+            GroupBlock(
+                id=run[0][0].group_id,
+                name=run[0][0].group,
+                status=status_badge(status),
+                components=tuple(row for _, row in run),
+                open=group_starts_open(fold, status, many_components=many),
+            )
         )
-        for run in runs.values()
-    )
+    return tuple(blocks)
+
+
+def group_starts_open(fold: str, status: str | None, *, many_components: bool) -> bool:
+    """A group needing attention (any status but operational, "no data" included) is
+    always unfolded. One whose components all work is folded with `fold` =
+    "operational", and with "auto" when the page has many components; "never" folds
+    nothing. A folded group still shows its status in its summary."""
+    if status != ComponentStatus.OPERATIONAL or fold == "never":
+        return True
+    return fold == "auto" and not many_components
 
 
 def _row(
