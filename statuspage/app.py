@@ -154,7 +154,9 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
 
 
 def _schedule_metric_sources(app: web.Application, scheduler: ProbeScheduler) -> None:
-    """Each metric source this process's shard holds, on the probes' scheduler and limits."""
+    """Each metric source this process's shard holds, on the probes' scheduler and limits.
+    Under membership the shard is 1/1 and every source is scheduled: the scheduler asks
+    the membership at each run (`Membership.holds`), so one live worker scrapes each."""
     holder = app[keys.SETTINGS]
     collector = MetricCollector(
         db=app[keys.DATABASE],

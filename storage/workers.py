@@ -84,13 +84,20 @@ async def leave(db: Database, worker_id: str) -> None:
 
 async def live_members(db: Database, region: str, *, now: datetime) -> list[str]:
     """The ids of the region's workers whose lease runs past `now`, sorted."""
+    return (await live_by_region(db, now=now)).get(region, [])
+
+
+async def live_by_region(db: Database, *, now: datetime) -> dict[str, list[str]]:
+    """Every region's live workers (lease past `now`), their ids sorted: one read serves
+    both a worker's region and the jobs one worker of all regions runs (metric sources)."""
     async with db.read() as session:
         rows = await session.exec(
-            select(ProbeWorker.id).where(
-                col(ProbeWorker.region) == region, col(ProbeWorker.expires_at) > now
-            )
+            select(ProbeWorker.region, ProbeWorker.id).where(col(ProbeWorker.expires_at) > now)
         )
-        return sorted(rows.all())
+        regions: dict[str, list[str]] = {}
+        for region, worker_id in sorted(rows.all()):
+            regions.setdefault(region, []).append(worker_id)
+        return regions
 
 
 async def roster(db: Database) -> Sequence[WorkerState]:

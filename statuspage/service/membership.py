@@ -12,6 +12,12 @@ a component is probed twice.
 A worker that cannot renew (the database is unreachable, or the process was stopped)
 stops probing once a third of its lease is left: by then it may be presumed dead,
 and the others may have its share. `may_probe` is the scheduler's gate for that.
+
+A metric source is not the region's: one worker of all regions scrapes it, the owner
+of its job id among every region's live members (`holds`, the scheduler's gate for its
+periodic jobs), by the same rendezvous rule, so it moves and comes back as a component
+does. Every worker keeps every source's job and asks at each run: a call that returns at
+once per source and interval, and no rescheduling when owners change.
 """
 
 from __future__ import annotations
@@ -27,12 +33,12 @@ from datetime import datetime, timedelta
 
 from probes.clock import Clock
 from statuspage.config import ComponentConfig, Settings
-from statuspage.rules.rendezvous import share_of
+from statuspage.rules.rendezvous import owner, share_of
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
 from storage.database import Database
-from storage.workers import Beat, heartbeat, leave, live_members
+from storage.workers import Beat, heartbeat, leave, live_by_region
 
 log = logging.getLogger("statuspage.membership")
 
@@ -61,12 +67,14 @@ class Membership:
         self.worker_id = new_worker_id()
         self._started_at = clock()
         self._beat_at: datetime | None = None  # the last heartbeat that committed
-        self._members: list[str] = []
+        self._members: list[str] = []  # the region's live members
+        self._everyone: list[str] = []  # every region's, for the jobs of no region
         self._applied: Sequence[ComponentConfig] | None = None
         self._share: tuple[tuple[int, tuple[str, ...]], list[ComponentConfig]] | None = None
         self._stopped = asyncio.Event()
         self._unreachable = False
         scheduler.may_probe = self.may_probe
+        scheduler.may_run_periodic = self.holds
 
     def _lease(self) -> timedelta:
         return timedelta(seconds=self._settings.current.file.probes.lease_s)
@@ -76,6 +84,12 @@ class Membership:
         if self._beat_at is None:
             return False
         return self._clock() < self._beat_at + self._lease() * 2 / 3
+
+    def holds(self, job_id: str) -> bool:
+        """True if this worker runs `job_id`, a job one worker of all regions runs (a
+        metric source's scrape): it owns the id among every live member, and its lease
+        surely holds."""
+        return self.may_probe() and owner(job_id, self._everyone) == self.worker_id
 
     def share(self) -> list[ComponentConfig]:
         """This worker's components under the settings in force and the members last read."""
@@ -94,9 +108,9 @@ class Membership:
         try:
             if self._beat_at is None or now - self._beat_at >= self._lease() / 3:
                 await self._beat(now)
-            self._members = await live_members(
-                self._db, self._settings.current.file.probes.region, now=now
-            )
+            regions = await live_by_region(self._db, now=now)
+            self._members = regions.get(self._settings.current.file.probes.region, [])
+            self._everyone = sorted(m for members in regions.values() for m in members)
         except Exception as error:  # the database is away: keep the share while it holds
             if not self._unreachable:  # once per outage, not every second
                 log.warning(
@@ -105,7 +119,7 @@ class Membership:
                 )
             self._unreachable = True
             if not self.may_probe():
-                self._members = []
+                self._members, self._everyone = [], []
         else:
             self._unreachable = False
         self._apply(self.share())

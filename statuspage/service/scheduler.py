@@ -64,6 +64,9 @@ class ProbeScheduler:
         # Asked before each run: False while this worker may no longer hold its share
         # (its membership lease may have run out), so it never probes what another took.
         self.may_probe: Callable[[], bool] = lambda: True
+        # Asked with the job id before each run of a periodic job (a metric source's
+        # scrape): under membership one worker of all regions runs each (`Membership.holds`).
+        self.may_run_periodic: Callable[[str], bool] = lambda job_id: True
         self.skipped = 0  # runs skipped: still running (max_instances) or too late (misfire)
         self._skipped_reported = 0
         self._scheduler.add_listener(self._count_skip, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
@@ -147,14 +150,19 @@ class ProbeScheduler:
         probe's skip."""
         start = due_at_or_after(self._clock(), offset_s, interval_s)
         self._scheduler.add_job(
-            run,
+            self._run_periodic,
             GridIntervalTrigger(seconds=interval_s, start_date=start),
+            args=[job_id, run],
             id=job_id,
             replace_existing=True,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=misfire_grace_s(interval_s),
         )
+
+    async def _run_periodic(self, job_id: str, run: Callable[[], Awaitable[object]]) -> None:
+        if self.may_run_periodic(job_id):
+            await run()
 
     def _remove(self, component_id: str) -> None:
         self._jobs.pop(component_id, None)

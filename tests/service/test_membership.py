@@ -1,6 +1,7 @@
 """Membership over a real database with a clock the test moves: members divide the
 region, a silent member's share moves when its lease runs out, a member that cannot
-renew stops probing first, a clean stop hands over at once, and a reload re-divides."""
+renew stops probing first, a clean stop hands over at once, and a reload re-divides.
+Metric sources belong to no region: one member of all regions scrapes each."""
 
 from __future__ import annotations
 
@@ -30,14 +31,14 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-def settings(tmp_path: Path, components: int = 60) -> Settings:
+def settings(tmp_path: Path, components: int = 60, region: str = "eu") -> Settings:
     blocks = "".join(
         f'[[components]]\nid = "c{i}"\nname = "C{i}"\nurl = "http://127.0.0.1:9/{i}"\n'
         "sla_ms = 500\n"
         for i in range(components)
     )
-    path = tmp_path / "statuspage.toml"
-    path.write_text(f"[probes]\nlease_s = {LEASE_S}\n\n{blocks}", "utf-8")
+    path = tmp_path / f"statuspage-{region}.toml"
+    path.write_text(f'[probes]\nlease_s = {LEASE_S}\nregion = "{region}"\n\n{blocks}', "utf-8")
     return load_settings(path, {})
 
 
@@ -128,3 +129,81 @@ async def test_a_reload_divides_the_new_components(db: Database, tmp_path: Path)
     await second.step()
     assert jobs(first) | jobs(second) == {f"c{i}" for i in range(10)}
     assert not jobs(first) & jobs(second)
+
+
+SOURCES = [f"metric-source:s{i}" for i in range(60)]
+
+
+def scrapes(membership: Membership) -> set[str]:
+    """The sources whose runs this member's scheduler lets through."""
+    gate = SCHEDULERS[membership.worker_id].may_run_periodic
+    return {job_id for job_id in SOURCES if gate(job_id)}
+
+
+async def three_in_two_regions(
+    db: Database, tmp_path: Path, clock: Clock
+) -> tuple[Membership, Membership, Membership]:
+    eu = SettingsHolder(settings(tmp_path, region="eu"))
+    us = SettingsHolder(settings(tmp_path, region="us"))
+    members = member(db, eu, clock), member(db, eu, clock), member(db, us, clock)
+    for _ in range(2):
+        for each in members:
+            await each.step()
+    return members
+
+
+def owners(members: tuple[Membership, ...]) -> dict[str, list[str]]:
+    return {job_id: [m.worker_id for m in members if job_id in scrapes(m)] for job_id in SOURCES}
+
+
+async def test_each_metric_source_is_scraped_by_one_member_of_all_regions(
+    db: Database, tmp_path: Path
+) -> None:
+    members = await three_in_two_regions(db, tmp_path, Clock())
+    assert all(len(held) == 1 for held in owners(members).values())
+    assert all(scrapes(m) for m in members)
+
+
+async def test_a_silent_members_sources_move_and_no_other_source_does(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    members = await three_in_two_regions(db, tmp_path, clock)
+    before = owners(members)
+    silent, survivors = members[2], members[:2]
+    clock.advance(LEASE_S - 1)
+    for each in survivors:
+        await each.step()  # renew; the third is silent from here on
+    clock.advance(1.5)  # its lease ran out
+    for each in survivors:
+        await each.step()
+    after = owners(survivors)
+    assert all(len(held) == 1 for held in after.values())
+    moved = {job_id for job_id in SOURCES if after[job_id] != before[job_id]}
+    assert moved == {job_id for job_id in SOURCES if before[job_id] == [silent.worker_id]}
+
+
+async def test_a_member_whose_lease_may_have_run_out_scrapes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    first, _ = await two(db, tmp_path, clock)
+    assert scrapes(first)
+    clock.advance(LEASE_S * 2 / 3 + 0.1)
+    assert scrapes(first) == set()
+
+
+async def test_a_newcomer_takes_its_sources_and_the_others_let_go_at_their_next_look(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    first, second = await two(db, tmp_path, clock)
+    newcomer = member(db, first._settings, clock)
+    await newcomer.step()
+    taken = scrapes(newcomer)
+    assert taken
+    clock.advance(1)
+    await first.step()
+    await second.step()
+    assert not (scrapes(first) | scrapes(second)) & taken
+    assert all(len(held) == 1 for held in owners((first, second, newcomer)).values())

@@ -50,8 +50,9 @@ class Target:
 
 
 def write_config(
-    folder: Path, database_url: str, target: str, components: int, storage: str = ""
+    folder: Path, database_url: str, target: str, components: int, storage: str = "", tail: str = ""
 ) -> Path:
+    """`tail`: more tables after the components (metric sources and metrics)."""
     blocks = "".join(
         f'[[components]]\nid = "c{i}"\nname = "C{i}"\nurl = "{target}/c/c{i}"\nsla_ms = 500\n'
         for i in range(components)
@@ -59,7 +60,8 @@ def write_config(
     config = folder / "statuspage.toml"
     config.write_text(
         f'[storage]\nurl = "{database_url}"\n{storage}\n\n'
-        f"[probes]\ninterval_s = {INTERVAL_S}\nlease_s = {LEASE_S}\ntimeout_s = 2\n\n{blocks}",
+        f"[probes]\ninterval_s = {INTERVAL_S}\nlease_s = {LEASE_S}\ntimeout_s = 2\n\n"
+        f"{blocks}\n{tail}",
         "utf-8",
     )
     return config
