@@ -23,6 +23,7 @@ from statuspage.alerting.incidents import IncidentAutomation
 from statuspage.alerting.service import AlertingService
 from statuspage.config import Settings
 from statuspage.notify.service import Notifier
+from statuspage.service import connections
 from statuspage.service.health import health
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.membership import Membership, uses_membership
@@ -46,7 +47,9 @@ SHUTDOWN_FLUSH_S = 0.8
 
 def create_app(settings: Settings, roles: Roles, *, clock: Clock = system_clock) -> web.Application:
     """The service for `roles`; `clock` is the one clock every part reads (tests move it)."""
-    app = web.Application()
+    # First, so it is outermost: the connection guard must know a request is in
+    # hand before anything else awaits.
+    app = web.Application(middlewares=[connections.request_began])
     app[keys.CLOCK] = clock
     app[keys.SETTINGS] = SettingsHolder(settings)
     app[keys.ROLES] = roles
@@ -252,6 +255,7 @@ async def metrics(request: web.Request) -> web.Response:
     if (guard := request.app.get(keys.CONNECTIONS)) is not None:
         service_metrics.connections_open.set(guard.open)
         service_metrics.connections_shed.set(guard.shed)
+        service_metrics.connections_idle_closed.set(guard.idle_closed)
         service_metrics.connections_refused.set(guard.refused)
     if (scheduler := request.app.get(keys.SCHEDULER)) is not None:
         monitor = scheduler.runner.monitor

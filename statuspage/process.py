@@ -50,12 +50,7 @@ async def serve(
     app = create_app(settings, roles)
     # A connection that has not sent a complete request head this long after it
     # opened (or after its last response) is closed: aiohttp's keep-alive timer.
-    runner = web.AppRunner(
-        app,
-        handle_signals=False,
-        access_log=None,
-        keepalive_timeout=settings.file.server.request_header_timeout_s,
-    )
+    runner = connections.guarded_runner(app, settings.file.server.request_header_timeout_s)
     guard = _connection_guard(settings) if listen is not None else None
     if guard is not None:
         app[keys.CONNECTIONS] = guard  # before setup: the app is frozen then

@@ -67,6 +67,11 @@ class ServiceMetrics:
             "since start",
             registry=r,
         )
+        self.connections_idle_closed = Gauge(
+            "statuspage_http_connections_idle_closed",
+            "Connections waiting between requests (keep-alive) closed to make room, since start",
+            registry=r,
+        )
         self.connections_refused = Gauge(
             "statuspage_http_connections_refused",
             "Connections answered 503 because server.max_connections were all busy, since start",

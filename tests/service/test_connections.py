@@ -1,5 +1,6 @@
 """Clients that hold connections open cannot take the web server down: half-sent
-requests are cut off, and a full server makes room by shedding silent connections."""
+requests are cut off, and a full server makes room by shedding silent connections,
+then connections waiting between requests, but never one with a request in hand."""
 
 from __future__ import annotations
 
@@ -9,21 +10,30 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
-from statuspage.service.connections import ConnectionGuard, connection_cap, listen
+from statuspage.service.connections import (
+    ConnectionGuard,
+    connection_cap,
+    guarded_runner,
+    listen,
+    request_began,
+)
 from tests.waiting import eventually
 
 HEAD = b"GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 GO = web.AppKey("go", asyncio.Event)
+ENTERED = web.AppKey("entered", asyncio.Event)  # a slow handler has started
 
 
 def app() -> web.Application:
-    application = web.Application()
+    application = web.Application(middlewares=[request_began])  # as create_app
     application[GO] = asyncio.Event()
+    application[ENTERED] = asyncio.Event()
 
     async def fast(request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
     async def slow(request: web.Request) -> web.Response:
+        request.app[ENTERED].set()
         await request.app[GO].wait()
         return web.Response(text="late")
 
@@ -37,7 +47,7 @@ async def server(
     guard: ConnectionGuard, header_timeout_s: float = 60
 ) -> AsyncIterator[tuple[int, web.Application]]:
     application = app()
-    runner = web.AppRunner(application, access_log=None, keepalive_timeout=header_timeout_s)
+    runner = guarded_runner(application, header_timeout_s)  # as the service's
     await runner.setup()
     assert runner.server is not None
     listener = await listen(runner.server, "127.0.0.1", 0, guard)
@@ -72,6 +82,25 @@ async def get(port: int, path: str = "/") -> bytes:
             return await reader.readuntil(b"\r\n\r\n")
     finally:
         writer.close()
+
+
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def ask(connection: Connection, path: str = "/") -> bytes:
+    """One more request on a kept-alive connection; its whole answer."""
+    reader, writer = connection
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    await writer.drain()
+    async with asyncio.timeout(30):
+        return await reader.readuntil(b"\r\n\r\nok" if path == "/" else b"\r\n\r\nlate")
+
+
+async def kept_alive(port: int) -> Connection:
+    """A connection that has had one answer and now waits, as a browser's does."""
+    connection = await connect(port)
+    assert (await ask(connection)).startswith(b"HTTP/1.1 200")
+    return connection
 
 
 async def test_a_half_sent_request_is_closed_after_the_header_timeout() -> None:
@@ -121,6 +150,64 @@ async def test_when_every_connection_is_mid_request_a_newcomer_gets_503() -> Non
         assert guard.refused == 1
         busy[1].close()
         writer.close()
+
+
+async def test_a_full_server_closes_the_longest_idle_connection_for_a_new_one() -> None:
+    guard = ConnectionGuard(3)
+    async with server(guard) as (port, _):
+        waiting = [await kept_alive(port) for _ in range(3)]
+        await ask(waiting[0])  # the oldest connection, but no longer the longest idle
+        await eventually(lambda: guard.between_requests == 3, "three idle connections")
+        assert (await get(port)).startswith(b"HTTP/1.1 200")
+        assert await closed_by_server(waiting[1][0]) == b""
+        assert (guard.idle_closed, guard.shed, guard.refused) == (1, 0, 0)
+        assert (await ask(waiting[0])).startswith(b"HTTP/1.1 200")  # the others still served
+        assert (await ask(waiting[2])).startswith(b"HTTP/1.1 200")
+        for _, writer in waiting:
+            writer.close()
+
+
+async def test_a_connection_in_the_middle_of_a_request_is_never_closed_to_make_room() -> None:
+    guard = ConnectionGuard(2)
+    async with server(guard) as (port, application):
+        busy = await connect(port, HEAD + b"\r\n")  # the older, and its handler waits
+        await application[ENTERED].wait()
+        waiting = await kept_alive(port)
+        assert (await get(port)).startswith(b"HTTP/1.1 200")
+        assert await closed_by_server(waiting[0]) == b""
+        application[GO].set()
+        assert (await busy[0].readuntil(b"late")).startswith(b"HTTP/1.1 200")
+        assert (guard.idle_closed, guard.refused) == (1, 0)
+        busy[1].close()
+        waiting[1].close()
+
+
+async def test_a_pipelined_request_is_in_the_middle_of_a_request_too() -> None:
+    guard = ConnectionGuard(2)
+    async with server(guard) as (port, application):
+        pipelined = await connect(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" + HEAD + b"\r\n")
+        await application[ENTERED].wait()  # its first answer is written, the second not
+        waiting = await kept_alive(port)
+        assert (await get(port)).startswith(b"HTTP/1.1 200")
+        assert await closed_by_server(waiting[0]) == b""
+        application[GO].set()
+        assert b"late" in await pipelined[0].readuntil(b"late")
+        pipelined[1].close()
+        waiting[1].close()
+
+
+async def test_silent_connections_are_shed_before_idle_ones() -> None:
+    guard = ConnectionGuard(3)
+    async with server(guard) as (port, _):
+        waiting = await kept_alive(port)  # the oldest, and idle
+        silent = [await connect(port, HEAD) for _ in range(2)]
+        await eventually(lambda: guard.open == 3, "three connections admitted")
+        assert (await get(port)).startswith(b"HTTP/1.1 200")
+        assert await closed_by_server(silent[0][0]) == b""
+        assert (guard.shed, guard.idle_closed) == (1, 0)
+        assert (await ask(waiting)).startswith(b"HTTP/1.1 200")
+        for _, writer in [waiting, *silent]:
+            writer.close()
 
 
 async def test_the_guard_forgets_connections_that_close() -> None:

@@ -197,3 +197,41 @@ async def held_attack(tmp_path: Path, target: str, port: int) -> None:
 
 async def more_results(folder: Path, at_least: int) -> bool:
     return (await counts(folder)).get("up", 0) >= at_least
+
+
+async def test_clients_holding_kept_alive_connections_do_not_lock_out_a_new_one(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    path = tmp_path / "statuspage.toml"
+    path.write_text(
+        f'[server]\nport = {port}\nmax_connections = 3\n[storage]\nurl = "sqlite:///status.db"\n'
+    )
+    async with running(path, port) as process:
+        held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+        for connection in held:
+            assert (await answer(connection, "/healthz")).startswith(b"HTTP/1.1 200")
+        async with aiohttp.ClientSession() as visitor:
+            async with visitor.get(f"http://127.0.0.1:{port}/healthz") as health:
+                assert health.status == 200
+            async with visitor.get(f"http://127.0.0.1:{port}/metrics") as metrics:
+                assert "statuspage_http_connections_idle_closed 1.0" in await metrics.text()
+        assert await held[0][0].read() == b""  # the longest idle made room
+        for _, writer in held:
+            writer.close()
+        process.send_signal(signal.SIGTERM)
+        assert await process.wait() == 0
+
+
+async def answer(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], path: str) -> bytes:
+    """One request on a connection that stays open; the whole answer."""
+    reader, writer = connection
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    async with asyncio.timeout(30):
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        return head + await reader.readexactly(length)
