@@ -19,7 +19,8 @@ from statuspage.rules.response_checks import (
     first_human_update_at,
 )
 from statuspage.rules.response_times import (
-    MONDAY_TO_FRIDAY,
+    DEFAULT_CALENDAR,
+    BusinessCalendar,
     duration_text,
     target_text,
     update_due_at,
@@ -101,11 +102,11 @@ def response_rows(
     incidents: Iterable[IncidentView],
     now: datetime,
     tz: ZoneInfo,
-    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+    calendar: BusinessCalendar = DEFAULT_CALENDAR,
 ) -> tuple[ResponseRow, ...]:
     """Open incidents with a severity, longest-waiting first."""
     rows = [
-        _response_row(i, now, tz, business_days)
+        _response_row(i, now, tz, calendar)
         for i in sorted(incidents, key=lambda i: i.started_at)
         if i.severity is not None and i.resolved_at is None
     ]
@@ -113,9 +114,9 @@ def response_rows(
 
 
 def _response_row(
-    incident: IncidentView, now: datetime, tz: ZoneInfo, business_days: frozenset[int]
+    incident: IncidentView, now: datetime, tz: ZoneInfo, calendar: BusinessCalendar
 ) -> ResponseRow:
-    due = update_due_at(incident.severity, incident.started_at, tz, business_days)
+    due = update_due_at(incident.severity, incident.started_at, tz, calendar)
     first = first_human_update_at((u.created_at, u.author) for u in incident.updates)
     acknowledged = check_response(incident.started_at, incident.acknowledged_at, due, now)
     return ResponseRow(

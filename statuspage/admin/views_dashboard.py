@@ -33,7 +33,8 @@ from statuspage.presentation.display import (
 )
 from statuspage.presentation.metric_cards import MetricCard, load_metric_cards
 from statuspage.rules.response_times import (
-    MONDAY_TO_FRIDAY,
+    DEFAULT_CALENDAR,
+    BusinessCalendar,
     duration_text,
     target_text,
     update_due_at,
@@ -128,9 +129,9 @@ def dashboard_page(
     chrome: Chrome,
     now: datetime,
     tz: ZoneInfo,
-    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+    calendar: BusinessCalendar = DEFAULT_CALENDAR,
 ) -> DashboardPage:
-    rows = sorted((open_incident(i, now, tz, business_days) for i in data.incidents), key=_urgency)
+    rows = sorted((open_incident(i, now, tz, calendar) for i in data.incidents), key=_urgency)
     return DashboardPage(
         chrome=chrome,
         now=time_text(now, tz),
@@ -143,7 +144,7 @@ def dashboard_page(
         ),
         firing=firing_counts(data.groups),
         budgets=tuple(budget_row(b) for b in data.budgets),
-        responses=response_rows(data.incidents, now, tz, business_days),
+        responses=response_rows(data.incidents, now, tz, calendar),
     )
 
 
@@ -151,8 +152,8 @@ async def dashboard(request: web.Request) -> web.Response:
     settings, now = request.app[keys.SETTINGS].current, request.app[ADMIN].clock()
     data = await load_dashboard(request.app[keys.DATABASE], settings, now)
     tz = settings.tz
-    days = frozenset(settings.file.alerting.business_days)
-    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz, days)
+    calendar = settings.business_calendar
+    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz, calendar)
     metrics = settings.metrics.metrics
     cards = await load_metric_cards(request.app[keys.DATABASE], metrics, now)
     off = tuple(c for c in cards if c.verdict == "misses" or c.problem is not None)
@@ -164,10 +165,10 @@ def open_incident(
     incident: IncidentView,
     now: datetime,
     tz: ZoneInfo,
-    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+    calendar: BusinessCalendar = DEFAULT_CALENDAR,
 ) -> OpenIncident:
     last = max((u.created_at for u in incident.updates), default=incident.created_at)
-    due = update_due_at(incident.severity, last, tz, business_days)
+    due = update_due_at(incident.severity, last, tz, calendar)
     overdue = due is not None and now > due
     return OpenIncident(
         id=incident.id,
