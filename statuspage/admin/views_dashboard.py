@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -11,6 +11,8 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.admin.budgets import Budget, load_budgets
 from statuspage.admin.dashboard_alerts import (
+    RESOLVED_DAYS,
+    RESOLVED_LIMIT,
     BudgetRow,
     FiringCount,
     ResponseRow,
@@ -92,7 +94,8 @@ class DashboardPage:
     components: tuple[ComponentRow, ...]  # every component, in display order
     firing: tuple[FiringCount, ...]  # firing alert groups, by severity, worst first
     budgets: tuple[BudgetRow, ...]  # every probed component's 30-day error budget
-    responses: tuple[ResponseRow, ...]  # open incidents with a severity: response times
+    # Incidents with a severity, open or resolved in the last RESOLVED_DAYS: response times
+    responses: tuple[ResponseRow, ...]
     # Metrics that miss their target or gave no value at the last run (docs/metrics.md),
     # and how many are configured: the dashboard's operations and business view in short.
     metrics_off: tuple[MetricCard, ...] = ()
@@ -109,14 +112,22 @@ class DashboardData:
     components: tuple[ComponentNow, ...]
     groups: tuple[GroupView, ...]  # open alert groups
     budgets: tuple[Budget, ...]
+    resolved: tuple[IncidentView, ...] = ()  # resolved in the last RESOLVED_DAYS days
 
 
 async def load_dashboard(db: Database, settings: Settings, now: datetime) -> DashboardData:
     open_ones = IncidentFilter(
         kinds=(IncidentKind.INCIDENT,), statuses=UNRESOLVED_INCIDENT, include_drafts=True
     )
+    resolved = IncidentFilter(
+        kinds=(IncidentKind.INCIDENT,),
+        include_drafts=True,
+        resolved_from=now - timedelta(days=RESOLVED_DAYS),
+        limit=RESOLVED_LIMIT,
+    )
     return DashboardData(
         incidents=tuple(await list_incidents(db, open_ones)),
+        resolved=tuple(await list_incidents(db, resolved)),
         maintenances=tuple(await open_maintenances(db)),
         components=await load_components_now(db),
         groups=tuple(await open_groups(db)),
@@ -144,7 +155,7 @@ def dashboard_page(
         ),
         firing=firing_counts(data.groups),
         budgets=tuple(budget_row(b) for b in data.budgets),
-        responses=response_rows(data.incidents, now, tz, calendar),
+        responses=response_rows([*data.incidents, *data.resolved], now, tz, calendar),
     )
 
 
