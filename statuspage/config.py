@@ -25,6 +25,7 @@ from statuspage.channel_specs import NotifySettings, notify_problems, resolve_no
 from statuspage.metric_specs import MetricsSettings, metric_problems, resolve_metrics
 from statuspage.rules.alerts.budget import availability_objective
 from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE
+from statuspage.rules.response_times import BusinessCalendar, parse_business_hours
 from statuspage.settings_model import ComponentSettings, FileSettings
 
 DEFAULT_CONFIG = "statuspage.toml"
@@ -88,6 +89,16 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.file.site.time_zone)
+
+    @property
+    def business_calendar(self) -> BusinessCalendar:
+        """P3's business days and hours (`[alerting]`), validated at start-up."""
+        alerting = self.file.alerting
+        days = frozenset(alerting.business_days)
+        if alerting.business_hours is None:
+            return BusinessCalendar(days)
+        opens, closes = parse_business_hours(alerting.business_hours)
+        return BusinessCalendar(days, opens, closes)
 
     @property
     def probed_components(self) -> tuple[ComponentConfig, ...]:

@@ -28,6 +28,7 @@ from probes.assertions import parse_assertion
 from probes.regex import refuse_too_large_together
 from probes.resolver import parse_dns_server
 from statuspage.rules.alerts.kinds import ALL_KINDS
+from statuspage.rules.response_times import parse_business_hours
 from statuspage.shard import Shard, parse_shard
 from storage.vocabulary import AlertSeverity, Severity
 
@@ -312,6 +313,15 @@ class AlertingSettings(_Section):
         default_factory=lambda: [1, 2, 3, 4, 5],
         min_length=1,  # ISO weekdays, Monday = 1
     )
+    # "09:00-17:00" in the site's time zone: a P3 is due at the close (None: midnight).
+    business_hours: str | None = None
+
+    @field_validator("business_hours")
+    @classmethod
+    def _hours_of_a_day(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_business_hours(value)
+        return value
 
 
 CHANNEL_KINDS = ("slack", "pagerduty", "webhook", "email", "apprise")

@@ -2,6 +2,7 @@
 
     GET    /api/admin/incidents[?draft=true|false&limit=N]   200, {"incidents": [...]}, drafts too
     GET    /api/admin/incidents/{id}                         200, incident (v2), a draft too
+    GET    /api/admin/incidents/{id}/response-times          200, response times, open or resolved
     POST   /api/admin/incidents                              201, incident (v2)
     PATCH  /api/admin/incidents/{id}                         200, incident (v2)
     DELETE /api/admin/incidents/{id}                         204
@@ -19,7 +20,9 @@ never read here, so there is nothing for a forged cross-site request to ride
 on. Writes go through the same storage functions as the forms, with the same
 checks and the same audit entries (actor "token:<name>"). Answers use the v2
 shapes from `statuspage.api.v2`, so a client reads what it wrote exactly as
-the public API will show it. Errors: {"error": {"status", "message", "field"}}.
+the public API will show it; response times, which the public never sees, come
+beside an incident (the list's `response_times`, the `/response-times` path),
+never inside it. Errors: {"error": {"status", "message", "field"}}.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from aiohttp import web
 
 from statuspage import keys
 from statuspage.admin import api_input as read
+from statuspage.admin.responses import response_times_json
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
@@ -46,7 +50,7 @@ from storage.incidents.edits import (
     edit_update,
     save_postmortem,
 )
-from storage.incidents.reads import IncidentFilter, get_incident, list_incidents
+from storage.incidents.reads import IncidentFilter, IncidentView, get_incident, list_incidents
 from storage.incidents.rules import MAINTENANCE_STATUSES, IncidentError, NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update, publish_incident
 from storage.vocabulary import IncidentKind
@@ -82,6 +86,7 @@ def setup_write_api(app: web.Application) -> None:
     update = incident + r"/updates/{update_id:\d{1,18}}"
     router.add_get("/api/admin/incidents", api_handler(list_incidents_api))
     router.add_get(incident, api_handler(get_incident_api))
+    router.add_get(incident + "/response-times", api_handler(response_times_api))
     router.add_post("/api/admin/incidents", api_handler(create_incident_api))
     router.add_post(incident + "/updates", api_handler(post_update_api))
     router.add_patch(update, api_handler(edit_update_api))
@@ -163,11 +168,27 @@ async def get_incident_api(request: web.Request) -> web.Response:
     return await incident_json(request, int(request.match_info["incident_id"]), 200)
 
 
+async def response_times_api(request: web.Request) -> web.Response:
+    """An incident's response times against its severity's target, open or resolved."""
+    incident_id = int(request.match_info["incident_id"])
+    view = await get_incident(request.app[keys.DATABASE], incident_id, include_drafts=True)
+    if view is None or view.is_maintenance:
+        raise NotFound(incident_id)
+    body = {"incident_id": str(view.id), **_response_times(request, view)}
+    return web.json_response(body)
+
+
+def _response_times(request: web.Request, view: IncidentView) -> dict[str, object]:
+    settings, now = request.app[keys.SETTINGS].current, request.app[ADMIN].clock()
+    return response_times_json(view, now, settings.tz, settings.business_calendar)
+
+
 MAX_LISTED = 100
 
 
 async def list_incidents_api(request: web.Request) -> web.Response:
-    """Incidents newest first, drafts included (`?draft=true`: only drafts)."""
+    """Incidents newest first, drafts included (`?draft=true`: only drafts), and beside
+    them each one's response times by id (the incidents stay in the v2 shape exactly)."""
     draft = request.query.get("draft")
     if draft not in (None, "true", "false"):
         return error(400, "draft must be true or false", "draft")
@@ -184,10 +205,10 @@ async def list_incidents_api(request: web.Request) -> web.Response:
         v for v in await list_incidents(db, where) if draft is None or v.draft == (draft == "true")
     ]
     snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
-    incidents = [
-        incident_v2(v, snapshot.components_by_id, snapshot.page) for v in views[: int(limit)]
-    ]
-    return web.json_response({"incidents": incidents})
+    listed = views[: int(limit)]
+    incidents = [incident_v2(v, snapshot.components_by_id, snapshot.page) for v in listed]
+    times = {str(v.id): _response_times(request, v) for v in listed}
+    return web.json_response({"incidents": incidents, "response_times": times})
 
 
 async def create_incident_api(request: web.Request) -> web.Response:

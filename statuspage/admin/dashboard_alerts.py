@@ -1,6 +1,6 @@
 """The dashboard's alerting figures: firing alert groups by severity, each probed
-component's error budget, and each open incident's response times against its
-severity's target. Assembled from plain data without I/O."""
+component's error budget, and the response times of each incident open or resolved
+lately against its severity's target. Assembled from plain data without I/O."""
 
 from __future__ import annotations
 
@@ -10,23 +10,22 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from statuspage.admin.budgets import Budget
+from statuspage.admin.responses import response_of
 from statuspage.presentation.alerts import SEVERITY_LABELS
 from statuspage.presentation.display import clean_text
-from statuspage.rules.response_checks import (
-    ResponseCheck,
-    Verdict,
-    check_response,
-    first_human_update_at,
-)
+from statuspage.rules.response_checks import ResponseCheck
 from statuspage.rules.response_times import (
-    MONDAY_TO_FRIDAY,
+    DEFAULT_CALENDAR,
+    BusinessCalendar,
     duration_text,
     target_text,
-    update_due_at,
 )
 from storage.alerts.reads import GroupView
 from storage.incidents.reads import IncidentView
 from storage.vocabulary import AlertSeverity
+
+RESOLVED_DAYS = 30  # how long a resolved incident's response times stay on the dashboard
+RESOLVED_LIMIT = 200  # and at most this many of them, latest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +49,8 @@ class BudgetRow:
 class ResponseFigure:
     took: str  # "4 min"; while not done, how long so far
     done: bool
-    verdict: str  # "on-time", "missed", "waiting" or "none" (no target): the CSS class
-    label: str  # "on time", "missed", "waiting", "no target"
+    verdict: str  # "on-time", "missed", "waiting", "not-needed" or "none": the CSS class
+    label: str  # "on time", "missed", "waiting", "not needed", "no target"
     by: str | None  # who acknowledged
 
 
@@ -61,6 +60,7 @@ class ResponseRow:
     name: str
     severity: str  # P0..P3
     draft: bool
+    resolved: bool  # resolved in the last RESOLVED_DAYS days: its figures are final
     target: str  # "5 min", "next business day"
     acknowledgement: ResponseFigure
     first_update: ResponseFigure
@@ -101,31 +101,35 @@ def response_rows(
     incidents: Iterable[IncidentView],
     now: datetime,
     tz: ZoneInfo,
-    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+    calendar: BusinessCalendar = DEFAULT_CALENDAR,
 ) -> tuple[ResponseRow, ...]:
-    """Open incidents with a severity, longest-waiting first."""
-    rows = [
-        _response_row(i, now, tz, business_days)
-        for i in sorted(incidents, key=lambda i: i.started_at)
-        if i.severity is not None and i.resolved_at is None
-    ]
-    return tuple(rows)
+    """Incidents with a severity: open ones longest-waiting first, then resolved ones
+    (the caller loads those of the last RESOLVED_DAYS days) latest resolved first."""
+    rated = [i for i in incidents if i.severity is not None]
+    open_ones = sorted((i for i in rated if i.resolved_at is None), key=lambda i: i.started_at)
+    resolved = sorted(
+        (i for i in rated if i.resolved_at is not None),
+        key=lambda i: i.resolved_at or i.started_at,
+        reverse=True,
+    )
+    return tuple(_response_row(i, now, tz, calendar) for i in [*open_ones, *resolved])
 
 
 def _response_row(
-    incident: IncidentView, now: datetime, tz: ZoneInfo, business_days: frozenset[int]
+    incident: IncidentView, now: datetime, tz: ZoneInfo, calendar: BusinessCalendar
 ) -> ResponseRow:
-    due = update_due_at(incident.severity, incident.started_at, tz, business_days)
-    first = first_human_update_at((u.created_at, u.author) for u in incident.updates)
-    acknowledged = check_response(incident.started_at, incident.acknowledged_at, due, now)
+    response = response_of(incident, now, tz, calendar)
     return ResponseRow(
         id=incident.id,
         name=clean_text(incident.name),
         severity=incident.severity or "",
         draft=incident.draft,
+        resolved=incident.resolved_at is not None,
         target=target_text(incident.severity),
-        acknowledgement=_figure(acknowledged, clean_text(incident.acknowledged_by) or None),
-        first_update=_figure(check_response(incident.started_at, first, due, now), None),
+        acknowledgement=_figure(
+            response.acknowledgement, clean_text(incident.acknowledged_by) or None
+        ),
+        first_update=_figure(response.first_update, None),
     )
 
 
@@ -133,5 +137,6 @@ def _figure(check: ResponseCheck, by: str | None) -> ResponseFigure:
     took = duration_text(check.took)
     if check.verdict is None:
         return ResponseFigure(took, check.done, "none", "no target", by)
-    key = {Verdict.ON_TIME: "on-time", Verdict.MISSED: "missed", Verdict.WAITING: "waiting"}
-    return ResponseFigure(took, check.done, key[check.verdict], check.verdict.value, by)
+    return ResponseFigure(
+        took, check.done, check.verdict.value.replace(" ", "-"), check.verdict.value, by
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -11,6 +11,8 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.admin.budgets import Budget, load_budgets
 from statuspage.admin.dashboard_alerts import (
+    RESOLVED_DAYS,
+    RESOLVED_LIMIT,
     BudgetRow,
     FiringCount,
     ResponseRow,
@@ -33,7 +35,8 @@ from statuspage.presentation.display import (
 )
 from statuspage.presentation.metric_cards import MetricCard, load_metric_cards
 from statuspage.rules.response_times import (
-    MONDAY_TO_FRIDAY,
+    DEFAULT_CALENDAR,
+    BusinessCalendar,
     duration_text,
     target_text,
     update_due_at,
@@ -91,7 +94,8 @@ class DashboardPage:
     components: tuple[ComponentRow, ...]  # every component, in display order
     firing: tuple[FiringCount, ...]  # firing alert groups, by severity, worst first
     budgets: tuple[BudgetRow, ...]  # every probed component's 30-day error budget
-    responses: tuple[ResponseRow, ...]  # open incidents with a severity: response times
+    # Incidents with a severity, open or resolved in the last RESOLVED_DAYS: response times
+    responses: tuple[ResponseRow, ...]
     # Metrics that miss their target or gave no value at the last run (docs/metrics.md),
     # and how many are configured: the dashboard's operations and business view in short.
     metrics_off: tuple[MetricCard, ...] = ()
@@ -108,14 +112,22 @@ class DashboardData:
     components: tuple[ComponentNow, ...]
     groups: tuple[GroupView, ...]  # open alert groups
     budgets: tuple[Budget, ...]
+    resolved: tuple[IncidentView, ...] = ()  # resolved in the last RESOLVED_DAYS days
 
 
 async def load_dashboard(db: Database, settings: Settings, now: datetime) -> DashboardData:
     open_ones = IncidentFilter(
         kinds=(IncidentKind.INCIDENT,), statuses=UNRESOLVED_INCIDENT, include_drafts=True
     )
+    resolved = IncidentFilter(
+        kinds=(IncidentKind.INCIDENT,),
+        include_drafts=True,
+        resolved_from=now - timedelta(days=RESOLVED_DAYS),
+        limit=RESOLVED_LIMIT,
+    )
     return DashboardData(
         incidents=tuple(await list_incidents(db, open_ones)),
+        resolved=tuple(await list_incidents(db, resolved)),
         maintenances=tuple(await open_maintenances(db)),
         components=await load_components_now(db),
         groups=tuple(await open_groups(db)),
@@ -128,9 +140,9 @@ def dashboard_page(
     chrome: Chrome,
     now: datetime,
     tz: ZoneInfo,
-    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+    calendar: BusinessCalendar = DEFAULT_CALENDAR,
 ) -> DashboardPage:
-    rows = sorted((open_incident(i, now, tz, business_days) for i in data.incidents), key=_urgency)
+    rows = sorted((open_incident(i, now, tz, calendar) for i in data.incidents), key=_urgency)
     return DashboardPage(
         chrome=chrome,
         now=time_text(now, tz),
@@ -143,7 +155,7 @@ def dashboard_page(
         ),
         firing=firing_counts(data.groups),
         budgets=tuple(budget_row(b) for b in data.budgets),
-        responses=response_rows(data.incidents, now, tz, business_days),
+        responses=response_rows([*data.incidents, *data.resolved], now, tz, calendar),
     )
 
 
@@ -151,8 +163,8 @@ async def dashboard(request: web.Request) -> web.Response:
     settings, now = request.app[keys.SETTINGS].current, request.app[ADMIN].clock()
     data = await load_dashboard(request.app[keys.DATABASE], settings, now)
     tz = settings.tz
-    days = frozenset(settings.file.alerting.business_days)
-    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz, days)
+    calendar = settings.business_calendar
+    page = dashboard_page(data, await chrome(request, "Dashboard"), now, tz, calendar)
     metrics = settings.metrics.metrics
     cards = await load_metric_cards(request.app[keys.DATABASE], metrics, now)
     off = tuple(c for c in cards if c.verdict == "misses" or c.problem is not None)
@@ -164,10 +176,10 @@ def open_incident(
     incident: IncidentView,
     now: datetime,
     tz: ZoneInfo,
-    business_days: frozenset[int] = MONDAY_TO_FRIDAY,
+    calendar: BusinessCalendar = DEFAULT_CALENDAR,
 ) -> OpenIncident:
     last = max((u.created_at for u in incident.updates), default=incident.created_at)
-    due = update_due_at(incident.severity, last, tz, business_days)
+    due = update_due_at(incident.severity, last, tz, calendar)
     overdue = due is not None and now > due
     return OpenIncident(
         id=incident.id,

@@ -29,9 +29,10 @@ async def site_data(db: Database, settings: Settings, now: datetime) -> SiteData
     tokens = await token_failures_since(db, since)
     unmeasured = await unmeasured_since(db, since)
     awaiting = {}
-    days = frozenset(settings.file.alerting.business_days)
     for incident in await incidents_awaiting_response(db):
-        due = update_due_at(incident.severity, incident.started_at, settings.tz, days)
+        due = update_due_at(
+            incident.severity, incident.started_at, settings.tz, settings.business_calendar
+        )
         if due is not None:
             awaiting[str(incident.id)] = due.timestamp()
     return SiteData(

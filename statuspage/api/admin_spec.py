@@ -14,6 +14,7 @@ from statuspage.api.admin_metric_spec import metric_paths, metric_schemas
 from statuspage.api.admin_template_spec import template_paths, template_schemas
 from statuspage.api.spec_parts import SECURITY, json_body
 from statuspage.api.v2 import Json
+from statuspage.rules.response_checks import Verdict
 from storage.incidents import rules
 from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentStatus, Severity
 
@@ -85,7 +86,28 @@ def admin_schemas() -> Json:
             },
         ),
         **metric_schemas(),
+        "admin_response_times": _response_times(),
     }
+
+
+def _response_times() -> Json:
+    """`statuspage.admin.responses.response_times_json`: never inside the v2 incident."""
+    seconds = {"type": ["integer", "null"], "minimum": 0, "description": "null: not yet"}
+    verdict = {"enum": [*(v.value for v in Verdict), None], "description": "null: no target"}
+    properties: Json = {
+        "severity": {"enum": SEVERITIES},
+        "target": {"type": "string", "description": "e.g. 30 min, next business day, none"},
+        "due_at": {
+            "type": ["string", "null"],
+            "description": "Both responses' deadline; null: no severity, no target",
+        },
+        "time_to_ack_s": seconds,
+        "ack_verdict": verdict,
+        "time_to_first_update_s": seconds,
+        "first_update_verdict": verdict,
+    }
+    # The list keys these by incident id; the one-incident path names it as well.
+    return _object(list(properties), {"incident_id": ID_SCHEMA, **properties})
 
 
 def _new_incident() -> Json:
@@ -229,7 +251,16 @@ def admin_paths() -> Json:
             {
                 "type": "object",
                 "required": ["incidents"],
-                "properties": {"incidents": {"type": "array", "items": incident}},
+                "properties": {
+                    "incidents": {"type": "array", "items": incident},
+                    "response_times": {
+                        "type": "object",
+                        "description": "Incident id -> its response times",
+                        "additionalProperties": {
+                            "$ref": "#/components/schemas/admin_response_times"
+                        },
+                    },
+                },
             }
         ),
     }
@@ -237,6 +268,15 @@ def admin_paths() -> Json:
     one["/api/admin/incidents/{incident_id}"]["get"] = _operation(
         "admin_get_incident", "An incident, a draft too", "200", incident, None
     )
+    times = _operation(
+        "admin_incident_response_times", "An incident's response times, open or resolved",
+        "200", {"$ref": "#/components/schemas/admin_response_times"}, None,
+    )  # fmt: skip
+    times["responses"]["200"]["description"] = "Seconds to each response and the verdicts"
+    one["/api/admin/incidents/{incident_id}/response-times"] = {
+        "parameters": [INCIDENT_ID],
+        "get": times,
+    }
     return {
         "/api/admin/incidents": {"get": listing, "post": create},
         **one,

@@ -110,8 +110,7 @@ class GroupPlanner:
             return None
         level = response_severity(severity, site.severities.get(group.component_id or ""))
         settings = site.settings
-        days = frozenset(settings.file.alerting.business_days)
-        return update_due_at(level, told.paged_at, settings.tz, days)
+        return update_due_at(level, told.paged_at, settings.tz, settings.business_calendar)
 
 
 def _routed(site: _Site, channel: str, alert: FiringAlert, component: str | None) -> bool:

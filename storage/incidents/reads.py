@@ -83,6 +83,7 @@ class IncidentFilter:
     include_deleted: bool = False
     started_from: datetime | None = None
     started_before: datetime | None = None
+    resolved_from: datetime | None = None  # resolved at or after this moment
     component_id: str | None = None
     limit: int | None = None
 
@@ -145,6 +146,8 @@ def _incident_query(where: IncidentFilter) -> SelectOfScalar[Incident]:
         query = query.where(Incident.started_at >= where.started_from)
     if where.started_before is not None:
         query = query.where(Incident.started_at < where.started_before)
+    if where.resolved_from is not None:
+        query = query.where(col(Incident.resolved_at) >= where.resolved_from)
     if where.component_id is not None:
         touching = select(IncidentComponent.incident_id).where(
             IncidentComponent.component_id == where.component_id

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from statuspage.rules.response_checks import Verdict, check_response, first_human_update_at
+from statuspage.rules.response_checks import (
+    IncidentResponse,
+    IncidentTimes,
+    Verdict,
+    check_response,
+    first_human_update_at,
+    incident_response,
+)
+from statuspage.rules.response_times import DEFAULT_CALENDAR
 from storage.incidents.writes import AUTOMATION
 
 START = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
@@ -56,3 +65,35 @@ def test_the_first_human_update_skips_what_alerting_wrote() -> None:
 
 def test_an_update_without_an_author_is_not_a_persons() -> None:
     assert first_human_update_at([(minutes(1), None), (minutes(0), AUTOMATION)]) is None
+
+
+def p1(resolved: float | None, acknowledged: float | None = None) -> IncidentTimes:
+    return IncidentTimes(
+        severity="P1",
+        started_at=START,
+        resolved_at=None if resolved is None else minutes(resolved),
+        acknowledged_at=None if acknowledged is None else minutes(acknowledged),
+        updates=((START, AUTOMATION),),
+    )
+
+
+def judged(incident: IncidentTimes, now: float) -> IncidentResponse:
+    return incident_response(incident, minutes(now), ZoneInfo("UTC"), DEFAULT_CALENDAR)
+
+
+def test_a_resolved_incidents_clock_stops_at_resolution() -> None:
+    ack = judged(p1(resolved=20), now=600).acknowledgement
+    assert (ack.took, ack.done, ack.verdict) == (timedelta(minutes=20), False, Verdict.NOT_NEEDED)
+
+
+def test_resolved_after_its_target_without_a_response_missed_it() -> None:
+    assert judged(p1(resolved=45), now=600).first_update.verdict is Verdict.MISSED
+
+
+def test_a_resolved_incidents_acknowledgement_keeps_its_verdict() -> None:
+    response = judged(p1(resolved=45, acknowledged=12), now=600)
+    assert response.due_at == minutes(30)
+    assert (response.acknowledgement.took, response.acknowledgement.verdict) == (
+        timedelta(minutes=12),
+        Verdict.ON_TIME,
+    )
