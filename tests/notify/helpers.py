@@ -106,7 +106,7 @@ def group_message(
         "at": "2026-11-26T10:00:00Z",
         "site": "Acme Status",
         "site_url": "http://status.acme.test",
-        "alerts_url": "http://status.acme.test/admin/alerts",
+        "alerts_url": "http://status.acme.test/admin/alerts#group-3",
         "group_id": 3,
         "subject": "component:api",
         "component_id": "api",
