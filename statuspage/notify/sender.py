@@ -25,6 +25,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +34,12 @@ import aiohttp
 from probes.clock import Clock
 from statuspage.channel_specs import ChannelConfig, NotifySettings
 from statuspage.notify.channels import CHANNEL_KINDS, Channel
-from statuspage.notify.channels.base import HTTP_TIMEOUT_S, DeliveryError, Outside
+from statuspage.notify.channels.base import (
+    HTTP_TIMEOUT_S,
+    DeliveryError,
+    Outside,
+    open_channel_threads,
+)
 from statuspage.notify.message import Message, Site
 from statuspage.notify.subscribers.delivery import SubscriberSender
 from statuspage.service.settings_holder import SettingsHolder
@@ -89,6 +95,7 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None
+        self._threads: ThreadPoolExecutor | None = None  # opened with the first send
         self._subscribers = SubscriberSender(db, clock, timeout_s)
         self.failure: Exception | None = None  # the latest pass's error, while failing
         self.sent = 0  # delivered by this sender (tests wait on these)
@@ -119,6 +126,9 @@ class Sender:
         if self._http is not None:
             await self._http.close()
             self._http = None
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
+            self._threads = None
 
     async def deliver_due(self) -> int:
         """One pass: claim what is due and send it, concurrently. Returns how many."""
@@ -136,9 +146,13 @@ class Sender:
     def _outside(self, notify: NotifySettings) -> Outside:
         if self._http is None or self._http.closed:
             self._http = open_http()
+        if self._threads is None:
+            self._threads = open_channel_threads()
         file = self._settings.current.file
         site = Site(file.site.name, file.site.url)
-        return Outside(self._http, notify.smtp, self._clock, site, self.timeout_s)
+        return Outside(
+            self._http, notify.smtp, self._clock, site, self.timeout_s, threads=self._threads
+        )
 
     async def _deliver(self, claimed: Claimed, notify: NotifySettings, outside: Outside) -> None:
         try:
