@@ -58,6 +58,7 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY_S = 30.0
 LONGEST_RETRY_S = 3600.0
 LONGEST_RETRY_AFTER_S = 6 * 3600.0
+CONNECTIONS_PER_HOST = 5  # one slow receiver cannot take every connection
 
 
 def retry_delay_s(attempt: int, retry_after_s: float | None = None) -> float:
@@ -233,7 +234,7 @@ class Sender:
 def open_http() -> aiohttp.ClientSession:
     """The client every HTTP channel posts through: bounded, and its own, apart from
     the probes' sessions."""
-    connector = aiohttp.TCPConnector(limit=20, limit_per_host=5)
+    connector = aiohttp.TCPConnector(limit=20, limit_per_host=CONNECTIONS_PER_HOST)
     return aiohttp.ClientSession(
         connector=connector, headers={"User-Agent": "statuspage-notifications"}
     )
