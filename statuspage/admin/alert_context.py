@@ -20,6 +20,7 @@ from statuspage.presentation.alerts import (
     subject_text,
 )
 from statuspage.presentation.display import TimeText, clean_text, time_text
+from statuspage.presentation.links import alert_group_anchor
 from statuspage.rules.response_times import duration_text
 from storage.alerts.overview import LinkedIncident
 from storage.alerts.reads import AlertView, GroupView
@@ -78,6 +79,11 @@ class GroupBlock:
         if self.incident is None or self.proposed_update is None or self.incident.resolved:
             return None
         return f"/admin/incidents/{self.incident.id}?proposal={self.id}#update-heading"
+
+    @property
+    def anchor(self) -> str:
+        """The heading's id, which notifications about the group link to."""
+        return alert_group_anchor(self.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _test(settings: Settings, name: str) -> int:
     # Imported here: every command module is imported to build the parser.
-    from statuspage.notify.channels.base import DeliveryError, Outside
+    from statuspage.notify.channels.base import DeliveryError, Outside, open_channel_threads
     from statuspage.notify.message import Message, Site, testing_payload
     from statuspage.notify.sender import build, open_http, scrub, send
     from storage.vocabulary import NotificationEvent
@@ -56,9 +56,10 @@ async def _test(settings: Settings, name: str) -> int:
     message = Message(
         None, name, NotificationEvent.TEST, None, None, testing_payload(site, name, now)
     )
-    http = open_http()
+    http, threads = open_http(), open_channel_threads()
+    outside = Outside(http, notify.smtp, system_clock, site, threads=threads)
     try:
-        answer = await send(build(config, Outside(http, notify.smtp, system_clock, site)), message)
+        answer = await send(build(config, outside), message)
     except DeliveryError as error:
         kind = "permanent" if error.permanent else "temporary"
         reason = scrub(error.reason, notify.secrets())
@@ -66,5 +67,6 @@ async def _test(settings: Settings, name: str) -> int:
         return EXIT_FAILED
     finally:
         await http.close()
+        threads.shutdown(wait=False, cancel_futures=True)
     print(f"{name} ({config.kind}): {scrub(answer, notify.secrets())}")
     return 0

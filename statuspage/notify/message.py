@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from statuspage.presentation.alerts import figure_lines, subject_text
+from statuspage.presentation.links import ADMIN_ALERTS, alert_group_path
 from statuspage.rules.response_times import duration_text
 from storage.notify.outbox import FiringAlert, GroupFacts
 from storage.vocabulary import AlertSeverity, NotificationEvent
@@ -53,7 +54,8 @@ class Message:
         return None if value is None else str(value)
 
     def links(self) -> list[tuple[str, str]]:
-        """(label, URL) pairs: the incident (if any) and the admin alerts page."""
+        """(label, URL) pairs: the incident (if any) and the admin alerts page, at the
+        group's heading for a message about a group."""
         found = []
         if url := self.text("incident_url"):
             found.append((f"Incident #{self.payload.get('incident_id')}", url))
@@ -80,7 +82,10 @@ class Site:
 
     @property
     def alerts_url(self) -> str:
-        return f"{self.url}/admin/alerts"
+        return f"{self.url}{ADMIN_ALERTS}"
+
+    def group_url(self, group_id: int) -> str:
+        return f"{self.url}{alert_group_path(group_id)}"
 
     def incident_url(self, incident_id: int) -> str:
         return f"{self.url}/admin/incidents/{incident_id}"
@@ -122,7 +127,7 @@ def group_payload(
         "at": _iso(now),
         "site": site.name,
         "site_url": site.url,
-        "alerts_url": site.alerts_url,
+        "alerts_url": site.group_url(group.id),
         "group_id": group.id,
         "subject": group.subject,
         "component_id": group.component_id,

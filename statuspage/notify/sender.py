@@ -25,6 +25,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +34,12 @@ import aiohttp
 from probes.clock import Clock
 from statuspage.channel_specs import ChannelConfig, NotifySettings
 from statuspage.notify.channels import CHANNEL_KINDS, Channel
-from statuspage.notify.channels.base import HTTP_TIMEOUT_S, DeliveryError, Outside
+from statuspage.notify.channels.base import (
+    HTTP_TIMEOUT_S,
+    DeliveryError,
+    Outside,
+    open_channel_threads,
+)
 from statuspage.notify.message import Message, Site
 from statuspage.notify.subscribers.delivery import SubscriberSender
 from statuspage.service.settings_holder import SettingsHolder
@@ -52,6 +58,7 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY_S = 30.0
 LONGEST_RETRY_S = 3600.0
 LONGEST_RETRY_AFTER_S = 6 * 3600.0
+CONNECTIONS_PER_HOST = 5  # one slow receiver cannot take every connection
 
 
 def retry_delay_s(attempt: int, retry_after_s: float | None = None) -> float:
@@ -89,6 +96,7 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._http: aiohttp.ClientSession | None = None
+        self._threads: ThreadPoolExecutor | None = None  # opened with the first send
         self._subscribers = SubscriberSender(db, clock, timeout_s)
         self.failure: Exception | None = None  # the latest pass's error, while failing
         self.sent = 0  # delivered by this sender (tests wait on these)
@@ -119,6 +127,9 @@ class Sender:
         if self._http is not None:
             await self._http.close()
             self._http = None
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
+            self._threads = None
 
     async def deliver_due(self) -> int:
         """One pass: claim what is due and send it, concurrently. Returns how many."""
@@ -136,9 +147,13 @@ class Sender:
     def _outside(self, notify: NotifySettings) -> Outside:
         if self._http is None or self._http.closed:
             self._http = open_http()
+        if self._threads is None:
+            self._threads = open_channel_threads()
         file = self._settings.current.file
         site = Site(file.site.name, file.site.url)
-        return Outside(self._http, notify.smtp, self._clock, site, self.timeout_s)
+        return Outside(
+            self._http, notify.smtp, self._clock, site, self.timeout_s, threads=self._threads
+        )
 
     async def _deliver(self, claimed: Claimed, notify: NotifySettings, outside: Outside) -> None:
         try:
@@ -219,7 +234,7 @@ class Sender:
 def open_http() -> aiohttp.ClientSession:
     """The client every HTTP channel posts through: bounded, and its own, apart from
     the probes' sessions."""
-    connector = aiohttp.TCPConnector(limit=20, limit_per_host=5)
+    connector = aiohttp.TCPConnector(limit=20, limit_per_host=CONNECTIONS_PER_HOST)
     return aiohttp.ClientSession(
         connector=connector, headers={"User-Agent": "statuspage-notifications"}
     )

@@ -28,6 +28,8 @@ from typing import Any
 from sqlalchemy import and_, exists, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.database import Database
 from storage.tables.notifications import MAX_ERROR, Notification
@@ -84,10 +86,33 @@ async def any_due(db: Database, *, now: datetime) -> bool:
 
 
 async def claim(db: Database, *, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
-    """Take up to `limit` due messages, oldest due first, for `lease`: the operators'
-    channels' before any subscriber's. Anyone may subscribe webhooks to a host that
-    never answers; an update's fan-out to them must not hold up the operators' page."""
-    query = (
+    """Take up to `limit` due messages, oldest due first, for `lease`, in a short
+    transaction of its own (see `claim_in`)."""
+    async with db.write(pages=False) as session:
+        return await claim_in(session, now=now, lease=lease, limit=limit)
+
+
+async def claim_in(
+    session: AsyncSession, *, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """The claim inside the caller's transaction: the rows stay locked until it ends,
+    and a claim in another transaction meanwhile skips them rather than waiting
+    (`tests/notify/test_postgres.py` holds one open to check)."""
+    rows = list(await session.exec(_claim_query(now, limit)))
+    for row in rows:
+        row.state = NotificationState.SENDING
+        row.attempts += 1
+        row.next_attempt_at = now + lease
+        row.updated_at = now
+        session.add(row)
+    return [_claimed(row) for row in rows]
+
+
+def _claim_query(now: datetime, limit: int) -> SelectOfScalar[Notification]:
+    """The operators' channels' before any subscriber's. Anyone may subscribe webhooks
+    to a host that never answers; an update's fan-out to them must not hold up the
+    operators' page."""
+    return (
         select(Notification)
         .where(_due(now))
         .order_by(
@@ -98,15 +123,6 @@ async def claim(db: Database, *, now: datetime, lease: timedelta, limit: int) ->
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    async with db.write(pages=False) as session:
-        rows = list(await session.exec(query))
-        for row in rows:
-            row.state = NotificationState.SENDING
-            row.attempts += 1
-            row.next_attempt_at = now + lease
-            row.updated_at = now
-            session.add(row)
-        return [_claimed(row) for row in rows]
 
 
 def _claimed(row: Notification) -> Claimed:

@@ -5,10 +5,12 @@ proposed resolving updates, and resolved alerts a page at a time."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from statuspage.notify.message import Site
 from storage.alerts.reads import get_alert, get_group
 from storage.alerts.writes import propose_update
 from storage.audit import list_audit
@@ -235,3 +237,28 @@ async def test_the_page_has_no_tables_and_lets_long_values_wrap(
         in css
     )
     assert ".alert-actions { display: flex; flex-wrap: wrap;" in css
+
+
+def group_fragment(group_id: int) -> str:
+    """The anchor a notification about the group links to."""
+    return urlsplit(Site("Acme", "http://status.acme.test").group_url(group_id)).fragment
+
+
+async def test_a_notifications_link_lands_on_its_open_group(admin: Client, db: Database) -> None:
+    await fire(db, "error-rate-info", subject="component:web", severity=AlertSeverity.INFO)
+    alert = await fire(db)
+    soup = await page(admin)
+    heading = soup.select_one(f"#open-heading ~ article h3#{group_fragment(alert.group_id)}")
+    assert heading is not None
+    assert "API" in heading.get_text()
+
+
+async def test_a_notifications_link_lands_on_its_recovered_group(
+    admin: Client, db: Database
+) -> None:
+    alert = await fire(db)
+    await draft_incident_for(db, alert.group_id)
+    await resolve(db, at=NOW + timedelta(minutes=12))
+    await propose_update(db, alert.group_id, PROPOSAL)
+    soup = await page(admin)
+    assert soup.select_one(f"#recovered-heading ~ article h3#{group_fragment(alert.group_id)}")

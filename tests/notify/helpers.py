@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from concurrent.futures import Executor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ import aiohttp
 from statuspage.alerting.service import AlertingService
 from statuspage.channel_specs import SmtpConfig
 from statuspage.config import Settings
-from statuspage.notify.channels.base import Outside
+from statuspage.notify.channels.base import Outside, open_channel_threads
 from statuspage.notify.message import Message
 from statuspage.notify.message import Site as PageSite
 from statuspage.notify.service import Notifier
@@ -106,7 +107,7 @@ def group_message(
         "at": "2026-11-26T10:00:00Z",
         "site": "Acme Status",
         "site_url": "http://status.acme.test",
-        "alerts_url": "http://status.acme.test/admin/alerts",
+        "alerts_url": "http://status.acme.test/admin/alerts#group-3",
         "group_id": 3,
         "subject": "component:api",
         "component_id": "api",
@@ -126,6 +127,11 @@ def group_message(
     )
 
 
-def outside(http: aiohttp.ClientSession, smtp: SmtpConfig | None = None) -> Outside:
+def outside(
+    http: aiohttp.ClientSession, smtp: SmtpConfig | None = None, threads: Executor | None = None
+) -> Outside:
+    """`threads`: the channels' threads; by default a pool that starts no thread until
+    something is sent in it (only Apprise does)."""
     site = PageSite("Acme Status", "http://status.acme.test")
-    return Outside(http, smtp, Clock(), site, timeout_s=5.0)
+    pool = threads or open_channel_threads()
+    return Outside(http, smtp, Clock(), site, timeout_s=5.0, threads=pool)

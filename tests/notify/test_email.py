@@ -66,7 +66,7 @@ async def test_a_message_goes_out_as_text_and_html(
     assert mail["Message-ID"] == "<statuspage-notification-7@acme.test>"
     text, html = parts(mail)
     assert "- error-rate-critical: error rate: 7.5 %" in text
-    assert "Alerts: http://status.acme.test/admin/alerts" in text
+    assert "Alerts: http://status.acme.test/admin/alerts#group-3" in text
     assert BeautifulSoup(html, "html.parser").h1.get_text() == "Critical: API: error-rate-critical"  # type: ignore[union-attr]
 
 

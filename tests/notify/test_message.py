@@ -49,7 +49,7 @@ def test_a_firing_message_names_the_component_and_reads_the_figures() -> None:
     )
     assert payload["title"] == "Critical: API: error-rate-critical"
     assert payload["lines"] == ["error-rate-critical: error rate: 7.5 %, failures: 3, results: 40"]
-    assert payload["alerts_url"] == "http://status.acme.test/admin/alerts"
+    assert payload["alerts_url"] == "http://status.acme.test/admin/alerts#group-3"
     assert "incident_url" not in payload
 
 

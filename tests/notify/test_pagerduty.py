@@ -35,7 +35,9 @@ def test_firing_triggers_with_the_groups_key_and_severity() -> None:
     assert event["payload"]["summary"] == "Critical: API: error-rate-critical"
     assert event["payload"]["source"] == "http://status.acme.test"
     assert event["payload"]["class"] == "error-rate-critical"
-    assert event["links"] == [{"href": "http://status.acme.test/admin/alerts", "text": "Alerts"}]
+    at_group = "http://status.acme.test/admin/alerts#group-3"
+    assert event["client_url"] == at_group
+    assert event["links"] == [{"href": at_group, "text": "Alerts"}]
 
 
 @pytest.mark.parametrize(

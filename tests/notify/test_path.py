@@ -59,6 +59,9 @@ async def test_an_outage_triggers_pagerduty_once_and_posts_to_slack_once(
         assert trigger["routing_key"] == ROUTING_KEY
         assert trigger["payload"]["severity"] == "critical"
         assert trigger["payload"]["component"] == "API"
+        at_group = f"{settings.file.site.url}/admin/alerts#group-{group.id}"
+        assert trigger["client_url"] == at_group
+        assert {"href": at_group, "text": "Alerts"} in trigger["links"]
         (message,) = slack.bodies()
         assert message["channel"] == "#incidents"
         assert message["text"].startswith("Critical: API")
@@ -78,7 +81,7 @@ async def test_the_slack_message_links_the_incident_the_group_opened(
         (message,) = slack.bodies()
         links = message["blocks"][-1]["elements"][0]["text"]
         assert f"/admin/incidents/{group.incident_id}|Incident #{group.incident_id}>" in links
-        assert "/admin/alerts|Alerts>" in links
+        assert f"/admin/alerts#group-{group.id}|Alerts>" in links
 
 
 async def test_recovery_resolves_pagerduty_once_when_the_critical_alerts_end(

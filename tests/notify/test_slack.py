@@ -15,7 +15,8 @@ def test_the_message_shows_severity_component_figures_and_links() -> None:
     assert [f["text"] for f in fields["fields"]][:2] == ["*Severity*\ncritical", "*Component*\nAPI"]
     assert "error rate: 7.5 %" in figures["text"]["text"]
     assert links["elements"][0]["text"] == (
-        "<http://s.test/admin/incidents/4|Incident #4> · <http://status.acme.test/admin/alerts|Alerts>"
+        "<http://s.test/admin/incidents/4|Incident #4> · "
+        "<http://status.acme.test/admin/alerts#group-3|Alerts>"
     )
     assert body["channel"] == "#ops"
     assert body["text"] == header["text"]["text"]  # what notifications show

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import KW_ONLY, dataclass
 from typing import ClassVar
 
 import aiohttp
@@ -20,6 +21,7 @@ from statuspage.channel_specs import ChannelConfig, SmtpConfig
 from statuspage.notify.message import Message, Site
 
 HTTP_TIMEOUT_S = 10.0  # a receiver that has not answered by then is retried later
+CHANNEL_THREADS = 4  # blocking sends (Apprise) at once; more wait for a thread
 
 
 class DeliveryError(Exception):
@@ -39,13 +41,25 @@ class DeliveryError(Exception):
 @dataclass(frozen=True, slots=True)
 class Outside:
     """What channels share to reach the outside: one HTTP client session (no redirects
-    followed, bounded), the SMTP server, the clock and the site's name and address."""
+    followed, bounded), the SMTP server, the clock, the site's name and address, and
+    the threads blocking libraries send in (`open_channel_threads`)."""
 
     http: aiohttp.ClientSession
     smtp: SmtpConfig | None
     clock: Clock
     site: Site
     timeout_s: float = HTTP_TIMEOUT_S
+    _: KW_ONLY
+    threads: Executor
+
+
+def open_channel_threads() -> ThreadPoolExecutor:
+    """Threads of the channels' own for sends that block (Apprise). Not the event
+    loop's default executor: signing in hashes passwords there and subscriber webhooks
+    resolve their hosts there, and a service that hangs must hold neither up. The
+    owner shuts it down with `shutdown(wait=False, cancel_futures=True)`: a thread
+    still stuck in a send cannot be stopped, only left to its own timeout."""
+    return ThreadPoolExecutor(CHANNEL_THREADS, thread_name_prefix="notify-channel")
 
 
 class Channel(abc.ABC):
