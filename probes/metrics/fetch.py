@@ -20,6 +20,7 @@ from probes.http import read_body
 from probes.model import CheckSpec
 
 ACCEPT_TEXT = "text/plain;version=0.0.4;q=1,*/*;q=0.1"
+MAX_REDIRECTS = 5  # as a check's default (`CheckSpec.max_redirects`)
 _OK = frozenset({200})
 _REFUSALS = frozenset({200, 400, 422})
 
@@ -110,7 +111,12 @@ async def _get(
     timeout = aiohttp.ClientTimeout(total=endpoint.timeout_s)
     try:
         async with session.get(
-            url, params=params, headers=endpoint.headers(accept), timeout=timeout
+            url,
+            params=params,
+            headers=endpoint.headers(accept),
+            timeout=timeout,
+            # aiohttp fails on the Nth redirect response, having followed N-1.
+            max_redirects=MAX_REDIRECTS + 1,
         ) as response:
             if response.status not in readable:
                 raise FetchFailure(f"HTTP {response.status} from {_where(url)}")
@@ -127,7 +133,14 @@ def _failure(exc: Exception, url: str, timeout_s: float) -> FetchFailure:
     local = local_failure(exc)
     if local is not None:
         return FetchFailure(local, local=True)
-    spec = CheckSpec(name=url, url=url, sla_ms=timeout_s * 1000, timeout_s=timeout_s)
+    # The reason reads the timeout and the redirect limit; the other fields are unused.
+    spec = CheckSpec(
+        name=url,
+        url=url,
+        sla_ms=timeout_s * 1000,
+        timeout_s=timeout_s,
+        max_redirects=MAX_REDIRECTS,
+    )
     return FetchFailure(describe_error(exc, spec))
 
 

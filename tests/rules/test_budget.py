@@ -37,6 +37,14 @@ def test_overspending_stops_at_the_floor() -> None:
     assert budget_remaining(100, 100, 0.999) == OVERSPENT_FLOOR == -1.0
 
 
+def test_a_100_percent_objective_without_failures_keeps_its_whole_budget() -> None:
+    assert budget_remaining(1000, 0, 1.0) == 1.0
+
+
+def test_a_100_percent_objective_is_overspent_by_one_failure() -> None:
+    assert budget_remaining(1000, 1, 1.0) == OVERSPENT_FLOOR
+
+
 def test_nothing_measured_is_no_figure_rather_than_a_full_budget() -> None:
     assert budget_remaining(0, 0, 0.99) is None
 

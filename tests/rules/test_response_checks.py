@@ -46,12 +46,26 @@ def test_not_done_before_the_target_is_waiting_for_so_long() -> None:
     )
 
 
+def test_not_done_exactly_at_the_target_is_still_waiting() -> None:
+    assert check_response(START, None, DUE, DUE).verdict is Verdict.WAITING
+
+
 def test_not_done_after_the_target_has_missed_it_already() -> None:
     assert check_response(START, None, DUE, minutes(6)).verdict is Verdict.MISSED
 
 
 def test_without_a_target_there_is_no_verdict() -> None:
     assert check_response(START, minutes(60), None, minutes(90)).verdict is None
+
+
+def test_without_a_target_a_response_still_says_how_long_it_took() -> None:
+    check = check_response(START, minutes(60), None, minutes(90))
+    assert (check.took, check.done) == (timedelta(minutes=60), True)
+
+
+def test_without_a_target_a_wait_still_says_how_long_so_far() -> None:
+    check = check_response(START, None, None, minutes(90))
+    assert (check.took, check.done) == (timedelta(minutes=90), False)
 
 
 def test_an_acknowledgement_before_a_backdated_start_took_no_time() -> None:

@@ -21,6 +21,18 @@ def test_each_stale_component_reads_how_long_it_has_been_silent() -> None:
     assert readings["web"].value == 30.0
 
 
+def test_the_silence_shows_in_minutes_to_one_decimal() -> None:
+    reading = no_recent_data(SILENCE, SiteData(stale={"api": NOW - 100}), NOW)["api"]
+    assert reading.figures["stale_minutes"] == 1.7
+
+
+def test_a_silence_exactly_at_the_threshold_offends_nothing() -> None:
+    # The reading's own count, which `breached` reads only beside the value.
+    minute = rule(kind="no_recent_data", severity=WARNING, above=60.0, min_samples=1)
+    reading = no_recent_data(minute, SiteData(stale={"api": NOW - 60}), NOW)["api"]
+    assert reading == Reading(60.0, 0, {"component": "api", "stale_minutes": 1.0})
+
+
 def test_a_stale_component_fires_at_once() -> None:
     reading = no_recent_data(SILENCE, SiteData(stale={"api": NOW - 1}), NOW)["api"]
     assert SILENCE.breached(reading) is True
@@ -32,7 +44,7 @@ def test_a_component_with_results_again_is_absent_so_its_alert_clears() -> None:
 
 def test_a_mark_from_a_clock_ahead_reads_zero_and_does_not_fire() -> None:
     reading = no_recent_data(SILENCE, SiteData(stale={"api": NOW + 5}), NOW)["api"]
-    assert reading.value == 0.0
+    assert reading == Reading(0.0, 0, {"component": "api", "stale_minutes": 0.0})
     assert SILENCE.breached(reading) is False
 
 
