@@ -126,13 +126,16 @@ class Route:
     failure_rate: float  # answered 500 or 503
 
 
-# The application's traffic, as its own instrumentation would count it.
+# The application's traffic, as its own instrumentation would count it. Healthy, with
+# headroom: over an hour the p95 reads about 770 ms against the 1 s objective and the
+# p99 about 1.4 s against 2 s (with the AI route's median at 0.9 s they sat at 990 ms
+# and 1,990 ms, so the demo fired latency alerts half the time).
 ROUTES = {
     "/api/assessments": Route(6.0, 0.18, 0.004),
     "/api/payments": Route(0.8, 0.35, 0.0005),
     "/api/auth/login": Route(2.0, 0.09, 0.0005),
     "/api/knowledge-base": Route(4.0, 0.12, 0.003),
-    "/api/ai/ask": Route(1.5, 0.9, 0.01),
+    "/api/ai/ask": Route(1.5, 0.5, 0.01),
 }
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 MAX_SIMULATED_S = 300.0  # a scrape after a long pause simulates at most this much traffic
@@ -174,6 +177,9 @@ class SimulatedMetrics:
         )
         self.service_requests = Counter(
             "service_requests", "Service requests", ["state"], registry=r
+        )
+        self.fulfilment = Gauge(
+            "service_requests_fulfilled_percent", "Fulfilled in a day", registry=r
         )
         for route in ROUTES:  # exported from the start, as instrumented apps do
             self.latency.labels(route)
@@ -228,6 +234,7 @@ class SimulatedMetrics:
         self.service_requests.labels("created").inc(created)
         fulfilled = sum(self.rng.random() < 0.93 for _ in range(created))
         self.service_requests.labels("fulfilled").inc(fulfilled)
+        self.fulfilment.set(round(min(self.rng.gauss(93.0, 1.0), 100.0), 1))
 
     def completion_percent(self, tier: str) -> float:
         """Share of assessments started that were completed, as the application works

@@ -60,6 +60,37 @@ async def test_every_demo_metric_gets_a_value_from_the_simulated_app(
     assert set(await latest_points(db, ids)) == set(ids)
 
 
+async def test_left_alone_the_simulated_app_meets_every_target_it_is_judged_by(
+    tmp_path: Path,
+    db: Database,
+    sessions: ProbeSessions,
+    clock: MovingClock,
+    aiohttp_server: AiohttpServer,
+) -> None:
+    elapsed = [0.0]
+    simulated = SimulatedMetrics(random.Random(11), stopwatch=lambda: elapsed[0])
+    server = await aiohttp_server(create_demo_target(metrics=simulated))
+    settings = demo_settings(tmp_path, server.port or 0).metrics
+    run = collector(db, sessions, settings, clock)
+    for _ in range(7):  # half an hour, five minutes between scrapes
+        elapsed[0] += 300
+        clock.advance(300)
+        await run.collect("app")
+    judged = [m for m in settings.metrics if m.target_below is not None or m.target_above]
+    latest = await latest_points(db, [m.id for m in judged])
+    missed = {
+        m.id: latest[m.id].value
+        for m in judged
+        if m.id in latest
+        and (
+            (m.target_below is not None and latest[m.id].value >= m.target_below)
+            or (m.target_above is not None and latest[m.id].value <= m.target_above)
+        )
+    }
+    assert missed == {}
+    assert {"api-p95", "api-p99", "api-error-rate"} <= set(latest)
+
+
 async def test_the_simulated_app_pushes_each_tier_s_completion_through_the_write_api(
     tmp_path: Path, aiohttp_client: AiohttpClient
 ) -> None:
