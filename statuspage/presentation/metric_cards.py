@@ -10,7 +10,12 @@ from datetime import datetime, timedelta
 from markupsafe import Markup
 
 from statuspage.metric_specs import MetricConfig
-from statuspage.presentation.metric_chart import ChartLine, format_value, metric_chart
+from statuspage.presentation.metric_chart import (
+    ChartLine,
+    format_target,
+    format_value,
+    metric_chart,
+)
 from storage.database import Database
 from storage.metrics.reads import Problem, StoredPoint, latest_problems, points_since
 
@@ -39,12 +44,13 @@ def metric_card(
     now: datetime,
 ) -> MetricCard:
     latest = points[-1] if points else None
+    target = metric.target_below if metric.target_below is not None else metric.target_above
     line = ChartLine(
         key=metric.id,
         title=f"{metric.name} over the last 6 hours",
         unit=metric.unit,
         points=averaged(points, now - CHART_SPAN, now, CHART_SLOTS),
-        target=metric.target_below if metric.target_below is not None else metric.target_above,
+        target=target,
         since=now - CHART_SPAN,
         until=now,
     )
@@ -56,7 +62,7 @@ def metric_card(
         name=metric.name,
         group=metric.group or "Metrics",
         description=metric.description,
-        value=None if latest is None else format_value(latest.value, metric.unit),
+        value=None if latest is None else format_value(latest.value, metric.unit, beside=target),
         at=None if latest is None else latest.at,
         target=target_text(metric),
         verdict=verdict(metric, None if latest is None else latest.value),
@@ -67,9 +73,9 @@ def metric_card(
 
 def target_text(metric: MetricConfig) -> str | None:
     if metric.target_below is not None:
-        return f"below {format_value(metric.target_below, metric.unit)}"
+        return f"below {format_target(metric.target_below, metric.unit)}"
     if metric.target_above is not None:
-        return f"above {format_value(metric.target_above, metric.unit)}"
+        return f"above {format_target(metric.target_above, metric.unit)}"
     return None
 
 

@@ -29,11 +29,36 @@ class ChartLine:
     until: datetime | None = None  # the right edge (default: the last point)
 
 
-def format_value(value: float, unit: str) -> str:
-    """`12.3 ms`, `0.42 %`, `1,204`: three significant figures, thousands grouped."""
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+def format_value(value: float, unit: str, *, beside: float | None = None) -> str:
+    """`12.3 ms`, `0.42 %`, `1,204`: three significant figures, thousands grouped.
+
+    `beside`: a target the value is read against. Rounding must not carry the value
+    onto or across it (99.985 % beside a target of 99.99 % is not "100%"), so more
+    decimals are shown until it stays on its own side.
+    """
+    text = _number(value)
+    if beside is not None and _side(float(text.replace(",", "")), beside) != _side(value, beside):
+        for decimals in range(1, 7):
+            text = f"{value:,.{decimals}f}"
+            if _side(round(value, decimals), beside) == _side(value, beside):
+                break
     spacer = "" if unit in ("", "%") or unit.startswith("/") else " "
     return f"{text}{spacer}{unit}"
+
+
+def format_target(value: float, unit: str) -> str:
+    """A target as configured (`99.99%`, `1,000 ms`, `0.01%`): up to six significant
+    figures, so it is never rounded into another target."""
+    spacer = "" if unit in ("", "%") or unit.startswith("/") else " "
+    return f"{value:,.6g}{spacer}{unit}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _side(value: float, target: float) -> int:
+    return (value > target) - (value < target)
 
 
 def metric_chart(line: ChartLine) -> Markup:
@@ -64,6 +89,10 @@ def metric_chart(line: ChartLine) -> Markup:
             for at, v in line.points
         )
         parts.append(f'<polyline class="series" points="{coords}"/>')
+        # The newest point as a dot: a lone point (the first minutes) draws no line.
+        at, value = line.points[-1]
+        x, y = _x((at - start).total_seconds() / span), _y(value, low, high)
+        parts.append(f'<circle class="latest" cx="{x:.1f}" cy="{y:.1f}" r="2.5"/>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above
 
@@ -78,7 +107,7 @@ def chart_summary(line: ChartLine) -> str:
         f" latest {format_value(values[-1], line.unit)}."
     )
     if line.target is not None:
-        text += f" Target {format_value(line.target, line.unit)}."
+        text += f" Target {format_target(line.target, line.unit)}."
     return text
 
 
@@ -88,10 +117,16 @@ def _axis(low: float, high: float, unit: str) -> str:
         f'<line class="axis" x1="{LEFT}" x2="{LEFT}" y1="{top}" y2="{bottom}"/>'
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}"/>'
         f'<text class="tick" x="{LEFT - 4}" y="{top + 4}" text-anchor="end">'
-        f"{escape(format_value(high, unit))}</text>"
+        f"{escape(_tick(high, unit))}</text>"
         f'<text class="tick" x="{LEFT - 4}" y="{bottom}" text-anchor="end">'
-        f"{escape(format_value(low, unit))}</text>"
+        f"{escape(_tick(low, unit))}</text>"
     )
+
+
+def _tick(value: float, unit: str) -> str:
+    # A word of a unit ("connections") does not fit the axis's margin; the card's
+    # value beside the chart names it.
+    return format_value(value, unit if len(unit) <= 4 else "")
 
 
 def _x(fraction: float) -> float:
