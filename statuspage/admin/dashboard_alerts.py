@@ -40,7 +40,7 @@ class BudgetRow:
     component_id: str
     name: str
     objective: str  # "99.9 %"
-    remaining: str  # "87.5 %", "-100 % or less", "no data"
+    remaining: str  # "87.5 % left", "overspent: 10 × the budget spent", "no data"
     overspent: bool
     counts: str  # "3 of 2,880 probes failed"
 
@@ -78,10 +78,10 @@ def budget_row(budget: Budget) -> BudgetRow:
     remaining = budget.remaining
     if remaining is None:
         text = "no data"
-    elif remaining <= -1.0:
-        text = "-100 % or less"
+    elif budget.overspent:
+        text = f"overspent: {_spent(budget)} the budget spent"
     else:
-        text = f"{_percent(remaining * 100)} %"
+        text = f"{_percent(remaining * 100)} % left"
     return BudgetRow(
         component_id=budget.component_id,
         name=clean_text(budget.name),
@@ -90,6 +90,15 @@ def budget_row(budget: Budget) -> BudgetRow:
         overspent=budget.overspent,
         counts=f"{budget.failures:,} of {budget.results:,} probes failed",
     )
+
+
+def _spent(budget: Budget) -> str:
+    """How many budgets the failures came to, from the counts: `remaining` is floored
+    at -100 % and would hide how far past it a component went."""
+    allowed = budget.results * (1.0 - budget.objective)
+    if allowed <= 0:  # a 100 % objective allows nothing
+        return "all of"
+    return f"{budget.failures / allowed:.3g} ×"
 
 
 def _percent(value: float) -> str:

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
+from statuspage.admin.budgets import Budget
+from statuspage.admin.dashboard_alerts import budget_row
 from statuspage.config import Settings
 from storage.database import Database
 from storage.incidents.rules import NewIncident
@@ -130,7 +132,7 @@ async def test_the_dashboard_shows_each_components_budget(admin: Client, db: Dat
     soup = await dashboard(admin)
     assert lines(soup, ".budgets li") == [
         "API: 50 % left objective 99 %; 1 of 200 probes failed",
-        "Payments: -100 % or less left (overspent) objective 99.9 %; 1 of 100 probes failed",
+        "Payments: overspent: 10 × the budget spent objective 99.9 %; 1 of 100 probes failed",
     ]
 
 
@@ -185,3 +187,13 @@ async def test_a_backdated_p0_answered_late_missed_both_targets(
     assert lines(soup, ".responses .first-update") == [
         "First update by a person after 8 min: missed"
     ]
+
+
+def test_an_overspent_budget_says_how_many_budgets_went() -> None:
+    budget = Budget("api", "API", objective=0.99, results=1000, failures=15, remaining=-0.5)
+    assert budget_row(budget).remaining == "overspent: 1.5 × the budget spent"
+
+
+def test_a_hundred_percent_objective_has_no_budget_to_count_in() -> None:
+    budget = Budget("api", "API", objective=1.0, results=10, failures=1, remaining=-1.0)
+    assert budget_row(budget).remaining == "overspent: all of the budget spent"
