@@ -100,6 +100,16 @@
     return p;
   }
 
+  // A component without a check has no measured availability: its day is its
+  // reported status, worded as the bar's own label words it.
+  function figureText(day) {
+    if (day.availability_percent === null) { return "No data"; }
+    if (day.source === "reported_status") {
+      return "Uptime " + day.availability_percent + " % (from reported status)";
+    }
+    return "Availability " + day.availability_percent + " %";
+  }
+
   function closePopover(bar) {
     var open = bar.parentNode.querySelector(".day-pop");
     if (open) { open.parentNode.removeChild(open); }
@@ -133,8 +143,7 @@
       body.textContent = "";
       if (!day) { throw new Error("no such day"); }
       body.appendChild(line(dayText(day.date), true));
-      body.appendChild(line(day.availability_percent === null ? "No data" :
-        "Availability " + day.availability_percent + " %", false));
+      body.appendChild(line(figureText(day), false));
       if (day.sla_compliance_percent !== null) {
         body.appendChild(line("Within SLA " + day.sla_compliance_percent + " %", false));
       }
