@@ -14,6 +14,7 @@ import pytest
 from probes.clock import system_clock
 from statuspage import keys
 from storage.figures.timebuckets import local_date
+from tests.browser.axe import PUBLIC_SKIPS, blocking
 from tests.browser.conftest import WIDTHS, Opener
 from tests.browser.live_site import LiveSite
 
@@ -164,3 +165,54 @@ def test_each_time_says_how_long_ago_it_was_by_the_sites_clock(
     notes = relative_notes(page)
     assert [note for _, note in notes] == [how_long_ago(when, later) for when, _ in notes]
     assert notes[-1][1] == "2 hours ago"
+
+
+def focused(locator: Any) -> bool:
+    return bool(locator.evaluate("element => element === document.activeElement"))
+
+
+@pytest.mark.parametrize("width", SIZES)
+def test_the_popover_steps_to_the_next_day_when_the_finger_landed_a_day_off(
+    open_page: Opener, site: LiveSite, width: int
+) -> None:
+    page = open_page(width)
+    page.goto("/")
+    links = bar(page, PROBED).locator("a")
+    links.nth(-3).click()
+    assert date_text(stripe_date(site, links.nth(-3))) in popover(page, PROBED).inner_text()
+    page.get_by_role("button", name="Next day").click()
+    text = popover(page, PROBED).inner_text()
+    assert date_text(stripe_date(site, links.nth(-2))) in text, text
+    assert links.nth(-2).get_attribute("aria-expanded") == "true"
+    assert focused(page.get_by_role("button", name="Next day"))  # press again to go on
+    page.keyboard.press("Enter")
+    assert date_text(stripe_date(site, links.last)) in popover(page, PROBED).inner_text()
+    # Today has no next day: its button is off, and the focus is on the other one.
+    assert page.get_by_role("button", name="Next day").is_disabled()
+    assert focused(page.get_by_role("button", name="Previous day"))
+    page.keyboard.press("Escape")
+    assert page.locator(".day-pop").count() == 0
+    assert focused(links.last)
+    assert links.last.get_attribute("tabindex") == "0"
+
+
+def test_one_popover_is_open_at_a_time(open_page: Opener) -> None:
+    page = open_page(WIDTHS["desktop"])
+    page.goto("/")
+    bar(page, PROBED).locator("a").last.click()
+    popover(page, PROBED)
+    bar(page, MANUAL).locator("a").last.click()
+    popover(page, MANUAL)
+    assert page.locator(".day-pop").count() == 1
+
+
+@pytest.mark.parametrize("dark", [pytest.param(False, id="light"), pytest.param(True, id="dark")])
+@pytest.mark.parametrize("width", SIZES)
+def test_an_open_popover_has_no_serious_violation(
+    open_page: Opener, width: int, dark: bool
+) -> None:
+    page = open_page(width, dark=dark)
+    page.goto("/")
+    bar(page, PROBED).locator("a").nth(-2).click()
+    popover(page, PROBED)
+    assert not blocking(page, PUBLIC_SKIPS)
