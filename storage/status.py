@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -14,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
 from storage.errors import NotFound
-from storage.figures.timebuckets import HOUR, utc_hour
+from storage.figures.timebuckets import HOUR, day_start, utc_hour
 from storage.results.dirty import DirtyKey, mark_dirty
 from storage.tables.freshness import ComponentFreshness
 from storage.tables.monitoring import Component, ProbeResultRow, StatusChange
@@ -250,6 +251,15 @@ async def manual_status_intervals(
         ComponentStatus.OPERATIONAL.value, default_start, known_from, "default", None
     )
     return [default, *intervals]
+
+
+async def manual_status_spans(
+    db: Database, component_id: str, first_day: date, now: datetime, tz: ZoneInfo
+) -> list[tuple[str, datetime, datetime]]:
+    """(status, start, end) of a manual component from the start of the site-local
+    `first_day` to `now`: what its day bar, calendar and uptime.json are made of."""
+    spans = await manual_status_intervals(db, component_id, day_start(first_day, tz), now)
+    return [(i.status, i.start, i.end) for i in spans]
 
 
 async def load_timelines(

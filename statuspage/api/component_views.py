@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from aiohttp import web
 
 from statuspage import keys
@@ -19,9 +22,12 @@ from statuspage.api.views import json_text
 from statuspage.config import ComponentConfig
 from statuspage.http.errors import PageError, configured
 from statuspage.http.serving import JSON, SVG, Document, serve
+from statuspage.presentation.days import StatusDay, history_days, status_days
+from storage.database import Database
 from storage.figures.windows import Figures
 from storage.freshness import shown_statuses
 from storage.queries.summary import component_summary
+from storage.status import manual_status_spans
 from storage.vocabulary import HISTORY_DAYS
 
 BADGE_TYPES = ("status", "uptime", "latency")
@@ -44,11 +50,21 @@ async def uptime(request: web.Request) -> web.StreamResponse:
         body = {
             "page": page_v2(snapshot.page),
             "component": snapshot.components_by_id[component_id],
-            **uptime_v2(summary, sla_ms),
+            **uptime_v2(summary, sla_ms, await _status_days(db, config, now, settings.tz)),
         }
         return Document(json_text(body), JSON)
 
     return await serve(request, request.path, build)
+
+
+async def _status_days(
+    db: Database, config: ComponentConfig, now: datetime, tz: ZoneInfo
+) -> list[StatusDay]:
+    """A manual component's days as its bar shows them; none for a probed one."""
+    if config.probed:
+        return []
+    days = history_days(now, tz)
+    return status_days(await manual_status_spans(db, config.id, days[0], now, tz), days, tz)
 
 
 def badge_query(request: web.Request) -> tuple[str, str]:

@@ -173,7 +173,9 @@ def _uptime_path() -> Json:
             "summary": "Measured availability, SLA compliance and latency of one component",
             "description": (
                 "Windows 24h, 7d, 30d and 90d and the 90 day cells, cut in the page's time "
-                f"zone; figures are null where nothing was measured. {CORS_NOTE}"
+                "zone; figures are null where nothing was measured. A component without a "
+                "check has its days from its reported status history, as its day bar shows "
+                f"them (`source`: `reported_status`). {CORS_NOTE}"
             ),
             "responses": {"200": json_response("OK", "uptime.json"), "404": ERRORS["404"]},
         },

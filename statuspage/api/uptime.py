@@ -12,15 +12,20 @@ The same numbers the component page shows, from `storage.summary.component_summa
 
 Windows: "24h" (the current site-local hour and the 23 before it) and "7d",
 "30d", "90d" (today and the days before it, cut at midnight in the page's
-time zone). `days` holds the 90 day cells of the bar, oldest first.
+time zone). `days` holds the 90 day cells of the bar, oldest first, each with
+its `source`: "probes", or "reported_status" for a component without a check,
+whose days are the bar's and the calendar's (`presentation.days.status_days`:
+uptime from its status history by the Statuspage rule, no probes, no SLA, no
+latency).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from statuspage.api.v2 import Json
-from statuspage.presentation.days import day_level
+from statuspage.presentation.days import StatusDay, day_level
 from storage.figures.windows import Figures, LatencyFigures
 from storage.queries.summary import ComponentSummary
 from storage.vocabulary import HISTORY_DAYS
@@ -66,17 +71,43 @@ def figures_v2(figures: Figures, latency: LatencyFigures | None) -> Json:
 
 
 def day_v2(day: date, figures: Figures, latency: LatencyFigures | None) -> Json:
-    return {"date": day.isoformat(), "level": day_level(figures), **figures_v2(figures, latency)}
+    figures_json = figures_v2(figures, latency)
+    return {
+        "date": day.isoformat(),
+        "level": day_level(figures),
+        "source": "probes",
+        **figures_json,
+    }
 
 
-def uptime_v2(summary: ComponentSummary, sla_ms: float | None) -> Json:
-    """The `sla_ms`, `windows` and `days` members of the response."""
+def status_day_v2(day: StatusDay) -> Json:
+    """A manual component's day: the uptime its bar shows, nothing measured."""
+    availability = None if day.up_ppm is None else day.up_ppm / 1_000_000
+    return {
+        "date": day.day.isoformat(),
+        "level": day.level,
+        "source": "reported_status",
+        **figures_v2(Figures(), None),
+        "availability": availability,
+        "availability_percent": day.uptime_text,
+    }
+
+
+def uptime_v2(
+    summary: ComponentSummary, sla_ms: float | None, status_days: Sequence[StatusDay] = ()
+) -> Json:
+    """The `sla_ms`, `windows` and `days` members of the response; `status_days` are a
+    manual component's days (its bar's), used instead of the probes' roll-ups."""
     windows = {
         name: figures_v2(summary.windows.get(name, Figures()), summary.latency.get(name))
         for name in UPTIME_WINDOWS
     }
-    days = [
-        day_v2(d.day, d.figures, summary.day_latency.get(d.day))
-        for d in summary.days[-HISTORY_DAYS:]
-    ]
+    days = (
+        [status_day_v2(d) for d in status_days]
+        if status_days
+        else [
+            day_v2(d.day, d.figures, summary.day_latency.get(d.day))
+            for d in summary.days[-HISTORY_DAYS:]
+        ]
+    )
     return {"sla_ms": sla_ms, "windows": windows, "days": days}

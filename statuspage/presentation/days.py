@@ -24,6 +24,7 @@ from statuspage.presentation.display import MONTH_NAMES, clean_text, percent_tex
 from storage.figures.timebuckets import local_date
 from storage.figures.windows import DayFigure, Figures
 from storage.incidents.reads import IncidentView
+from storage.vocabulary import HISTORY_DAYS
 
 # (level, minimum availability as a fraction num/den); checked in this order.
 LEVEL_THRESHOLDS = (("good", 999, 1000), ("fair", 99, 100), ("poor", 95, 100))
@@ -204,28 +205,76 @@ def calendar_months(cells: Sequence[DayCell]) -> list[CalendarMonth]:
 # the Statuspage rule (major outage counts fully, partial outage at 30 %,
 # degraded performance and maintenance not at all), in parts per million.
 _DOWNTIME_WEIGHT_PPM = {"major_outage": 1_000_000, "partial_outage": 300_000}
+REPORTED_STATUS = "from reported status"  # how every page and the popover name the source
+
+
+@dataclass(frozen=True, slots=True)
+class StatusDay:
+    """A manual component's day from its status history: what the bar, the calendar
+    and uptime.json all show for it."""
+
+    day: date
+    up_ppm: int | None  # uptime in parts per million; None when no status was known
+
+    @property
+    def level(self) -> str:
+        if self.up_ppm is None:
+            return "none"
+        return next(
+            (name for name, num, den in LEVEL_THRESHOLDS if self.up_ppm * den >= num * 1_000_000),
+            "bad",
+        )
+
+    @property
+    def uptime_text(self) -> str | None:
+        """E.g. "99.95", rounded down like every percentage on the page: never
+        "100.00" with any outage."""
+        if self.up_ppm is None:
+            return None
+        whole, fraction = divmod(self.up_ppm // 100, 100)
+        return f"{whole}.{fraction:02d}"
+
+
+def status_day(day: date, spans: Sequence[tuple[str, float]]) -> StatusDay:
+    """A manual component's day from (status, seconds) spans inside it."""
+    tracked = sum(seconds for _, seconds in spans)
+    if tracked <= 0:
+        return StatusDay(day, None)
+    lost = sum(_DOWNTIME_WEIGHT_PPM.get(status, 0) * seconds for status, seconds in spans)
+    return StatusDay(day, 1_000_000 - round(lost / tracked))
 
 
 def status_day_cell(
     day: date, spans: Sequence[tuple[str, float]], incidents: Sequence[str] = ()
 ) -> DayCell:
-    """A manual component's day from (status, seconds) spans inside it."""
-    tracked = sum(seconds for _, seconds in spans)
-    if tracked <= 0:
-        figure = DayFigure(day, Figures())
-        return day_cell(figure, incidents)
-    lost = sum(_DOWNTIME_WEIGHT_PPM.get(status, 0) * seconds for status, seconds in spans)
-    up_ppm = 1_000_000 - round(lost / tracked)
-    level = next(
-        (name for name, num, den in LEVEL_THRESHOLDS if up_ppm * den >= num * 1_000_000),
-        "bad",
-    )
-    # Rounded down, like every percentage on the page: never 100 % with any outage.
-    whole, fraction = divmod(up_ppm // 100, 100)
-    uptime = f"{whole}.{fraction:02d} %"
-    when = weekday_date_text(day)
-    label = f"{when}: uptime {uptime} (from reported status); {_incident_phrase(incidents)}"
-    return DayCell(day, level, uptime, "not measured", tuple(incidents), label)
+    """A manual component's day cell from (status, seconds) spans inside it."""
+    return _status_cell(status_day(day, spans), incidents)
+
+
+def _status_cell(found: StatusDay, incidents: Sequence[str]) -> DayCell:
+    if found.uptime_text is None:
+        return day_cell(DayFigure(found.day, Figures()), incidents)
+    uptime = f"{found.uptime_text} %"
+    when = weekday_date_text(found.day)
+    label = f"{when}: uptime {uptime} ({REPORTED_STATUS}); {_incident_phrase(incidents)}"
+    return DayCell(found.day, found.level, uptime, "not measured", tuple(incidents), label)
+
+
+def status_days(
+    intervals: Sequence[tuple[str, datetime, datetime]], days: Sequence[date], tz: ZoneInfo
+) -> list[StatusDay]:
+    """One day per site-local day from status intervals (status, start, end)."""
+    found = []
+    for day in days:
+        start = datetime.combine(day, datetime.min.time(), tz)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
+        spans = [
+            (status, (min(e, end) - max(s, start)).total_seconds())
+            for status, s, e in intervals
+            if s < end and e > start
+        ]
+        found.append(status_day(day, spans))
+    return found
 
 
 def status_day_cells(
@@ -235,14 +284,13 @@ def status_day_cells(
     incidents: Mapping[date, Sequence[str]],
 ) -> list[DayCell]:
     """One cell per site-local day from status intervals (status, start, end)."""
-    cells = []
-    for day in days:
-        start = datetime.combine(day, datetime.min.time(), tz)
-        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
-        spans = [
-            (status, (min(e, end) - max(s, start)).total_seconds())
-            for status, s, e in intervals
-            if s < end and e > start
-        ]
-        cells.append(status_day_cell(day, spans, incidents.get(day, ())))
-    return cells
+    return [
+        _status_cell(found, incidents.get(found.day, ()))
+        for found in status_days(intervals, days, tz)
+    ]
+
+
+def history_days(now: datetime, tz: ZoneInfo) -> list[date]:
+    """The site-local days of the bar and the calendar, oldest first, ending today."""
+    first_day = local_date(now, tz) - timedelta(days=HISTORY_DAYS - 1)
+    return [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]

@@ -3,7 +3,8 @@
    - times: how long ago ("5 minutes ago"), and the reader's own local time when
      it differs from the site's zone;
    - day bars: a tap or click on a day shows its figures in place, read from the
-     component's uptime JSON (same origin), with the link to the calendar. */
+     component's uptime JSON (same origin), with buttons to step to the day before
+     or after and the link to the calendar. */
 (function () {
   "use strict";
 
@@ -100,6 +101,16 @@
     return p;
   }
 
+  // A component without a check has no measured availability: its day is its
+  // reported status, worded as the bar's own label words it.
+  function figureText(day) {
+    if (day.availability_percent === null) { return "No data"; }
+    if (day.source === "reported_status") {
+      return "Uptime " + day.availability_percent + " % (from reported status)";
+    }
+    return "Availability " + day.availability_percent + " %";
+  }
+
   function closePopover(bar) {
     var open = bar.parentNode.querySelector(".day-pop");
     if (open) { open.parentNode.removeChild(open); }
@@ -107,8 +118,43 @@
     if (expanded) { expanded.removeAttribute("aria-expanded"); }
   }
 
-  function showDay(bar, link, index) {
-    closePopover(bar);
+  // One popover at a time, so Escape has one to close.
+  function closeAll() {
+    var open = document.querySelectorAll(".days a[aria-expanded]");
+    for (var i = 0; i < open.length; i += 1) { closePopover(open[i].parentNode); }
+  }
+
+  // The bar's one tab stop follows the day shown, so Tab and Escape come back to it.
+  function makeCurrent(bar, link) {
+    for (var i = 0; i < bar.children.length; i += 1) {
+      bar.children[i].setAttribute("tabindex", bar.children[i] === link ? "0" : "-1");
+    }
+  }
+
+  // A day's stripe is about 2.5 px wide on a phone: a finger that lands a day off
+  // steps to the right one with these instead of aiming again. After a step the
+  // same button of the new popover has the focus (the other one at the bar's end).
+  function stepButton(bar, index, step) {
+    var button = document.createElement("button");
+    var name = step < 0 ? "day-pop-previous" : "day-pop-next";
+    button.type = "button";
+    button.className = name;
+    button.textContent = step < 0 ? "Previous day" : "Next day";
+    if (!bar.children[index + step]) { button.disabled = true; return button; }
+    button.addEventListener("click", function () {
+      showDay(bar, index + step);
+      var pop = bar.parentNode.querySelector(".day-pop");
+      var same = pop.querySelector("." + name);
+      (same.disabled ? pop.querySelector("." + (step < 0 ? "day-pop-next" : "day-pop-previous"))
+        : same).focus();
+    });
+    return button;
+  }
+
+  function showDay(bar, index) {
+    var link = bar.children[index];
+    closeAll();
+    makeCurrent(bar, link);
     var pop = document.createElement("div");
     pop.className = "day-pop";
     pop.setAttribute("role", "status");
@@ -120,11 +166,16 @@
     close.setAttribute("aria-label", "Close");
     close.textContent = "×";
     close.addEventListener("click", function () { closePopover(bar); link.focus(); });
+    var steps = document.createElement("p");
+    steps.className = "day-pop-steps";
+    steps.appendChild(stepButton(bar, index, -1));
+    steps.appendChild(stepButton(bar, index, 1));
     var more = document.createElement("a");
     more.href = link.getAttribute("href");
     more.textContent = "Open this day on the calendar";
     pop.appendChild(close);
     pop.appendChild(body);
+    pop.appendChild(steps);
     pop.appendChild(more);
     bar.parentNode.insertBefore(pop, bar.nextSibling);
     link.setAttribute("aria-expanded", "true");
@@ -133,8 +184,7 @@
       body.textContent = "";
       if (!day) { throw new Error("no such day"); }
       body.appendChild(line(dayText(day.date), true));
-      body.appendChild(line(day.availability_percent === null ? "No data" :
-        "Availability " + day.availability_percent + " %", false));
+      body.appendChild(line(figureText(day), false));
       if (day.sla_compliance_percent !== null) {
         body.appendChild(line("Within SLA " + day.sla_compliance_percent + " %", false));
       }
@@ -153,7 +203,7 @@
       var index = Array.prototype.indexOf.call(bar.children, link);
       event.preventDefault();
       if (link.getAttribute("aria-expanded") === "true") { closePopover(bar); return; }
-      showDay(bar, link, index);
+      showDay(bar, index);
     });
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") { return; }

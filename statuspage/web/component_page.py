@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -12,6 +12,7 @@ from statuspage.config import ComponentConfig, Settings
 from statuspage.presentation.days import (
     CalendarMonth,
     calendar_months,
+    history_days,
     incidents_by_day,
     status_day_cells,
 )
@@ -37,7 +38,7 @@ from statuspage.web.context_site import SiteContext
 from statuspage.web.performance import Performance, performance
 from statuspage.web.svg import ChartFrame, day_ticks, hour_ticks, latency_chart, phase_bar
 from storage.database import Database
-from storage.figures.timebuckets import DAY, HOUR, day_range, hour_start, local_date
+from storage.figures.timebuckets import DAY, HOUR, hour_start
 from storage.figures.windows import window_bounds
 from storage.freshness import shown_statuses
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
@@ -45,7 +46,7 @@ from storage.queries.latest import PHASE_SAMPLE, LatestResult, PhaseAverages, la
 from storage.queries.latest import phase_averages as load_phase_averages
 from storage.queries.series import SeriesPoint, latency_series
 from storage.queries.summary import ComponentSummary, component_summary
-from storage.status import manual_status_intervals
+from storage.status import manual_status_spans
 from storage.vocabulary import HISTORY_DAYS, Granularity
 
 INCIDENT_LIMIT = 20  # the component's newest incidents listed on its page
@@ -156,21 +157,8 @@ async def load_component(
         ),
         manual_intervals=()
         if component.probed
-        else await manual_intervals_of(db, cid, calendar_days(now, tz)[0], now, tz),
+        else tuple(await manual_status_spans(db, cid, history_days(now, tz)[0], now, tz)),
     )
-
-
-def calendar_days(now: datetime, tz: ZoneInfo) -> list[date]:
-    first_day = local_date(now, tz) - timedelta(days=HISTORY_DAYS - 1)
-    return [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]
-
-
-async def manual_intervals_of(
-    db: Database, component_id: str, first_day: date, now: datetime, tz: ZoneInfo
-) -> tuple[tuple[str, datetime, datetime], ...]:
-    start = day_range(first_day, tz)[0]
-    spans = await manual_status_intervals(db, component_id, start, now)
-    return tuple((i.status, i.start, i.end) for i in spans)
 
 
 def phase_lookback(component: ComponentConfig) -> timedelta:
@@ -187,7 +175,7 @@ def component_page(
     now: datetime,
 ) -> ComponentPage:
     tz = settings.tz
-    days = calendar_days(now, tz)
+    days = history_days(now, tz)
     by_day = incidents_by_day(data.incidents, component.id, first_day=days[0], now=now, tz=tz)
     block = component_block(
         component,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.presentation.days import DayCell, status_day_cells
+from statuspage.presentation.days import DayCell, history_days, status_day_cells
 from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
@@ -28,7 +28,6 @@ from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
 from statuspage.web.front_rows import UPTIME_WINDOW, ComponentRow, RowData, component_row
 from storage.database import Database
-from storage.figures.timebuckets import day_range, local_date
 from storage.figures.windows import LatencyFigures, window_bounds
 from storage.freshness import shown_components
 from storage.incidents.reads import (
@@ -41,7 +40,7 @@ from storage.incidents.reads import (
 from storage.queries.latest import LatestResult, latest_results
 from storage.queries.series import latency_by_component
 from storage.queries.summary import ComponentOverview, component_overviews
-from storage.status import manual_status_intervals
+from storage.status import manual_status_spans
 from storage.vocabulary import (
     FINISHED,
     HISTORY_DAYS,
@@ -140,15 +139,12 @@ async def manual_intervals(
 ) -> dict[str, list[tuple[str, datetime, datetime]]]:
     """Status intervals over the bar's days of each manual component (few, and each
     reads only its own status changes: never raw results)."""
-    start = day_range(local_date(now, settings.tz) - timedelta(days=HISTORY_DAYS - 1), settings.tz)[
-        0
-    ]
-    found = {}
-    for component in settings.components:
-        if component.check is None:
-            spans = await manual_status_intervals(db, component.id, start, now)
-            found[component.id] = [(i.status, i.start, i.end) for i in spans]
-    return found
+    first_day = history_days(now, settings.tz)[0]
+    return {
+        component.id: await manual_status_spans(db, component.id, first_day, now, settings.tz)
+        for component in settings.components
+        if component.check is None
+    }
 
 
 def home_page(data: HomeData, settings: Settings, site: SiteContext, now: datetime) -> HomePage:
@@ -231,9 +227,8 @@ def _row(
     overview = data.overviews.get(component.id)
     status_days: tuple[DayCell, ...] = ()
     if not component.probed:
-        first_day = local_date(now, settings.tz) - timedelta(days=HISTORY_DAYS - 1)
-        days = [first_day + timedelta(days=n) for n in range(HISTORY_DAYS)]
         intervals = data.manual_intervals.get(component.id, [])
+        days = history_days(now, settings.tz)
         status_days = tuple(status_day_cells(intervals, days, settings.tz, {}))
     row_data = RowData(
         status=data.statuses.get(component.id),

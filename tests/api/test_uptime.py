@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime
+
+from statuspage.presentation.days import day_anchor
 from storage.database import Database
-from tests.api.factories import measure
+from storage.figures.timebuckets import HOUR
+from storage.manual_status import set_component_status
+from tests.api.factories import NOW, measure
 from tests.api.helpers import get_json
 from tests.api.schemas import assert_valid
 from tests.app_client import Client
@@ -61,3 +67,32 @@ async def test_a_manual_component_has_no_sla(client: Client) -> None:
 async def test_an_unknown_component_is_a_json_404(client: Client) -> None:
     body = await get_json(client, "/api/v2/components/missing/uptime.json", status=404)
     assert body["error"]["status"] == 404
+
+
+async def test_a_manual_components_days_are_the_levels_its_bar_shows(
+    client: Client, db: Database
+) -> None:
+    # Degraded (no loss) from Berlin's midnight, then partial outage (30 % lost) for the
+    # last 2 of today's 11.25 hours: 94.66 % by the Statuspage rule.
+    midnight = datetime(2026, 11, 25, 23, tzinfo=UTC)
+    for status, at in (("degraded_performance", midnight), ("partial_outage", NOW - 2 * HOUR)):
+        await set_component_status(db, "notifications", status, now=at, actor="alice")
+    body = await get_json(client, "/api/v2/components/notifications/uptime.json")
+    assert_valid(body, "uptime.json")
+    front_page = await (await client.get("/")).text()
+    bar = re.findall(r"/components/notifications#([a-z]\d{4})", front_page)
+    days = body["days"]
+    assert [day_anchor(date.fromisoformat(d["date"]), d["level"]) for d in days] == bar
+    today = days[-1]
+    assert (today["level"], today["availability_percent"]) == ("bad", "94.66")
+    assert (today["source"], today["probes"]["up"], today["latency_ms"]) == (
+        "reported_status",
+        0,
+        None,
+    )
+
+
+async def test_a_probed_components_days_come_from_its_probes(client: Client, db: Database) -> None:
+    await measure(db, "api", ["up"] * 3)
+    days = (await get_json(client, "/api/v2/components/api/uptime.json"))["days"]
+    assert {d["source"] for d in days} == {"probes"}

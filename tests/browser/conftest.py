@@ -66,6 +66,7 @@ def open_page(browser: Any, site: LiveSite) -> Iterator[Opener]:
             java_script_enabled=javascript,
             base_url=site.url,
             color_scheme="dark" if dark else "light",
+            locale="en-US",  # the script writes dates and "2 hours ago" in the reader's
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

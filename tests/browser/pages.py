@@ -4,7 +4,7 @@ need (an open incident, a template)."""
 from __future__ import annotations
 
 from tests.browser.live_site import LiveSite
-from tests.browser.site_data import add_incident, add_template, latest_update
+from tests.browser.site_data import add_incident, add_template, latest_update, subscriber_links
 
 ADMIN_PAGES = [
     "/admin",
@@ -41,8 +41,18 @@ def admin_pages(site: LiveSite) -> list[str]:
 
 
 def public_pages(site: LiveSite) -> list[str]:
-    """Every public page: the front page, each component's, the history, an incident's
-    and the subscribe page."""
+    """Every public page: the front page, each component's, the history, an incident's,
+    the subscribe page, the pages a subscriber's links open, and "not found"."""
     incident_id = add_incident(site)
     components = [f"/components/{c}" for c in COMPONENTS]
-    return ["/", *components, "/history", f"/incidents/{incident_id}", "/subscribe"]
+    confirm, unsubscribe = subscriber_links(site)
+    return [
+        "/",
+        *components,
+        "/history",
+        f"/incidents/{incident_id}",
+        "/subscribe",
+        confirm,
+        unsubscribe,
+        "/no-such-page",
+    ]
