@@ -1,5 +1,6 @@
 """A real `statuspage run` against a target that starts failing and then recovers:
-the alert fires and resolves, seen through the write API as other tools see it."""
+the alert fires and resolves, seen through the write API as other tools see it, and
+the people on call hear both through a Slack channel (a receiver on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 from pytest_aiohttp import AiohttpServer
 
 from tests.alerting.helpers import FAST_ALERTING, SwitchableTarget
+from tests.notify.helpers import channels_config
+from tests.notify.receivers import Receiver, receiver
 from tests.service.cli_process import Service, environment, free_port, is_up
 
 pytestmark = pytest.mark.slow
@@ -74,14 +77,18 @@ async def until(what: str, check: Any, seconds: float = 60) -> list[dict[str, An
     raise AssertionError(what)  # pragma: no cover
 
 
+def heard(slack: Receiver) -> list[str]:
+    return [m["text"].split(":")[0] for m in slack.bodies()]
+
+
 async def test_a_target_that_fails_fires_an_alert_and_its_recovery_resolves_it(
-    tmp_path: Path, target: tuple[SwitchableTarget, str]
+    tmp_path: Path, target: tuple[SwitchableTarget, str], aiohttp_server: AiohttpServer
 ) -> None:
     state, base = target
+    slack = await receiver(aiohttp_server)
     port = free_port()
-    (tmp_path / "statuspage.toml").write_text(
-        CONFIG.format(port=port, secret="s" * 40, db=tmp_path / "page.db", target=base), "utf-8"
-    )
+    config = CONFIG.format(port=port, secret="s" * 40, db=tmp_path / "page.db", target=base)
+    (tmp_path / "statuspage.toml").write_text(config + channels_config(slack=slack.url), "utf-8")
     statuspage(tmp_path, "db", "upgrade")
     token = statuspage(tmp_path, "token", "create", "tests").split()[-1]
     service = await Service.start(
@@ -100,6 +107,10 @@ async def test_a_target_that_fails_fires_an_alert_and_its_recovery_resolves_it(
         assert alert["component_id"] == "api"
         assert alert["figures"]["error_rate_percent"] > 20
 
+        async def slack_heard(*words: str) -> list[str]:
+            return heard(slack) if heard(slack) == list(words) else []
+
+        await until("Slack to hear it fire", lambda: slack_heard("Critical"))
         state.failing = False
 
         async def resolved() -> list[dict[str, Any]]:
@@ -108,5 +119,6 @@ async def test_a_target_that_fails_fires_an_alert_and_its_recovery_resolves_it(
         (done,) = await until("the alert to resolve", resolved)
         assert done["resolved_at"] is not None
         assert await alerts(port, token, "firing") == []
+        await until("Slack to hear it resolve", lambda: slack_heard("Critical", "Resolved"))
     finally:
         assert await service.stop() == 0
