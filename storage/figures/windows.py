@@ -43,7 +43,9 @@ from storage.vocabulary import HISTORY_DAYS
 
 _B = TypeVar("_B", bound="CountBucket")
 
-WINDOW_DAYS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+# The window over the page's days of history ("90d"): its figure sits beside the bar.
+HISTORY_WINDOW = f"{HISTORY_DAYS}d"
+WINDOW_DAYS = {"7d": 7, "30d": 30, HISTORY_WINDOW: HISTORY_DAYS, "365d": 365}
 WINDOWS = ("24h", *WINDOW_DAYS)
 
 
