@@ -1,6 +1,6 @@
 """Layers run one way (docs/architecture.md): each package imports only from the
-layers below it, there are no import circles, and a probe-only process never loads
-the web layer."""
+layers below it, there are no import circles, a probe-only process never loads
+the web layer, and the tests' oracles stay in tests/."""
 
 from __future__ import annotations
 
@@ -155,6 +155,26 @@ def test_no_import_cycles() -> None:
 def test_a_circle_is_found_however_long() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"d"}}
     assert circles(graph) == [["a", "b", "c"]]
+
+
+def defined_names(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node.name
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id
+
+
+def test_test_oracles_live_in_the_tests() -> None:
+    # `*_from_raw`: figures worked out straight from raw results, which the tests hold
+    # the roll-ups to (tests/storage/oracles.py); the product never needs them.
+    oracles = sorted(
+        f"{module}.{name}"
+        for module, path in product_modules()
+        for name in defined_names(path)
+        if name.endswith("_from_raw")
+    )
+    assert oracles == []
 
 
 def test_every_product_package_has_a_layer() -> None:
