@@ -34,7 +34,7 @@ from statuspage.admin import api_input as read
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
-from statuspage.http.freshness import DATABASE_ERRORS
+from statuspage.http.data_stamp import DATABASE_ERRORS
 from storage.errors import NotFound
 from storage.failures import Severity, diagnose
 from storage.incidents.edits import (
