@@ -20,6 +20,7 @@ from storage.incidents.writes import create_incident, post_update
 from storage.results.rollup import roll_up
 from storage.results.writer import ResultRecord, ResultWriter
 from storage.status import record_status_change
+from storage.vocabulary import ComponentStatus, IncidentStatus, Severity, StatusSource
 
 # Everything the demo writes lives in one folder: the config, and beside it (the
 # config's storage.url is relative to it) the database with its WAL and lock files.
@@ -146,7 +147,9 @@ async def prefill_history(db: Database, *, now: datetime, tz_name: str, rng_stat
     simulated = SimulatedApp(rng=random.Random(rng_state))
     start = now - timedelta(days=PREFILL_DAYS)
     for component_id in SLAS_MS:
-        await record_status_change(db, component_id, "operational", at=start, source="probe")
+        await record_status_change(
+            db, component_id, ComponentStatus.OPERATIONAL, at=start, source=StatusSource.PROBE
+        )
     writer = ResultWriter(db, batch_size=1000)
     at = start
     while at < now:
@@ -169,10 +172,10 @@ async def _example_incident(db: Database, start: datetime) -> None:
         db,
         NewIncident(
             name="Slow payment confirmations",
-            status="investigating",
+            status=IncidentStatus.INVESTIGATING,
             body="Payment confirmations are taking longer than usual. We are investigating.",
-            severity="P1",
-            components={"external": "degraded_performance"},
+            severity=Severity.P1,
+            components={"external": ComponentStatus.DEGRADED_PERFORMANCE},
             author="demo",
         ),
         now=start,
@@ -180,15 +183,19 @@ async def _example_incident(db: Database, start: datetime) -> None:
     steps = [
         (
             20,
-            "identified",
+            IncidentStatus.IDENTIFIED,
             "Our payment provider's API is answering slowly; we have raised it with them.",
         ),
         (
             50,
-            "monitoring",
+            IncidentStatus.MONITORING,
             "The provider has deployed a fix; latency is back to normal. We are **monitoring**.",
         ),
-        (95, "resolved", "Payment confirmations have been fast for 45 minutes. Resolved."),
+        (
+            95,
+            IncidentStatus.RESOLVED,
+            "Payment confirmations have been fast for 45 minutes. Resolved.",
+        ),
     ]
     for minutes, status, body in steps:
         update = NewUpdate(status, body, author="demo")

@@ -105,7 +105,7 @@ class SiteSettings(_Section):
     show_target_urls: bool = False  # endpoint URLs stay private unless an operator opts in
     front_page_latency: bool = False  # a one-line latency summary per component on `/`
     # Which groups start folded on `/` (statuspage.web.context_home.group_starts_open).
-    fold_groups: Literal["auto", "operational", "never"] = "auto"
+    fold_groups: Literal["auto", "always", "never"] = "auto"
     objectives: LatencyObjectives = Field(default_factory=LatencyObjectives)
 
     @field_validator("url")

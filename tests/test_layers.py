@@ -1,6 +1,6 @@
 """Layers run one way (docs/architecture.md): each package imports only from the
-layers below it, there are no import circles, and a probe-only process never loads
-the web layer."""
+layers below it, there are no import circles, a probe-only process never loads
+the web layer, and the tests' oracles stay in tests/."""
 
 from __future__ import annotations
 
@@ -73,8 +73,9 @@ def product_modules() -> Iterator[tuple[str, Path]]:
             yield ".".join(path.relative_to(ROOT).with_suffix("").parts), path
 
 
-def runtime_imports(path: Path) -> Iterator[str]:
-    """Imported module names, leaving out `if TYPE_CHECKING:` blocks."""
+def runtime_imports(path: Path, *, submodules: bool = False) -> Iterator[str]:
+    """Imported module names, leaving out `if TYPE_CHECKING:` blocks; with `submodules`,
+    also `package.name` for each `from package import name` (it may be a module)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     checking = {
         id(n)
@@ -87,6 +88,8 @@ def runtime_imports(path: Path) -> Iterator[str]:
             continue
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             yield node.module
+            if submodules:
+                yield from (f"{node.module}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
 
@@ -112,6 +115,70 @@ def test_every_import_goes_down_the_layers() -> None:
         if not allowed(module, imported)
     )
     assert wrong == []
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each product module and the product modules it imports at run time (a package
+    stands for its `__init__`)."""
+    paths = dict(product_modules())
+    name_of = {m.removesuffix(".__init__"): m for m in paths}
+    return {
+        module: {name_of[i] for i in runtime_imports(path, submodules=True) if i in name_of}
+        - {module}
+        for module, path in paths.items()
+    }
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(graph[start])
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph[module])
+    return seen
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module: each module reaches
+    every other one of its component, so they import each other in a circle."""
+    reach = {module: reachable(graph, module) for module in graph}
+    found = {
+        tuple(sorted({m} | {other for other in reach[m] if m in reach[other]}))
+        for m in graph
+        if m in reach[m]
+    }
+    return sorted(list(component) for component in found)
+
+
+def test_no_import_cycles() -> None:
+    assert circles(import_graph()) == []
+
+
+def test_a_circle_is_found_however_long() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"d"}}
+    assert circles(graph) == [["a", "b", "c"]]
+
+
+def defined_names(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node.name
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id
+
+
+def test_test_oracles_live_in_the_tests() -> None:
+    # `*_from_raw`: figures worked out straight from raw results, which the tests hold
+    # the roll-ups to (tests/storage/oracles.py); the product never needs them.
+    oracles = sorted(
+        f"{module}.{name}"
+        for module, path in product_modules()
+        for name in defined_names(path)
+        if name.endswith("_from_raw")
+    )
+    assert oracles == []
 
 
 def test_every_product_package_has_a_layer() -> None:

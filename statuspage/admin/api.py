@@ -38,7 +38,7 @@ from statuspage.admin.responses import response_times_json
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
-from statuspage.http.freshness import DATABASE_ERRORS
+from statuspage.http.data_stamp import DATABASE_ERRORS
 from storage.errors import NotFound
 from storage.failures import Severity, diagnose
 from storage.incidents.edits import (
@@ -53,7 +53,7 @@ from storage.incidents.edits import (
 from storage.incidents.reads import IncidentFilter, IncidentView, get_incident, list_incidents
 from storage.incidents.rules import MAINTENANCE_STATUSES, IncidentError, NewIncident, NewUpdate
 from storage.incidents.writes import create_incident, post_update, publish_incident
-from storage.vocabulary import IncidentKind
+from storage.vocabulary import IncidentKind, IncidentStatus
 
 ApiHandler = Callable[[web.Request], Awaitable[web.Response]]
 NEW_INCIDENT_KEYS = (
@@ -238,7 +238,7 @@ async def _create(request: web.Request, new: NewIncident) -> int:
 async def create_maintenance_api(request: web.Request) -> web.Response:
     data = await read.json_object(request, NEW_MAINTENANCE_KEYS)
     tz = request.app[keys.SETTINGS].current.tz
-    status = read.text(data, "status") or "scheduled"
+    status = read.text(data, "status") or IncidentStatus.SCHEDULED
     if status not in MAINTENANCE_STATUSES:
         raise IncidentError("status", f"expected one of {', '.join(MAINTENANCE_STATUSES)}")
     new = NewIncident(
@@ -260,7 +260,7 @@ async def post_update_api(request: web.Request) -> web.Response:
     incident_id = int(request.match_info["incident_id"])
     data = await read.json_object(request, NEW_UPDATE_KEYS)
     status = read.text(data, "status", required=True) or ""
-    if status == "postmortem":
+    if status == IncidentStatus.POSTMORTEM:
         raise IncidentError("status", "post a post-mortem to .../postmortem")
     update = NewUpdate(
         status=status,

@@ -38,9 +38,14 @@ from storage.components import list_components
 from storage.database import Database
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.status import current_statuses
-from storage.vocabulary import ComponentStatus
+from storage.vocabulary import FINISHED, ComponentStatus, IncidentKind, Severity
 
-_SEVERITY_NAMES = {"P0": "critical", "P1": "high", "P2": "medium", "P3": "low"}
+_SEVERITY_NAMES = {
+    Severity.P0: "critical",
+    Severity.P1: "high",
+    Severity.P2: "medium",
+    Severity.P3: "low",
+}
 _COMPONENT_LABELS: dict[str, str] = {status: status.label for status in ComponentStatus}
 
 
@@ -179,11 +184,11 @@ class IncidentHeader:
 
     @property
     def is_maintenance(self) -> bool:
-        return self.kind == "maintenance"
+        return self.kind == IncidentKind.MAINTENANCE
 
     @property
     def finished(self) -> bool:
-        return self.status in ("resolved", "postmortem", "completed")
+        return self.status in FINISHED
 
 
 @dataclass(frozen=True, slots=True)

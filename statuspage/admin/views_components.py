@@ -29,7 +29,7 @@ from storage.errors import NotFound
 from storage.incidents.rules import IncidentError
 from storage.manual_status import MAX_REASON, set_component_status
 from storage.status import StatusInForce, statuses_in_force
-from storage.vocabulary import HUMAN_SOURCES
+from storage.vocabulary import HUMAN_SOURCES, ComponentStatus
 
 LABELS = {"status": "Status", "reason": "Reason (optional)"}
 COMPONENT = r"/admin/components/{component_id:[a-z0-9][a-z0-9-]{0,62}}/status"
@@ -93,7 +93,11 @@ async def _page(request: web.Request, typed: Typed, status: int = 200) -> web.Re
 def _held_since(held: StatusInForce | None, tz: ZoneInfo) -> TimeText | None:
     """When a person set the status now in force, if it holds against the probes
     (anything but operational, set by hand or by maintenance)."""
-    if held is None or held.source not in HUMAN_SOURCES or held.status == "operational":
+    if (
+        held is None
+        or held.source not in HUMAN_SOURCES
+        or held.status == ComponentStatus.OPERATIONAL
+    ):
         return None
     return time_text(held.at, tz)
 

@@ -38,13 +38,14 @@ from storage.incidents.edits import (
 from storage.incidents.reads import IncidentView, UpdateView
 from storage.incidents.rules import IncidentError
 from storage.incidents.writes import publish_incident
+from storage.vocabulary import MAINTENANCE_UNDER_WAY, UNRESOLVED_INCIDENT, IncidentKind
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 EDIT_FIELDS = ("name", "severity", "impact", "scheduled_for", "scheduled_until")
 CONFIRM = "Tick the box to confirm."
-_SWAPPABLE = {
-    "incident": ("investigating", "identified", "monitoring"),
-    "maintenance": ("in_progress", "verifying"),
+_SWAPPABLE: dict[str, tuple[str, ...]] = {
+    IncidentKind.INCIDENT: UNRESOLVED_INCIDENT,
+    IncidentKind.MAINTENANCE: MAINTENANCE_UNDER_WAY,
 }
 
 

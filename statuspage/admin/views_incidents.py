@@ -55,7 +55,7 @@ from storage.incidents.templates import get_template, list_templates
 from storage.incidents.writes import create_incident, post_update
 from storage.status import current_statuses
 from storage.tables.templates import IncidentTemplate
-from storage.vocabulary import AFFECTING_STATUSES, IncidentStatus
+from storage.vocabulary import AFFECTING_STATUSES, ComponentStatus, IncidentStatus
 
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at", "notify_subscribers")
 UPDATE_FIELDS = ("status", "body", "keep_statuses", "notify_subscribers")
@@ -74,7 +74,7 @@ def chosen(form: Mapping[str, object], ids: list[str], prefix: str) -> dict[str,
 
 async def new_incident_form(request: web.Request) -> web.Response:
     """The form, empty or (`?template=<id>`) filled in from a template to review."""
-    values = {"status": "investigating", "impact": "auto"}
+    values = {"status": IncidentStatus.INVESTIGATING, "impact": "auto"}
     selected: dict[str, str] = {}
     template = await _template_asked_for(request)
     if template is not None:
@@ -249,7 +249,7 @@ async def _default_update_form(request: web.Request, incident: IncidentView) -> 
     """Pre-filled with the incident's status and each affected component's status now."""
     current = await current_statuses(request.app[keys.DATABASE])
     shown = {
-        cid: link if incident.draft else (current.get(cid) or "operational")
+        cid: link if incident.draft else (current.get(cid) or ComponentStatus.OPERATIONAL)
         for cid, link in incident.components.items()
     }
     return Form(

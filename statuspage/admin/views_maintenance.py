@@ -20,7 +20,7 @@ from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import component_ids, components_now
 from storage.incidents.rules import IncidentError, NewIncident, is_blank
 from storage.incidents.writes import create_incident
-from storage.vocabulary import IncidentKind
+from storage.vocabulary import ComponentStatus, IncidentKind, IncidentStatus
 
 MAINTENANCE_FIELDS = ("name", "body", "scheduled_for", "scheduled_until", "notify_subscribers")
 DEFAULT_MAINTENANCE_MESSAGE = "We will be performing scheduled maintenance."
@@ -52,7 +52,7 @@ async def create_maintenance(request: web.Request) -> web.Response:
     posted, ids = await request.post(), await component_ids(request)
     values = {name: form_text(posted, name) for name in MAINTENANCE_FIELDS}
     ticked = {str(v) for v in posted.getall("components", []) if str(v) in ids}
-    selected = dict.fromkeys(sorted(ticked), "under_maintenance")
+    selected: dict[str, str] = dict.fromkeys(sorted(ticked), ComponentStatus.UNDER_MAINTENANCE)
     state, user = request.app[ADMIN], request[USER]
     try:
         new = _maintenance(request, values, selected, author=user.name)
@@ -72,7 +72,7 @@ def _maintenance(
     tz = request.app[keys.SETTINGS].current.tz
     return NewIncident(
         name=values["name"],
-        status="scheduled",
+        status=IncidentStatus.SCHEDULED,
         body=DEFAULT_MAINTENANCE_MESSAGE if is_blank(values["body"]) else values["body"],
         kind=IncidentKind.MAINTENANCE,
         components=components,

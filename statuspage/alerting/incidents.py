@@ -20,7 +20,7 @@ from storage.database import Database
 from storage.incidents.reads import get_incident
 from storage.incidents.rules import NewIncident, NewUpdate
 from storage.incidents.writes import AUTOMATION, create_incident, post_update
-from storage.vocabulary import AlertSeverity, ComponentStatus, IncidentStatus
+from storage.vocabulary import AlertSeverity, ComponentStatus, IncidentStatus, Severity
 
 log = logging.getLogger("statuspage.alerting")
 
@@ -66,7 +66,7 @@ class IncidentAutomation:
         settings = self._settings.current
         name = next((c.name for c in settings.components if c.id == component_id), component_id)
         own = next((c for c in settings.file.components if c.name == name), None)
-        return name, (own.severity if own is not None else "P1")
+        return name, (own.severity if own is not None else Severity.P1)
 
     async def _open(self, event: GroupEvent) -> None:
         assert event.component_id is not None

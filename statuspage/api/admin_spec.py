@@ -137,7 +137,7 @@ def _new_maintenance() -> Json:
         ["name", "scheduled_for", "scheduled_until"],
         {
             "name": NAME,
-            "status": {"enum": MAINTENANCE_STATUSES, "default": "scheduled"},
+            "status": {"enum": MAINTENANCE_STATUSES, "default": IncidentStatus.SCHEDULED},
             "body": BODY,
             "scheduled_for": TIME,
             "scheduled_until": TIME,

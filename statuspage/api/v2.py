@@ -34,7 +34,7 @@ from statuspage.rules.indicator import Banner, standing
 from storage.freshness import Staleness
 from storage.incidents import rules
 from storage.incidents.reads import IncidentView, UpdateView
-from storage.vocabulary import ComponentStatus, Impact
+from storage.vocabulary import ComponentStatus, Impact, IncidentStatus
 
 Json = dict[str, Any]
 
@@ -48,18 +48,18 @@ MAINTENANCE_IMPACTS = (*INCIDENT_IMPACTS, Impact.MAINTENANCE)
 
 # Where an internal status falls outside the kind's enum (it should not, but the
 # edge must never leak one), the nearest public meaning.
-_INCIDENT_STATUS_FALLBACK = {
-    "scheduled": "investigating",
-    "in_progress": "identified",
-    "verifying": "monitoring",
-    "completed": "resolved",
+_INCIDENT_STATUS_FALLBACK: dict[str, str] = {
+    IncidentStatus.SCHEDULED: IncidentStatus.INVESTIGATING,
+    IncidentStatus.IN_PROGRESS: IncidentStatus.IDENTIFIED,
+    IncidentStatus.VERIFYING: IncidentStatus.MONITORING,
+    IncidentStatus.COMPLETED: IncidentStatus.RESOLVED,
 }
-_MAINTENANCE_STATUS_FALLBACK = {
-    "investigating": "scheduled",
-    "identified": "in_progress",
-    "monitoring": "verifying",
-    "resolved": "completed",
-    "postmortem": "completed",
+_MAINTENANCE_STATUS_FALLBACK: dict[str, str] = {
+    IncidentStatus.INVESTIGATING: IncidentStatus.SCHEDULED,
+    IncidentStatus.IDENTIFIED: IncidentStatus.IN_PROGRESS,
+    IncidentStatus.MONITORING: IncidentStatus.VERIFYING,
+    IncidentStatus.RESOLVED: IncidentStatus.COMPLETED,
+    IncidentStatus.POSTMORTEM: IncidentStatus.COMPLETED,
 }
 
 
@@ -139,7 +139,7 @@ def status_v2(banner: Banner) -> Json:
 def public_component_status(status: str | None) -> str:
     """No data yet is "operational" at this edge: a Statuspage client knows no other
     way to say "nothing is wrong that we know of"."""
-    return status if status in COMPONENT_STATUSES else "operational"
+    return status if status in COMPONENT_STATUSES else ComponentStatus.OPERATIONAL
 
 
 def leaf_status(facts: ComponentFacts) -> str:
@@ -317,10 +317,10 @@ def _public_status(status: str, maintenance: bool) -> str:
     if maintenance:
         if status in MAINTENANCE_STATUSES:
             return status
-        return _MAINTENANCE_STATUS_FALLBACK.get(status, "scheduled")
+        return _MAINTENANCE_STATUS_FALLBACK.get(status, IncidentStatus.SCHEDULED)
     if status in INCIDENT_STATUSES:
         return status
-    return _INCIDENT_STATUS_FALLBACK.get(status, "investigating")
+    return _INCIDENT_STATUS_FALLBACK.get(status, IncidentStatus.INVESTIGATING)
 
 
 def _public_incident_status(view: IncidentView) -> str:

@@ -12,7 +12,7 @@ again behind it.
 The version a copy is current at is (settings generation, the database's version
 of what pages show, the data stamp of other processes' writes): the first two move
 in this process the moment a change commits, the third is checked at most once a
-second (`statuspage.http.freshness`).
+second (`statuspage.http.data_stamp`).
 
 The warm path (a current entry) does no database work at all within the
 stamp interval, builds no headers and compresses nothing: it picks the stored
@@ -43,8 +43,8 @@ from statuspage.http.cache import (
     Version,
     rendered_page,
 )
+from statuspage.http.data_stamp import DATABASE_ERRORS, DataUnavailable, log
 from statuspage.http.errors import PageError
-from statuspage.http.freshness import DATABASE_ERRORS, DataUnavailable, log
 from statuspage.http.state import WebState
 from statuspage.presentation.display import time_text
 from storage.database import Database

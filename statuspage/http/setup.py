@@ -1,5 +1,5 @@
 """`setup_http(app)`: what every served page, feed and document shares: the cache and
-its freshness watcher, the renderer, error pages, body deadlines, security headers."""
+its data stamp watcher, the renderer, error pages, body deadlines, security headers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.http.assets import Assets
 from statuspage.http.cache import PageCache
+from statuspage.http.data_stamp import StampWatcher
 from statuspage.http.errors import error_pages
-from statuspage.http.freshness import StampWatcher
 from statuspage.http.limits import body_deadline
 from statuspage.http.render import Renderer
 from statuspage.http.security import add_security_headers

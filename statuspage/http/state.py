@@ -10,7 +10,7 @@ from aiohttp import web
 from probes.clock import Clock
 from statuspage.http.assets import Assets
 from statuspage.http.cache import PageCache
-from statuspage.http.freshness import StampWatcher
+from statuspage.http.data_stamp import StampWatcher
 from statuspage.http.render import Renderer
 
 

@@ -24,6 +24,7 @@ from statuspage.rules.response_times import update_due_at
 from statuspage.rules.routing import Heard, Now, next_message, response_severity, worst_routed
 from statuspage.service.settings_holder import SettingsHolder
 from storage.notify.outbox import FiringAlert, GroupFacts, NewMessage, Told
+from storage.vocabulary import NotificationEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +95,11 @@ class GroupPlanner:
             group,
             event,
             severity,
-            [] if event.value == "resolved" else live,
+            [] if event is NotificationEvent.RESOLVED else live,
             component_name=site.names.get(component or ""),
             site=site.site,
             now=now,
-            reminder=told.reminders + (event.value == "reminder"),
+            reminder=told.reminders + (event is NotificationEvent.REMINDER),
         )
         return NewMessage(channel.name, event, severity, payload)
 

@@ -24,7 +24,7 @@ from statuspage.presentation.display import MONTH_NAMES, clean_text, percent_tex
 from storage.figures.timebuckets import local_date
 from storage.figures.windows import DayFigure, Figures
 from storage.incidents.reads import IncidentView
-from storage.vocabulary import HISTORY_DAYS
+from storage.vocabulary import HISTORY_DAYS, ComponentStatus
 
 # (level, minimum availability as a fraction num/den); checked in this order.
 LEVEL_THRESHOLDS = (("good", 999, 1000), ("fair", 99, 100), ("poor", 95, 100))
@@ -204,7 +204,10 @@ def calendar_months(cells: Sequence[DayCell]) -> list[CalendarMonth]:
 # Manual components have no probes: their days come from the status history, by
 # the Statuspage rule (major outage counts fully, partial outage at 30 %,
 # degraded performance and maintenance not at all), in parts per million.
-_DOWNTIME_WEIGHT_PPM = {"major_outage": 1_000_000, "partial_outage": 300_000}
+_DOWNTIME_WEIGHT_PPM: dict[str, int] = {
+    ComponentStatus.MAJOR_OUTAGE: 1_000_000,
+    ComponentStatus.PARTIAL_OUTAGE: 300_000,
+}
 REPORTED_STATUS = "from reported status"  # how every page and the popover name the source
 
 

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-TARGETS = {
-    "P0": timedelta(minutes=5),
-    "P1": timedelta(minutes=30),
-    "P2": timedelta(hours=2),
+from storage.vocabulary import Severity
+
+TARGETS: dict[str, timedelta] = {
+    Severity.P0: timedelta(minutes=5),
+    Severity.P1: timedelta(minutes=30),
+    Severity.P2: timedelta(hours=2),
 }
-NEXT_BUSINESS_DAY = "P3"
+NEXT_BUSINESS_DAY = Severity.P3
 MONDAY_TO_FRIDAY = frozenset({1, 2, 3, 4, 5})  # ISO weekdays, as `[alerting] business_days`
 _HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$", re.ASCII)
 

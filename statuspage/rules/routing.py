@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.vocabulary import AlertSeverity, NotificationEvent
+from storage.vocabulary import AlertSeverity, NotificationEvent, Severity
 
 DEFAULT_KINDS_BY_SEVERITY = {
     AlertSeverity.CRITICAL: frozenset({"slack", "pagerduty"}),
@@ -35,7 +35,7 @@ DEFAULT_KINDS_BY_SEVERITY = {
 # Reminders: the incident procedure's response time for a critical group is its
 # component's severity's (P0 5 min, P1 30 min, P2 2 h, P3 next business day); a
 # warning is a ticket, due by the end of the next business day; info never reminds.
-WARNING_RESPONSE = "P3"
+WARNING_RESPONSE = Severity.P3
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,5 +122,5 @@ def next_message(
 def response_severity(severity: AlertSeverity, component_severity: str | None) -> str | None:
     """The incident severity (P0-P3) whose response time spaces reminders."""
     if severity is AlertSeverity.CRITICAL:
-        return component_severity or "P1"
+        return component_severity or Severity.P1
     return WARNING_RESPONSE if severity is AlertSeverity.WARNING else None

@@ -214,7 +214,7 @@ def component_groups(data: HomeData, settings: Settings, now: datetime) -> tuple
 def group_starts_open(fold: str, status: str | None, *, many_components: bool) -> bool:
     """A group needing attention (any status but operational, "no data" included) is
     always unfolded. One whose components all work is folded with `fold` =
-    "operational", and with "auto" when the page has many components; "never" folds
+    "always", and with "auto" when the page has many components; "never" folds
     nothing. A folded group still shows its status in its summary."""
     if status != ComponentStatus.OPERATIONAL or fold == "never":
         return True

@@ -20,10 +20,10 @@ from statuspage.presentation.display import StatusBadge, clean_text, format_ms, 
 from statuspage.presentation.display import status_badge as badge
 from statuspage.web.day_links import BarDay, day_links
 from statuspage.web.performance import performance
-from storage.figures.windows import Figures, LatencyFigures
+from storage.figures.windows import HISTORY_WINDOW, Figures, LatencyFigures
 from storage.queries.latest import LatestResult
 
-UPTIME_WINDOW = "90d"  # the one figure beside the bar, over the bar's own days
+UPTIME_WINDOW = HISTORY_WINDOW  # the one figure beside the bar, over the bar's own days
 NO_DATA = "no data"
 
 

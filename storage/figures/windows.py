@@ -22,15 +22,14 @@ histograms merged, which only a single component's page asks for.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from storage.figures import histogram as hist
-from storage.figures.aggregate import Aggregate, CountsLike, RawResult, RollupLike, merged
+from storage.figures.aggregate import Aggregate, CountsLike, RollupLike, merged
 from storage.figures.timebuckets import (
     DAY,
     HOUR,
@@ -43,7 +42,9 @@ from storage.vocabulary import HISTORY_DAYS
 
 _B = TypeVar("_B", bound="CountBucket")
 
-WINDOW_DAYS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+# The window over the page's days of history ("90d"): its figure sits beside the bar.
+HISTORY_WINDOW = f"{HISTORY_DAYS}d"
+WINDOW_DAYS = {"7d": 7, "30d": 30, HISTORY_WINDOW: HISTORY_DAYS, "365d": 365}
 WINDOWS = ("24h", *WINDOW_DAYS)
 
 
@@ -220,55 +221,3 @@ def day_latency(
 def _last_days(now: datetime, tz: ZoneInfo, count: int) -> list[date]:
     today = local_date(now, tz)
     return [today - (count - 1 - i) * DAY for i in range(count)]
-
-
-def _in_span(results: Sequence[RawResult], start: datetime, end: datetime) -> list[RawResult]:
-    return [r for r in results if start <= r[0] < end]
-
-
-def figures_from_raw(
-    results: Sequence[RawResult],
-    under_maintenance: Callable[[datetime], bool],
-    start: datetime,
-    end: datetime,
-) -> Figures:
-    """Reference: the counts straight from raw results in [start, end). Tests hold
-    the roll-up path to it; pages never call it."""
-    inside = _in_span(results, start, end)
-    counted = [r for r in inside if not under_maintenance(r[0])]
-    return Figures(
-        up=sum(r[1] == "up" for r in counted),
-        degraded=sum(r[1] == "degraded" for r in counted),
-        down=sum(r[1] == "down" for r in counted),
-        maintenance=len(inside) - len(counted),
-        within_sla=sum(r[3] for r in counted if r[1] != "down"),
-    )
-
-
-def latency_from_raw(
-    results: Sequence[RawResult],
-    under_maintenance: Callable[[datetime], bool],
-    start: datetime,
-    end: datetime,
-) -> LatencyFigures | None:
-    """Reference: exact latency figures of the successful results in [start, end)."""
-    ordered = sorted(
-        r[2]
-        for r in _in_span(results, start, end)
-        if r[1] != "down" and not under_maintenance(r[0])
-    )
-    if not ordered:
-        return None
-
-    def point(fraction: float) -> float:
-        return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
-
-    return LatencyFigures(
-        count=len(ordered),
-        average_ms=math.fsum(ordered) / len(ordered),
-        min_ms=ordered[0],
-        max_ms=ordered[-1],
-        p50_ms=point(0.50),
-        p95_ms=point(0.95),
-        p99_ms=point(0.99),
-    )

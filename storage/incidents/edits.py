@@ -35,13 +35,21 @@ from storage.incidents.writes import live_incident
 from storage.status import record_status_change_in
 from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
 from storage.tables.monitoring import StatusChange
-from storage.vocabulary import UNRESOLVED_INCIDENT, Impact, IncidentKind, IncidentStatus, Severity
+from storage.vocabulary import (
+    MAINTENANCE_UNDER_WAY,
+    UNRESOLVED_INCIDENT,
+    ComponentStatus,
+    Impact,
+    IncidentKind,
+    IncidentStatus,
+    Severity,
+)
 
 AUTO_IMPACT = "auto"  # IncidentEdit.impact: derive it from the components again
 NO_SEVERITY = ""  # IncidentEdit.severity: clear it
 # Statuses an edit may swap between: a mis-click among these changes no component.
 # Resolving or reopening changes components, so it takes a new update.
-_SWAPPABLE = frozenset(UNRESOLVED_INCIDENT) | {"in_progress", "verifying"}
+_SWAPPABLE = frozenset((*UNRESOLVED_INCIDENT, *MAINTENANCE_UNDER_WAY))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +114,7 @@ async def _set_impact(session: AsyncSession, incident: Incident, impact: str) ->
 
 
 def _set_window(incident: Incident, edit: IncidentEdit) -> None:
-    if incident.kind != IncidentKind.MAINTENANCE or incident.status != "scheduled":
+    if incident.kind != IncidentKind.MAINTENANCE or incident.status != IncidentStatus.SCHEDULED:
         raise IncidentError("scheduled_for", "only maintenance that has not started can move")
     start = edit.scheduled_for or incident.scheduled_for
     end = edit.scheduled_until or incident.scheduled_until
@@ -184,7 +192,7 @@ async def delete_incident(db: Database, incident_id: int, *, now: datetime, acto
         incident = await live_incident(session, incident_id)
         before = snapshot(incident, INCIDENT_FIELDS)
         restored: list[str] = []
-        if not incident.draft and incident.status not in (*ENDING, "postmortem"):
+        if not incident.draft and incident.status not in (*ENDING, IncidentStatus.POSTMORTEM):
             restored = await _hand_back_components(session, incident, now)
         incident.deleted_at = incident.updated_at = now
         after = snapshot(incident, INCIDENT_FIELDS) | {"components_restored": restored}
@@ -218,7 +226,7 @@ async def _hand_back_components(
         source = "maintenance" if incident.kind == IncidentKind.MAINTENANCE else "manual"
         reason = f"{incident.name[:180]} (deleted)"
         if await record_status_change_in(
-            session, component_id, "operational", at=now, source=source, reason=reason
+            session, component_id, ComponentStatus.OPERATIONAL, at=now, source=source, reason=reason
         ):
             restored.append(component_id)
     return restored
@@ -233,8 +241,8 @@ async def save_postmortem(
     async with db.write() as session:
         incident = await live_incident(session, incident_id)
         if incident.kind != IncidentKind.INCIDENT or incident.status not in (
-            "resolved",
-            "postmortem",
+            IncidentStatus.RESOLVED,
+            IncidentStatus.POSTMORTEM,
         ):
             raise IncidentError("postmortem_body", "only a resolved incident has a post-mortem")
         if len(body) > MAX_BODY:

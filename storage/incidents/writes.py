@@ -38,7 +38,14 @@ from storage.status import record_status_change_in
 from storage.subscribers.fanout import queue_latest_update_in, queue_update_in
 from storage.tables.incidents import Incident, IncidentComponent, IncidentUpdate
 from storage.tables.monitoring import Component, StatusChange
-from storage.vocabulary import ComponentStatus, Impact, IncidentKind, IncidentStatus, Severity
+from storage.vocabulary import (
+    MAINTENANCE_UNDER_WAY,
+    ComponentStatus,
+    Impact,
+    IncidentKind,
+    IncidentStatus,
+    Severity,
+)
 
 # The actor and author of what alerting writes; anything else is a person, and a
 # person's first word on an incident is its acknowledgement (the response time).
@@ -70,7 +77,7 @@ async def _status_now(session: AsyncSession, component_id: str, at: datetime) ->
             .limit(1)
         )
     ).first()
-    return row or "operational"
+    return row or ComponentStatus.OPERATIONAL
 
 
 async def create_incident(
@@ -119,7 +126,7 @@ def _incident_row(new: NewIncident, started: datetime, now: datetime) -> Inciden
         created_at=now,
         updated_at=now,
         started_at=new.scheduled_for if maintenance and new.scheduled_for else started,
-        monitoring_at=started if new.status == "monitoring" else None,
+        monitoring_at=started if new.status == IncidentStatus.MONITORING else None,
         resolved_at=started if new.status in ENDING else None,
         scheduled_for=new.scheduled_for,
         scheduled_until=new.scheduled_until,
@@ -168,10 +175,10 @@ async def _components_for(
         chosen = dict(update.components)
         if update.status in ENDING:
             # Resolving: anything the operator did not mention goes back to operational.
-            chosen = dict.fromkeys(current, "operational") | chosen
+            chosen = dict.fromkeys(current, ComponentStatus.OPERATIONAL) | chosen
         return chosen
     if update.status in ENDING:
-        return dict.fromkeys(current, "operational")
+        return dict.fromkeys(current, ComponentStatus.OPERATIONAL)
     return {}
 
 
@@ -192,7 +199,7 @@ async def _add_update(
 ) -> int:
     assert incident.id is not None
     # Scheduled maintenance names its components but changes nothing until it starts.
-    takes_effect = not (incident.draft or update.status == "scheduled")
+    takes_effect = not (incident.draft or update.status == IncidentStatus.SCHEDULED)
     effects = dict(update.components or {}) if takes_effect else {}
     changes = await _affected(session, effects, display_at)
     row = IncidentUpdate(
@@ -336,7 +343,7 @@ async def advance_maintenances(db: Database, *, now: datetime) -> list[tuple[int
         rows = await session.exec(
             select(Incident).where(
                 Incident.kind == IncidentKind.MAINTENANCE,
-                col(Incident.status).in_(("scheduled", "in_progress", "verifying")),
+                col(Incident.status).in_((IncidentStatus.SCHEDULED, *MAINTENANCE_UNDER_WAY)),
                 col(Incident.deleted_at).is_(None),
                 col(Incident.draft).is_(False),
             )
@@ -357,10 +364,10 @@ async def advance_maintenances(db: Database, *, now: datetime) -> list[tuple[int
 def _next_maintenance_step(incident: Incident, now: datetime) -> tuple[str, str, str] | None:
     until = incident.scheduled_until
     if until is not None and until <= now:
-        return "completed", MAINTENANCE_COMPLETED, "operational"
+        return IncidentStatus.COMPLETED, MAINTENANCE_COMPLETED, ComponentStatus.OPERATIONAL
     start = incident.scheduled_for
-    if incident.status == "scheduled" and start is not None and start <= now:
-        return "in_progress", MAINTENANCE_STARTED, "under_maintenance"
+    if incident.status == IncidentStatus.SCHEDULED and start is not None and start <= now:
+        return IncidentStatus.IN_PROGRESS, MAINTENANCE_STARTED, ComponentStatus.UNDER_MAINTENANCE
     return None
 
 

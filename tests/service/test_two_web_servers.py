@@ -22,7 +22,7 @@ from tests.waiting import eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-# The data stamp is read at most once a second (statuspage.http.freshness); a loaded
+# The data stamp is read at most once a second (statuspage.http.data_stamp); a loaded
 # machine adds its own delay, so "a few seconds" is asserted with room to spare.
 CONVERGE_S = 10.0
 

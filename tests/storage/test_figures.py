@@ -18,9 +18,7 @@ from storage.figures.windows import (
     counts_of,
     day_figures,
     day_latency,
-    figures_from_raw,
     format_percent,
-    latency_from_raw,
     latency_of,
     window_bounds,
     window_figures,
@@ -29,6 +27,7 @@ from storage.figures.windows import (
 from storage.queries.summary import StoredBucket
 from storage.results.rollup import day_aggregates, hour_aggregates
 from tests.storage.builders import assert_latency_agrees
+from tests.storage.oracles import figures_from_raw, latency_from_raw
 
 NOW = datetime(2026, 3, 10, 15, 20, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")

@@ -11,12 +11,13 @@ from sqlmodel import col, delete
 from storage.database import Database
 from storage.figures.aggregate import RawResult
 from storage.figures.timebuckets import day_range
-from storage.figures.windows import figures_from_raw, latency_from_raw, window_bounds
+from storage.figures.windows import window_bounds
 from storage.queries.summary import component_overviews, component_summary
 from storage.results.rollup import roll_up
 from storage.status import StatusTimeline, record_status_change
 from storage.tables.monitoring import ProbeResultRow
 from tests.storage.builders import assert_latency_agrees, every, record, write
+from tests.storage.oracles import figures_from_raw, latency_from_raw
 
 NEW_YORK = ZoneInfo("America/New_York")
 START = datetime(2026, 3, 3, 5, tzinfo=UTC)  # ten days around the spring-forward night

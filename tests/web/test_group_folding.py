@@ -1,5 +1,5 @@
 """Which groups start folded on `/`: one needing attention never; one whose components
-all work with `fold_groups = "operational"`, and with "auto" on a long page."""
+all work with `fold_groups = "always"`, and with "auto" on a long page."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ async def open_groups(client: Client) -> dict[str, bool]:
 async def test_operational_groups_fold_and_one_needing_attention_stays_open(
     tmp_path: Path, aiohttp_client: AiohttpClient
 ) -> None:
-    client = await page_of(tmp_path, aiohttp_client, "operational", {"Web": 2, "Data": 2})
+    client = await page_of(tmp_path, aiohttp_client, "always", {"Web": 2, "Data": 2})
     await record_status_change(
         client.app[keys.DATABASE], "data-1", "degraded_performance", at=NOW, source="manual"
     )
@@ -82,9 +82,9 @@ async def test_never_folds_nothing_however_long_the_page(
 @pytest.mark.parametrize(
     ("fold", "status", "many", "expected"),
     [
-        ("operational", ComponentStatus.OPERATIONAL, False, False),
-        ("operational", ComponentStatus.DEGRADED_PERFORMANCE, False, True),
-        ("operational", None, True, True),  # no data yet: worth a look
+        ("always", ComponentStatus.OPERATIONAL, False, False),
+        ("always", ComponentStatus.DEGRADED_PERFORMANCE, False, True),
+        ("always", None, True, True),  # no data yet: worth a look
         ("auto", ComponentStatus.OPERATIONAL, True, False),
         ("auto", ComponentStatus.OPERATIONAL, False, True),
         ("auto", ComponentStatus.UNDER_MAINTENANCE, True, True),

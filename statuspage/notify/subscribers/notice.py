@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statuspage.presentation.display import impact_label, incident_status_label
-from storage.vocabulary import NotificationEvent
+from storage.vocabulary import IncidentKind, IncidentStatus, NotificationEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class Notice:
 
     @property
     def maintenance(self) -> bool:
-        return self.incident.get("kind") == "maintenance"
+        return self.incident.get("kind") == IncidentKind.MAINTENANCE
 
     @property
     def name(self) -> str:
@@ -38,7 +38,7 @@ class Notice:
     @property
     def status_label(self) -> str:
         update = self.update or self.incident
-        return incident_status_label(str(update.get("status") or "investigating"))
+        return incident_status_label(str(update.get("status") or IncidentStatus.INVESTIGATING))
 
     @property
     def impact_text(self) -> str:

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from statuspage.http.freshness import DataUnavailable, StampWatcher
+from statuspage.http.data_stamp import DataUnavailable, StampWatcher
 from storage.queries.latest import DataStamp
 
 
