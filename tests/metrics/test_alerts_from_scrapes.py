@@ -10,10 +10,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prometheus_client import CollectorRegistry, Counter
 
 from probes.sessions import ProbeSessions
+from statuspage.admin.api_alerts import alert_json
 from statuspage.alerting.service import AlertingService
 from statuspage.service.metric_collector import MetricCollector
 from statuspage.service.settings_holder import SettingsHolder
@@ -95,6 +97,7 @@ async def test_8_percent_of_requests_failing_for_2_minutes_fires_about_the_metri
         await app.serve(10, 8.0)  # two and a half minutes
         critical = [a for a in await app.firing() if a.rule == "error-rate-critical"]
         assert [a.subject for a in critical] == ["metric:api-error-rate"]
+        assert alert_json(critical[0], ZoneInfo("UTC"))["metric_id"] == "api-error-rate"
         assert critical[0].figures["mean"] == 8.0
 
 
