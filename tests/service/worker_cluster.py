@@ -8,6 +8,7 @@ import itertools
 import subprocess
 import sys
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -99,11 +100,16 @@ async def live(db: Database) -> list[WorkerState]:
     return [s for s in await roster(db) if s.live(now)]
 
 
-async def last_beat(db: Database, pid: int) -> float:
-    """When the worker with `pid` last renewed its lease, on the loop's clock (the
-    target's): its row stays in the roster after it dies."""
+async def heartbeat_at(db: Database, pid: int) -> datetime:
+    """When the worker with `pid` last renewed its lease, on its own (wall) clock: its
+    row stays in the roster after it dies."""
     (state,) = [s for s in await roster(db) if s.pid == pid]
-    age_s = (system_clock() - state.heartbeat_at).total_seconds()
+    return state.heartbeat_at
+
+
+async def last_beat(db: Database, pid: int) -> float:
+    """`heartbeat_at` on the loop's clock (the target's)."""
+    age_s = (system_clock() - await heartbeat_at(db, pid)).total_seconds()
     return asyncio.get_running_loop().time() - age_s
 
 
