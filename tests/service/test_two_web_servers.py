@@ -5,7 +5,10 @@ same JSON within a few seconds, and both stay identical afterwards."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import aiohttp
@@ -25,6 +28,24 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 # The data stamp is read at most once a second (statuspage.http.data_stamp); a loaded
 # machine adds its own delay, so "a few seconds" is asserted with room to spare.
 CONVERGE_S = 10.0
+
+# What each response shows once the write is seen; the feeds (no incident yet) are
+# dated by the page's latest change, so they differ from what they served before.
+SHOWN = {
+    "/": "Major Outage",
+    "/api/v2/components.json": '"major_outage"',
+    "/api/v2/status.json": '"indicator":"critical"',  # its only component is down
+    "/history.rss": None,
+    "/history.atom": None,
+}
+
+# A page's "this page was generated <time>" is each server's own render time: the one
+# stretch of a body two servers may legitimately disagree on.
+GENERATED = re.compile(
+    r'this page was generated <time [^>]*>[^<]*</time>( <span class="utc">[^<]*</span>)?'
+)
+
+LAST_BUILD = re.compile(r"<lastBuildDate>([^<]*)</lastBuildDate>")
 
 CONFIG = """
 [storage]
@@ -56,16 +77,20 @@ class Web:
     async def both(self, path: str) -> list[str]:
         return [await self.get(s, path) for s in self.services]
 
-    async def converge(self, path: str, fragment: str) -> float:
-        """Seconds until both processes serve `fragment` at `path`."""
-        loop = asyncio.get_running_loop()
-        start = loop.time()
+    async def converge(
+        self, path: str, fragment: str, before: list[str] | None = None
+    ) -> list[str]:
+        """Wait until both processes serve `fragment` at `path`, each a body unlike its
+        `before`; returns the bodies they served then."""
+        served: list[str] = []
 
         async def shown() -> bool:
-            return all(fragment in body for body in await self.both(path))
+            served[:] = await self.both(path)
+            changed = before is None or all(b != o for b, o in zip(served, before, strict=True))
+            return changed and all(fragment in body for body in served)
 
-        await eventually(shown, f"{fragment!r} on both servers", timeout_s=60)
-        return loop.time() - start
+        await eventually(shown, f"{fragment!r} at {path} on both servers", timeout_s=60)
+        return served
 
 
 @pytest.fixture
@@ -96,17 +121,29 @@ async def web(tmp_path: Path, postgres_url: str) -> AsyncIterator[Web]:  # noqa:
 
 
 async def test_both_servers_show_a_status_written_elsewhere_within_seconds(web: Web) -> None:
-    await web.both("/")  # both have a cached page now
+    # Every response below is cached on both servers before the write: only the data
+    # stamp can tell them the cached copy is stale.
+    before = {path: await web.both(path) for path in SHOWN}
+    assert GENERATED.search(before["/"][0])  # what the comparison leaves out is there
+    # RSS dates are to the second: a write in the second the feed already shows (the
+    # servers' start) could not move it.
+    dated = parsedate_to_datetime(LAST_BUILD.findall(before["/history.rss"][0])[0])
+    await eventually(lambda: system_clock() - dated >= timedelta(seconds=1), "a later second")
+    loop = asyncio.get_running_loop()
+    written = loop.time()
     await record_status_change(web.db, "api", "major_outage", at=system_clock(), source="probe")
-    assert await web.converge("/api/v2/components.json", '"major_outage"') <= CONVERGE_S
-    assert await web.converge("/", "Major Outage") <= CONVERGE_S
-    first, second = await web.both("/api/v2/components.json")
-    assert first == second
+    for path, fragment in SHOWN.items():
+        first, second = await web.converge(path, fragment or "", before[path])
+        assert loop.time() - written <= CONVERGE_S, path
+        assert GENERATED.sub("", first) == GENERATED.sub("", second), path
 
 
 async def test_both_servers_show_silence_marked_elsewhere_within_seconds(web: Web) -> None:
     now = system_clock()
     await record_status_change(web.db, "api", "operational", at=now, source="probe")
     await web.converge("/", "Operational")
+    loop = asyncio.get_running_loop()
+    written = loop.time()
     await record_staleness(web.db, {"api": Staleness(now, now)}, now=now)
-    assert await web.converge("/", "No Recent Data") <= CONVERGE_S
+    await web.converge("/", "No Recent Data")
+    assert loop.time() - written <= CONVERGE_S

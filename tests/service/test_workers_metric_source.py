@@ -21,10 +21,13 @@ from storage.metrics.reads import points_since
 from tests.metrics.helpers import serving
 from tests.service.cli_process import Service
 from tests.service.worker_cluster import (
+    CLOCKS_S,
     INTERVAL_S,
+    LEASE_S,
     TAKEOVER_S,
     Target,
     database,
+    heartbeat_at,
     live,
     start_workers,
     upgrade,
@@ -146,8 +149,12 @@ async def test_a_killed_holders_source_is_scraped_by_a_survivor(cluster: Cluster
         timeout_s=90,
     )
     # A point stamped after the kill is a survivor's: the victim stamps before it stores.
-    resumed = (await cluster.points_after(killed))[0] - killed
+    first = (await cluster.points_after(killed))[0]
+    resumed = first - killed
     assert resumed.total_seconds() <= TAKEOVER_S
+    # Judged from the victim's last heartbeat: after its lease, not a second lease later.
+    after_beat = first - await heartbeat_at(cluster.db, victim.pid)
+    assert LEASE_S - CLOCKS_S <= after_beat.total_seconds() <= TAKEOVER_S, after_beat
     await cluster.settled(2)
     window = await cluster.steady_window()
     assert len(window) >= 3

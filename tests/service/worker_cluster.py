@@ -8,6 +8,7 @@ import itertools
 import subprocess
 import sys
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -22,11 +23,18 @@ from storage.workers import WorkerState, roster
 from tests.service.cli_process import Service, environment
 
 INTERVAL_S = 3.0
-LEASE_S = 5.0
+# Long next to what a takeover adds to it (a look at the members, an interval, the
+# slack), so a takeover that waited for two leases cannot pass for one.
+LEASE_S = 12.0
 POLL_S = 1.0  # statuspage.service.membership.POLL_S
 # A loaded 2-core machine starts a due probe or notices a lease late by this much.
 SLACK_S = 6.0
+# From a dead worker's last heartbeat to its components probed by the others: its
+# lease runs out, they notice at their next look, the components come due.
 TAKEOVER_S = LEASE_S + POLL_S + INTERVAL_S + SLACK_S
+# The worker's wall clock (heartbeat_at) read on the target's loop clock: two clock
+# reads apart, so well under this.
+CLOCKS_S = 0.2
 
 
 class Target:
@@ -90,6 +98,19 @@ async def start_workers(config: Path, folder: Path, count: int) -> list[Service]
 async def live(db: Database) -> list[WorkerState]:
     now = system_clock()
     return [s for s in await roster(db) if s.live(now)]
+
+
+async def heartbeat_at(db: Database, pid: int) -> datetime:
+    """When the worker with `pid` last renewed its lease, on its own (wall) clock: its
+    row stays in the roster after it dies."""
+    (state,) = [s for s in await roster(db) if s.pid == pid]
+    return state.heartbeat_at
+
+
+async def last_beat(db: Database, pid: int) -> float:
+    """`heartbeat_at` on the loop's clock (the target's)."""
+    age_s = (system_clock() - await heartbeat_at(db, pid)).total_seconds()
+    return asyncio.get_running_loop().time() - age_s
 
 
 def owned_by(components: list[str], workers: list[WorkerState], pid: int) -> list[str]:
