@@ -25,8 +25,8 @@ from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.metric_values import value_of
 from statuspage.service.runner import ProbeLimits
 from storage.database import Database
-from storage.metrics.buffer import PendingPoint, PendingProblem, PointWriter
-from storage.metrics.writes import Point
+from storage.metrics.buffer import PendingPoint, PointWriter
+from storage.metrics.writes import NewProblem, Point
 from storage.vocabulary import MetricProblemSide
 
 log = logging.getLogger("statuspage.metrics")
@@ -132,7 +132,7 @@ class MetricCollector:
             by_reason.setdefault((side, reason), []).append(metric_id)
         at = self.clock()
         for (side, reason), metric_ids in by_reason.items():  # one write per reason
-            self.points.submit(PendingProblem(tuple(metric_ids), at, side, reason))
+            self.points.submit(NewProblem(tuple(metric_ids), at, side, reason))
         try:
             # Written before the run ends while the database answers; otherwise they
             # stay buffered and the writer's own loop writes them when it is back.

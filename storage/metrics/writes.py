@@ -31,38 +31,66 @@ class Point:
     value: float
 
 
-async def write_points(db: Database, points: Sequence[Point], *, pages: bool = False) -> int:
+@dataclass(frozen=True, slots=True)
+class NewProblem:
+    """Why these metrics got no value from the scrape at `at`."""
+
+    metric_ids: tuple[str, ...]
+    at: datetime
+    side: MetricProblemSide
+    message: str
+
+
+async def write_points(
+    db: Database,
+    points: Sequence[Point],
+    *,
+    pages: bool = False,
+    problems: Sequence[NewProblem] = (),
+) -> int:
     """Store the points (a point at a time already stored is replaced: a batch sent
-    twice stores each point once) and rebuild the roll-ups of the hours and days they
-    fall in. `pages`: whether the page caches must notice (a public metric)."""
-    if not points:
+    twice stores each point once), rebuild the roll-ups of the hours and days they
+    fall in, and add the problems, all in one transaction: a batch written again after
+    a failure wrote nothing of it, so no problem is stored twice (problem rows have no
+    natural key to replace by). `pages`: whether the page caches must notice (a public
+    metric)."""
+    rows = [row for problem in problems for row in _problem_rows(problem)]
+    if not points and not rows:
         return 0
-    rows = [{"metric_id": p.metric_id, "at": p.at, "value": p.value} for p in points]
     async with db.write(pages=pages) as session:
-        statement = upsert(dialect_of(session), _POINTS, ("metric_id", "at"), ("value",))
-        await session.exec(statement, params=rows)
-        hours = {(p.metric_id, _hour_of(p.at)) for p in points}
-        for metric_id, start in sorted(hours):
-            summary = await _point_summary(session, metric_id, start)
-            await _store_rollup(session, metric_id, Granularity.HOUR, start, summary)
-        days = {(metric_id, _day_of(start)) for metric_id, start in hours}
-        for metric_id, start in sorted(days):
-            summary = await _hour_summary(session, metric_id, start)
-            await _store_rollup(session, metric_id, Granularity.DAY, start, summary)
+        if points:
+            await _store_points(session, points)
+        session.add_all(rows)
     return len(points)
+
+
+async def _store_points(session: AsyncSession, points: Sequence[Point]) -> None:
+    rows = [{"metric_id": p.metric_id, "at": p.at, "value": p.value} for p in points]
+    statement = upsert(dialect_of(session), _POINTS, ("metric_id", "at"), ("value",))
+    await session.exec(statement, params=rows)
+    hours = {(p.metric_id, _hour_of(p.at)) for p in points}
+    for metric_id, start in sorted(hours):
+        summary = await _point_summary(session, metric_id, start)
+        await _store_rollup(session, metric_id, Granularity.HOUR, start, summary)
+    days = {(metric_id, _day_of(start)) for metric_id, start in hours}
+    for metric_id, start in sorted(days):
+        summary = await _hour_summary(session, metric_id, start)
+        await _store_rollup(session, metric_id, Granularity.DAY, start, summary)
 
 
 async def record_problem(
     db: Database, metric_ids: Iterable[str], at: datetime, side: MetricProblemSide, message: str
 ) -> None:
     """One problem row per metric: why it has no value at `at`."""
-    rows = [
-        MetricProblem(metric_id=m, at=at, side=side, message=message[:MAX_MESSAGE_CHARS])
-        for m in metric_ids
+    await write_points(db, [], problems=[NewProblem(tuple(metric_ids), at, side, message)])
+
+
+def _problem_rows(problem: NewProblem) -> list[MetricProblem]:
+    message = problem.message[:MAX_MESSAGE_CHARS]
+    return [
+        MetricProblem(metric_id=m, at=problem.at, side=problem.side, message=message)
+        for m in problem.metric_ids
     ]
-    if rows:
-        async with db.write(pages=False) as session:
-            session.add_all(rows)
 
 
 def _hour_of(at: datetime) -> datetime:

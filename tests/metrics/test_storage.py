@@ -9,7 +9,7 @@ import pytest
 from storage.database import Database
 from storage.metrics.reads import hourly_buckets, latest_points, latest_problems, points_since
 from storage.metrics.retention import apply_metric_retention
-from storage.metrics.writes import Point, record_problem, write_points
+from storage.metrics.writes import NewProblem, Point, record_problem, write_points
 from storage.queries.latest import data_stamp
 from storage.results.retention import RetentionPolicy
 from storage.tables.metrics import MetricRollup
@@ -70,6 +70,20 @@ async def test_a_problem_is_kept_apart_from_the_points(db: Database) -> None:
     assert (problems["a"].side, problems["a"].message) == ("local", "timed out on our side")
     assert problems["b"].message == hostile[:300]
     assert await latest_points(db, ["a", "b"]) == {}
+
+
+async def test_a_batch_s_points_and_problems_are_stored_together_or_not_at_all(
+    db: Database,
+) -> None:
+    problem = NewProblem(("b",), T0, MetricProblemSide.TARGET, "refused")
+    broken = NewProblem(("c",), T0, "no such side", "x")  # type: ignore[arg-type]
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the driver raises
+        await write_points(db, [Point("a", T0, 1.0)], problems=[problem, broken])
+    assert await latest_points(db, ["a"]) == {}
+    assert await latest_problems(db, ["b", "c"]) == {}  # so a retry stores each once
+    await write_points(db, [Point("a", T0, 1.0)], problems=[problem])
+    assert (await latest_problems(db, ["b"]))["b"].message == "refused"
+    assert (await latest_points(db, ["a"]))["a"].value == 1.0
 
 
 @pytest.mark.parametrize("empty", [[], ()])
