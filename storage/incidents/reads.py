@@ -153,7 +153,10 @@ def _incident_query(where: IncidentFilter) -> SelectOfScalar[Incident]:
             IncidentComponent.component_id == where.component_id
         )
         query = query.where(col(Incident.id).in_(touching))
-    query = query.order_by(col(Incident.started_at).desc(), col(Incident.id).desc())
+    # Asked for what was resolved lately, the limit keeps the latest resolved: an
+    # incident that started long ago and ended yesterday is as recent as any.
+    newest = Incident.resolved_at if where.resolved_from is not None else Incident.started_at
+    query = query.order_by(col(newest).desc(), col(Incident.id).desc())
     return query.limit(where.limit) if where.limit is not None else query
 
 

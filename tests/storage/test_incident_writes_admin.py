@@ -260,3 +260,14 @@ async def test_moving_a_maintenance_window_that_has_not_started(two: Database) -
     maintenance = await get_incident(two, maintenance_id)
     assert maintenance is not None
     assert (maintenance.scheduled_for, maintenance.scheduled_until) == (start, later_end)
+
+
+async def test_asked_for_recent_resolutions_the_limit_keeps_the_latest_resolved(
+    two: Database,
+) -> None:
+    long_running = await create_incident(two, outage(name="Long"), now=T0, actor="a")
+    short = await create_incident(two, outage(name="Short"), now=LATER, actor="a")
+    await post_update(two, short, NewUpdate("resolved", "Fixed."), now=LATER)
+    await post_update(two, long_running, NewUpdate("resolved", "Fixed."), now=MUCH_LATER)
+    found = await list_incidents(two, IncidentFilter(resolved_from=T0, limit=1))
+    assert [i.id for i in found] == [long_running]  # it started first but ended last
