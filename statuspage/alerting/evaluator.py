@@ -294,9 +294,13 @@ class Evaluator:
         return _alert_step(rule.name, subject, held, state, tracked, reading.figures)
 
     def _prune_seen(self, now: float) -> None:
+        """Forget the keys of results long gone from the window. A set has no order,
+        so pruning reads it whole: only once it holds twice what the window does,
+        which makes the cost per result constant instead of a window's worth a round."""
         horizon = now - self.ruleset.keep_s - 60.0
+        windows = self.state.windows
         for component_id, seen in self.state.seen.items():
-            if len(seen) > 64:
+            if len(seen) > 64 + 2 * len(windows[component_id]):
                 self.state.seen[component_id] = {k for k in seen if k[1] >= horizon}
 
 
