@@ -81,7 +81,9 @@ class SampleWindow:
         self._totals: list[tuple[int, int, int, float]] = []  # running, inclusive
         self._start = 0  # samples before this index are forgotten
         # By the indexes [first, end) they cover: only replacing the lists above
-        # changes what an index holds (appending and forgetting do not).
+        # changes what an index holds (appending and forgetting do not). A new
+        # sample moves every window a round asks about, so it also lets the old
+        # ones go: a copy of a window's values each is memory worth freeing.
         self._kept: dict[tuple[int, int], Latencies] = {}
 
     def __len__(self) -> int:
@@ -97,6 +99,7 @@ class SampleWindow:
             self._insert_late(sample)
             return
         results, failures, slow, latency = self._totals[-1] if self._totals else (0, 0, 0, 0.0)
+        self._kept = {}
         self._times.append(sample.at)
         self._latencies.append(math.nan if sample.failed else sample.latency_ms)
         self._totals.append(
