@@ -76,6 +76,7 @@ def test_a_guard_met_without_offending_samples_or_a_window_from_roll_ups_never_h
     assert not quiet(P95, replace(AVERAGE, min_offending=0)).holds(window, NOW)
     assert not quiet(P95, replace(SLA, window_s=2 * HOUR)).holds(window, NOW)
     assert quiet(P95, replace(SLA, window_s=HOUR)).holds(window, NOW)
+    assert quiet(P95, replace(AVERAGE, min_offending=1)).holds(window, NOW)  # one is enough
 
 
 def test_rules_that_count_failures_are_left_to_the_full_measurement() -> None:

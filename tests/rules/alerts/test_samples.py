@@ -222,3 +222,11 @@ def test_many_windows_asked_of_one_sample_list_each_get_their_own_latencies() ->
     for span in range(1, 21):
         assert window.latency_summary(NOW, float(span)).ascending == tuple(map(float, range(span)))
     assert window.latency_summary(NOW, 3.0).total_ms == 3.0
+
+
+def test_a_window_asked_again_before_its_samples_move_is_sorted_only_once() -> None:
+    window = window_of(sample(NOW - t, ms=float(t)) for t in range(20))
+    first = window.latency_summary(NOW, 10.0)
+    assert window.latency_summary(NOW + 0.5, 10.5) is first  # the same samples
+    window.add(sample(NOW + 1, ms=1.0))
+    assert window.latency_summary(NOW, 10.0) is not first
