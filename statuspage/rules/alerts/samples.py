@@ -82,8 +82,9 @@ class SampleWindow:
         self._start = 0  # samples before this index are forgotten
         # By the indexes [first, end) they cover: only replacing the lists above
         # changes what an index holds (appending and forgetting do not). A new
-        # sample moves every window a round asks about, so it also lets the old
-        # ones go: a copy of a window's values each is memory worth freeing.
+        # sample moves every window a round asks about, so `add` lets the old ones
+        # go (a copy of a window's values each), which also covers a late sample's
+        # rebuild.
         self._kept: dict[tuple[int, int], Latencies] = {}
 
     def __len__(self) -> int:
@@ -116,7 +117,6 @@ class SampleWindow:
         kept = [self._sample(i) for i in range(self._start, len(self._times))]
         kept.insert(bisect_right([s.at for s in kept], sample.at), sample)
         self._times, self._latencies, self._totals, self._start = [], [], [], 0
-        self._kept = {}
         for each in kept:
             self.add(each)
 

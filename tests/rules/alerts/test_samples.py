@@ -209,6 +209,7 @@ def test_latencies_worked_out_before_the_window_is_compacted_are_not_given_after
     window = window_of((sample(float(t), ms=float(t)) for t in range(1, 3001)), keep_s=1000.0)
     before = window.latency_summary(3000.0, 101.0)  # samples 2,900 to 3,000: indexes 2,899 on
     window.forget_before(3000.0)  # keeps the last 1,000 samples, from index 0 now
+    assert window.latency_summary(3000.0, 101.0) == before
     for t in range(3001, 5001):
         window.add(sample(float(t), ms=float(t)))
     after = window.latency_summary(5000.0, 101.0)  # the same indexes as `before` had
