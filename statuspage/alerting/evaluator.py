@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 
 from statuspage.alerting.ruleset import RuleSet
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS, ComponentData
-from statuspage.rules.alerts.kinds import LATENCY_KINDS
 from statuspage.rules.alerts.lifecycle import Change, Step, Tracked, step
 from statuspage.rules.alerts.metric_rules import MetricPoints
 from statuspage.rules.alerts.metric_rules import measure as measure_metric
 from statuspage.rules.alerts.model import Reading, Rule
+from statuspage.rules.alerts.quiet import Quiet
 from statuspage.rules.alerts.samples import Counts, Sample, SampleWindow
 from statuspage.rules.alerts.site_rules import SITE, SITE_KINDS, SiteData
 from storage.alerts.reads import AlertView
@@ -36,8 +36,6 @@ _SITE_PREFIX = {
     "response_target_missed": "incident:",
     "no_recent_data": "silent:",
 }
-# Kinds a run of successes can breach (slow successes); the others count failures.
-SUCCESS_KINDS = frozenset({*LATENCY_KINDS, "sla_share"})
 _GONE = Reading(0.0, 0, {"reason": "no longer in the window"})
 
 
@@ -85,12 +83,14 @@ class Evaluator:
         self.ruleset = ruleset
         self.state = EvaluatorState()
         self._live = _live_keys(ruleset)
+        self._quiet = _quiet_rules(ruleset)
 
     def retune(self, ruleset: RuleSet) -> None:
         """New rules (a reload): windows are kept, and alerts of removed rules resolve
         at the next evaluation."""
         self.ruleset = ruleset
         self._live = _live_keys(ruleset)
+        self._quiet = _quiet_rules(ruleset)
         keep = ruleset.keep_s
         for window in self.state.windows.values():
             window.keep_s = keep
@@ -209,14 +209,18 @@ class Evaluator:
         open alert; if it has had no failure for the whole raw window either, rules
         that count failures cannot breach (a failure is judged as it arrives, and
         long windows in the sweep), so only the latency kinds are measured: half
-        the rules, for the common case of a healthy component."""
+        the rules; and none at all while no sample in their windows offends on its
+        own (`Quiet`), the common case of a healthy component."""
         window = self.state.windows.get(component_id) or SampleWindow(self.ruleset.keep_s)
+        rules = self.ruleset.by_component[component_id]
+        if only_latency and not window.counts(now, self.ruleset.keep_s).failures:
+            quiet = self._quiet[component_id]
+            if quiet.holds(window, now):
+                return []  # no alert open, and no rule can breach: nothing can move
+            rules = quiet.rules
         status, source = self.state.statuses.get(component_id, (None, None))
         data = ComponentData(window, status, source, self.state.long_counts.get(component_id, {}))
         subject = component_subject(component_id)
-        rules = self.ruleset.by_component[component_id]
-        if only_latency and not window.counts(now, self.ruleset.keep_s).failures:
-            rules = tuple(r for r in rules if r.kind in SUCCESS_KINDS)
         steps = []
         for rule in rules:
             reading = COMPONENT_KINDS.measure(rule, data, now)
@@ -294,9 +298,13 @@ class Evaluator:
         return _alert_step(rule.name, subject, held, state, tracked, reading.figures)
 
     def _prune_seen(self, now: float) -> None:
+        """Forget the keys of results long gone from the window. A set has no order,
+        so pruning reads it whole: only once it holds twice what the window does,
+        which makes the cost per result constant instead of a window's worth a round."""
         horizon = now - self.ruleset.keep_s - 60.0
+        windows = self.state.windows
         for component_id, seen in self.state.seen.items():
-            if len(seen) > 64:
+            if len(seen) > 64 + 2 * len(windows[component_id]):
                 self.state.seen[component_id] = {k for k in seen if k[1] >= horizon}
 
 
@@ -335,6 +343,11 @@ def _live_keys(ruleset: RuleSet) -> tuple[frozenset[str], frozenset[tuple[str, s
         for rule in rules
     )
     return frozenset(r.name for r in ruleset.site), components
+
+
+def _quiet_rules(ruleset: RuleSet) -> dict[str, Quiet]:
+    keep_s = ruleset.keep_s
+    return {c: Quiet.of(rules, keep_s) for c, rules in ruleset.by_component.items()}
 
 
 _ABOUT_INCIDENTS = {"response_target_missed"}

@@ -85,3 +85,41 @@ def test_nothing_fires_without_at_least_two_failures(
     if sum(failures) >= 2:
         failures = [f and i == failures.index(True) for i, f in enumerate(failures)]
     assert run(default_rules(tmp_path), interval_s, failures, 50.0) == set()
+
+
+# Healthy at 50 ms with spikes at one level per stream, across the default objectives
+# (average 500, p95 1000, p99 2000 ms); over the SLA now and then whatever the latency,
+# so each rule's part of the shortcut is tried alone.
+spike_levels = st.sampled_from([500.0, 600.0, 1200.0, 2500.0])
+sometimes = st.sampled_from([False, False, False, True])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    interval_s=st.floats(min_value=5.0, max_value=60.0),
+    spike_ms=spike_levels,
+    results=st.lists(st.tuples(sometimes, sometimes), min_size=10, max_size=80),
+    failed=st.sets(st.integers(min_value=0, max_value=79), max_size=2),
+)
+def test_a_round_moves_the_same_alerts_as_a_sweep_of_every_rule(
+    tmp_path: Path,
+    interval_s: float,
+    spike_ms: float,
+    results: list[tuple[bool, bool]],
+    failed: set[int],
+) -> None:
+    """A round measures a healthy component's latency rules only, and none of them while
+    no sample offends on its own; a sweep measures every rule. Fed the same results,
+    they move the same alerts at the same moments, with the same figures."""
+    rounds, sweeps = Evaluator(default_rules(tmp_path)), Evaluator(default_rules(tmp_path))
+    now = START
+    for n, (spike, slow) in enumerate(results):
+        now += interval_s
+        ms = spike_ms if spike else 50.0
+        batch = [Announced(c, "default", now, n in failed, ms, slow) for c in ("api", "payments")]
+        rounds.add(batch)
+        sweeps.add(batch)
+        judged = rounds.evaluate(now, Scope.ARRIVED) + rounds.evaluate(now, Scope.ROUND)
+        assert judged == sweeps.evaluate(now, Scope.ARRIVED) + sweeps.evaluate(now, Scope.SWEEP)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from statuspage.rules.alerts.model import NO_DATA, Figures, Kinds, Reading, Rule
-from statuspage.rules.alerts.samples import Counts, SampleWindow, quantile
+from statuspage.rules.alerts.samples import Counts, SampleWindow
 from storage.vocabulary import ComponentStatus, StatusSource
 
 MAJOR_OUTAGE = ComponentStatus.MAJOR_OUTAGE
@@ -57,11 +57,11 @@ def sla_share(rule: Rule, data: ComponentData, now: float) -> Reading:
 
 
 def _latency(rule: Rule, data: ComponentData, now: float, name: str, q: float | None) -> Reading:
-    values = data.samples.latencies(now, rule.window_s)
+    values = data.samples.latency_summary(now, rule.window_s)
     if len(values) < rule.min_samples:
         return NO_DATA
-    value = sum(values) / len(values) if q is None else quantile(values, q)
-    slow = sum(v > rule.above for v in values)
+    value = values.total_ms / len(values) if q is None else values.quantile(q)
+    slow = values.count_above(rule.above)
     figures = {name: round(value, 1), "samples": len(values), "over_threshold": slow}
     return Reading(value, slow, figures)
 

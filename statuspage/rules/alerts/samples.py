@@ -3,14 +3,17 @@
 Each sample carries running totals (results, failures, slow ones, latency sum) up
 to and including itself, so the counts in a window are the difference between the
 totals at its two ends, found by binary search on the times. Latency percentiles
-need the window's values themselves; they are taken from the same list.
+need the window's values themselves; they are taken from the same list, sorted once
+per window and kept (`Latencies`) until the samples move, because the latency rules
+of one round ask the same windows again (p99 and the average share ten minutes, and
+the sweep asks what the round just did).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -40,6 +43,34 @@ class Counts:
         return self.failures / self.results if self.results else None
 
 
+@dataclass(frozen=True, slots=True)
+class Latencies:
+    """The successful samples' latencies in one window."""
+
+    ascending: tuple[float, ...]
+    # Added in time order, as a plain sum over the window adds them: an average
+    # from it is the same float to the last bit.
+    total_ms: float
+
+    def __len__(self) -> int:
+        return len(self.ascending)
+
+    @property
+    def slowest(self) -> float | None:
+        return self.ascending[-1] if self.ascending else None
+
+    def quantile(self, q: float) -> float:
+        return ranked(self.ascending, q)
+
+    def count_above(self, threshold: float) -> int:
+        return len(self.ascending) - bisect_right(self.ascending, threshold)
+
+
+# How many windows' latencies a SampleWindow keeps: the distinct spans of the rules in
+# force (two in the production configuration), with room for a few more.
+_KEPT_LATENCIES = 8
+
+
 class SampleWindow:
     """Samples in time order, newest last, forgotten once older than `keep_s`."""
 
@@ -49,6 +80,12 @@ class SampleWindow:
         self._latencies: list[float] = []  # of successful samples; NaN for failures
         self._totals: list[tuple[int, int, int, float]] = []  # running, inclusive
         self._start = 0  # samples before this index are forgotten
+        # By the indexes [first, end) they cover: only replacing the lists above
+        # changes what an index holds (appending and forgetting do not). A new
+        # sample moves every window a round asks about, so `add` lets the old ones
+        # go (a copy of a window's values each), which also covers a late sample's
+        # rebuild.
+        self._kept: dict[tuple[int, int], Latencies] = {}
 
     def __len__(self) -> int:
         return len(self._times) - self._start
@@ -63,6 +100,7 @@ class SampleWindow:
             self._insert_late(sample)
             return
         results, failures, slow, latency = self._totals[-1] if self._totals else (0, 0, 0, 0.0)
+        self._kept = {}
         self._times.append(sample.at)
         self._latencies.append(math.nan if sample.failed else sample.latency_ms)
         self._totals.append(
@@ -98,6 +136,7 @@ class SampleWindow:
             self._latencies = self._latencies[self._start :]
             self._totals = [_minus(t, base) for t in self._totals[self._start :]]
             self._start = 0
+            self._kept = {}
 
     def _bounds(self, now: float, span_s: float) -> tuple[int, int]:
         """Indexes [first, end) of the samples with now - span_s < at <= now."""
@@ -126,6 +165,17 @@ class SampleWindow:
         first, end = self._bounds(now, span_s)
         return [v for v in self._latencies[first:end] if not math.isnan(v)]
 
+    def latency_summary(self, now: float, span_s: float) -> Latencies:
+        """`latencies(now, span_s)` sorted and summed, worked out once per window."""
+        bounds = self._bounds(now, span_s)
+        kept = self._kept.get(bounds)
+        if kept is None:
+            if len(self._kept) >= _KEPT_LATENCIES:  # windows of earlier rounds
+                self._kept = {}
+            values = self.latencies(now, span_s)
+            kept = self._kept[bounds] = Latencies(tuple(sorted(values)), sum(values))
+        return kept
+
 
 def _minus(
     a: tuple[int, int, int, float], b: tuple[int, int, int, float]
@@ -138,8 +188,11 @@ def quantile(values: list[float], q: float) -> float:
 
     The same definition as `storage.figures.histogram`'s percentiles, without the buckets.
     """
-    if not values:
+    return ranked(sorted(values), q)
+
+
+def ranked(ascending: Sequence[float], q: float) -> float:
+    """`quantile` of values already sorted."""
+    if not ascending:
         raise ValueError("no values")
-    rank = max(1, math.ceil(q * len(values)))
-    above = len(values) - rank + 1  # the values from this rank up
-    return heapq.nlargest(above, values)[-1]
+    return ascending[max(1, math.ceil(q * len(ascending))) - 1]

@@ -187,3 +187,47 @@ def test_a_fresh_window_is_empty() -> None:
     window = SampleWindow(60.0)
     assert len(window) == 0
     assert window.keep_s == 60.0
+
+
+def test_a_windows_latencies_are_sorted_and_summed_in_time_order() -> None:
+    window = window_of(
+        [
+            sample(NOW - 3, ms=0.1),
+            sample(NOW - 2, failed=True, ms=5.0),
+            sample(NOW - 1, ms=0.2),
+            sample(NOW, ms=0.3),
+        ]
+    )
+    summary = window.latency_summary(NOW, 60.0)
+    assert summary.ascending == (0.1, 0.2, 0.3)
+    assert summary.total_ms == (0.1 + 0.2) + 0.3  # not 0.1 + (0.2 + 0.3): a different float
+    assert (summary.slowest, summary.quantile(0.5), summary.count_above(0.1)) == (0.3, 0.2, 2)
+    assert window.latency_summary(NOW - 2, 0.5).slowest is None  # only the failure
+
+
+def test_latencies_worked_out_before_the_window_is_compacted_are_not_given_after() -> None:
+    window = window_of((sample(float(t), ms=float(t)) for t in range(1, 3001)), keep_s=1000.0)
+    before = window.latency_summary(3000.0, 101.0)  # samples 2,900 to 3,000: indexes 2,899 on
+    window.forget_before(3000.0)  # keeps the last 1,000 samples, from index 0 now
+    assert window.latency_summary(3000.0, 101.0) == before
+    for t in range(3001, 5001):
+        window.add(sample(float(t), ms=float(t)))
+    after = window.latency_summary(5000.0, 101.0)  # the same indexes as `before` had
+    assert before.ascending[0] == 2900.0
+    assert after.ascending == tuple(window.latencies(5000.0, 101.0))
+    assert after.ascending[0] == 4900.0
+
+
+def test_many_windows_asked_of_one_sample_list_each_get_their_own_latencies() -> None:
+    window = window_of(sample(NOW - t, ms=float(t)) for t in range(20))
+    for span in range(1, 21):
+        assert window.latency_summary(NOW, float(span)).ascending == tuple(map(float, range(span)))
+    assert window.latency_summary(NOW, 3.0).total_ms == 3.0
+
+
+def test_a_window_asked_again_before_its_samples_move_is_sorted_only_once() -> None:
+    window = window_of(sample(NOW - t, ms=float(t)) for t in range(20))
+    first = window.latency_summary(NOW, 10.0)
+    assert window.latency_summary(NOW + 0.5, 10.5) is first  # the same samples
+    window.add(sample(NOW + 1, ms=1.0))
+    assert window.latency_summary(NOW, 10.0) is not first

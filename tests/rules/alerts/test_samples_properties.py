@@ -37,12 +37,18 @@ def replay(ops: list[Sample | Forget]) -> tuple[SampleWindow, list[Sample]]:
     """The window after `ops`, and the plain list the same operations leave."""
     window, kept = SampleWindow(KEEP_S), list[Sample]()
     for op in ops:
-        if isinstance(op, Forget):
-            window.forget_before(op.now)
-            kept = [s for s in kept if s.at > op.now - KEEP_S]
-        else:
-            window.add(op)
-            kept.insert(bisect_right([s.at for s in kept], op.at), op)  # after its equals
+        window, kept = replay_onto(window, kept, op)
+    return window, kept
+
+
+def replay_onto(
+    window: SampleWindow, kept: list[Sample], op: Sample | Forget
+) -> tuple[SampleWindow, list[Sample]]:
+    if isinstance(op, Forget):
+        window.forget_before(op.now)
+        return window, [s for s in kept if s.at > op.now - KEEP_S]
+    window.add(op)
+    kept.insert(bisect_right([s.at for s in kept], op.at), op)  # after its equals
     return window, kept
 
 
@@ -84,6 +90,36 @@ def test_the_window_holds_the_samples_not_forgotten(ops: list[Sample | Forget]) 
     window, kept = replay(ops)
     assert len(window) == len(kept)
     assert window.newest_at == (kept[-1].at if kept else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    now: float
+    span_s: float
+
+
+asking = st.lists(
+    st.one_of(
+        samples, st.builds(Forget, times), st.builds(Ask, times, st.sampled_from([30.0, 60.0]))
+    ),
+    max_size=60,
+)
+
+
+@given(asking)
+def test_a_windows_latencies_sorted_and_summed_stay_true_as_samples_come_and_go(
+    ops: list[Sample | Forget | Ask],
+) -> None:
+    """Asked between the samples (late ones too) and forgetting, as rounds ask: what
+    was worked out for one window is never given for another."""
+    window, kept = SampleWindow(KEEP_S), list[Sample]()
+    for op in ops:
+        if isinstance(op, Ask):
+            plain = [s.latency_ms for s in inside(kept, op.now, op.span_s) if not s.failed]
+            summary = window.latency_summary(op.now, op.span_s)
+            assert (summary.ascending, summary.total_ms) == (tuple(sorted(plain)), sum(plain))
+        else:
+            window, kept = replay_onto(window, kept, op)
 
 
 values = st.lists(
