@@ -80,3 +80,27 @@ def test_a_unit_too_long_for_the_axis_is_left_off_its_ticks() -> None:
     svg = str(metric_chart(line([(NOW, 7.0)], unit="connections")))
     assert "connections" not in svg.split("<desc")[0] + svg.split("</desc>")[1]
     assert "ms</text>" in str(metric_chart(line([(NOW, 7.0)])))
+
+
+def test_at_most_six_decimals_are_added_beside_a_target() -> None:
+    assert format_value(1.0000001, "", beside=1.0) == "1.000000"
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "target"),
+    [("", "5", "90"), ("%", "5%", "90%"), ("/min", "5/min", "90/min"), ("ms", "5 ms", "90 ms")],
+)
+def test_a_unit_is_joined_without_a_space_only_when_it_reads_so(
+    unit: str, value: str, target: str
+) -> None:
+    assert format_value(5.0, unit) == value
+    assert format_target(90.0, unit) == target
+
+
+def ticks(svg: str) -> list[str]:
+    return [part.split("</text>")[0] for part in svg.split('text-anchor="end">')[1:]]
+
+
+def test_a_unit_of_four_characters_stays_on_the_ticks_and_five_do_not() -> None:
+    assert ticks(str(metric_chart(line([(NOW, 7.0)], unit="/min")))) == ["1,000/min", "0/min"]
+    assert ticks(str(metric_chart(line([(NOW, 7.0)], unit="calls")))) == ["1,000", "0"]
