@@ -14,6 +14,8 @@ from probes.sessions import ProbeSessions
 from statuspage import keys
 from statuspage.config import Settings, load_settings
 from statuspage.demo_history import demo_config_text, demo_push_token
+from statuspage.metric_specs import MetricsSettings
+from statuspage.presentation.metric_cards import verdict
 from statuspage.simulated_app import COMPLETION_BY_TIER, SimulatedMetrics, create_demo_target
 from statuspage.simulated_push import completion_metric, push_completion
 from storage.accounts.tokens import authenticate_token
@@ -39,6 +41,31 @@ def test_the_demo_reads_the_metrics_the_production_example_configures(tmp_path: 
     assert [s.url for s in demo.metrics.sources] == [s.url for s in example.metrics.sources]
 
 
+async def scrape_the_demo(
+    tmp_path: Path,
+    db: Database,
+    sessions: ProbeSessions,
+    clock: MovingClock,
+    aiohttp_server: AiohttpServer,
+    *,
+    seed: int,
+    scrapes: int,
+    every_s: float,
+) -> MetricsSettings:
+    """The demo's metrics scraped from its simulated application `scrapes` times,
+    `every_s` of simulated traffic apart; their settings."""
+    elapsed = [0.0]
+    simulated = SimulatedMetrics(random.Random(seed), stopwatch=lambda: elapsed[0])
+    server = await aiohttp_server(create_demo_target(metrics=simulated))
+    settings = demo_settings(tmp_path, server.port or 0).metrics
+    run = collector(db, sessions, settings, clock)
+    for _ in range(scrapes):
+        elapsed[0] += every_s
+        clock.advance(every_s)
+        await run.collect("app")
+    return settings
+
+
 async def test_every_demo_metric_gets_a_value_from_the_simulated_app(
     tmp_path: Path,
     db: Database,
@@ -46,15 +73,9 @@ async def test_every_demo_metric_gets_a_value_from_the_simulated_app(
     clock: MovingClock,
     aiohttp_server: AiohttpServer,
 ) -> None:
-    elapsed = [0.0]
-    simulated = SimulatedMetrics(random.Random(7), stopwatch=lambda: elapsed[0])
-    server = await aiohttp_server(create_demo_target(metrics=simulated))
-    settings = demo_settings(tmp_path, server.port or 0).metrics
-    run = collector(db, sessions, settings, clock)
-    for _ in range(2):
-        elapsed[0] += 600  # ten minutes of simulated traffic between scrapes
-        clock.advance(600)
-        await run.collect("app")
+    settings = await scrape_the_demo(
+        tmp_path, db, sessions, clock, aiohttp_server, seed=7, scrapes=2, every_s=600
+    )
     ids = [m.id for m in settings.metrics if m.kind != "push"]
     assert await latest_problems(db, ids) == {}
     assert set(await latest_points(db, ids)) == set(ids)
@@ -67,25 +88,15 @@ async def test_left_alone_the_simulated_app_meets_every_target_it_is_judged_by(
     clock: MovingClock,
     aiohttp_server: AiohttpServer,
 ) -> None:
-    elapsed = [0.0]
-    simulated = SimulatedMetrics(random.Random(11), stopwatch=lambda: elapsed[0])
-    server = await aiohttp_server(create_demo_target(metrics=simulated))
-    settings = demo_settings(tmp_path, server.port or 0).metrics
-    run = collector(db, sessions, settings, clock)
-    for _ in range(7):  # half an hour, five minutes between scrapes
-        elapsed[0] += 300
-        clock.advance(300)
-        await run.collect("app")
-    judged = [m for m in settings.metrics if m.target_below is not None or m.target_above]
+    settings = await scrape_the_demo(  # half an hour, five minutes between scrapes
+        tmp_path, db, sessions, clock, aiohttp_server, seed=11, scrapes=7, every_s=300
+    )
+    judged = [m for m in settings.metrics if (m.target_below, m.target_above) != (None, None)]
     latest = await latest_points(db, [m.id for m in judged])
     missed = {
         m.id: latest[m.id].value
         for m in judged
-        if m.id in latest
-        and (
-            (m.target_below is not None and latest[m.id].value >= m.target_below)
-            or (m.target_above is not None and latest[m.id].value <= m.target_above)
-        )
+        if m.id in latest and verdict(m, latest[m.id].value) == "misses"
     }
     assert missed == {}
     assert {"api-p95", "api-p99", "api-error-rate"} <= set(latest)
