@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 
 from storage.database import Database
@@ -54,26 +55,18 @@ async def response_times(admin: Client, db: Database, incident_id: int) -> dict[
     return body
 
 
-async def test_the_dashboard_keeps_a_resolved_incident_answered_on_time(
-    admin: Client, db: Database, clock: Clock
+@pytest.mark.parametrize(("ack_after_min", "verdict"), [(10, "on time"), (40, "missed")])
+async def test_the_dashboard_keeps_a_resolved_incident_with_its_verdicts(
+    admin: Client, db: Database, clock: Clock, ack_after_min: int, verdict: str
 ) -> None:
-    await resolved_p1(admin, db, clock, ack_after_min=10)
+    await resolved_p1(admin, db, clock, ack_after_min=ack_after_min)
     soup = await dashboard(admin)
     assert lines(soup, ".responses .tag.resolved") == ["resolved"]
-    assert lines(soup, ".responses .ack") == ["Acknowledged after 10 min by alice: on time"]
-    assert lines(soup, ".responses .first-update") == [
-        "First update by a person after 15 min: on time"
+    assert lines(soup, ".responses .ack") == [
+        f"Acknowledged after {ack_after_min} min by alice: {verdict}"
     ]
-
-
-async def test_the_dashboard_keeps_a_resolved_incident_answered_late(
-    admin: Client, db: Database, clock: Clock
-) -> None:
-    await resolved_p1(admin, db, clock, ack_after_min=40)
-    soup = await dashboard(admin)
-    assert lines(soup, ".responses .ack") == ["Acknowledged after 40 min by alice: missed"]
     assert lines(soup, ".responses .first-update") == [
-        "First update by a person after 45 min: missed"
+        f"First update by a person after {ack_after_min + 5} min: {verdict}"
     ]
 
 

@@ -69,3 +69,17 @@ def collector(
     limits = ProbeLimits(concurrency=10, rate_per_s=1000, per_host=0)
     writer = points or PointWriter(db)
     return MetricCollector(db, writer, sessions, lambda: limits, lambda: settings, clock)
+
+
+# The production example's error-rate metric (examples/production.toml), without its
+# target: tests add the keys they are about.
+ERROR_RATE = """
+[[metrics]]
+id = "api-error-rate"
+name = "API error rate"
+source = "app"
+kind = "ratio"
+numerator = 'http_requests_total{status=~"5.."}'
+denominator = 'http_requests_total'
+unit = "%"
+"""

@@ -24,23 +24,13 @@ from storage.alerts.reads import AlertView, list_alerts
 from storage.database import Database
 from storage.vocabulary import AlertState
 from tests.alerting.helpers import lead, settings_for, sqlite_url
+from tests.metrics.helpers import ERROR_RATE as PLAIN_ERROR_RATE
 from tests.metrics.helpers import MovingClock, collector, scrape_source, serving
 
 SCRAPE_S = 15.0
 REQUESTS = 1000  # served between two scrapes
 
-# The production example's error-rate metric (examples/production.toml).
-ERROR_RATE = """
-[[metrics]]
-id = "api-error-rate"
-name = "API error rate"
-source = "app"
-kind = "ratio"
-numerator = 'http_requests_total{status=~"5.."}'
-denominator = 'http_requests_total'
-unit = "%"
-target_below = 1.0
-"""
+ERROR_RATE = PLAIN_ERROR_RATE + "target_below = 1.0\n"  # as examples/production.toml has it
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from statuspage.config import ConfigError, Settings, load_settings
+from tests.metrics.helpers import ERROR_RATE as PLAIN_ERROR_RATE
 
 SOURCES = """
 [[metric_sources]]
@@ -22,17 +23,7 @@ kind = "prometheus"
 url = "http://127.0.0.1:9090"
 """
 
-ERROR_RATE = """
-[[metrics]]
-id = "api-error-rate"
-name = "API error rate"
-source = "app"
-kind = "ratio"
-numerator = 'http_requests_total{status=~"5.."}'
-denominator = 'http_requests_total'
-unit = "%"
-public = true
-"""
+ERROR_RATE = PLAIN_ERROR_RATE + "public = true\n"
 
 
 def load(tmp_path: Path, text: str, env: dict[str, str] | None = None) -> Settings:

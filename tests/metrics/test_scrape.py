@@ -16,6 +16,7 @@ from statuspage.config import load_settings
 from storage.database import Database
 from storage.metrics.reads import latest_points, latest_problems, points_since
 from tests.metrics.helpers import (
+    ERROR_RATE,
     MovingClock,
     collector,
     metrics_settings,
@@ -24,16 +25,6 @@ from tests.metrics.helpers import (
 )
 from tests.storage.builders import T0
 
-ERROR_RATE = """
-[[metrics]]
-id = "api-error-rate"
-name = "API error rate"
-source = "app"
-kind = "ratio"
-numerator = 'http_requests_total{status=~"5.."}'
-denominator = 'http_requests_total'
-unit = "%"
-"""
 P95 = """
 [[metrics]]
 id = "api-p95"
