@@ -67,3 +67,16 @@ async def postgres_db() -> AsyncIterator[Database]:
     finally:
         await database.dispose()
         await drop_postgres_database(url)
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """URL of an empty PostgreSQL database of the test's own (not migrated), spelled
+    `postgresql://` as a configuration file gives it; skipped without a server."""
+    if postgres_admin_url() is None:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    url = (await create_postgres_database()).replace("postgresql+asyncpg:", "postgresql:")
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)

@@ -6,7 +6,6 @@ the first goes."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
@@ -19,27 +18,10 @@ from storage.alerts.reads import list_alerts
 from storage.results.writer import ResultRecord, ResultWriter
 from storage.vocabulary import AlertState
 from tests.alerting.helpers import Clock, Site, settings_for, site
-from tests.storage.builders import (
-    POSTGRES_ENV,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_admin_url,
-)
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.postgres
 FAST = "\n[alerting]\nevaluate_every_s = 1\n"
-
-
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    if postgres_admin_url() is None:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    url = await create_postgres_database()
-    try:
-        yield url
-    finally:
-        await drop_postgres_database(url)
 
 
 def probe_result(at: datetime, *, failed: bool) -> ProbeResult:
@@ -70,7 +52,7 @@ async def start(place: Site) -> tuple[AlertingService, asyncio.Task[None]]:
 async def test_two_evaluators_fire_once_and_the_second_takes_over(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    url = postgres_url.replace("postgresql+asyncpg:", "postgresql:")
+    url = postgres_url
     settings = settings_for(tmp_path, url, extra=FAST)
     clock = Clock()
     async with site(settings, clock) as place:

@@ -15,7 +15,6 @@ from statuspage.config import load_settings
 from statuspage.service.startup import open_database
 from storage.alerts.reads import AlertView, list_alerts
 from tests.alerting.helpers import FAST_ALERTING, SwitchableTarget
-from tests.alerting.test_postgres import postgres_url  # noqa: F401  (a fixture)
 from tests.service.cli_process import Service, environment
 from tests.waiting import eventually
 
@@ -35,12 +34,12 @@ EVALUATING = "alerting: evaluating here"
 
 async def test_two_probe_processes_fire_once_and_cover_for_each_other(
     tmp_path: Path,
-    postgres_url: str,  # noqa: F811
+    postgres_url: str,
     aiohttp_server: AiohttpServer,
 ) -> None:
     state = SwitchableTarget(failing=True)
     target = await state.serve(aiohttp_server)
-    url = postgres_url.replace("postgresql+asyncpg:", "postgresql:")
+    url = postgres_url
     config = tmp_path / "statuspage.toml"
     config.write_text(CONFIG.format(url=url, target=target), "utf-8")
     env = environment(tmp_path)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,11 +25,7 @@ from tests.alerting.helpers import Clock
 from tests.notify.helpers import channels_config, notify_settings
 from tests.notify.receivers import Answer, receiver
 from tests.storage.builders import (
-    POSTGRES_ENV,
     T0,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_admin_url,
 )
 from tests.waiting import eventually
 
@@ -39,22 +34,11 @@ MESSAGES = 60
 LEASE = timedelta(minutes=2)
 
 
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    if postgres_admin_url() is None:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    url = await create_postgres_database()
-    try:
-        yield url
-    finally:
-        await drop_postgres_database(url)
-
-
 async def test_two_senders_deliver_each_message_once(
     tmp_path: Path, postgres_url: str, aiohttp_server: AiohttpServer
 ) -> None:
     hook = await receiver(aiohttp_server, Answer(200, "ok", delay_s=0.01))
-    url = postgres_url.replace("postgresql+asyncpg:", "postgresql:")
+    url = postgres_url
     settings = notify_settings(tmp_path, channels_config(webhook=hook.url), url=url)
     clock = Clock()
     first_db, second_db = open_database(settings), open_database(settings)  # two "processes"

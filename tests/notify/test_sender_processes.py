@@ -21,7 +21,7 @@ from storage.notify.reads import list_notifications
 from storage.vocabulary import NotificationEvent, NotificationState
 from tests.alerting.helpers import Clock
 from tests.notify.helpers import channels_config, notify_settings
-from tests.notify.test_postgres import MESSAGES, postgres_url  # noqa: F401  (a fixture)
+from tests.notify.test_postgres import MESSAGES
 from tests.waiting import GENEROUS_S, read_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -72,14 +72,14 @@ async def sent_by(process: asyncio.subprocess.Process) -> int:
 
 async def test_two_sender_processes_deliver_each_message_once(
     tmp_path: Path,
-    postgres_url: str,  # noqa: F811
+    postgres_url: str,
     aiohttp_server: AiohttpServer,
 ) -> None:
     gate = Gate()
     app = web.Application()
     app.router.add_post("/hook", gate.handle)
     hook = str((await aiohttp_server(app)).make_url("/hook"))
-    url = postgres_url.replace("postgresql+asyncpg:", "postgresql:")
+    url = postgres_url
     settings = notify_settings(tmp_path, channels_config(webhook=hook), url=url)
     db = open_database(settings)
     try:

@@ -17,12 +17,6 @@ from sqlalchemy.engine import make_url
 
 from tests.fault_proxy import FaultProxy, Mode
 from tests.service.cli_process import Service, environment, free_port, is_up
-from tests.storage.builders import (
-    POSTGRES_ENV,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_admin_url,
-)
 
 # Starts real processes (`pytest -m "not slow"` skips it).
 pytestmark = pytest.mark.slow
@@ -56,15 +50,6 @@ async def run(config: Path, port: int, folder: Path) -> Service:
     )
     await service.health_until(is_up)
     return service
-
-
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    if postgres_admin_url() is None:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    url = await create_postgres_database()
-    yield url
-    await drop_postgres_database(url)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from storage.database import Database
 from storage.freshness import Staleness, record_staleness
 from storage.status import record_status_change
 from tests.service.cli_process import Service, environment, free_port
-from tests.service.test_workers_cover import postgres_url  # noqa: F401  (a fixture)
 from tests.service.worker_cluster import database, upgrade
 from tests.waiting import eventually
 
@@ -94,7 +93,7 @@ class Web:
 
 
 @pytest.fixture
-async def web(tmp_path: Path, postgres_url: str) -> AsyncIterator[Web]:  # noqa: F811
+async def web(tmp_path: Path, postgres_url: str) -> AsyncIterator[Web]:
     services = []
     for n in range(2):
         folder = tmp_path / f"web{n}"

@@ -34,26 +34,11 @@ from tests.service.worker_cluster import (
     upgrade,
     write_config,
 )
-from tests.storage.builders import (
-    POSTGRES_ENV,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_admin_url,
-)
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 COMPONENTS = [f"c{i}" for i in range(30)]
-
-
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    if postgres_admin_url() is None:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    url = await create_postgres_database()
-    yield url.replace("postgresql+asyncpg:", "postgresql:")
-    await drop_postgres_database(url)
 
 
 class Cluster:

@@ -21,7 +21,6 @@ from tests.alerting.helpers import FAST_ALERTING, SwitchableTarget
 from tests.notify.helpers import channels_config
 from tests.notify.receivers import Received, receiver
 from tests.service.cli_process import Service, environment, free_port
-from tests.service.test_workers_cover import postgres_url  # noqa: F401  (a fixture)
 from tests.service.worker_cluster import database, start_workers, upgrade
 from tests.waiting import eventually
 
@@ -63,7 +62,7 @@ async def pages_say(web: list[Service], words: str) -> bool:
 
 async def test_a_killed_evaluator_leaves_one_firing_and_one_recovery_message(
     tmp_path: Path,
-    postgres_url: str,  # noqa: F811
+    postgres_url: str,
     aiohttp_server: AiohttpServer,
 ) -> None:
     folder = tmp_path

@@ -33,12 +33,6 @@ from tests.service.worker_cluster import (
     upgrade,
     write_config,
 )
-from tests.storage.builders import (
-    POSTGRES_ENV,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_admin_url,
-)
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -53,15 +47,6 @@ def source(url: str) -> str:
         '[[metrics]]\nid = "sessions"\nname = "Sessions"\nsource = "app"\n'
         'kind = "gauge"\nselector = "active_sessions"\n'
     )
-
-
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    if postgres_admin_url() is None:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    url = await create_postgres_database()
-    yield url.replace("postgresql+asyncpg:", "postgresql:")
-    await drop_postgres_database(url)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from tests.fault_proxy import FaultProxy, Mode
 from tests.service.cli_process import Service, environment
-from tests.service.test_workers_cover import COMPONENTS, postgres_url  # noqa: F401  (a fixture)
+from tests.service.test_workers_cover import COMPONENTS
 from tests.service.worker_cluster import (
     INTERVAL_S,
     TAKEOVER_S,
@@ -35,7 +35,7 @@ FAST_TIMEOUTS = "connect_timeout_s = 1\nstatement_timeout_s = 1"
 
 
 @pytest.fixture
-async def proxy(postgres_url: str) -> AsyncIterator[FaultProxy]:  # noqa: F811
+async def proxy(postgres_url: str) -> AsyncIterator[FaultProxy]:
     server = make_url(postgres_url)
     proxy = await FaultProxy(server.port or 5432, server.host or "127.0.0.1").start()
     yield proxy
@@ -44,7 +44,7 @@ async def proxy(postgres_url: str) -> AsyncIterator[FaultProxy]:  # noqa: F811
 
 async def test_a_worker_cut_off_from_postgres_hands_over_and_comes_back(
     tmp_path: Path,
-    postgres_url: str,  # noqa: F811
+    postgres_url: str,
     proxy: FaultProxy,
     aiohttp_server: AiohttpServer,
 ) -> None:
