@@ -304,7 +304,8 @@ class Evaluator:
         horizon = now - self.ruleset.keep_s - 60.0
         windows = self.state.windows
         for component_id, seen in self.state.seen.items():
-            if len(seen) > 64 + 2 * len(windows[component_id]):
+            window = windows.get(component_id)  # set with `seen` in `add`; never assume
+            if len(seen) > 64 + 2 * (len(window) if window is not None else 0):
                 self.state.seen[component_id] = {k for k in seen if k[1] >= horizon}
 
 
