@@ -48,14 +48,14 @@ async def scrape_the_demo(
     clock: MovingClock,
     aiohttp_server: AiohttpServer,
     *,
-    seed: int,
+    random_start: int,
     scrapes: int,
     every_s: float,
 ) -> MetricsSettings:
     """The demo's metrics scraped from its simulated application `scrapes` times,
     `every_s` of simulated traffic apart; their settings."""
     elapsed = [0.0]
-    simulated = SimulatedMetrics(random.Random(seed), stopwatch=lambda: elapsed[0])
+    simulated = SimulatedMetrics(random.Random(random_start), stopwatch=lambda: elapsed[0])
     server = await aiohttp_server(create_demo_target(metrics=simulated))
     settings = demo_settings(tmp_path, server.port or 0).metrics
     run = collector(db, sessions, settings, clock)
@@ -74,7 +74,7 @@ async def test_every_demo_metric_gets_a_value_from_the_simulated_app(
     aiohttp_server: AiohttpServer,
 ) -> None:
     settings = await scrape_the_demo(
-        tmp_path, db, sessions, clock, aiohttp_server, seed=7, scrapes=2, every_s=600
+        tmp_path, db, sessions, clock, aiohttp_server, random_start=7, scrapes=2, every_s=600
     )
     ids = [m.id for m in settings.metrics if m.kind != "push"]
     assert await latest_problems(db, ids) == {}
@@ -89,7 +89,7 @@ async def test_left_alone_the_simulated_app_meets_every_target_it_is_judged_by(
     aiohttp_server: AiohttpServer,
 ) -> None:
     settings = await scrape_the_demo(  # half an hour, five minutes between scrapes
-        tmp_path, db, sessions, clock, aiohttp_server, seed=11, scrapes=7, every_s=300
+        tmp_path, db, sessions, clock, aiohttp_server, random_start=11, scrapes=7, every_s=300
     )
     judged = [m for m in settings.metrics if (m.target_below, m.target_above) != (None, None)]
     latest = await latest_points(db, [m.id for m in judged])
