@@ -95,10 +95,11 @@ class Settings:
         """P3's business days and hours (`[alerting]`), validated at start-up."""
         alerting = self.file.alerting
         days = frozenset(alerting.business_days)
+        holidays = frozenset(alerting.holidays)
         if alerting.business_hours is None:
-            return BusinessCalendar(days)
+            return BusinessCalendar(days, holidays=holidays)
         opens, closes = parse_business_hours(alerting.business_hours)
-        return BusinessCalendar(days, opens, closes)
+        return BusinessCalendar(days, opens, closes, holidays)
 
     @property
     def probed_components(self) -> tuple[ComponentConfig, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -303,6 +304,19 @@ class AlertRuleSettings(_Section):
         return self
 
 
+def _calendar_date(value: object) -> date:
+    """A TOML date (`2026-12-25`) or the same date quoted; a date-time or a number
+    is refused, where lax parsing would read a number as seconds since 1970."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value, re.ASCII):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a day of the calendar") from None
+    raise ValueError("expected a date like 2026-12-25")
+
+
 class AlertingSettings(_Section):
     enabled: bool = True
     default_rules: bool = True  # the production configuration's rules (docs/alerting.md)
@@ -315,6 +329,10 @@ class AlertingSettings(_Section):
     )
     # "09:00-17:00" in the site's time zone: a P3 is due at the close (None: midnight).
     business_hours: str | None = None
+    # Dates that are not business days for P3 ("2026-12-25"), whatever their weekday.
+    holidays: list[Annotated[date, BeforeValidator(_calendar_date)]] = Field(
+        default_factory=list, max_length=1000
+    )
 
     @field_validator("business_hours")
     @classmethod

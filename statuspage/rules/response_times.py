@@ -6,8 +6,9 @@ business on the next business day. The next business day is the first business d
 (Monday to Friday unless `[alerting] business_days` says otherwise) after the
 calendar day the clock started on, in the site's time zone: Friday 16:00 and
 Saturday are both due on Monday, Monday 08:00 on Tuesday. The close is the end of
-`[alerting] business_hours` (midnight when it is not set). Public holidays are not
-known. An incident without a severity has no target.
+`[alerting] business_hours` (midnight when it is not set). A date in
+`[alerting] holidays` is not a business day, whatever its weekday. An incident
+without a severity has no target.
 Pure: `now` is passed in.
 """
 
@@ -32,12 +33,17 @@ _HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$", re.ASCII)
 
 @dataclass(frozen=True, slots=True)
 class BusinessCalendar:
-    """When the team works, for P3: ISO weekdays (Monday = 1) and the hours of a
-    business day as wall-clock times in the site's time zone."""
+    """When the team works, for P3: ISO weekdays (Monday = 1), the hours of a
+    business day as wall-clock times in the site's time zone, and the dates that are
+    not business days whatever their weekday (public holidays, a company day off)."""
 
     days: frozenset[int] = MONDAY_TO_FRIDAY
     opens: time = time(0)
     closes: time | None = None  # None: midnight at the end of the day
+    holidays: frozenset[date] = frozenset()
+
+    def is_business_day(self, day: date) -> bool:
+        return day.isoweekday() in self.days and day not in self.holidays
 
 
 # No `business_hours`: a P3 is due at midnight ending the next Monday-to-Friday day.
@@ -86,7 +92,8 @@ def end_of_next_business_day(
     if not calendar.days:
         raise ValueError("no business days")
     day = at.astimezone(tz).date() + timedelta(days=1)
-    while day.isoweekday() not in calendar.days:
+    # Ends: some weekday in `days` recurs every week and the holidays are finite.
+    while not calendar.is_business_day(day):
         day += timedelta(days=1)
     return _close_of(day, calendar.closes, tz)
 

@@ -62,3 +62,24 @@ def test_bad_business_hours_stop_start_up_naming_the_key(
     message = str(raised.value)
     assert "statuspage.toml" in message
     assert f"alerting.business_hours: {problem}" in message
+
+
+def test_holidays_are_not_business_days(tmp_path: Path) -> None:
+    settings = load(tmp_path, 'holidays = [2026-11-30, "2026-12-01"]')
+    friday = datetime(2026, 11, 27, 16, 0, tzinfo=BERLIN)
+    due = update_due_at("P3", friday, settings.tz, settings.business_calendar)
+    assert due == datetime(2026, 12, 3, 0, 0, tzinfo=BERLIN)  # the end of Wednesday
+
+
+# A good one, a day that does not exist, a number, a date-time and another format.
+BAD_HOLIDAYS = '[2026-12-25, "2026-02-30", 20261225, 2026-12-24T10:00:00, "25/12"]'
+
+
+def test_bad_holidays_stop_start_up_naming_each_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load(tmp_path, f"holidays = {BAD_HOLIDAYS}")
+    message = str(raised.value)
+    assert "alerting.holidays[0]" not in message
+    assert "alerting.holidays[1]: 2026-02-30 is not a day of the calendar" in message
+    for index in (2, 3, 4):
+        assert f"alerting.holidays[{index}]: expected a date like 2026-12-25" in message
