@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from statuspage.presentation.days import day_level
+from statuspage.presentation.days import day_level, reported_level, reported_uptime_text
 from statuspage.presentation.display import format_ms
 from statuspage.presentation.markdown import strip_control_characters
 from storage.figures.windows import Figures, LatencyFigures
@@ -60,6 +60,14 @@ def uptime_badge(name: str, window: str, figures: Figures) -> Badge:
     """Availability rounded down, coloured by the day-cell thresholds of the page."""
     text = f"{figures.availability_text()} %" if figures.has_data else NO_DATA
     return Badge(f"{name} uptime {window}", text, LEVEL_COLOURS[day_level(figures)])
+
+
+def reported_uptime_badge(name: str, window: str, up_ppm: int | None) -> Badge:
+    """A manual component's uptime from its reported status (parts per million, as
+    uptime.json's window), rounded down and coloured like its days."""
+    text = reported_uptime_text(up_ppm)
+    message = NO_DATA if text is None else f"{text} %"
+    return Badge(f"{name} uptime {window}", message, LEVEL_COLOURS[reported_level(up_ppm)])
 
 
 def latency_badge(

@@ -12,17 +12,18 @@ from statuspage.api.badges import (
     Badge,
     latency_badge,
     render_badge,
+    reported_uptime_badge,
     status_badge,
     uptime_badge,
 )
 from statuspage.api.data import load_snapshot
-from statuspage.api.uptime import UPTIME_WINDOWS, uptime_v2
+from statuspage.api.uptime import UPTIME_WINDOWS, ReportedUptime, uptime_v2
 from statuspage.api.v2 import page_v2
 from statuspage.api.views import json_text
 from statuspage.config import ComponentConfig
 from statuspage.http.errors import PageError, configured
 from statuspage.http.serving import JSON, SVG, Document, serve
-from statuspage.presentation.days import StatusDay, history_days, status_days
+from statuspage.presentation.days import history_days, status_days, status_windows
 from storage.database import Database
 from storage.figures.windows import Figures
 from storage.freshness import shown_statuses
@@ -50,21 +51,33 @@ async def uptime(request: web.Request) -> web.StreamResponse:
         body = {
             "page": page_v2(snapshot.page),
             "component": snapshot.components_by_id[component_id],
-            **uptime_v2(summary, sla_ms, await _status_days(db, config, now, settings.tz)),
+            **uptime_v2(summary, sla_ms, await _reported_uptime(db, config, now, settings.tz)),
         }
         return Document(json_text(body), JSON)
 
     return await serve(request, request.path, build)
 
 
-async def _status_days(
+async def _reported_uptime(
     db: Database, config: ComponentConfig, now: datetime, tz: ZoneInfo
-) -> list[StatusDay]:
-    """A manual component's days as its bar shows them; none for a probed one."""
+) -> ReportedUptime | None:
+    """A manual component's days (as its bar shows them) and windows, from its status
+    history; None for a probed one. The 90 days reach back to the longest window."""
     if config.probed:
-        return []
+        return None
     days = history_days(now, tz)
-    return status_days(await manual_status_spans(db, config.id, days[0], now, tz), days, tz)
+    spans = await manual_status_spans(db, config.id, days[0], now, tz)
+    return ReportedUptime(
+        days=status_days(spans, days, tz), windows=status_windows(spans, UPTIME_WINDOWS, now, tz)
+    )
+
+
+async def _reported_window(
+    db: Database, config: ComponentConfig, window: str, now: datetime, tz: ZoneInfo
+) -> int | None:
+    """A manual component's uptime in one window, as its uptime.json says it."""
+    spans = await manual_status_spans(db, config.id, history_days(now, tz)[0], now, tz)
+    return status_windows(spans, (window,), now, tz)[window]
 
 
 def badge_query(request: web.Request) -> tuple[str, str]:
@@ -98,6 +111,9 @@ async def _badge(app: web.Application, config: ComponentConfig, kind: str, windo
     if kind == "status":
         return status_badge(config.name, (await shown_statuses(db)).get(config.id))
     now = app[keys.WEB].clock()
+    if kind == "uptime" and not config.probed:
+        up_ppm = await _reported_window(db, config, window, now, settings.tz)
+        return reported_uptime_badge(config.name, window, up_ppm)
     summary = await component_summary(db, config.id, now=now, tz=settings.tz, days=HISTORY_DAYS)
     if kind == "uptime":
         return uptime_badge(config.name, window, summary.windows.get(window, Figures()))

@@ -174,8 +174,10 @@ def _uptime_path() -> Json:
             "description": (
                 "Windows 24h, 7d, 30d and 90d and the 90 day cells, cut in the page's time "
                 "zone; figures are null where nothing was measured. A component without a "
-                "check has its days from its reported status history, as its day bar shows "
-                f"them (`source`: `reported_status`). {CORS_NOTE}"
+                "check has its days and windows from its reported status history, as its "
+                "day bar and page show them (`source`: `reported_status`, else `probes`): "
+                "the uptime over the time a status was known, its 24h the 24 hours up to "
+                f"now; no SLA compliance or latency. {CORS_NOTE}"
             ),
             "responses": {"200": json_response("OK", "uptime.json"), "404": ERRORS["404"]},
         },

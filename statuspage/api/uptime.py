@@ -12,20 +12,23 @@ The same numbers the component page shows, from `storage.summary.component_summa
 
 Windows: "24h" (the current site-local hour and the 23 before it) and "7d",
 "30d", "90d" (today and the days before it, cut at midnight in the page's
-time zone). `days` holds the 90 day cells of the bar, oldest first, each with
-its `source`: "probes", or "reported_status" for a component without a check,
-whose days are the bar's and the calendar's (`presentation.days.status_days`:
-uptime from its status history by the Statuspage rule, no probes, no SLA, no
-latency).
+time zone). `days` holds the 90 day cells of the bar, oldest first. Every day
+and window has its `source`: "probes", or "reported_status" for a component
+without a check, whose days are the bar's and the calendar's
+(`presentation.days.status_days`) and whose windows are the same rule over the
+window's time (`status_windows`; its "24h" is the 24 hours up to now): uptime
+from its status history by the Statuspage rule, over the time a status was
+known; no probes, no SLA, no latency.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from statuspage.api.v2 import Json
-from statuspage.presentation.days import StatusDay, day_level
+from statuspage.presentation.days import StatusDay, day_level, reported_uptime_text
 from storage.figures.windows import Figures, LatencyFigures
 from storage.queries.summary import ComponentSummary
 from storage.vocabulary import HISTORY_DAYS
@@ -80,34 +83,49 @@ def day_v2(day: date, figures: Figures, latency: LatencyFigures | None) -> Json:
     }
 
 
-def status_day_v2(day: StatusDay) -> Json:
-    """A manual component's day: the uptime its bar shows, nothing measured."""
-    availability = None if day.up_ppm is None else day.up_ppm / 1_000_000
+def reported_v2(up_ppm: int | None) -> Json:
+    """A manual component's figures for a day or window: the uptime of its reported
+    status, nothing measured (no probes, SLA compliance or latency)."""
     return {
-        "date": day.day.isoformat(),
-        "level": day.level,
         "source": "reported_status",
         **figures_v2(Figures(), None),
-        "availability": availability,
-        "availability_percent": day.uptime_text,
+        "availability": None if up_ppm is None else up_ppm / 1_000_000,
+        "availability_percent": reported_uptime_text(up_ppm),
     }
+
+
+def status_day_v2(day: StatusDay) -> Json:
+    """A manual component's day: the uptime its bar shows."""
+    return {"date": day.day.isoformat(), "level": day.level, **reported_v2(day.up_ppm)}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedUptime:
+    """A manual component's uptime from its status history, used instead of the
+    probes' roll-ups (`presentation.days.status_days` and `status_windows`)."""
+
+    days: Sequence[StatusDay]  # its bar's days
+    windows: Mapping[str, int | None]  # uptime in parts per million per window
 
 
 def uptime_v2(
-    summary: ComponentSummary, sla_ms: float | None, status_days: Sequence[StatusDay] = ()
+    summary: ComponentSummary, sla_ms: float | None, reported: ReportedUptime | None = None
 ) -> Json:
-    """The `sla_ms`, `windows` and `days` members of the response; `status_days` are a
-    manual component's days (its bar's), used instead of the probes' roll-ups."""
-    windows = {
-        name: figures_v2(summary.windows.get(name, Figures()), summary.latency.get(name))
-        for name in UPTIME_WINDOWS
-    }
-    days = (
-        [status_day_v2(d) for d in status_days]
-        if status_days
-        else [
+    """The `sla_ms`, `windows` and `days` members of the response; `reported` for a
+    manual component, None for a probed one."""
+    if reported is not None:
+        windows = {name: reported_v2(reported.windows.get(name)) for name in UPTIME_WINDOWS}
+        days = [status_day_v2(d) for d in reported.days]
+    else:
+        windows = {
+            name: {
+                "source": "probes",
+                **figures_v2(summary.windows.get(name, Figures()), summary.latency.get(name)),
+            }
+            for name in UPTIME_WINDOWS
+        }
+        days = [
             day_v2(d.day, d.figures, summary.day_latency.get(d.day))
             for d in summary.days[-HISTORY_DAYS:]
         ]
-    )
     return {"sla_ms": sla_ms, "windows": windows, "days": days}

@@ -17,12 +17,12 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from statuspage.presentation.display import MONTH_NAMES, clean_text, percent_text, weekday_date_text
-from storage.figures.timebuckets import local_date
-from storage.figures.windows import DayFigure, Figures
+from storage.figures.timebuckets import DAY, day_range, local_date
+from storage.figures.windows import DayFigure, Figures, window_bounds
 from storage.incidents.reads import IncidentView
 from storage.vocabulary import HISTORY_DAYS, ComponentStatus
 
@@ -211,6 +211,41 @@ _DOWNTIME_WEIGHT_PPM: dict[str, int] = {
 REPORTED_STATUS = "from reported status"  # how every page and the popover name the source
 
 
+def reported_uptime_ppm(spans: Iterable[tuple[str, float]]) -> int | None:
+    """Uptime in parts per million over (status, seconds) spans, rounded down (never
+    1_000_000 with any outage); None when no status was known in them.
+
+    Summed in whole microseconds, so the sum is exact however long the span: a year
+    with one second of outage is not "100.00"."""
+    tracked = lost = 0
+    for status, seconds in spans:
+        micros = round(seconds * 1_000_000)
+        tracked += micros
+        lost += _DOWNTIME_WEIGHT_PPM.get(status, 0) * micros
+    if tracked <= 0:
+        return None
+    return (1_000_000 * tracked - lost) // tracked
+
+
+def reported_level(up_ppm: int | None) -> str:
+    """The level of an uptime in parts per million, by the thresholds of measured days."""
+    if up_ppm is None:
+        return "none"
+    return next(
+        (name for name, num, den in LEVEL_THRESHOLDS if up_ppm * den >= num * 1_000_000),
+        "bad",
+    )
+
+
+def reported_uptime_text(up_ppm: int | None) -> str | None:
+    """E.g. "99.95", rounded down like every percentage on the page (`up_ppm` already
+    is); None when no status was known."""
+    if up_ppm is None:
+        return None
+    whole, fraction = divmod(up_ppm // 100, 100)
+    return f"{whole}.{fraction:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class StatusDay:
     """A manual component's day from its status history: what the bar, the calendar
@@ -221,30 +256,16 @@ class StatusDay:
 
     @property
     def level(self) -> str:
-        if self.up_ppm is None:
-            return "none"
-        return next(
-            (name for name, num, den in LEVEL_THRESHOLDS if self.up_ppm * den >= num * 1_000_000),
-            "bad",
-        )
+        return reported_level(self.up_ppm)
 
     @property
     def uptime_text(self) -> str | None:
-        """E.g. "99.95", rounded down like every percentage on the page: never
-        "100.00" with any outage."""
-        if self.up_ppm is None:
-            return None
-        whole, fraction = divmod(self.up_ppm // 100, 100)
-        return f"{whole}.{fraction:02d}"
+        return reported_uptime_text(self.up_ppm)
 
 
 def status_day(day: date, spans: Sequence[tuple[str, float]]) -> StatusDay:
     """A manual component's day from (status, seconds) spans inside it."""
-    tracked = sum(seconds for _, seconds in spans)
-    if tracked <= 0:
-        return StatusDay(day, None)
-    lost = sum(_DOWNTIME_WEIGHT_PPM.get(status, 0) * seconds for status, seconds in spans)
-    return StatusDay(day, 1_000_000 - round(lost / tracked))
+    return StatusDay(day, reported_uptime_ppm(spans))
 
 
 def status_day_cell(
@@ -263,21 +284,46 @@ def _status_cell(found: StatusDay, incidents: Sequence[str]) -> DayCell:
     return DayCell(found.day, found.level, uptime, "not measured", tuple(incidents), label)
 
 
+def _spans_within(
+    intervals: Sequence[tuple[str, datetime, datetime]], start: datetime, end: datetime
+) -> list[tuple[str, float]]:
+    """(status, seconds) of the intervals' parts inside [start, end)."""
+    return [
+        (status, (min(e, end) - max(s, start)).total_seconds())
+        for status, s, e in intervals
+        if s < end and e > start
+    ]
+
+
 def status_days(
     intervals: Sequence[tuple[str, datetime, datetime]], days: Sequence[date], tz: ZoneInfo
 ) -> list[StatusDay]:
     """One day per site-local day from status intervals (status, start, end)."""
-    found = []
-    for day in days:
-        start = datetime.combine(day, datetime.min.time(), tz)
-        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
-        spans = [
-            (status, (min(e, end) - max(s, start)).total_seconds())
-            for status, s, e in intervals
-            if s < end and e > start
-        ]
-        found.append(status_day(day, spans))
-    return found
+    return [status_day(day, _spans_within(intervals, *day_range(day, tz))) for day in days]
+
+
+def status_windows(
+    intervals: Sequence[tuple[str, datetime, datetime]],
+    windows: Iterable[str],
+    now: datetime,
+    tz: ZoneInfo,
+) -> dict[str, int | None]:
+    """A manual component's uptime (parts per million) in each window up to `now`, by
+    its days' rule over the window's time: "24h" is the 24 hours before `now` (the
+    status history is exact, so no hour roll-ups to round to), "7d" .. "90d" start at
+    site-local midnight of their first day (`window_bounds`). Time without a known
+    status is left out, as on a day; None: no status known in the window. The
+    intervals must reach back to the earliest window's start."""
+    return {
+        window: reported_uptime_ppm(_spans_within(intervals, _window_start(window, now, tz), now))
+        for window in windows
+    }
+
+
+def _window_start(window: str, now: datetime, tz: ZoneInfo) -> datetime:
+    if window == "24h":
+        return now.astimezone(UTC) - DAY
+    return window_bounds(window, now, tz)[0]
 
 
 def status_day_cells(

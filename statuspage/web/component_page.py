@@ -15,6 +15,7 @@ from statuspage.presentation.days import (
     history_days,
     incidents_by_day,
     status_day_cells,
+    status_windows,
 )
 from statuspage.presentation.display import (
     TimeText,
@@ -24,6 +25,7 @@ from statuspage.presentation.display import (
     time_text,
 )
 from statuspage.web.component_rows import (
+    BLOCK_WINDOWS,
     WINDOW_LABELS,
     AboutFigures,
     ComponentBlock,
@@ -189,6 +191,9 @@ def component_page(
             status_days=()
             if component.probed
             else tuple(status_day_cells(data.manual_intervals, days, tz, by_day)),
+            status_windows={}
+            if component.probed
+            else status_windows(data.manual_intervals, BLOCK_WINDOWS, now, tz),
         ),
         tz=tz,
     )

@@ -7,7 +7,7 @@ latest result) and passes `now`; nothing here reads a clock or the database.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from statuspage.config import ComponentConfig, Settings
-from statuspage.presentation.days import LEVEL_LABELS, MEASURING, DayCell, day_cells, measuring_cell
+from statuspage.presentation.days import (
+    LEVEL_LABELS,
+    MEASURING,
+    REPORTED_STATUS,
+    DayCell,
+    day_cells,
+    measuring_cell,
+    reported_uptime_text,
+)
 from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
@@ -37,6 +45,8 @@ WINDOW_LABELS = {
     "90d": "90 days",
     "365d": "365 days",
 }
+# The windows under a component's bar on its page (a probed one's table has all five).
+BLOCK_WINDOWS = ("24h", "30d", "90d")
 # Words health endpoints use for their dependencies, by how the page shows them.
 _DEPENDENCY_WORDS = {
     "ok": {"ok", "up", "healthy", "connected", "operational", "available", "pass", "passing",
@@ -67,6 +77,9 @@ class WindowFigure:
     sla_compliance: str  # "98.20 %" or "no data"
     has_data: bool  # False: no result in the window counts towards availability
     measuring: bool = False  # no data yet, but results are waiting for the roll-up
+    # A manual component's window: REPORTED_STATUS, and `availability` is the uptime of
+    # its reported status (as its days and uptime.json show it); None: measured.
+    source_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +177,27 @@ def window_figures(
     return tuple(found)
 
 
+def reported_window_figures(
+    windows: Mapping[str, int | None], names: Sequence[str]
+) -> tuple[WindowFigure, ...]:
+    """A manual component's windows from the uptime of its reported status (parts per
+    million, `presentation.days.status_windows`); "no data" where no status was known."""
+    found = []
+    for name in (n for n in names if n in windows):
+        uptime = reported_uptime_text(windows[name])
+        found.append(
+            WindowFigure(
+                window=name,
+                label=WINDOW_LABELS[name],
+                availability=percent_text(uptime or "no data"),
+                sla_compliance="not measured",
+                has_data=uptime is not None,
+                source_note=REPORTED_STATUS,
+            )
+        )
+    return tuple(found)
+
+
 def is_measuring(component: ComponentConfig, data: ComponentData) -> bool:
     """The newest result is not in the figures yet, and they would contradict it.
 
@@ -202,6 +236,8 @@ class ComponentData:
     latest: LatestResult | None
     incidents_by_day: Mapping[date, Sequence[str]]
     status_days: Sequence[DayCell] = ()  # manual components: days from the status history
+    # Manual components: uptime in parts per million per window, from the status history.
+    status_windows: Mapping[str, int | None] = field(default_factory=dict)
 
 
 def component_block(
@@ -209,7 +245,7 @@ def component_block(
     data: ComponentData,
     *,
     tz: ZoneInfo,
-    windows: Sequence[str] = ("24h", "30d", "90d"),
+    windows: Sequence[str] = BLOCK_WINDOWS,
 ) -> ComponentBlock:
     name = clean_text(component.name)
     measuring = is_measuring(component, data)
@@ -236,7 +272,7 @@ def component_block(
         days=cells,
         windows=window_figures(data.windows, windows, measuring=measuring)
         if component.probed
-        else (),
+        else reported_window_figures(data.status_windows, windows),
         measuring=measuring,
         performance=None
         if sla_ms is None

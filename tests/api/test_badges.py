@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 from statuspage.api.badges import Badge, render_badge
 from storage.database import Database
-from tests.api.factories import measure, open_incident
+from storage.manual_status import set_component_status
+from tests.api.factories import NOW, measure, open_incident
 from tests.app_client import Client
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -32,6 +34,16 @@ async def test_a_component_with_no_data_says_so(client: Client) -> None:
 async def test_the_uptime_badge_rounds_down(client: Client, db: Database) -> None:
     await measure(db, "api", ["up"] * 9 + ["down"])
     assert await badge_texts(client, "?type=uptime&window=24h") == ["API uptime 24h", "90.00 %"]
+
+
+async def test_a_manual_components_uptime_badge_is_its_reported_status_uptime(
+    client: Client, db: Database
+) -> None:
+    for status, hours_ago in (("operational", 30), ("major_outage", 10), ("operational", 4)):
+        at = NOW - timedelta(hours=hours_ago)
+        await set_component_status(db, "notifications", status, now=at, actor="alice")
+    texts = await badge_texts(client, "?type=uptime&window=24h", "notifications")
+    assert texts == ["Customer notifications uptime 24h", "75.00 %"]  # as in its uptime.json
 
 
 async def test_the_latency_badge_shows_p95(client: Client, db: Database) -> None:

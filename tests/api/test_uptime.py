@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from statuspage.presentation.days import day_anchor
 from storage.database import Database
 from storage.figures.timebuckets import HOUR
 from storage.manual_status import set_component_status
+from storage.tables.monitoring import Component
 from tests.api.factories import NOW, measure
 from tests.api.helpers import get_json
 from tests.api.schemas import assert_valid
 from tests.app_client import Client
+
+WINDOWS = ("24h", "7d", "30d", "90d")
 
 
 async def test_an_unmeasured_component_has_null_figures_never_zero(client: Client) -> None:
@@ -92,7 +95,73 @@ async def test_a_manual_components_days_are_the_levels_its_bar_shows(
     )
 
 
-async def test_a_probed_components_days_come_from_its_probes(client: Client, db: Database) -> None:
-    await measure(db, "api", ["up"] * 3)
-    days = (await get_json(client, "/api/v2/components/api/uptime.json"))["days"]
-    assert {d["source"] for d in days} == {"probes"}
+async def test_a_probed_components_days_and_windows_come_from_its_probes(
+    client: Client, db: Database
+) -> None:
+    await measure(db, "api", ["up"] * 9 + ["down"])
+    body = await get_json(client, "/api/v2/components/api/uptime.json")
+    assert {d["source"] for d in body["days"]} == {"probes"}
+    windows = body["windows"]
+    assert {w["source"] for w in windows.values()} == {"probes"}
+    assert [windows[w]["availability_percent"] for w in WINDOWS] == ["90.00"] * 4
+    assert windows["24h"]["probes"]["down"] == 1
+
+
+async def six_hours_of_major_outage(db: Database) -> None:
+    """Operational, major outage from 00:15 to 06:15 in Berlin today, operational."""
+    for status, at in (("major_outage", NOW - 10 * HOUR), ("operational", NOW - 4 * HOUR)):
+        await set_component_status(db, "notifications", status, now=at, actor="alice")
+
+
+async def test_a_manual_components_windows_are_the_uptime_of_its_reported_status(
+    client: Client, db: Database
+) -> None:
+    await set_component_status(
+        db, "notifications", "operational", now=NOW - timedelta(days=20), actor="alice"
+    )
+    await six_hours_of_major_outage(db)
+    body = await get_json(client, "/api/v2/components/notifications/uptime.json")
+    assert_valid(body, "uptime.json")
+    windows = body["windows"]
+    # 24h: the 24 hours up to now, not today or whole hours: 6 of 24 hours lost.
+    # 7d: from Berlin's midnight six days back (23:00 UTC on 19 Nov) to now,
+    # 558,902.113 s, 21,600 of them lost. 30d and 90d: the 20 days a status was known.
+    assert [(windows[w]["availability"], windows[w]["availability_percent"]) for w in WINDOWS] == [
+        (0.75, "75.00"),
+        (0.961352, "96.13"),
+        (0.9875, "98.75"),
+        (0.9875, "98.75"),
+    ]
+    for window in windows.values():
+        assert window["source"] == "reported_status"
+        assert (window["sla_compliance"], window["sla_compliance_percent"]) == (None, None)
+        assert (window["latency_ms"], window["probes"]["up"], window["probes"]["down"]) == (
+            None,
+            0,
+            0,
+        )
+
+
+async def test_a_manual_component_has_no_data_before_it_was_added(
+    client: Client, db: Database
+) -> None:
+    async with db.write() as session:  # start-up adds it at wall-clock time
+        row = await session.get(Component, "notifications")
+        assert row is not None
+        row.created_at = NOW - timedelta(days=3)
+    await six_hours_of_major_outage(db)
+    body = await get_json(client, "/api/v2/components/notifications/uptime.json")
+    assert_valid(body, "uptime.json")
+    # Operational from when it was added, as on its bar; the 4 days before are no data.
+    percents = [body["windows"][w]["availability_percent"] for w in WINDOWS]
+    assert percents == ["75.00", "91.66", "91.66", "91.66"]
+
+
+async def test_a_manual_component_without_a_known_status_has_null_windows(
+    client: Client,
+) -> None:
+    body = await get_json(client, "/api/v2/components/notifications/uptime.json")
+    assert_valid(body, "uptime.json")
+    for window in body["windows"].values():
+        assert (window["availability"], window["availability_percent"]) == (None, None)
+        assert window["source"] == "reported_status"

@@ -16,6 +16,7 @@ from statuspage.presentation.days import (
     incidents_by_day,
     status_day_cell,
     status_day_cells,
+    status_windows,
 )
 from storage.figures.windows import DayFigure, Figures
 from storage.incidents.reads import IncidentView
@@ -155,6 +156,34 @@ def test_manual_day_cells_are_cut_at_site_midnight() -> None:
     )
     # Each day holds one hour of the outage, and only that hour has a known status.
     assert [(c.day.day, c.availability) for c in cells] == [(19, "0.00 %"), (20, "0.00 %")]
+
+
+def test_a_manual_components_day_with_any_outage_is_never_100_percent() -> None:
+    cell = status_day_cell(
+        date(2026, 11, 20), [("operational", 86_399.999), ("major_outage", 0.001)]
+    )
+    assert cell.availability == "99.99 %"
+
+
+def test_manual_windows_start_at_site_midnight_and_the_24_hours_before_now() -> None:
+    # Major outage 23:00 to 01:00 in Berlin: the 7 days start at midnight, so they hold
+    # one hour of it (of 6 days 11.25 hours); the 24 hours before now hold none of it.
+    outage_start, outage_end = (
+        datetime(2026, 11, 19, 22, tzinfo=UTC),
+        datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    intervals = [
+        ("operational", datetime(2026, 10, 1, tzinfo=UTC), outage_start),
+        ("major_outage", outage_start, outage_end),
+        ("operational", outage_end, NOW),
+    ]
+    found = status_windows(intervals, ("24h", "7d"), NOW, BERLIN)
+    assert found == {"24h": 1_000_000, "7d": 1_000_000 - 6_442}  # 1 h / 155.25 h, rounded down
+
+
+def test_a_manual_window_without_a_known_status_has_no_figure() -> None:
+    intervals = [("major_outage", NOW - timedelta(days=3), NOW - timedelta(days=2))]
+    assert status_windows(intervals, ("24h", "7d"), NOW, BERLIN) == {"24h": None, "7d": 0}
 
 
 def test_a_month_has_no_week_without_a_day_of_the_range() -> None:

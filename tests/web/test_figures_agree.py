@@ -129,6 +129,40 @@ async def test_an_operators_status_follows_the_operational_start(
     assert [level_of(d) for d in days[-3:]] == ["g", "g", "b"]
 
 
+async def test_a_manual_components_page_shows_the_windows_of_its_uptime_json(
+    client: Client, db: Database
+) -> None:
+    await added_at(db, NOW - timedelta(days=3))
+    for status, hours_ago in (("major_outage", 10), ("operational", 4)):
+        at = NOW - timedelta(hours=hours_ago)
+        await record_status_change(db, "notifications", status, at=at, source="manual")
+    card = one(await fetch(client, "/components/notifications"), "#component-notifications")
+    # Six hours lost of the 24 hours, and of the 3 days since it was added.
+    assert [text_of(w) for w in card.select(".window")] == [
+        "24 hours 75.00 % uptime from reported status",
+        "30 days 91.66 % uptime from reported status",
+        "90 days 91.66 % uptime from reported status",
+    ]
+    body = await (await client.get("/api/v2/components/notifications/uptime.json")).json()
+    windows = body["windows"]
+    assert [windows[w]["availability_percent"] for w in ("24h", "30d", "90d")] == [
+        "75.00",
+        "91.66",
+        "91.66",
+    ]
+
+
+async def test_a_manual_component_without_a_known_status_shows_no_data_windows(
+    client: Client,
+) -> None:
+    card = one(await fetch(client, "/components/notifications"), "#component-notifications")
+    assert [text_of(w) for w in card.select(".window")] == [
+        "24 hours No data",
+        "30 days No data",
+        "90 days No data",
+    ]
+
+
 def test_the_examples_describe_their_manual_component_without_repeating_the_page(
     tmp_path: Path,
 ) -> None:
