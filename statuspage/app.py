@@ -22,6 +22,7 @@ from statuspage import keys
 from statuspage.alerting.incidents import IncidentAutomation
 from statuspage.alerting.service import AlertingService
 from statuspage.config import Settings
+from statuspage.metric_specs import source_job_id
 from statuspage.notify.service import Notifier
 from statuspage.service import connections
 from statuspage.service.health import health
@@ -172,11 +173,11 @@ def _schedule_metric_sources(app: web.Application, scheduler: ProbeScheduler) ->
     )
     app[keys.METRIC_COLLECTOR] = collector
     shard = holder.current.file.probes.shard
-    sources = [s for s in holder.current.metrics.sources if shard.holds(f"metric-source:{s.name}")]
+    sources = [s for s in holder.current.metrics.sources if shard.holds(source_job_id(s.name))]
     offsets = spread_offsets([s.interval_s for s in sources])
     for source, offset in zip(sources, offsets, strict=True):
         scheduler.add_periodic(
-            f"metric-source:{source.name}",
+            source_job_id(source.name),
             source.interval_s,
             offset,
             functools.partial(collector.collect, source.name),

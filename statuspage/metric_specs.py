@@ -41,6 +41,14 @@ SOURCE_KIND = {
     "promql": "prometheus",
     "push": None,
 }
+
+
+def source_job_id(name: str) -> str:
+    """The scheduler's job id of a source's scrape: what a static shard and the workers'
+    rendezvous rule hash, so one process of all regions scrapes it."""
+    return f"metric-source:{name}"
+
+
 _KIND_KEYS = {"selector", "aggregate", "numerator", "denominator", "histogram", "quantile"}
 _SELECTOR_KEYS = ("selector", "numerator", "denominator", "histogram")
 

@@ -1,5 +1,6 @@
-"""The probe workers page: who probes which region, how much, how late, and when each
-last renewed its lease (the same rows as `statuspage status`)."""
+"""The probe workers page: who probes which region, how much, how late, when each last
+renewed its lease and which metric sources each scrapes (the same rows as
+`statuspage status`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.admin.pages import Chrome, chrome, render
 from statuspage.admin.state import ADMIN
-from statuspage.presentation.roster import RosterRow, live_by_region, roster_rows
+from statuspage.presentation.roster import RosterRow, live_by_region, roster_rows, unheld
 from storage.workers import roster
 
 
@@ -24,18 +25,24 @@ class RegionLine:
 @dataclass(frozen=True, slots=True)
 class WorkersPage:
     """Context of admin/workers.html: live workers first, then those departed within
-    the hour; a line per region with live workers."""
+    the hour, each with the metric sources it scrapes; a line per region with live
+    workers; the metric sources no live worker holds (every one when none is live)."""
 
     chrome: Chrome
     regions: tuple[RegionLine, ...]
     workers: tuple[RosterRow, ...]
+    unheld_sources: tuple[str, ...]
 
 
 async def workers(request: web.Request) -> web.Response:
-    rows = roster_rows(await roster(request.app[keys.DATABASE]), request.app[ADMIN].clock())
+    sources = [s.name for s in request.app[keys.SETTINGS].current.metrics.sources]
+    states = await roster(request.app[keys.DATABASE])
+    rows = roster_rows(states, sources, request.app[ADMIN].clock())
     regions = tuple(
         RegionLine(region, count, share)
         for region, (count, share) in sorted(live_by_region(rows).items())
     )
-    page = WorkersPage(await chrome(request, "Probe workers"), regions, tuple(rows))
+    page = WorkersPage(
+        await chrome(request, "Probe workers"), regions, tuple(rows), unheld(rows, sources)
+    )
     return render(request, "admin/workers.html", page)

@@ -10,7 +10,7 @@ it now wins. Pure: no clock, no database.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
 
@@ -34,6 +34,14 @@ def owner(component_id: str, members: Sequence[str]) -> str | None:
         return None
     # The member id breaks a (practically impossible) tie, so every worker agrees.
     return max(members, key=lambda member: (weight(member, component_id), member))
+
+
+def holder(job_id: str, regions: Mapping[str, Sequence[str]]) -> str | None:
+    """The member that runs `job_id`, a job one worker of all regions runs (a metric
+    source's scrape): its owner among every region's members together; None when there
+    are none. The workers ask it before each run (`Membership.holds`) and the roster shows
+    its answer, so the two cannot disagree."""
+    return owner(job_id, [member for members in regions.values() for member in members])
 
 
 def share_of(me: str, components: Sequence[Component], members: Sequence[str]) -> list[Component]:

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 
 from probes.clock import Clock
 from statuspage.config import ComponentConfig, Settings
-from statuspage.rules.rendezvous import owner, share_of
+from statuspage.rules.rendezvous import holder, share_of
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
@@ -68,7 +68,7 @@ class Membership:
         self._started_at = clock()
         self._beat_at: datetime | None = None  # the last heartbeat that committed
         self._members: list[str] = []  # the region's live members
-        self._everyone: list[str] = []  # every region's, for the jobs of no region
+        self._regions: dict[str, list[str]] = {}  # every region's, for the jobs of no region
         self._applied: Sequence[ComponentConfig] | None = None
         self._share: tuple[tuple[int, tuple[str, ...]], list[ComponentConfig]] | None = None
         self._stopped = asyncio.Event()
@@ -89,7 +89,7 @@ class Membership:
         """True if this worker runs `job_id`, a job one worker of all regions runs (a
         metric source's scrape): it owns the id among every live member, and its lease
         surely holds."""
-        return self.may_probe() and owner(job_id, self._everyone) == self.worker_id
+        return self.may_probe() and holder(job_id, self._regions) == self.worker_id
 
     def share(self) -> list[ComponentConfig]:
         """This worker's components under the settings in force and the members last read."""
@@ -110,7 +110,7 @@ class Membership:
                 await self._beat(now)
             regions = await live_by_region(self._db, now=now)
             self._members = regions.get(self._settings.current.file.probes.region, [])
-            self._everyone = sorted(m for members in regions.values() for m in members)
+            self._regions = regions
         except Exception as error:  # the database is away: keep the share while it holds
             if not self._unreachable:  # once per outage, not every second
                 log.warning(
@@ -119,7 +119,7 @@ class Membership:
                 )
             self._unreachable = True
             if not self.may_probe():
-                self._members, self._everyone = [], []
+                self._members, self._regions = [], {}
         else:
             self._unreachable = False
         self._apply(self.share())

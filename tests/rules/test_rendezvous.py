@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from statuspage.rules.rendezvous import owner, share_of, weight
+from statuspage.rules.rendezvous import holder, owner, share_of, weight
 
 
 class Named(NamedTuple):
@@ -61,6 +61,14 @@ def test_a_worker_not_yet_among_the_members_probes_nothing() -> None:
 
 def test_no_members_means_no_owner() -> None:
     assert owner("component-1", []) is None
+
+
+def test_a_job_of_all_regions_goes_to_its_owner_among_every_regions_members() -> None:
+    by_region = {"eu": MEMBERS[:2], "us": MEMBERS[2:]}
+    jobs = [f"metric-source:s{i}" for i in range(300)]
+    assert [holder(j, by_region) for j in jobs] == [owner(j, MEMBERS) for j in jobs]
+    assert {holder(j, by_region) for j in jobs} == set(MEMBERS)  # not one region's alone
+    assert holder("metric-source:s0", {}) is None
 
 
 def test_weights_are_the_same_in_every_process() -> None:

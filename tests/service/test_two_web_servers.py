@@ -30,12 +30,18 @@ CONVERGE_S = 10.0
 
 # What each response shows once the write is seen; the feeds (no incident yet) are
 # dated by the page's latest change, so they differ from what they served before.
+# Every feed is here: the site's and the component's history, and the updates feed,
+# each in both formats, all served through the one cache and data stamp.
 SHOWN = {
     "/": "Major Outage",
     "/api/v2/components.json": '"major_outage"',
     "/api/v2/status.json": '"indicator":"critical"',  # its only component is down
     "/history.rss": None,
     "/history.atom": None,
+    "/updates.rss": None,
+    "/updates.atom": None,
+    "/components/api/history.rss": None,
+    "/components/api/history.atom": None,
 }
 
 # A page's "this page was generated <time>" is each server's own render time: the one
