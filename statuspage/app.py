@@ -13,7 +13,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from probes.clock import Clock, system_clock
@@ -30,6 +30,7 @@ from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.membership import Membership, uses_membership
 from statuspage.service.metric_collector import MetricCollector
 from statuspage.service.metrics import ServiceMetrics
+from statuspage.service.metrics_access import NO_STORE, may_read_metrics, metrics_refused
 from statuspage.service.roles import Roles
 from statuspage.service.runner import ProbeLimits, ProbeRunner
 from statuspage.service.schedule import spread_offsets
@@ -245,6 +246,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
+    token = request.app[keys.SETTINGS].current.file.server.metrics_token
+    if not may_read_metrics(request.headers.get(hdrs.AUTHORIZATION), token):
+        return metrics_refused()
     service_metrics = request.app[keys.METRICS]
     writer = request.app.get(keys.WRITER)
     if writer is not None:
@@ -265,4 +269,4 @@ async def metrics(request: web.Request) -> web.Response:
     if (db := request.app.get(keys.DATABASE)) is not None:
         await service_metrics.alerts.refresh(db, request.app[keys.SETTINGS].current.file)
     body = generate_latest(service_metrics.registry)
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST, **NO_STORE})

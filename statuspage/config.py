@@ -38,6 +38,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str, type]] = {
     "STATUSPAGE_HOST": ("server", "host", str),
     "STATUSPAGE_PORT": ("server", "port", int),
     "STATUSPAGE_SECRET_KEY": ("server", "secret_key", str),
+    "STATUSPAGE_METRICS_TOKEN": ("server", "metrics_token", str),
     "STATUSPAGE_TRUSTED_PROXIES": ("server", "trusted_proxies", list),  # comma-separated
     "STATUSPAGE_REGION": ("probes", "region", str),
     "STATUSPAGE_SHARD": ("probes", "shard", str),

@@ -140,6 +140,8 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     secret_key: Annotated[str, Field(min_length=32)] | None = None
+    # Set: /metrics answers only requests with `Authorization: Bearer <token>`.
+    metrics_token: Annotated[str, Field(min_length=16, pattern=r"^[\x21-\x7e]+$")] | None = None
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
     trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
     # Bounds on what clients can hold: a client that opens connections and sends
