@@ -15,7 +15,7 @@ from statuspage import keys
 from statuspage.config import ComponentConfig, Settings
 from statuspage.http.assets import IMMUTABLE, REVALIDATE
 from statuspage.http.errors import PageError
-from statuspage.http.serving import Page, etag_matches, serve_page
+from statuspage.http.serving import Page, accepts_gzip, etag_matches, serve_page
 from statuspage.presentation.metric_cards import load_metric_cards
 from statuspage.web.component_page import component_page, load_component
 from statuspage.web.context_history import (
@@ -129,12 +129,17 @@ async def static_file(request: web.Request) -> web.StreamResponse:
     if asset is None:
         raise PageError(404)
     current = request.query.get("v") == asset.fingerprint
+    packed = asset.gzipped if accepts_gzip(request.headers.get("Accept-Encoding", "")) else None
     headers = {
         "Content-Type": asset.content_type,
-        "ETag": asset.etag,
+        "ETag": asset.etag if packed is None else asset.gzip_etag,
         "Cache-Control": IMMUTABLE if current else REVALIDATE,
+        "Vary": "Accept-Encoding",
     }
     if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and etag_matches(if_none_match, asset.etag):
+    if if_none_match is not None and etag_matches(if_none_match, headers["ETag"]):
         return web.Response(status=304, headers=headers)
+    if packed is not None:
+        headers["Content-Encoding"] = "gzip"
+        return web.Response(body=packed, headers=headers)
     return web.Response(body=asset.body, headers=headers)

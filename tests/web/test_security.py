@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 from bs4 import BeautifulSoup
 
 from storage.database import Database
@@ -76,3 +78,35 @@ async def test_the_theme_carries_the_accent_colour(client: Client) -> None:
 async def test_nothing_outside_the_static_folder_is_served(client: Client) -> None:
     for path in ("/static/..%2Fapp.py", "/static/%2e%2e/app.py", "/static/missing.css"):
         assert (await client.get(path)).status == 404, path
+
+
+async def test_a_static_file_is_sent_gzipped_to_a_client_that_takes_gzip(client: Client) -> None:
+    plain = await client.get("/static/style.css", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert plain.headers["Vary"] == "Accept-Encoding"
+    text = await plain.text()
+    packed = await client.get(
+        "/static/style.css", headers={"Accept-Encoding": "gzip"}, auto_decompress=False
+    )
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    body = await packed.read()
+    assert len(body) < len(text.encode()) // 2
+    assert gzip.decompress(body).decode() == text
+    # Each representation has its own validator, and each answers 304 to its own.
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = await client.get(
+        "/static/style.css",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]},
+    )
+    assert again.status == 304
+    assert again.headers["ETag"] == packed.headers["ETag"]
+
+
+async def test_a_file_gzip_would_not_shrink_is_sent_as_it_is(client: Client) -> None:
+    response = await client.get(
+        "/static/favicon.svg", headers={"Accept-Encoding": "gzip"}, auto_decompress=False
+    )
+    assert response.status == 200
+    assert "Content-Encoding" not in response.headers
+    assert (await response.read()).startswith(b"<svg")
