@@ -9,7 +9,6 @@ therefore lets in-flight probes finish before the writer's final flush.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -22,7 +21,6 @@ from statuspage import keys
 from statuspage.alerting.incidents import IncidentAutomation
 from statuspage.alerting.service import AlertingService
 from statuspage.config import Settings
-from statuspage.metric_specs import source_job_id
 from statuspage.notify.service import Notifier
 from statuspage.service import connections
 from statuspage.service.health import health
@@ -33,10 +31,10 @@ from statuspage.service.metrics import ServiceMetrics
 from statuspage.service.metrics_access import NO_STORE, may_read_metrics, metrics_refused
 from statuspage.service.roles import Roles
 from statuspage.service.runner import ProbeLimits, ProbeRunner
-from statuspage.service.schedule import spread_offsets
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
+from statuspage.service.source_jobs import schedule_sources
 from statuspage.service.startup import open_database, prepare_database, sole_writer
 from storage.metrics.buffer import MAX_PENDING_POINTS, PointWriter
 from storage.results.writer import ResultWriter
@@ -140,7 +138,9 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         app[keys.MEMBERSHIP] = membership
     else:
         scheduler.apply(components_to_probe(settings))
-    _schedule_metric_sources(app, scheduler)
+    schedule_sources(
+        scheduler, _metric_collector(app, scheduler), settings, membership=membership is not None
+    )
     runner.monitor.start()
     scheduler.start()
     looking = asyncio.create_task(membership.run(), name="membership") if membership else None
@@ -158,10 +158,9 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     runner.monitor.stop()
 
 
-def _schedule_metric_sources(app: web.Application, scheduler: ProbeScheduler) -> None:
-    """Each metric source this process's shard holds, on the probes' scheduler and limits.
-    Under membership the shard is 1/1 and every source is scheduled: the scheduler asks
-    the membership at each run (`Membership.holds`), so one live worker scrapes each."""
+def _metric_collector(app: web.Application, scheduler: ProbeScheduler) -> MetricCollector:
+    """The metric sources' collector, on the probes' limits; it reads the settings in
+    force on each run, so a reload reaches a source's URL, token, timeout and metrics."""
     holder = app[keys.SETTINGS]
     collector = MetricCollector(
         db=app[keys.DATABASE],
@@ -173,16 +172,7 @@ def _schedule_metric_sources(app: web.Application, scheduler: ProbeScheduler) ->
         monitor=scheduler.runner.monitor,
     )
     app[keys.METRIC_COLLECTOR] = collector
-    shard = holder.current.file.probes.shard
-    sources = [s for s in holder.current.metrics.sources if shard.holds(source_job_id(s.name))]
-    offsets = spread_offsets([s.interval_s for s in sources])
-    for source, offset in zip(sources, offsets, strict=True):
-        scheduler.add_periodic(
-            source_job_id(source.name),
-            source.interval_s,
-            offset,
-            functools.partial(collector.collect, source.name),
-        )
+    return collector
 
 
 async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:

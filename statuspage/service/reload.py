@@ -10,7 +10,9 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.config import ConfigError, Settings, load_settings
 from statuspage.service.logs import configure_logging
+from statuspage.service.scheduler import ScheduleChanges
 from statuspage.service.shards import components_to_probe
+from statuspage.service.source_jobs import schedule_sources
 from statuspage.service.startup import sync_configured_components
 
 log = logging.getLogger("statuspage.reload")
@@ -63,16 +65,22 @@ async def reload_config(app: web.Application, path: Path) -> bool:
             log.info("setting applied", extra={"fields": {"key": name}})
         membership = app.get(keys.MEMBERSHIP)
         share = membership.share() if membership else components_to_probe(new)
-        changes = scheduler.apply(share)
-        log.info(
-            "configuration reloaded",
-            extra={
-                "fields": {
-                    "added": list(changes.added),
-                    "replaced": list(changes.replaced),
-                    "removed": list(changes.removed),
-                    "unchanged": len(changes.unchanged),
-                }
-            },
-        )
+        _log_changes("configuration reloaded", scheduler.apply(share))
+        collector = app[keys.METRIC_COLLECTOR]
+        sources = schedule_sources(scheduler, collector, new, membership=membership is not None)
+        _log_changes("metric sources reloaded", sources)
     return True
+
+
+def _log_changes(message: str, changes: ScheduleChanges) -> None:
+    log.info(
+        message,
+        extra={
+            "fields": {
+                "added": list(changes.added),
+                "replaced": list(changes.replaced),
+                "removed": list(changes.removed),
+                "unchanged": len(changes.unchanged),
+            }
+        },
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
@@ -33,6 +33,15 @@ class PlannedJob:
     check: CheckSpec
     interval_s: float
     offset_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodicJob:
+    """Another kind of job on the probes' grid and executor (a metric source's scrape)."""
+
+    job_id: str
+    interval_s: float
+    run: Callable[[], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,7 @@ class ProbeScheduler:
             executors={"default": self._executor},
         )
         self._jobs: dict[str, PlannedJob] = {}
+        self._periodic: dict[str, PeriodicJob] = {}
         # Asked before each run: False while this worker may no longer hold its share
         # (its membership lease may have run out), so it never probes what another took.
         self.may_probe: Callable[[], bool] = lambda: True
@@ -74,6 +84,10 @@ class ProbeScheduler:
     @property
     def jobs(self) -> dict[str, PlannedJob]:
         return dict(self._jobs)
+
+    @property
+    def periodic_jobs(self) -> dict[str, PeriodicJob]:
+        return dict(self._periodic)
 
     @property
     def runner(self) -> ProbeRunner:
@@ -106,24 +120,54 @@ class ProbeScheduler:
     def apply(self, components: Sequence[ComponentConfig]) -> ScheduleChanges:
         """Make the jobs match `components`; jobs whose check did not change keep running."""
         wanted = {c.id: c for c in components if c.check is not None}
-        removed = tuple(cid for cid in list(self._jobs) if cid not in wanted)
-        for cid in removed:
-            self._remove(cid)
-        unchanged = tuple(cid for cid, c in wanted.items() if self._is_unchanged(c))
-        to_plan = [c for cid, c in wanted.items() if cid not in unchanged]
-        replaced = tuple(c.id for c in to_plan if c.id in self._jobs)
-        offsets = spread_offsets([c.interval_s for c in to_plan])
-        for component, offset in zip(to_plan, offsets, strict=True):
-            self._add(component, offset)
-        added = tuple(c.id for c in to_plan if c.id not in replaced)
-        return ScheduleChanges(added, replaced, removed, unchanged)
-
-    def _is_unchanged(self, component: ComponentConfig) -> bool:
-        job = self._jobs.get(component.id)
-        return job is not None and (job.check, job.interval_s) == (
-            component.check,
-            component.interval_s,
+        return self._reconcile(
+            {cid: (job.check, job.interval_s) for cid, job in self._jobs.items()},
+            {cid: ((c.check, c.interval_s), c.interval_s) for cid, c in wanted.items()},
+            remove=self._remove,
+            add=lambda cid, offset_s: self._add(wanted[cid], offset_s),
         )
+
+    def apply_periodic(self, jobs: Sequence[PeriodicJob]) -> ScheduleChanges:
+        """Make the periodic jobs match `jobs`, as `apply` does the probes' jobs: a job
+        whose interval did not change keeps running (its `run` is not compared: it reads
+        what it needs on each run), a changed one restarts on its new grid."""
+        wanted = {job.job_id: job for job in jobs}
+        return self._reconcile(
+            {job_id: job.interval_s for job_id, job in self._periodic.items()},
+            {job_id: (job.interval_s, job.interval_s) for job_id, job in wanted.items()},
+            remove=self._remove_periodic,
+            add=lambda job_id, offset_s: self._add_periodic(wanted[job_id], offset_s),
+        )
+
+    def _reconcile(
+        self,
+        planned: Mapping[str, Hashable],
+        wanted: Mapping[str, tuple[Hashable, float]],
+        *,
+        remove: Callable[[str], None],
+        add: Callable[[str, float], None],
+    ) -> ScheduleChanges:
+        """The one way jobs follow new settings. `planned` is what each scheduled job runs
+        now; `wanted` what each should run, with its interval. Jobs planned but not wanted
+        are removed, equal ones left alone, and the rest (re)added, spread over their
+        intervals, in `wanted`'s order."""
+        removed = tuple(job_id for job_id in planned if job_id not in wanted)
+        unchanged = tuple(
+            job_id for job_id, (what, _) in wanted.items() if planned.get(job_id) == what
+        )
+        keep = set(unchanged)  # a tuple's `in` would make 20,000 components quadratic
+        to_plan = [job_id for job_id in wanted if job_id not in keep]
+        replaced = tuple(job_id for job_id in to_plan if job_id in planned)
+        added = tuple(job_id for job_id in to_plan if job_id not in planned)
+        # A changed job is removed before it is added again: before start() APScheduler
+        # keeps a pending copy per add_job, replace_existing or not, and remove_job
+        # takes only the first, so a later removal would leave one scheduled.
+        for job_id in removed + replaced:
+            remove(job_id)
+        offsets = spread_offsets([wanted[job_id][1] for job_id in to_plan])
+        for job_id, offset_s in zip(to_plan, offsets, strict=True):
+            add(job_id, offset_s)
+        return ScheduleChanges(added, replaced, removed, unchanged)
 
     def _add(self, component: ComponentConfig, offset_s: float) -> None:
         assert component.check is not None
@@ -142,23 +186,26 @@ class ProbeScheduler:
             misfire_grace_time=misfire_grace_s(component.interval_s),
         )
 
-    def add_periodic(
-        self, job_id: str, interval_s: float, offset_s: float, run: Callable[[], Awaitable[object]]
-    ) -> None:
-        """Another kind of job on the same grid and executor as the probes (a metric
-        source's scrape): one run at a time, a late run skipped, never counted as a
-        probe's skip."""
-        start = due_at_or_after(self._clock(), offset_s, interval_s)
+    def _add_periodic(self, job: PeriodicJob, offset_s: float) -> None:
+        """On the same grid and executor as the probes: one run at a time, a late run
+        skipped, never counted as a probe's skip."""
+        self._periodic[job.job_id] = job
+        start = due_at_or_after(self._clock(), offset_s, job.interval_s)
         self._scheduler.add_job(
             self._run_periodic,
-            GridIntervalTrigger(seconds=interval_s, start_date=start),
-            args=[job_id, run],
-            id=job_id,
+            GridIntervalTrigger(seconds=job.interval_s, start_date=start),
+            args=[job.job_id, job.run],
+            id=job.job_id,
             replace_existing=True,
             max_instances=1,
             coalesce=True,
-            misfire_grace_time=misfire_grace_s(interval_s),
+            misfire_grace_time=misfire_grace_s(job.interval_s),
         )
+
+    def _remove_periodic(self, job_id: str) -> None:
+        self._periodic.pop(job_id, None)
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
 
     async def _run_periodic(self, job_id: str, run: Callable[[], Awaitable[object]]) -> None:
         if self.may_run_periodic(job_id):

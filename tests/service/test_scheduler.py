@@ -14,7 +14,7 @@ from probes.clock import system_clock
 from probes.sessions import ProbeSessions
 from statuspage.config import ComponentConfig
 from statuspage.service.schedule import ANCHOR
-from statuspage.service.scheduler import ProbeScheduler
+from statuspage.service.scheduler import PeriodicJob, ProbeScheduler
 from storage.results.writer import ResultRecord
 from tests.probes.targets import RawServer, hang_forever, make_check
 from tests.service.conftest import ListSink, flaky_app, runner
@@ -86,6 +86,30 @@ def test_apply_leaves_unchanged_jobs_alone_and_replaces_changed_ones() -> None:
     changes = scheduler.apply([first[0]])
     assert set(changes.removed) == {"b", "c"}
     assert set(scheduler.jobs) == {"a"}
+
+
+async def _nothing() -> None:
+    pass
+
+
+def test_apply_periodic_leaves_jobs_of_the_same_interval_alone() -> None:
+    scheduler = ProbeScheduler(runner=None, clock=system_clock)  # type: ignore[arg-type]  # never runs here
+    scheduler.apply_periodic([PeriodicJob("a", 30, _nothing), PeriodicJob("b", 30, _nothing)])
+    kept = scheduler._scheduler.get_job("a")
+    changes = scheduler.apply_periodic(
+        [
+            PeriodicJob("a", 30, _nothing),
+            PeriodicJob("b", 60, _nothing),
+            PeriodicJob("c", 30, _nothing),
+        ]
+    )
+    assert (changes.unchanged, changes.replaced, changes.added) == (("a",), ("b",), ("c",))
+    assert scheduler._scheduler.get_job("a") is kept
+    changes = scheduler.apply_periodic([PeriodicJob("a", 30, _nothing)])
+    assert set(changes.removed) == {"b", "c"}
+    assert set(scheduler.periodic_jobs) == {"a"}
+    assert [job.id for job in scheduler._scheduler.get_jobs()] == ["a"]
+    assert scheduler.jobs == {}  # the probes' jobs are another set
 
 
 async def test_a_run_still_going_makes_the_next_one_skip_and_be_counted(
