@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -34,6 +35,9 @@ from statuspage.shard import Shard, parse_shard
 from storage.vocabulary import AlertSeverity, Severity
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+# `${NAME}` in a component's URL or header values, or a channel's keys: read from the
+# environment, so secrets stay out of the file.
+ENV_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -55,10 +59,38 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _require_http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
-        raise ValueError("expected an http:// or https:// URL")
+def _require_http_url(value: str, *, credentials: bool = False) -> str:
+    problem = http_url_problem(value, credentials=credentials)
+    if problem is not None:
+        raise ValueError(problem)
     return value
+
+
+def http_url_problem(value: str, *, credentials: bool) -> str | None:
+    """What keeps `value` from being an absolute http(s) URL with a host and a port
+    that exists; None when nothing does. A user name or password only where
+    `credentials`: a probe target or a channel may log in with them (pages never
+    show them), while the site's address and links must carry none. The problem
+    never repeats the value, which may be a secret (a Slack webhook URL)."""
+    if any(ch.isspace() for ch in value):
+        return "expected a URL without spaces"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "not a valid URL: an IPv6 host must be closed with ]"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "expected an http:// or https:// URL"
+    if not parts.hostname:
+        return "expected a host after the scheme, e.g. https://status.example.com"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return "the port must be a number from 1 to 65535"
+    if not credentials and (parts.username is not None or parts.password is not None):
+        return "must not contain a user name or password"
+    return None
 
 
 def _objective_ms(value: object) -> object:
@@ -239,7 +271,11 @@ class ComponentSettings(_Section):
     @field_validator("url")
     @classmethod
     def _url_is_http(cls, value: str | None) -> str | None:
-        return None if value is None else _require_http_url(value)
+        # As written; each `${NAME}` stands for something that fits anywhere in a URL
+        # (a host, a port, a path). The URL filled in is checked in `statuspage.config`.
+        if value is not None:
+            _require_http_url(ENV_REFERENCE.sub("1", value), credentials=True)
+        return value
 
     @field_validator("assertions")
     @classmethod
@@ -431,7 +467,7 @@ class MetricSourceSettings(_Section):
     @field_validator("url")
     @classmethod
     def _url_is_http(cls, value: str) -> str:
-        return _require_http_url(value)
+        return _require_http_url(value, credentials=True)
 
 
 class MetricSettings(_Section):
