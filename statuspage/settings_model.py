@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     IPvAnyNetwork,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -93,6 +94,30 @@ def http_url_problem(value: str, *, credentials: bool) -> str | None:
     return None
 
 
+# Logos may only come from this origin or be inline images: the page loads no
+# asset from another origin (and the Content-Security-Policy would block one).
+_DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp|svg\+xml)[;,]", re.IGNORECASE)
+LOGO_RULE = (
+    "the logo must come from this site: a path like /static/logo.png, a URL on "
+    "site.url's origin, or a data:image/... URL (the page loads nothing from elsewhere)"
+)
+
+
+def safe_logo_src(logo_url: str | None, site_url: str) -> str | None:
+    """The logo as a same-origin path or data: image, or None when it is neither."""
+    if not logo_url:
+        return None
+    if _DATA_IMAGE.match(logo_url):
+        return logo_url
+    parts = urlsplit(logo_url)
+    if not parts.scheme and not parts.netloc and logo_url.startswith("/"):
+        return None if logo_url.startswith("//") or "\\" in logo_url else logo_url
+    site = urlsplit(site_url)
+    if (parts.scheme, parts.netloc) == (site.scheme, site.netloc) and parts.path.startswith("/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return None
+
+
 def _objective_ms(value: object) -> object:
     """A latency objective: milliseconds above 0, or `false` to have none."""
     if value is False:
@@ -150,6 +175,15 @@ class SiteSettings(_Section):
     @classmethod
     def _home_is_http(cls, value: str | None) -> str | None:
         return None if value is None else _require_http_url(value)
+
+    @field_validator("logo_url")
+    @classmethod
+    def _logo_is_shown(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # The same rule the page applies: a logo it would drop is refused here instead.
+        site_url = info.data.get("url")
+        if value is not None and site_url is not None and safe_logo_src(value, site_url) is None:
+            raise ValueError(LOGO_RULE)
+        return value
 
     @field_validator("time_zone")
     @classmethod
