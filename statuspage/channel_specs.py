@@ -16,17 +16,17 @@ from typing import Any
 
 from statuspage.rules.routing import Route, default_routes
 from statuspage.settings_model import (
+    ENV_REFERENCE,
     ChannelSettings,
     FileSettings,
     RouteSettings,
     SmtpSettings,
+    http_url_problem,
     valid_entries,
     valid_entry,
 )
 
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
-ENV_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
-_HTTP_URL = re.compile(r"^https?://[^\s/]+")
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 
 # The keys each kind needs, and the keys it takes besides name, kind and enabled.
@@ -177,9 +177,8 @@ def _url_problems(kind: str, url: str, env: Mapping[str, str], where: str) -> li
         if "://" not in value:
             return [f"{where}: expected an Apprise URL such as ntfy://host/topic"]
         return []
-    if not _HTTP_URL.match(value):
-        return [f"{where}: expected an http:// or https:// URL"]
-    return []
+    problem = http_url_problem(value, credentials=True)
+    return [] if problem is None else [f"{where}: {problem}"]
 
 
 def _address_problems(where: str, address: str, env: Mapping[str, str]) -> list[str]:

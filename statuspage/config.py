@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from probes.assertions import parse_assertion
+from probes.header_rules import header_name_problem, header_value_problem
 from probes.model import CheckSpec
 from statuspage.alert_specs import spec_problems
 from statuspage.channel_specs import NotifySettings, notify_problems, resolve_notify
@@ -26,7 +27,12 @@ from statuspage.metric_specs import MetricsSettings, metric_problems, resolve_me
 from statuspage.rules.alerts.budget import availability_objective
 from statuspage.rules.alerts.defaults import COMPONENT_OBJECTIVE
 from statuspage.rules.response_times import BusinessCalendar, parse_business_hours
-from statuspage.settings_model import ComponentSettings, FileSettings
+from statuspage.settings_model import (
+    ENV_REFERENCE,
+    ComponentSettings,
+    FileSettings,
+    http_url_problem,
+)
 
 DEFAULT_CONFIG = "statuspage.toml"
 
@@ -45,7 +51,6 @@ ENV_OVERRIDES: dict[str, tuple[str, str, type]] = {
     "STATUSPAGE_LOG_LEVEL": ("logging", "level", str),
     "STATUSPAGE_LOG_FORMAT": ("logging", "format", str),
 }
-_ENV_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
 class ConfigError(Exception):
@@ -243,6 +248,7 @@ def _component_problems(raw_components: object, env: Mapping[str, str]) -> list[
         elif component_id is not None:
             seen[component_id] = index
         problems += _unset_variables(component, env, where)
+        problems += _request_problems(component, env, where)
     return problems
 
 
@@ -269,9 +275,36 @@ def _unset_variables(component: Mapping[str, Any], env: Mapping[str, str], where
         f"{where}.{key}: environment variable {variable} is not set"
         for key, value in values.items()
         if isinstance(value, str)
-        for variable in _ENV_REFERENCE.findall(value)
+        for variable in ENV_REFERENCE.findall(value)
         if variable not in env
     ]
+
+
+def _request_problems(
+    component: Mapping[str, Any], env: Mapping[str, str], where: str
+) -> list[str]:
+    """The URL and headers as the probe will send them, `${NAME}`s filled in: a request
+    that can never be sent would fail on our side and read as the target being down.
+    The problems never repeat a value, which may be a secret from the environment; an
+    unset variable (reported on its own) counts as "1", which fits anywhere."""
+    problems: list[str] = []
+    url = component.get("url")
+    if isinstance(url, str) and ENV_REFERENCE.search(url):
+        problem = http_url_problem(_filled(url, env), credentials=True)
+        if problem is not None:
+            problems.append(f"{where}.url: {problem} (with the environment's values filled in)")
+    headers = component.get("headers")
+    for name, value in headers.items() if isinstance(headers, dict) else ():
+        problem = header_name_problem(str(name))
+        if problem is None and isinstance(value, str):
+            problem = header_value_problem(_filled(value, env))
+        if problem is not None:
+            problems.append(f"{where}.headers.{name}: {problem}")
+    return problems
+
+
+def _filled(value: str, env: Mapping[str, str]) -> str:
+    return ENV_REFERENCE.sub(lambda match: env.get(match.group(1), "1"), value)
 
 
 def _resolve_components(
@@ -345,4 +378,4 @@ def _build_check(
 def _expand_env(value: str, env: Mapping[str, str]) -> str:
     """Replace `${NAME}` with the environment variable, so tokens stay out of the file.
     `_component_problems` has made sure each one is set."""
-    return _ENV_REFERENCE.sub(lambda match: env[match.group(1)], value)
+    return ENV_REFERENCE.sub(lambda match: env[match.group(1)], value)

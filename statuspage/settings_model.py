@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -21,6 +22,7 @@ from pydantic import (
     Field,
     IPvAnyNetwork,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -34,6 +36,9 @@ from statuspage.shard import Shard, parse_shard
 from storage.vocabulary import AlertSeverity, Severity
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+# `${NAME}` in a component's URL or header values, or a channel's keys: read from the
+# environment, so secrets stay out of the file.
+ENV_REFERENCE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -55,10 +60,62 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _require_http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
-        raise ValueError("expected an http:// or https:// URL")
+def _require_http_url(value: str, *, credentials: bool = False) -> str:
+    problem = http_url_problem(value, credentials=credentials)
+    if problem is not None:
+        raise ValueError(problem)
     return value
+
+
+def http_url_problem(value: str, *, credentials: bool) -> str | None:
+    """What keeps `value` from being an absolute http(s) URL with a host and a port
+    that exists; None when nothing does. A user name or password only where
+    `credentials`: a probe target or a channel may log in with them (pages never
+    show them), while the site's address and links must carry none. The problem
+    never repeats the value, which may be a secret (a Slack webhook URL)."""
+    if any(ch.isspace() for ch in value):
+        return "expected a URL without spaces"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "not a valid URL: an IPv6 host must be closed with ]"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "expected an http:// or https:// URL"
+    if not parts.hostname:
+        return "expected a host after the scheme, e.g. https://status.example.com"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return "the port must be a number from 1 to 65535"
+    if not credentials and (parts.username is not None or parts.password is not None):
+        return "must not contain a user name or password"
+    return None
+
+
+# Logos may only come from this origin or be inline images: the page loads no
+# asset from another origin (and the Content-Security-Policy would block one).
+_DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp|svg\+xml)[;,]", re.IGNORECASE)
+LOGO_RULE = (
+    "the logo must come from this site: a path like /static/logo.png, a URL on "
+    "site.url's origin, or a data:image/... URL (the page loads nothing from elsewhere)"
+)
+
+
+def safe_logo_src(logo_url: str | None, site_url: str) -> str | None:
+    """The logo as a same-origin path or data: image, or None when it is neither."""
+    if not logo_url:
+        return None
+    if _DATA_IMAGE.match(logo_url):
+        return logo_url
+    parts = urlsplit(logo_url)
+    if not parts.scheme and not parts.netloc and logo_url.startswith("/"):
+        return None if logo_url.startswith("//") or "\\" in logo_url else logo_url
+    site = urlsplit(site_url)
+    if (parts.scheme, parts.netloc) == (site.scheme, site.netloc) and parts.path.startswith("/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return None
 
 
 def _objective_ms(value: object) -> object:
@@ -118,6 +175,15 @@ class SiteSettings(_Section):
     @classmethod
     def _home_is_http(cls, value: str | None) -> str | None:
         return None if value is None else _require_http_url(value)
+
+    @field_validator("logo_url")
+    @classmethod
+    def _logo_is_shown(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # The same rule the page applies: a logo it would drop is refused here instead.
+        site_url = info.data.get("url")
+        if value is not None and site_url is not None and safe_logo_src(value, site_url) is None:
+            raise ValueError(LOGO_RULE)
+        return value
 
     @field_validator("time_zone")
     @classmethod
@@ -241,7 +307,11 @@ class ComponentSettings(_Section):
     @field_validator("url")
     @classmethod
     def _url_is_http(cls, value: str | None) -> str | None:
-        return None if value is None else _require_http_url(value)
+        # As written; each `${NAME}` stands for something that fits anywhere in a URL
+        # (a host, a port, a path). The URL filled in is checked in `statuspage.config`.
+        if value is not None:
+            _require_http_url(ENV_REFERENCE.sub("1", value), credentials=True)
+        return value
 
     @field_validator("assertions")
     @classmethod
@@ -433,7 +503,7 @@ class MetricSourceSettings(_Section):
     @field_validator("url")
     @classmethod
     def _url_is_http(cls, value: str) -> str:
-        return _require_http_url(value)
+        return _require_http_url(value, credentials=True)
 
 
 class MetricSettings(_Section):

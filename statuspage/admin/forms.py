@@ -90,6 +90,13 @@ def parse_local_time(text: str, tz: ZoneInfo, field: str) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise IncidentError(field, "expected a date and time like 2026-03-02T14:30") from None
+    try:
+        return _as_utc(parsed, tz, text, field)
+    except OverflowError:  # e.g. year 1 at +05:00: before the first moment a datetime holds
+        raise IncidentError(field, f"{text} is too far in the past or the future") from None
+
+
+def _as_utc(parsed: datetime, tz: ZoneInfo, text: str, field: str) -> datetime:
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     local = parsed.replace(tzinfo=tz)

@@ -26,6 +26,7 @@ from statuspage.app import create_app
 from statuspage.config import Settings
 from statuspage.export.crawl import Crawl, crawl
 from statuspage.service.roles import Roles
+from statuspage.web.context_history import month_key
 from storage.database import Database
 from storage.figures.timebuckets import local_date
 from storage.incidents.reads import IncidentFilter, list_incidents
@@ -76,8 +77,9 @@ async def export_paths(db: Database, settings: Settings) -> list[str]:
         paths.append(f"/api/v2/components/{component.id}/uptime.json")
     incidents = await list_incidents(db, IncidentFilter())
     paths += [f"/incidents/{incident.id}" for incident in incidents]
-    months = {local_date(i.started_at, settings.tz).strftime("%Y-%m") for i in incidents}
-    paths += [f"/history?month={month}" for month in sorted(months)]
+    days = (local_date(incident.started_at, settings.tz) for incident in incidents)
+    months = {(day.year, day.month) for day in days}
+    paths += [f"/history?month={month_key(month)}" for month in sorted(months)]
     return paths
 
 

@@ -12,6 +12,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from aiohttp.http_exceptions import BadHttpMessage
+
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
     fields: dict[str, Any] = {
@@ -45,6 +47,36 @@ class LogfmtFormatter(logging.Formatter):
         return " ".join(f"{key}={_logfmt_value(v)}" for key, v in _fields(record).items())
 
 
+class MalformedRequestFilter(logging.Filter):
+    """aiohttp logs a request it cannot parse (a duplicate or missing Host, a NUL in the
+    path, a header or URL too long, a bad character in the query) as "Error handling
+    request" at ERROR with a traceback, though it answers 400 and the fault is the
+    client's: any anonymous client could fill the log with tracebacks. Such a record
+    becomes one INFO line naming the problem; every other record is left as it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        problem = record.exc_info[1] if record.exc_info else None
+        if not isinstance(problem, BadHttpMessage):
+            return True
+        # The first line: the rest quotes the request line with a caret under the fault.
+        first_line = (str(problem.message).splitlines() or [""])[0]
+        reason = f"malformed request, answered 400: {first_line}"
+        record.msg, record.args = f"{record.getMessage()} ({reason})", ()
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        record.exc_info, record.exc_text = None, None
+        # Lowered after the logger's own level check: ask it again for the new level.
+        return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+
+
+def quiet_malformed_requests() -> None:
+    """Install `MalformedRequestFilter` on aiohttp's server logger, once however often
+    logging is configured (a reload configures it again)."""
+    server = logging.getLogger("aiohttp.server")
+    for old in [f for f in server.filters if isinstance(f, MalformedRequestFilter)]:
+        server.removeFilter(old)
+    server.addFilter(MalformedRequestFilter())
+
+
 def configure_logging(level: str, fmt: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else LogfmtFormatter())
@@ -55,3 +87,4 @@ def configure_logging(level: str, fmt: str) -> None:
     # probe scheduler counts skips and logs a summary a minute instead.
     logging.getLogger("apscheduler").setLevel(max(logging.ERROR, root.level))
     logging.getLogger("aiohttp.access").setLevel(max(logging.WARNING, root.level))
+    quiet_malformed_requests()

@@ -29,10 +29,10 @@ from statuspage.web.context_site import SiteContext
 from storage.database import Database
 from storage.figures.timebuckets import day_start, local_date
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
+from storage.incidents.rules import FIRST_YEAR
 from storage.queries.latest import first_incident_start
 
 HISTORY_LIMIT = 200  # incidents on one month's page; more are cut, and the page says so
-FIRST_YEAR = 2000
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 Month = tuple[int, int]  # (year, month)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from statuspage.config import Settings
 from statuspage.http.assets import Assets
 from statuspage.presentation.display import clean_text
-
-# Logos may only come from this origin or be inline images: the page loads no
-# asset from another origin (and the Content-Security-Policy would block one).
-_DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp|svg\+xml)[;,]", re.IGNORECASE)
+from statuspage.settings_model import safe_logo_src
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,18 +83,3 @@ def feed_links(path: str, site_name: str) -> tuple[FeedLink, ...]:
             for suffix, kind, media in _FEED_TYPES
         ]
     return tuple(links)
-
-
-def safe_logo_src(logo_url: str | None, site_url: str) -> str | None:
-    """The logo as a same-origin path or data: image, or None when it is neither."""
-    if not logo_url:
-        return None
-    if _DATA_IMAGE.match(logo_url):
-        return logo_url
-    parts = urlsplit(logo_url)
-    if not parts.scheme and not parts.netloc and logo_url.startswith("/"):
-        return None if logo_url.startswith("//") or "\\" in logo_url else logo_url
-    site = urlsplit(site_url)
-    if (parts.scheme, parts.netloc) == (site.scheme, site.netloc) and parts.path.startswith("/"):
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return None

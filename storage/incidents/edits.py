@@ -26,6 +26,7 @@ from storage.incidents.rules import (
     MAX_BODY,
     IncidentError,
     check_text,
+    check_time_range,
     check_window,
     derive_impact,
     is_blank,
@@ -77,7 +78,7 @@ async def edit_incident(
         if edit.impact is not None:
             await _set_impact(session, incident, edit.impact)
         if edit.scheduled_for is not None or edit.scheduled_until is not None:
-            _set_window(incident, edit)
+            _set_window(incident, edit, now)
         after = snapshot(incident, INCIDENT_FIELDS)
         if after != before:
             incident.updated_at = now
@@ -113,11 +114,13 @@ async def _set_impact(session: AsyncSession, incident: Incident, impact: str) ->
     incident.impact, incident.impact_override = Impact(impact), True
 
 
-def _set_window(incident: Incident, edit: IncidentEdit) -> None:
+def _set_window(incident: Incident, edit: IncidentEdit, now: datetime) -> None:
     if incident.kind != IncidentKind.MAINTENANCE or incident.status != IncidentStatus.SCHEDULED:
         raise IncidentError("scheduled_for", "only maintenance that has not started can move")
     start = edit.scheduled_for or incident.scheduled_for
     end = edit.scheduled_until or incident.scheduled_until
+    check_time_range("scheduled_for", edit.scheduled_for, now)
+    check_time_range("scheduled_until", edit.scheduled_until, now)
     check_window(start, end)
     incident.scheduled_for, incident.scheduled_until = start, end
     if start is not None:

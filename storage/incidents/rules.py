@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from storage.vocabulary import ComponentStatus, Impact, IncidentKind, IncidentStatus, Severity
 
@@ -30,6 +30,15 @@ MAINTENANCE_STATUSES = (
 ENDING = frozenset({IncidentStatus.RESOLVED, IncidentStatus.COMPLETED})
 MAX_NAME = 300
 MAX_BODY = 20_000
+
+# The range of times an incident or maintenance may carry, so that every one has a
+# month the history can show (`/history?month=`, the export). FIRST_YEAR is the
+# history's first year; 14:00 UTC on its first day is already in that year in every
+# time zone (UTC-12 to UTC+14), whatever the site's zone. Maintenance may be planned
+# up to SCHEDULE_AHEAD, within the year ahead the history shows.
+FIRST_YEAR = 2000
+EARLIEST_TIME = datetime(FIRST_YEAR, 1, 1, 14, tzinfo=UTC)
+SCHEDULE_AHEAD = timedelta(days=365)
 
 
 class IncidentError(ValueError):
@@ -137,6 +146,22 @@ def check_component_statuses(components: Mapping[str, str]) -> None:
             raise IncidentError(
                 f"components.{component_id}", f"unknown component status {status!r}"
             )
+
+
+def check_time_range(field_name: str, at: datetime | None, now: datetime) -> None:
+    """`at` (None: not given) is a time an incident or maintenance may carry."""
+    if at is None:
+        return
+    if at < EARLIEST_TIME:
+        raise IncidentError(field_name, f"must be after {FIRST_YEAR}-01-01 14:00 UTC")
+    if at > now + SCHEDULE_AHEAD:
+        raise IncidentError(field_name, f"must be at most {SCHEDULE_AHEAD.days} days ahead")
+
+
+def check_times(new: NewIncident, now: datetime) -> None:
+    check_time_range("started_at", new.started_at, now)
+    check_time_range("scheduled_for", new.scheduled_for, now)
+    check_time_range("scheduled_until", new.scheduled_until, now)
 
 
 def check_window(start: datetime | None, end: datetime | None) -> None:

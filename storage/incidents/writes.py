@@ -28,6 +28,7 @@ from storage.incidents.rules import (
     check_component_statuses,
     check_new,
     check_text,
+    check_times,
     derive_impact,
     is_blank,
     storable,
@@ -87,6 +88,7 @@ async def create_incident(
     With an `actor`, the audit log records it in the same transaction."""
     new = replace(new, name=storable(new.name), body=storable(new.body))
     check_new(new)
+    check_times(new, now)
     started = new.started_at or now
     if started > now and new.kind == IncidentKind.INCIDENT:
         raise IncidentError("started_at", "cannot be in the future")

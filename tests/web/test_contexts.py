@@ -8,10 +8,11 @@ from pathlib import Path
 
 from statuspage.config import Settings
 from statuspage.http.assets import Assets
+from statuspage.settings_model import safe_logo_src
 from statuspage.web.component_page import phase_breakdown, phase_values
 from statuspage.web.component_rows import dependency_key, public_target
 from statuspage.web.context_home import HomeData, HomePage, home_page
-from statuspage.web.context_site import safe_logo_src, site_context
+from statuspage.web.context_site import site_context
 from statuspage.web.front_rows import LatencySummary
 from storage.figures.windows import Figures, LatencyFigures
 from storage.incidents.reads import IncidentView
