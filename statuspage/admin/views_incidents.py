@@ -45,6 +45,7 @@ from statuspage.admin.incident_context import (
 )
 from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from statuspage.http.form_body import posted_form
 from statuspage.presentation.display import clean_text
 from storage.alerts.reads import get_group
 from storage.components import list_components
@@ -109,7 +110,7 @@ async def _new_page(request: web.Request, form: Form, status: int = 200) -> web.
 
 
 async def create(request: web.Request) -> web.Response:
-    form, ids = await request.post(), await component_ids(request)
+    form, ids = await posted_form(request), await component_ids(request)
     values = {name: form_text(form, name) for name in NEW_FIELDS}
     fields = component_fields(
         await load_components_now(request.app[keys.DATABASE]), chosen(form, ids, COMPONENT_PREFIX)
@@ -267,7 +268,7 @@ async def post_update_view(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    form, ids = await request.post(), await component_ids(request)
+    form, ids = await posted_form(request), await component_ids(request)
     values = {name: form_text(form, name) for name in UPDATE_FIELDS}
     shown, was = chosen(form, ids, COMPONENT_PREFIX), chosen(form, ids, WAS_PREFIX)
     fields = component_fields(await components_now(request), shown, was)

@@ -31,6 +31,7 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.config import Settings
 from statuspage.http.client_address import request_client
+from statuspage.http.form_body import posted_form
 from statuspage.rules.subscriber_addresses import (
     connection_host,
     destination_problem,
@@ -278,10 +279,7 @@ def _counted_as(client: str) -> str:
 
 
 async def _form(request: web.Request, kind: str, field: str) -> SubscribeForm:
-    try:
-        data = await request.post()
-    except (UnicodeDecodeError, LookupError):  # not UTF-8, or a charset nobody knows
-        raise web.HTTPBadRequest() from None
+    data = await posted_form(request)
     value = data.get(field)
     chosen = frozenset(str(v) for v in data.getall("component", ()))
     return SubscribeForm(kind, value if isinstance(value, str) else "", chosen)
