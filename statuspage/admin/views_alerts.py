@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin.alert_context import (
     RESOLVED_PAGE_SIZE,
@@ -81,7 +82,7 @@ async def acknowledge_view(request: web.Request) -> web.Response:
 
 async def silence_view(request: web.Request) -> web.Response:
     text = form_text(await posted_form(request), "minutes", 8)
-    minutes = int(text) if text.isascii() and text.isdigit() else -1
+    minutes = ascii_int(text)
     if minutes not in SILENCE_MINUTES:
         choices = ", ".join(label for _, label in SILENCE_CHOICES)
         return message(request, 400, "Not silenced", f"Choose how long to silence it: {choices}.")

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin.forms import (
     COMPONENT_PREFIX,
@@ -87,11 +88,11 @@ async def new_incident_form(request: web.Request) -> web.Response:
 
 async def _template_asked_for(request: web.Request) -> IncidentTemplate | None:
     """The template `?template=` names; None when it names none (the form starts empty)."""
-    text = request.query.get("template", "")
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+    template_id = ascii_int(request.query.get("template", ""), 9)
+    if template_id is None:
         return None
     try:
-        return await get_template(request.app[keys.DATABASE], int(text))
+        return await get_template(request.app[keys.DATABASE], template_id)
     except NotFound:
         return None
 
@@ -190,11 +191,11 @@ async def _proposal(request: web.Request, incident: IncidentView) -> Form | None
     """`?proposal=<alert group>`: the update form filled in with the resolving update
     recovery proposed for this incident, to review and post. The text is read from the
     group, never from the address, so a link cannot put words in an operator's mouth."""
-    group_id = request.query.get("proposal", "")
-    if not (group_id.isascii() and group_id.isdigit() and len(group_id) <= 18):
+    group_id = ascii_int(request.query.get("proposal", ""))
+    if group_id is None:
         return None
     try:
-        group = await get_group(request.app[keys.DATABASE], int(group_id))
+        group = await get_group(request.app[keys.DATABASE], group_id)
     except NotFound:
         return None
     if group.incident_id != incident.id or not group.proposed_update:
