@@ -23,7 +23,7 @@ import collections
 import ipaddress
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -115,11 +115,13 @@ class Subscriptions:
             return limited
         form = await _form(request, "email", "email")
         address = email_address(form.value)
-        problem = _component_problem(request, form) or (
-            None if address is not None else "enter an email address like name@example.com"
+        problems = _problems(
+            request,
+            form,
+            None if address is not None else "enter an email address like name@example.com",
         )
-        if problem is not None:
-            return _again(request, form, problem)
+        if problems is not None:
+            return _again(request, problems)
         assert address is not None
         try:
             await request_subscription(
@@ -153,11 +155,10 @@ class Subscriptions:
         form = await _form(request, "webhook", "url")
         allow = settings.file.subscribers.allow_private_webhook_addresses
         url = form.value.strip()
-        problem = _component_problem(request, form) or (
-            f"the URL {why}" if (why := destination_problem(url, allow_private=allow)) else None
-        )
-        if problem is not None:
-            return _again(request, form, problem)
+        why = destination_problem(url, allow_private=allow)
+        problems = _problems(request, form, None if why is None else f"the URL {why}")
+        if problems is not None:
+            return _again(request, problems)
         db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
         try:
             done = await request_subscription(
@@ -285,9 +286,16 @@ async def _form(request: web.Request, kind: str, field: str) -> SubscribeForm:
     return SubscribeForm(kind, value if isinstance(value, str) else "", chosen)
 
 
-def _component_problem(request: web.Request, form: SubscribeForm) -> str | None:
+def _problems(
+    request: web.Request, form: SubscribeForm, address_problem: str | None
+) -> SubscribeForm | None:
+    """The form with every problem under its own field (the address, the components
+    ticked), to show again; None when there is none."""
     known = {c.id for c in request.app[keys.SETTINGS].current.components}
-    return None if form.chosen <= known else "choose components from the list"
+    components_problem = None if form.chosen <= known else "choose components from the list"
+    if address_problem is None and components_problem is None:
+        return None
+    return replace(form, error=address_problem, components_error=components_problem)
 
 
 def _choice(form: SubscribeForm) -> list[str] | None:
@@ -310,10 +318,11 @@ async def _checked(
     return found.id, found.address, claims.components
 
 
-def _again(request: web.Request, form: SubscribeForm, problem: str) -> web.Response:
+def _again(request: web.Request, form: SubscribeForm) -> web.Response:
+    """The subscribe page again (400), with what was sent and its problems."""
     settings, state = request.app[keys.SETTINGS].current, request.app[keys.WEB]
     site = site_context(settings, state.assets, "/subscribe")
-    page = subscribe_page(settings, site, state.clock(), _with_error(form, problem))
+    page = subscribe_page(settings, site, state.clock(), form)
     return _html(state.renderer.render("subscribe.html", page), 400)
 
 
@@ -343,7 +352,7 @@ def _full(request: web.Request, form: SubscribeForm, full: LimitReached) -> web.
     to change; the page's is no fault of the visitor, who can follow the feeds."""
     log.warning("subscription refused: %s", full)
     if full.per_host:
-        return _again(request, form, f"the URL: {full}")
+        return _again(request, replace(form, error=f"the URL: {full}"))
     return _outcome(
         request,
         "Not taking new subscriptions",
@@ -351,10 +360,6 @@ def _full(request: web.Request, form: SubscribeForm, full: LimitReached) -> web.
         "feeds carry every update; please follow those, or try again later.",
         status=503,
     )
-
-
-def _with_error(form: SubscribeForm, problem: str) -> SubscribeForm:
-    return SubscribeForm(form.kind, form.value, form.chosen, problem)
 
 
 def _expired(request: web.Request) -> web.Response:

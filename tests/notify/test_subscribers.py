@@ -204,6 +204,45 @@ async def test_an_unknown_component_is_refused(s: SubscriberSite) -> None:
     assert "choose components from the list" in await response.text()
 
 
+@pytest.mark.parametrize(
+    ("path", "field", "value", "label"),
+    [
+        ("/subscribe/webhook", "url", "http://0x7f.1/x", "Webhook URL"),
+        ("/subscribe/email", "email", "not an address", "Email address"),
+    ],
+)
+async def test_each_problem_shows_under_its_own_field_all_at_once(
+    s: SubscriberSite, path: str, field: str, value: str, label: str
+) -> None:
+    response = await s.client.post(path, data={field: value, "component": "nope2"})
+    assert response.status == 400
+    soup = BeautifulSoup(await response.text(), "html.parser")
+    kind = path.removeprefix("/subscribe/")
+    address = soup.select_one(f"#{kind}-error")
+    components = soup.select_one(f"fieldset#{kind}-components #{kind}-components-error")
+    assert address is not None
+    assert components is not None
+    assert address.get_text().startswith(f"{label}: ")
+    assert "components" not in address.get_text()
+    assert components.get_text() == "Components: choose components from the list"
+
+
+async def test_a_good_address_with_an_unknown_component_marks_only_the_components(
+    s: SubscriberSite,
+) -> None:
+    response = await s.client.post(
+        "/subscribe/webhook", data={"url": "https://example.com/hook", "component": "nope2"}
+    )
+    assert response.status == 400
+    soup = BeautifulSoup(await response.text(), "html.parser")
+    assert soup.select_one("#webhook-error") is None
+    assert not soup.select_one("#webhook-address").has_attr("aria-invalid")  # type: ignore[union-attr]
+    fieldset = soup.select_one("fieldset#webhook-components")
+    assert fieldset is not None
+    assert fieldset["aria-describedby"] == "webhook-components-error"
+    assert await rows(s) == []
+
+
 async def test_a_draft_reaches_nobody_until_it_is_published(
     s: SubscriberSite, mailbox: Mailbox
 ) -> None:
