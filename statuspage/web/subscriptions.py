@@ -9,7 +9,9 @@
 * `GET /subscribe/confirm?token=…` and `GET /subscribe/unsubscribe?token=…` show a
   button; only the `POST` acts, so a mail scanner that follows links confirms and
   removes nothing. `POST /subscribe/unsubscribe?token=…` is also what a mail
-  client's one-click unsubscribe sends (RFC 8058).
+  client's one-click unsubscribe sends (RFC 8058). A link this site did not sign
+  (altered, cut short, made up) answers 400 and changes nothing; a genuine
+  unsubscribe link of someone who has left answers "unsubscribed" again.
 
 A form sent by a browser from another site (`Sec-Fetch-Site: cross-site`) is refused
 (403). Each client address (an IPv6 client: its /64) may make
@@ -38,7 +40,14 @@ from statuspage.rules.subscriber_addresses import (
     email_address,
     parsed_address,
 )
-from statuspage.rules.subscriber_links import CONFIRM, UNSUBSCRIBE, LinkClaims, sign, verify
+from statuspage.rules.subscriber_links import (
+    CONFIRM,
+    UNSUBSCRIBE,
+    LinkClaims,
+    Verified,
+    sign,
+    verify,
+)
 from statuspage.web.context_site import site_context
 from statuspage.web.context_subscribe import SubscribeForm, offers_email, subscribe_page
 from storage.subscribers.reads import subscriber
@@ -219,8 +228,11 @@ class Subscriptions:
         )
 
     async def unsubscribe_page(self, request: web.Request) -> web.StreamResponse:
-        if await _checked(request, UNSUBSCRIBE) is None:
-            return _gone(request)
+        claims = await _genuine(request, UNSUBSCRIBE)
+        if claims is None:
+            return _not_ours(request)
+        if await _subscriber_of(request, claims) is None:
+            return _gone(request)  # left already: leaving is done
         return _outcome(
             request,
             "Unsubscribe",
@@ -230,7 +242,12 @@ class Subscriptions:
         )
 
     async def unsubscribe(self, request: web.Request) -> web.StreamResponse:
-        found = await _checked(request, UNSUBSCRIBE)
+        """Idempotent for a genuine link: a second press (or a mail client's one-click
+        after the button) finds nobody and still answers "unsubscribed"."""
+        claims = await _genuine(request, UNSUBSCRIBE)
+        if claims is None:
+            return _not_ours(request)
+        found = await _subscriber_of(request, claims)
         if found is not None:
             await remove(request.app[keys.DATABASE], found[0], found[1])
         return _gone(request)
@@ -307,12 +324,24 @@ async def _checked(
     request: web.Request, purpose: str
 ) -> tuple[int, str, tuple[str, ...] | None] | None:
     """The subscriber a genuine link acts on: (id, address, components chosen)."""
+    claims = await _genuine(request, purpose)
+    return None if claims is None else await _subscriber_of(request, claims)
+
+
+async def _genuine(request: web.Request, purpose: str) -> Verified | None:
+    """The claims of the link's token if this site signed it for `purpose` (and it has
+    not expired); None for a token that was altered, cut short or made up."""
     token = request.query.get("token", "")
     db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
-    claims = verify(await site_secret(db, SUBSCRIBER_LINKS, now=now), token, purpose, now)
-    if claims is None:
-        return None
-    found = await subscriber(db, claims.subscriber_id)
+    return verify(await site_secret(db, SUBSCRIBER_LINKS, now=now), token, purpose, now)
+
+
+async def _subscriber_of(
+    request: web.Request, claims: Verified
+) -> tuple[int, str, tuple[str, ...] | None] | None:
+    """The subscriber a genuine link names, unless it has left (its id may since have
+    been given to someone else, whose address does not match the link's)."""
+    found = await subscriber(request.app[keys.DATABASE], claims.subscriber_id)
     if found is None or not claims.matches(found.address):
         return None
     return found.id, found.address, claims.components
@@ -368,6 +397,17 @@ def _expired(request: web.Request) -> web.Response:
         "This link does not work",
         "It has expired, was already used for an address that has left, or was copied "
         "incompletely. Subscribe again from the subscribe page to get a new one.",
+        status=400,
+    )
+
+
+def _not_ours(request: web.Request) -> web.Response:
+    return _outcome(
+        request,
+        "This link is not valid",
+        "This site did not make it: it was altered or copied incompletely, so nothing was "
+        "changed. Use the unsubscribe link from one of our mails (or a webhook body's "
+        "meta.unsubscribe) exactly as it is.",
         status=400,
     )
 

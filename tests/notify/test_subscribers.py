@@ -179,6 +179,44 @@ async def test_an_expired_or_altered_link_confirms_nothing(
     assert (await rows(s))[0].confirmed_at is None
 
 
+@pytest.mark.parametrize("token", ["aaaa.bbbb", "", "nodot"])
+async def test_an_unsubscribe_link_this_site_did_not_make_is_not_valid(
+    s: SubscriberSite, mailbox: Mailbox, token: str
+) -> None:
+    await subscribed(s, mailbox, "ann@example.com")
+    for method in ("GET", "POST"):
+        response = await s.client.request(method, f"/subscribe/unsubscribe?token={token}")
+        assert response.status == 400, method
+        assert "This link is not valid" in await response.text()
+    assert len(await rows(s)) == 1
+
+
+async def test_an_altered_unsubscribe_link_removes_nobody(
+    s: SubscriberSite, mailbox: Mailbox
+) -> None:
+    await subscribed(s, mailbox, "ann@example.com")
+    await s.open_incident("Slow API", "Looking.")
+    await s.deliver()
+    path = local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+    altered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    assert (await s.client.post(altered)).status == 400
+    assert len(await rows(s)) == 1
+
+
+async def test_a_genuine_unsubscribe_link_says_unsubscribed_every_time(
+    s: SubscriberSite, mailbox: Mailbox
+) -> None:
+    await subscribed(s, mailbox, "ann@example.com")
+    await s.open_incident("Slow API", "Looking.")
+    await s.deliver()
+    path = local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+    for method in ("POST", "POST", "GET"):  # the button, a one-click after it, the link again
+        response = await s.client.request(method, path)
+        assert response.status == 200, method
+        assert "You are unsubscribed" in await response.text()
+    assert await rows(s) == []
+
+
 async def test_a_bad_address_comes_back_with_its_label(s: SubscriberSite) -> None:
     response = await s.client.post(
         "/subscribe/email", data={"email": "not an address<script>", "component": "api"}
