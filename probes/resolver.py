@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+from probes.digits import ascii_int
+
 # Channels kept ready for lookups; more lookups at once than this make their own.
 MAX_READY_CHANNELS = 16
 _BRACKETED = re.compile(r"^\[(?P<host>[^\]]+)\](?::(?P<port>\d{1,5}))?$")
@@ -37,9 +39,10 @@ def parse_dns_server(text: str) -> tuple[str, int]:
             f"{text!r} is not an IP address with an optional port "
             "(e.g. '1.1.1.1', '1.1.1.1:5353' or '[2606:4700::1111]:53')"
         ) from None
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
+    number = ascii_int(port, 5)
+    if number is None or not 1 <= number <= 65535:
         raise ValueError(f"{text!r} has no port between 1 and 65535")
-    return str(address), int(port)
+    return str(address), number
 
 
 class FreshLookupResolver(AbstractResolver):

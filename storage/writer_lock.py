@@ -20,6 +20,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from probes.digits import ascii_int
+
 
 class DatabaseInUse(Exception):
     """Another live process holds the writer lock of this database file."""
@@ -79,4 +81,4 @@ def _still_at(path: Path, fd: int) -> bool:
 def _read_pid(fd: int) -> int | None:
     # The owner writes its pid just after locking: it may not be there yet.
     text = os.pread(fd, 32, 0).decode(errors="replace").strip()
-    return int(text) if text.isdigit() else None
+    return ascii_int(text, 9)  # pids run to 4,194,304 at most

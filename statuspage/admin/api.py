@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin import api_input as read
 from statuspage.admin.responses import response_times_json
@@ -192,20 +193,20 @@ async def list_incidents_api(request: web.Request) -> web.Response:
     draft = request.query.get("draft")
     if draft not in (None, "true", "false"):
         return error(400, "draft must be true or false", "draft")
-    limit = request.query.get("limit", str(MAX_LISTED))
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LISTED:
+    limit = ascii_int(request.query.get("limit", str(MAX_LISTED)))
+    if limit is None or not 1 <= limit <= MAX_LISTED:
         return error(400, f"limit must be 1 to {MAX_LISTED}", "limit")
     db, settings = request.app[keys.DATABASE], request.app[keys.SETTINGS].current
     where = IncidentFilter(
         kinds=(IncidentKind.INCIDENT,),
         include_drafts=True,
-        limit=int(limit) if draft is None else None,
+        limit=limit if draft is None else None,
     )
     views = [
         v for v in await list_incidents(db, where) if draft is None or v.draft == (draft == "true")
     ]
     snapshot = await load_snapshot(db, settings, now=request.app[ADMIN].clock())
-    listed = views[: int(limit)]
+    listed = views[:limit]
     incidents = [incident_v2(v, snapshot.components_by_id, snapshot.page) for v in listed]
     times = {str(v.id): _response_times(request, v) for v in listed}
     return web.json_response({"incidents": incidents, "response_times": times})

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin import api_input as read
 from statuspage.admin.api import actor_of, api_handler
@@ -91,9 +92,10 @@ def query_number(query: Mapping[str, str], name: str, default: int, low: int, hi
     value = query.get(name)
     if value is None:
         return default
-    if not (value.isascii() and value.isdigit() and len(value) <= 9 and low <= int(value) <= high):
+    number = ascii_int(value, 9)
+    if number is None or not low <= number <= high:
         raise IncidentError(name, f"expected a whole number from {low} to {high}")
-    return int(value)
+    return number
 
 
 async def list_alerts_api(request: web.Request) -> web.Response:

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp_session import Session
 
+from statuspage.http.form_body import posted_form
+
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -39,7 +41,7 @@ async def request_is_genuine(request: web.Request, session: Session, site_url: s
         return False
     submitted = request.headers.get(HEADER)
     if submitted is None:
-        submitted_value = (await request.post()).get(FIELD)
+        submitted_value = (await posted_form(request)).get(FIELD)
         submitted = submitted_value if isinstance(submitted_value, str) else None
     if submitted is None:
         return False

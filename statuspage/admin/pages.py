@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin.csrf import ensure_token
 from statuspage.admin.sessions import current_session
@@ -105,9 +106,7 @@ def bare_chrome(request: web.Request, title: str) -> Chrome:
 
 def page_number(text: str) -> int:
     """A `?page=` number from 1; anything else reads as the first page."""
-    if text.isascii() and text.isdigit() and 0 < len(text) < 7 and int(text) > 0:
-        return int(text)
-    return 1
+    return ascii_int(text, 6) or 1
 
 
 def render(request: web.Request, template: str, page: object, status: int = 200) -> web.Response:

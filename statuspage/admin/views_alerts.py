@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin.alert_context import (
     RESOLVED_PAGE_SIZE,
@@ -21,6 +22,7 @@ from statuspage.admin.alert_context import (
 from statuspage.admin.forms import form_text
 from statuspage.admin.pages import chrome, message, page_number, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from statuspage.http.form_body import posted_form
 from storage.alerts.overview import count_alerts, linked_incidents, recovered_groups
 from storage.alerts.reads import list_alerts, open_groups
 from storage.alerts.writes import acknowledge, resolve_by_hand, silence
@@ -79,8 +81,8 @@ async def acknowledge_view(request: web.Request) -> web.Response:
 
 
 async def silence_view(request: web.Request) -> web.Response:
-    text = form_text(await request.post(), "minutes", 8)
-    minutes = int(text) if text.isascii() and text.isdigit() else -1
+    text = form_text(await posted_form(request), "minutes", 8)
+    minutes = ascii_int(text)
     if minutes not in SILENCE_MINUTES:
         choices = ", ".join(label for _, label in SILENCE_CHOICES)
         return message(request, 400, "Not silenced", f"Choose how long to silence it: {choices}.")

@@ -31,6 +31,7 @@ from statuspage.admin.sessions import (
 )
 from statuspage.admin.state import ADMIN, USER
 from statuspage.http.client_address import request_client
+from statuspage.http.form_body import posted_form
 from storage.accounts.users import (
     Credentials,
     find_credentials,
@@ -63,7 +64,7 @@ async def sign_in_form(request: web.Request) -> web.Response:
 
 async def sign_in(request: web.Request) -> web.Response:
     state, db = request.app[ADMIN], request.app[keys.DATABASE]
-    form = await request.post()
+    form = await posted_form(request)
     name = form_text(form, "user_name", 200).strip()
     password = form_text(form, "password", MAX_LENGTH + 1)
     next_path = safe_next(form_text(form, "next", 2000))
@@ -160,7 +161,7 @@ async def password_form(request: web.Request) -> web.Response:
 
 async def change_password(request: web.Request) -> web.Response:
     state, db, user = request.app[ADMIN], request.app[keys.DATABASE], request[USER]
-    form = await request.post()
+    form = await posted_form(request)
     current = form_text(form, "current_password", MAX_LENGTH + 1)
     new, repeated = (form_text(form, f, MAX_LENGTH + 1) for f in ("new_password", "repeat"))
     credentials = await find_credentials(db, user.name)

@@ -18,6 +18,7 @@ from statuspage.admin.forms import COMPONENT_STATUSES, choice, form_text
 from statuspage.admin.incident_context import COMPONENT_CHOICES, Choice, load_components_now
 from statuspage.admin.pages import Chrome, chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from statuspage.http.form_body import posted_form
 from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
@@ -104,7 +105,7 @@ def _held_since(held: StatusInForce | None, tz: ZoneInfo) -> TimeText | None:
 
 async def set_status_view(request: web.Request) -> web.Response:
     component_id = request.match_info["component_id"]
-    posted = await request.post()
+    posted = await posted_form(request)
     values = {"status": form_text(posted, "status", 64), "reason": form_text(posted, "reason")}
     try:
         status = choice(values["status"], COMPONENT_STATUSES, "status", "a status")

@@ -26,6 +26,7 @@ from statuspage.admin.incident_context import (
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import incident_or_none, not_found, render_incident
+from statuspage.http.form_body import posted_form
 from storage.errors import NotFound
 from storage.incidents.edits import (
     IncidentEdit,
@@ -72,7 +73,7 @@ async def edit_incident_view(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    posted = await request.post()
+    posted = await posted_form(request)
     values = {name: form_text(posted, name, 400) for name in EDIT_FIELDS}
     state, user = request.app[ADMIN], request[USER]
     try:
@@ -114,7 +115,7 @@ async def delete_incident_view(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    if form_text(await request.post(), "confirm", 8) != "yes":
+    if form_text(await posted_form(request), "confirm", 8) != "yes":
         return await render_incident(request, incident, delete_error=CONFIRM, status=400)
     state, user = request.app[ADMIN], request[USER]
     await delete_incident(
@@ -128,7 +129,7 @@ async def postmortem_view(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    form = await request.post()
+    form = await posted_form(request)
     body, action = form_text(form, "body"), form_text(form, "action", 16)
     if action == "preview":
         shown = Form({"postmortem_body": body}, {}, preview(body))
@@ -207,7 +208,7 @@ async def edit_update_view(request: web.Request) -> web.Response:
     if found is None:
         return not_found(request)
     incident, update = found
-    posted = await request.post()
+    posted = await posted_form(request)
     values = {"body": form_text(posted, "body"), "status": form_text(posted, "status", 32)}
     if form_text(posted, "action", 16) == "preview":
         form = Form(values, {}, preview(values["body"]))
@@ -235,7 +236,7 @@ async def delete_update_view(request: web.Request) -> web.Response:
     if found is None:
         return not_found(request)
     incident, update = found
-    if form_text(await request.post(), "confirm", 8) != "yes":
+    if form_text(await posted_form(request), "confirm", 8) != "yes":
         form = Form({"body": update.body, "status": update.status})
         return await _update_page(request, incident, update, form, delete_error=CONFIRM, status=400)
     state, user = request.app[ADMIN], request[USER]

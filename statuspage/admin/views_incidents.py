@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin.forms import (
     COMPONENT_PREFIX,
@@ -45,6 +46,7 @@ from statuspage.admin.incident_context import (
 )
 from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from statuspage.http.form_body import posted_form
 from statuspage.presentation.display import clean_text
 from storage.alerts.reads import get_group
 from storage.components import list_components
@@ -86,11 +88,11 @@ async def new_incident_form(request: web.Request) -> web.Response:
 
 async def _template_asked_for(request: web.Request) -> IncidentTemplate | None:
     """The template `?template=` names; None when it names none (the form starts empty)."""
-    text = request.query.get("template", "")
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+    template_id = ascii_int(request.query.get("template", ""), 9)
+    if template_id is None:
         return None
     try:
-        return await get_template(request.app[keys.DATABASE], int(text))
+        return await get_template(request.app[keys.DATABASE], template_id)
     except NotFound:
         return None
 
@@ -109,7 +111,7 @@ async def _new_page(request: web.Request, form: Form, status: int = 200) -> web.
 
 
 async def create(request: web.Request) -> web.Response:
-    form, ids = await request.post(), await component_ids(request)
+    form, ids = await posted_form(request), await component_ids(request)
     values = {name: form_text(form, name) for name in NEW_FIELDS}
     fields = component_fields(
         await load_components_now(request.app[keys.DATABASE]), chosen(form, ids, COMPONENT_PREFIX)
@@ -189,11 +191,11 @@ async def _proposal(request: web.Request, incident: IncidentView) -> Form | None
     """`?proposal=<alert group>`: the update form filled in with the resolving update
     recovery proposed for this incident, to review and post. The text is read from the
     group, never from the address, so a link cannot put words in an operator's mouth."""
-    group_id = request.query.get("proposal", "")
-    if not (group_id.isascii() and group_id.isdigit() and len(group_id) <= 18):
+    group_id = ascii_int(request.query.get("proposal", ""))
+    if group_id is None:
         return None
     try:
-        group = await get_group(request.app[keys.DATABASE], int(group_id))
+        group = await get_group(request.app[keys.DATABASE], group_id)
     except NotFound:
         return None
     if group.incident_id != incident.id or not group.proposed_update:
@@ -267,7 +269,7 @@ async def post_update_view(request: web.Request) -> web.Response:
     incident = await incident_or_none(request)
     if incident is None:
         return not_found(request)
-    form, ids = await request.post(), await component_ids(request)
+    form, ids = await posted_form(request), await component_ids(request)
     values = {name: form_text(form, name) for name in UPDATE_FIELDS}
     shown, was = chosen(form, ids, COMPONENT_PREFIX), chosen(form, ids, WAS_PREFIX)
     fields = component_fields(await components_now(request), shown, was)

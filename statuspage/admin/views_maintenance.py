@@ -18,6 +18,7 @@ from statuspage.admin.incident_context import Form, component_fields
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import component_ids, components_now
+from statuspage.http.form_body import posted_form
 from storage.incidents.rules import IncidentError, NewIncident, is_blank
 from storage.incidents.writes import create_incident
 from storage.vocabulary import ComponentStatus, IncidentKind, IncidentStatus
@@ -49,7 +50,7 @@ async def _maintenance_page(request: web.Request, form: Form, status: int = 200)
 
 
 async def create_maintenance(request: web.Request) -> web.Response:
-    posted, ids = await request.post(), await component_ids(request)
+    posted, ids = await posted_form(request), await component_ids(request)
     values = {name: form_text(posted, name) for name in MAINTENANCE_FIELDS}
     ticked = {str(v) for v in posted.getall("components", []) if str(v) in ids}
     selected: dict[str, str] = dict.fromkeys(sorted(ticked), ComponentStatus.UNDER_MAINTENANCE)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.admin.pages import Chrome, chrome, render
+from statuspage.admin.pages import Chrome, chrome, page_number, render
 from statuspage.presentation.display import TimeText, time_text
 from storage.notify.reads import NotificationView, list_notifications
 from storage.vocabulary import NotificationState
@@ -48,7 +48,7 @@ class NotificationsPage:
 
 
 async def notifications(request: web.Request) -> web.Response:
-    number = _page_number(request.query.get("page", "1"))
+    number = page_number(request.query.get("page", "1"))
     failed_only = request.query.get("state") == "failed"
     found = await list_notifications(
         request.app[keys.DATABASE],
@@ -69,12 +69,6 @@ async def notifications(request: web.Request) -> web.Response:
         next_url=f"{base}page={number + 1}" if number < pages else None,
     )
     return render(request, "admin/notifications.html", page)
-
-
-def _page_number(text: str) -> int:
-    if text.isascii() and text.isdigit() and 0 < len(text) < 7 and int(text) > 0:
-        return int(text)
-    return 1
 
 
 def _row(entry: NotificationView, tz: ZoneInfo) -> NotificationRow:

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from statuspage import keys
-from statuspage.admin.pages import Chrome, chrome, render, see_other
+from statuspage.admin.pages import Chrome, chrome, page_number, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.presentation.display import TimeText, time_text
 from storage.subscribers.reads import search
@@ -51,7 +51,7 @@ class SubscribersPage:
 
 async def subscribers(request: web.Request) -> web.Response:
     text = request.query.get("q", "")[:MAX_SEARCH]
-    number = _page_number(request.query.get("page", "1"))
+    number = page_number(request.query.get("page", "1"))
     found = await search(
         request.app[keys.DATABASE], text, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
@@ -95,10 +95,6 @@ async def remove_subscriber(request: web.Request) -> web.Response:
         now=request.app[ADMIN].clock(),
     )
     return see_other("/admin/subscribers?done=removed")
-
-
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else 1
 
 
 def _page_url(text: str, number: int) -> str:

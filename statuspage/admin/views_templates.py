@@ -17,6 +17,7 @@ from statuspage.admin.incident_context import COMPONENT_CHOICES, Choice, Form, c
 from statuspage.admin.pages import Chrome, chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.admin.views_incidents import chosen, component_ids, components_now
+from statuspage.http.form_body import posted_form
 from statuspage.presentation.display import clean_text
 from storage.errors import NotFound
 from storage.incidents.rules import IncidentError
@@ -109,7 +110,7 @@ async def edit_template_view(request: web.Request) -> web.Response:
 
 
 async def _save(request: web.Request, template_id: int | None) -> web.Response:
-    posted, ids = await request.post(), await component_ids(request)
+    posted, ids = await posted_form(request), await component_ids(request)
     values = {name: form_text(posted, name) for name in FIELDS}
     try:
         template = TemplateInput(

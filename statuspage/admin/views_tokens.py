@@ -11,6 +11,7 @@ from statuspage import keys
 from statuspage.admin.forms import form_text
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
+from statuspage.http.form_body import posted_form
 from statuspage.presentation.display import TimeText, time_text
 from storage.accounts.tokens import TokenError, TokenView, create_token, list_tokens, revoke_token
 
@@ -77,7 +78,7 @@ async def tokens(request: web.Request) -> web.Response:
 
 
 async def create_token_view(request: web.Request) -> web.Response:
-    name = form_text(await request.post(), "name", 200)
+    name = form_text(await posted_form(request), "name", 200)
     state, user = request.app[ADMIN], request[USER]
     try:
         created = await create_token(

@@ -27,6 +27,7 @@ TITLES = {
     404: "Page not found",
     405: "Method not allowed",
     408: "Request timeout",
+    413: "Request too large",
     500: "Something went wrong",
     503: "Temporarily unavailable",
 }

@@ -19,6 +19,7 @@ from datetime import datetime
 import aiohttp
 
 from probes.clock import Clock
+from probes.digits import ascii_int
 from statuspage.notify.channels.base import DeliveryError
 
 ANSWER_BYTES = 2000
@@ -70,8 +71,8 @@ def retry_after_s(value: str | None, now: datetime) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if (seconds := ascii_int(value)) is not None:
+        return float(seconds)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from probes.digits import ascii_int
+
 
 def runtime_dir(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
     env = os.environ if environ is None else environ
@@ -50,8 +52,8 @@ def signal_processes(
     wanted = str(config_path.resolve())
     signalled: list[int] = []
     for entry in sorted(folder.glob("*.pid")) if folder.exists() else []:
-        pid = int(entry.stem) if entry.stem.isdigit() else -1
-        if pid <= 0 or not _alive(pid):
+        pid = ascii_int(entry.stem, 9)  # pids run to 4,194,304 at most
+        if pid is None or pid <= 0 or not _alive(pid):
             entry.unlink(missing_ok=True)
             continue
         if entry.read_text(encoding="utf-8").strip() == wanted:

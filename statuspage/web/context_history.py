@@ -33,7 +33,7 @@ from storage.incidents.rules import FIRST_YEAR
 from storage.queries.latest import first_incident_start
 
 HISTORY_LIMIT = 200  # incidents on one month's page; more are cut, and the page says so
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)  # not '٢٠٢٦-٠٣', which int() reads
 
 Month = tuple[int, int]  # (year, month)
 

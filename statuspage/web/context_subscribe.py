@@ -51,6 +51,7 @@ class SubscribeForm:
     value: str = ""  # the address as typed
     chosen: frozenset[str] = frozenset()
     error: str | None = None  # about the address field
+    components_error: str | None = None  # about the components ticked
 
 
 @dataclass(frozen=True, slots=True)

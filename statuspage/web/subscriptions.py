@@ -9,7 +9,9 @@
 * `GET /subscribe/confirm?token=…` and `GET /subscribe/unsubscribe?token=…` show a
   button; only the `POST` acts, so a mail scanner that follows links confirms and
   removes nothing. `POST /subscribe/unsubscribe?token=…` is also what a mail
-  client's one-click unsubscribe sends (RFC 8058).
+  client's one-click unsubscribe sends (RFC 8058). A link this site did not sign
+  (altered, cut short, made up) answers 400 and changes nothing; a genuine
+  unsubscribe link of someone who has left answers "unsubscribed" again.
 
 A form sent by a browser from another site (`Sec-Fetch-Site: cross-site`) is refused
 (403). Each client address (an IPv6 client: its /64) may make
@@ -23,7 +25,7 @@ import collections
 import ipaddress
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -31,13 +33,21 @@ from aiohttp import web
 from statuspage import keys
 from statuspage.config import Settings
 from statuspage.http.client_address import request_client
+from statuspage.http.form_body import posted_form
 from statuspage.rules.subscriber_addresses import (
     connection_host,
     destination_problem,
     email_address,
     parsed_address,
 )
-from statuspage.rules.subscriber_links import CONFIRM, UNSUBSCRIBE, LinkClaims, sign, verify
+from statuspage.rules.subscriber_links import (
+    CONFIRM,
+    UNSUBSCRIBE,
+    LinkClaims,
+    Verified,
+    sign,
+    verify,
+)
 from statuspage.web.context_site import site_context
 from statuspage.web.context_subscribe import SubscribeForm, offers_email, subscribe_page
 from storage.subscribers.reads import subscriber
@@ -114,11 +124,13 @@ class Subscriptions:
             return limited
         form = await _form(request, "email", "email")
         address = email_address(form.value)
-        problem = _component_problem(request, form) or (
-            None if address is not None else "enter an email address like name@example.com"
+        problems = _problems(
+            request,
+            form,
+            None if address is not None else "enter an email address like name@example.com",
         )
-        if problem is not None:
-            return _again(request, form, problem)
+        if problems is not None:
+            return _again(request, problems)
         assert address is not None
         try:
             await request_subscription(
@@ -152,11 +164,10 @@ class Subscriptions:
         form = await _form(request, "webhook", "url")
         allow = settings.file.subscribers.allow_private_webhook_addresses
         url = form.value.strip()
-        problem = _component_problem(request, form) or (
-            f"the URL {why}" if (why := destination_problem(url, allow_private=allow)) else None
-        )
-        if problem is not None:
-            return _again(request, form, problem)
+        why = destination_problem(url, allow_private=allow)
+        problems = _problems(request, form, None if why is None else f"the URL {why}")
+        if problems is not None:
+            return _again(request, problems)
         db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
         try:
             done = await request_subscription(
@@ -217,8 +228,11 @@ class Subscriptions:
         )
 
     async def unsubscribe_page(self, request: web.Request) -> web.StreamResponse:
-        if await _checked(request, UNSUBSCRIBE) is None:
-            return _gone(request)
+        claims = await _genuine(request, UNSUBSCRIBE)
+        if claims is None:
+            return _not_ours(request)
+        if await _subscriber_of(request, claims) is None:
+            return _gone(request)  # left already: leaving is done
         return _outcome(
             request,
             "Unsubscribe",
@@ -228,7 +242,12 @@ class Subscriptions:
         )
 
     async def unsubscribe(self, request: web.Request) -> web.StreamResponse:
-        found = await _checked(request, UNSUBSCRIBE)
+        """Idempotent for a genuine link: a second press (or a mail client's one-click
+        after the button) finds nobody and still answers "unsubscribed"."""
+        claims = await _genuine(request, UNSUBSCRIBE)
+        if claims is None:
+            return _not_ours(request)
+        found = await _subscriber_of(request, claims)
         if found is not None:
             await remove(request.app[keys.DATABASE], found[0], found[1])
         return _gone(request)
@@ -278,18 +297,22 @@ def _counted_as(client: str) -> str:
 
 
 async def _form(request: web.Request, kind: str, field: str) -> SubscribeForm:
-    try:
-        data = await request.post()
-    except (UnicodeDecodeError, LookupError):  # not UTF-8, or a charset nobody knows
-        raise web.HTTPBadRequest() from None
+    data = await posted_form(request)
     value = data.get(field)
     chosen = frozenset(str(v) for v in data.getall("component", ()))
     return SubscribeForm(kind, value if isinstance(value, str) else "", chosen)
 
 
-def _component_problem(request: web.Request, form: SubscribeForm) -> str | None:
+def _problems(
+    request: web.Request, form: SubscribeForm, address_problem: str | None
+) -> SubscribeForm | None:
+    """The form with every problem under its own field (the address, the components
+    ticked), to show again; None when there is none."""
     known = {c.id for c in request.app[keys.SETTINGS].current.components}
-    return None if form.chosen <= known else "choose components from the list"
+    components_problem = None if form.chosen <= known else "choose components from the list"
+    if address_problem is None and components_problem is None:
+        return None
+    return replace(form, error=address_problem, components_error=components_problem)
 
 
 def _choice(form: SubscribeForm) -> list[str] | None:
@@ -301,21 +324,34 @@ async def _checked(
     request: web.Request, purpose: str
 ) -> tuple[int, str, tuple[str, ...] | None] | None:
     """The subscriber a genuine link acts on: (id, address, components chosen)."""
+    claims = await _genuine(request, purpose)
+    return None if claims is None else await _subscriber_of(request, claims)
+
+
+async def _genuine(request: web.Request, purpose: str) -> Verified | None:
+    """The claims of the link's token if this site signed it for `purpose` (and it has
+    not expired); None for a token that was altered, cut short or made up."""
     token = request.query.get("token", "")
     db, now = request.app[keys.DATABASE], request.app[keys.CLOCK]()
-    claims = verify(await site_secret(db, SUBSCRIBER_LINKS, now=now), token, purpose, now)
-    if claims is None:
-        return None
-    found = await subscriber(db, claims.subscriber_id)
+    return verify(await site_secret(db, SUBSCRIBER_LINKS, now=now), token, purpose, now)
+
+
+async def _subscriber_of(
+    request: web.Request, claims: Verified
+) -> tuple[int, str, tuple[str, ...] | None] | None:
+    """The subscriber a genuine link names, unless it has left (its id may since have
+    been given to someone else, whose address does not match the link's)."""
+    found = await subscriber(request.app[keys.DATABASE], claims.subscriber_id)
     if found is None or not claims.matches(found.address):
         return None
     return found.id, found.address, claims.components
 
 
-def _again(request: web.Request, form: SubscribeForm, problem: str) -> web.Response:
+def _again(request: web.Request, form: SubscribeForm) -> web.Response:
+    """The subscribe page again (400), with what was sent and its problems."""
     settings, state = request.app[keys.SETTINGS].current, request.app[keys.WEB]
     site = site_context(settings, state.assets, "/subscribe")
-    page = subscribe_page(settings, site, state.clock(), _with_error(form, problem))
+    page = subscribe_page(settings, site, state.clock(), form)
     return _html(state.renderer.render("subscribe.html", page), 400)
 
 
@@ -345,7 +381,7 @@ def _full(request: web.Request, form: SubscribeForm, full: LimitReached) -> web.
     to change; the page's is no fault of the visitor, who can follow the feeds."""
     log.warning("subscription refused: %s", full)
     if full.per_host:
-        return _again(request, form, f"the URL: {full}")
+        return _again(request, replace(form, error=f"the URL: {full}"))
     return _outcome(
         request,
         "Not taking new subscriptions",
@@ -355,16 +391,23 @@ def _full(request: web.Request, form: SubscribeForm, full: LimitReached) -> web.
     )
 
 
-def _with_error(form: SubscribeForm, problem: str) -> SubscribeForm:
-    return SubscribeForm(form.kind, form.value, form.chosen, problem)
-
-
 def _expired(request: web.Request) -> web.Response:
     return _outcome(
         request,
         "This link does not work",
         "It has expired, was already used for an address that has left, or was copied "
         "incompletely. Subscribe again from the subscribe page to get a new one.",
+        status=400,
+    )
+
+
+def _not_ours(request: web.Request) -> web.Response:
+    return _outcome(
+        request,
+        "This link is not valid",
+        "This site did not make it: it was altered or copied incompletely, so nothing was "
+        "changed. Use the unsubscribe link from one of our mails (or a webhook body's "
+        "meta.unsubscribe) exactly as it is.",
         status=400,
     )
 

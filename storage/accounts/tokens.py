@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
+from probes.digits import ascii_int
 from storage.audit import add_audit_in
 from storage.database import Database
 from storage.tables.accounts import ApiToken
@@ -100,8 +101,8 @@ async def revoke_token(db: Database, id_or_name: str, *, actor: str, now: dateti
     active tokens is refused: revoking the wrong integration mid-incident is worse."""
     async with db.write(pages=False) as session:
         query = select(ApiToken).where(col(ApiToken.revoked_at).is_(None))
-        if id_or_name.isdigit():
-            query = query.where(ApiToken.id == int(id_or_name))
+        if (token_id := ascii_int(id_or_name)) is not None:
+            query = query.where(ApiToken.id == token_id)
         else:
             query = query.where(ApiToken.name == id_or_name)
         found = list(await session.exec(query))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
@@ -99,3 +100,11 @@ async def test_a_hostile_address_is_shown_as_text(admin: Client, db: Database) -
     soup = await page(admin)
     assert soup.find("script") is None
     assert addresses(soup) == [hostile]
+
+
+@pytest.mark.parametrize("number", ["%C2%B2", "%E2%91%A0", "%D9%A3", "0", "1" * 5000])
+async def test_a_page_number_that_is_not_ascii_digits_shows_the_first_page(
+    admin: Client, db: Database, number: str
+) -> None:
+    await add(db, "ann@example.com")
+    assert addresses(await page(admin, f"?page={number}")) == ["ann@example.com"]

@@ -70,3 +70,12 @@ async def test_a_name_shared_by_two_tokens_must_be_revoked_by_id(db: Database) -
     await create_token(db, "ci", created_by="alice", now=NOW)
     with pytest.raises(TokenError, match="several active tokens"):
         await revoke_token(db, "ci", actor="alice", now=NOW)
+
+
+@pytest.mark.parametrize("name", ["²", "٣", "12345678901234567890"])
+async def test_a_name_that_only_looks_like_an_id_is_revoked_as_a_name(
+    db: Database, name: str
+) -> None:
+    await create_token(db, name, created_by="alice", now=NOW)
+    revoked = await revoke_token(db, name, actor="alice", now=NOW)
+    assert revoked.name == name

@@ -54,7 +54,16 @@ async def test_the_list_has_drafts_and_filters_on_them(api: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("draft=yes", "draft"), ("limit=0", "limit"), ("limit=x", "limit")]
+    ("query", "field"),
+    [
+        ("draft=yes", "draft"),
+        ("limit=0", "limit"),
+        ("limit=x", "limit"),
+        ("limit=%C2%B2", "limit"),  # '²': a digit to str.isdigit(), not to int()
+        ("limit=%E2%91%A0", "limit"),  # '①'
+        ("limit=%D9%A3", "limit"),  # '٣', an Arabic-Indic 3, which int() reads as 3
+        ("limit=" + "1" * 5000, "limit"),  # past the digits int() reads at all
+    ],
 )
 async def test_bad_parameters_answer_400_naming_them(api: Client, query: str, field: str) -> None:
     answer = await api.get(f"/api/admin/incidents?{query}")

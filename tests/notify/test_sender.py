@@ -81,6 +81,19 @@ async def test_a_429_is_retried_after_the_time_the_receiver_asked_for(
         assert (await the_message(s)).state is SENT
 
 
+@pytest.mark.parametrize("asked", ["²", "①", "٣", " ", "1" * 5000, "soon"])
+async def test_a_retry_after_that_is_not_a_number_is_read_as_none_given(
+    tmp_path: Path, aiohttp_server: AiohttpServer, asked: str
+) -> None:
+    hook = (await receiver(aiohttp_server)).then(Answer(503, "busy", {"Retry-After": asked}))
+    async with notify_site(notify_settings(tmp_path, channels_config(webhook=hook.url))) as s:
+        await queue(s)
+        await s.deliver()
+        entry = await the_message(s)
+        assert (entry.state, entry.last_error) == (PENDING, "HTTP 503: busy")
+        assert entry.next_attempt_at == s.clock.now + timedelta(seconds=30)  # the usual backoff
+
+
 async def test_a_500_is_retried_with_backoff(tmp_path: Path, aiohttp_server: AiohttpServer) -> None:
     hook = (await receiver(aiohttp_server)).then(Answer(500, "oops"), Answer(503, "busy"))
     async with notify_site(notify_settings(tmp_path, channels_config(webhook=hook.url))) as s:

@@ -131,9 +131,10 @@ async def test_a_token_with_other_than_ascii_is_no_error(s: SubscriberSite, path
     [
         (b"email=\xff\xfe@example.com", "application/x-www-form-urlencoded"),
         (b"email=ann@example.com", "application/x-www-form-urlencoded; charset=bogus"),
+        (b"junk", "multipart/form-data; boundary=zz"),
     ],
 )
-async def test_a_form_not_in_utf8_is_a_bad_request(
+async def test_a_form_that_cannot_be_read_is_a_bad_request(
     s: SubscriberSite, body: bytes, content_type: str
 ) -> None:
     for path in ("/subscribe/email", "/subscribe/webhook"):

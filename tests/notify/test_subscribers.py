@@ -179,6 +179,44 @@ async def test_an_expired_or_altered_link_confirms_nothing(
     assert (await rows(s))[0].confirmed_at is None
 
 
+@pytest.mark.parametrize("token", ["aaaa.bbbb", "", "nodot"])
+async def test_an_unsubscribe_link_this_site_did_not_make_is_not_valid(
+    s: SubscriberSite, mailbox: Mailbox, token: str
+) -> None:
+    await subscribed(s, mailbox, "ann@example.com")
+    for method in ("GET", "POST"):
+        response = await s.client.request(method, f"/subscribe/unsubscribe?token={token}")
+        assert response.status == 400, method
+        assert "This link is not valid" in await response.text()
+    assert len(await rows(s)) == 1
+
+
+async def test_an_altered_unsubscribe_link_removes_nobody(
+    s: SubscriberSite, mailbox: Mailbox
+) -> None:
+    await subscribed(s, mailbox, "ann@example.com")
+    await s.open_incident("Slow API", "Looking.")
+    await s.deliver()
+    path = local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+    altered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    assert (await s.client.post(altered)).status == 400
+    assert len(await rows(s)) == 1
+
+
+async def test_a_genuine_unsubscribe_link_says_unsubscribed_every_time(
+    s: SubscriberSite, mailbox: Mailbox
+) -> None:
+    await subscribed(s, mailbox, "ann@example.com")
+    await s.open_incident("Slow API", "Looking.")
+    await s.deliver()
+    path = local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+    for method in ("POST", "POST", "GET"):  # the button, a one-click after it, the link again
+        response = await s.client.request(method, path)
+        assert response.status == 200, method
+        assert "You are unsubscribed" in await response.text()
+    assert await rows(s) == []
+
+
 async def test_a_bad_address_comes_back_with_its_label(s: SubscriberSite) -> None:
     response = await s.client.post(
         "/subscribe/email", data={"email": "not an address<script>", "component": "api"}
@@ -202,6 +240,45 @@ async def test_an_unknown_component_is_refused(s: SubscriberSite) -> None:
     )
     assert response.status == 400
     assert "choose components from the list" in await response.text()
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "value", "label"),
+    [
+        ("/subscribe/webhook", "url", "http://0x7f.1/x", "Webhook URL"),
+        ("/subscribe/email", "email", "not an address", "Email address"),
+    ],
+)
+async def test_each_problem_shows_under_its_own_field_all_at_once(
+    s: SubscriberSite, path: str, field: str, value: str, label: str
+) -> None:
+    response = await s.client.post(path, data={field: value, "component": "nope2"})
+    assert response.status == 400
+    soup = BeautifulSoup(await response.text(), "html.parser")
+    kind = path.removeprefix("/subscribe/")
+    address = soup.select_one(f"#{kind}-error")
+    components = soup.select_one(f"fieldset#{kind}-components #{kind}-components-error")
+    assert address is not None
+    assert components is not None
+    assert address.get_text().startswith(f"{label}: ")
+    assert "components" not in address.get_text()
+    assert components.get_text() == "Components: choose components from the list"
+
+
+async def test_a_good_address_with_an_unknown_component_marks_only_the_components(
+    s: SubscriberSite,
+) -> None:
+    response = await s.client.post(
+        "/subscribe/webhook", data={"url": "https://example.com/hook", "component": "nope2"}
+    )
+    assert response.status == 400
+    soup = BeautifulSoup(await response.text(), "html.parser")
+    assert soup.select_one("#webhook-error") is None
+    assert not soup.select_one("#webhook-address").has_attr("aria-invalid")  # type: ignore[union-attr]
+    fieldset = soup.select_one("fieldset#webhook-components")
+    assert fieldset is not None
+    assert fieldset["aria-describedby"] == "webhook-components-error"
+    assert await rows(s) == []
 
 
 async def test_a_draft_reaches_nobody_until_it_is_published(

@@ -46,7 +46,8 @@ async def test_history_begins_at_the_first_incident(client: Client, db: Database
 
 
 async def test_a_month_that_is_not_a_month_is_a_404(client: Client) -> None:
-    for month in ("2026-13", "26-11", "1999-12", "2028-01", "november"):
+    # "٢٠٢٦-١٠": 2026-10 in Arabic-Indic digits, which int() reads; one month, one address.
+    for month in ("2026-13", "26-11", "1999-12", "2028-01", "november", "٢٠٢٦-١٠"):
         await fetch(client, f"/history?month={month}", status=404)
 
 
