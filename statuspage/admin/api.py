@@ -80,11 +80,11 @@ DEFAULT_MAINTENANCE_MESSAGE = "We will be performing scheduled maintenance."
 def setup_write_api(app: web.Application) -> None:
     router = app.router
     for base in ("/api/admin/incidents", "/api/admin/maintenances"):
-        one = base + r"/{incident_id:\d{1,18}}"
+        one = base + r"/{incident_id:[0-9]{1,18}}"
         router.add_patch(one, api_handler(edit_incident_api))
         router.add_delete(one, api_handler(delete_incident_api))
-    incident = r"/api/admin/incidents/{incident_id:\d{1,18}}"
-    update = incident + r"/updates/{update_id:\d{1,18}}"
+    incident = r"/api/admin/incidents/{incident_id:[0-9]{1,18}}"
+    update = incident + r"/updates/{update_id:[0-9]{1,18}}"
     router.add_get("/api/admin/incidents", api_handler(list_incidents_api))
     router.add_get(incident, api_handler(get_incident_api))
     router.add_get(incident + "/response-times", api_handler(response_times_api))

@@ -34,7 +34,7 @@ from storage.incidents.rules import IncidentError
 from storage.vocabulary import AlertState
 
 ALERTS = "/api/admin/alerts"
-ONE_ALERT = ALERTS + r"/{alert_id:\d{1,18}}"
+ONE_ALERT = ALERTS + r"/{alert_id:[0-9]{1,18}}"
 MISSING = "no such alert"
 MAX_SILENCE_MINUTES = 7 * 24 * 60  # a week: longer is forgetting, not silencing
 DEFAULT_LIMIT = 100

@@ -32,7 +32,7 @@ from storage.incidents.templates import (
 from storage.tables.templates import IncidentTemplate
 
 TEMPLATES = "/api/admin/templates"
-ONE_TEMPLATE = TEMPLATES + r"/{template_id:\d{1,9}}"
+ONE_TEMPLATE = TEMPLATES + r"/{template_id:[0-9]{1,9}}"
 MISSING = "no such template"
 KEYS = ("name", "title", "body", "components")
 

@@ -36,9 +36,9 @@ from statuspage.admin.sessions import fernet_key, secret_key, session_storage
 from statuspage.admin.state import ADMIN, AdminState
 from statuspage.http.render import Renderer, template_dir
 
-INCIDENT = r"/admin/incidents/{incident_id:\d{1,18}}"
-UPDATE = INCIDENT + r"/updates/{update_id:\d{1,18}}"
-ALERT = r"/admin/alerts/{alert_id:\d{1,18}}"
+INCIDENT = r"/admin/incidents/{incident_id:[0-9]{1,18}}"
+UPDATE = INCIDENT + r"/updates/{update_id:[0-9]{1,18}}"
+ALERT = r"/admin/alerts/{alert_id:[0-9]{1,18}}"
 
 
 def setup_admin(app: web.Application) -> None:
@@ -81,7 +81,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_post("/admin/maintenances", maintenance.create_maintenance)
     router.add_get("/admin/tokens", tokens.tokens)
     router.add_post("/admin/tokens", tokens.create_token_view)
-    router.add_post(r"/admin/tokens/{token_id:\d{1,9}}/revoke", tokens.revoke_token_view)
+    router.add_post(r"/admin/tokens/{token_id:[0-9]{1,9}}/revoke", tokens.revoke_token_view)
     router.add_get("/admin/templates", incident_templates.templates_page)
     router.add_post("/admin/templates", incident_templates.create_template_view)
     router.add_get("/admin/templates/new", incident_templates.new_template_form)
@@ -101,7 +101,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/notifications", notifications.notifications)
     router.add_get("/admin/subscribers", subscribers.subscribers)
     router.add_post(
-        r"/admin/subscribers/{subscriber_id:\d{1,18}}/remove", subscribers.remove_subscriber
+        r"/admin/subscribers/{subscriber_id:[0-9]{1,18}}/remove", subscribers.remove_subscriber
     )
     router.add_get("/admin/workers", workers.workers)
 

@@ -31,7 +31,7 @@ from storage.incidents.templates import (
 from storage.tables.templates import IncidentTemplate
 from storage.vocabulary import AFFECTING_STATUSES, ComponentStatus
 
-TEMPLATE = r"/admin/templates/{template_id:\d{1,9}}"
+TEMPLATE = r"/admin/templates/{template_id:[0-9]{1,9}}"
 FIELDS = ("template_name", "title", "body")
 
 

@@ -16,7 +16,7 @@ def setup_pages(app: web.Application) -> None:
     router.add_get("/", views.home, name="home")
     router.add_get("/components/{component_id}", views.component, name="component")
     router.add_get("/history", views.history, name="history")
-    router.add_get(r"/incidents/{incident_id:\d{1,18}}", views.incident, name="incident")
+    router.add_get(r"/incidents/{incident_id:[0-9]{1,18}}", views.incident, name="incident")
     router.add_get("/subscribe", views.subscribe, name="subscribe")
     Subscriptions().add_routes(router)
     router.add_get("/static/{name}", views.static_file, name="static")
