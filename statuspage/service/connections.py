@@ -13,6 +13,13 @@ answering and probes failed for want of a socket. Three bounds stop that:
   waited longest between requests (a kept-alive connection: its client opens a
   new one when it needs it); only if every connection is in the middle of a
   request does the newcomer get 503 with `Retry-After`.
+* A response must be written to its client within `server.response_write_timeout_s`
+  of its start (`response_began`, aiohttp's prepare signal), its last bytes out of
+  the transport's buffer included; otherwise the connection is aborted. Without it a
+  client that asks for a large answer and reads nothing stays in the middle of its
+  request, never to be shed, until the kernel gives up on the socket; and one whose
+  answer fitted the transport's buffer sits idle with unsent bytes, which aiohttp's
+  keep-alive close would wait on for ever.
 * The process's open-file limit is raised to its hard limit at start-up, and the
   connection cap is kept below it by a reserve for probes, the database and logs.
 
@@ -28,11 +35,18 @@ Between a response's end and aiohttp starting on an already-pipelined request, t
 connection counts as idle: the one moment a request in hand can be closed.
 
 The body of a request is bounded in time by a middleware (`statuspage.http.limits`).
+
+The write deadline reads the event loop's clock, as aiohttp's keep-alive timer and
+the body deadline (`asyncio.timeout`) do, not the service's injected `Clock`: that
+is wall time, which a clock step (or a test's fixed clock) would move, and a
+deadline is a duration that only the monotonic clock measures. A sweep at most a
+second apart (`Listener`) looks at the writes begun longest ago: no timer per response.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import resource
 from collections import OrderedDict
@@ -58,10 +72,12 @@ BASE_RESERVE = 128
 
 class ConnectionGuard:
     """Open connections; sheds a silent one, else the longest idle one, to admit a
-    new one. Connections in the middle of a request are never shed."""
+    new one. Connections in the middle of a request are never shed, but one whose
+    response is not written within `write_timeout_s` is aborted."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, write_timeout_s: float = 30) -> None:
         self.limit = limit
+        self.write_timeout_s = write_timeout_s
         self._open: set[GuardedProtocol] = set()
         # The two kinds that may be shed, each oldest first. OrderedDict, not dict:
         # popping a dict's first key again and again walks over the holes left by
@@ -71,6 +87,11 @@ class ConnectionGuard:
         self.shed = 0  # silent connections closed to make room
         self.idle_closed = 0  # connections waiting between requests closed to make room
         self.refused = 0  # newcomers turned away because every connection was busy
+        # Connections with a response being written or bytes of one still unsent, by
+        # when the oldest such response began (loop time), oldest first.
+        self._writing: OrderedDict[GuardedProtocol, float] = OrderedDict()
+        self._responding: set[GuardedProtocol] = set()  # begun and not yet finished
+        self.write_timeouts = 0  # connections aborted because a write ran out of time
 
     @property
     def open(self) -> int:
@@ -98,7 +119,7 @@ class ConnectionGuard:
             self.idle_closed += 1
         else:
             return False
-        self._open.discard(victim)
+        self.leave(victim)
         victim.cut_off()
         return True
 
@@ -107,16 +128,52 @@ class ConnectionGuard:
         self._silent.pop(connection, None)
         self._idle.pop(connection, None)
 
+    def writing(self, connection: GuardedProtocol, now: float) -> None:
+        """`connection` begins writing a response at `now` (loop time)."""
+        if connection not in self._open:
+            return
+        self._responding.add(connection)
+        # Bytes of an earlier response still unsent: its deadline holds for both.
+        if connection not in self._writing or not connection.unsent():
+            self._writing[connection] = now
+            self._writing.move_to_end(connection)
+
     def idle(self, connection: GuardedProtocol) -> None:
         """`connection` has finished a response and waits for its next request."""
         if connection in self._open:  # not one already shed or closed
             self._idle[connection] = None
             self._idle.move_to_end(connection)
+            self._responding.discard(connection)
+            if not connection.unsent():  # else the sweep watches the rest go out
+                self._writing.pop(connection, None)
 
     def leave(self, connection: GuardedProtocol) -> None:
         self._open.discard(connection)
         self._silent.pop(connection, None)
         self._idle.pop(connection, None)
+        self._writing.pop(connection, None)
+        self._responding.discard(connection)
+
+    def abort_late_writes(self, now: float) -> None:
+        """Abort each connection whose response began `write_timeout_s` before `now`
+        (loop time) and is still being written or has bytes in the transport's buffer."""
+        late = []
+        for connection, began in self._writing.items():
+            if now - began < self.write_timeout_s:
+                break  # the rest began later
+            late.append(connection)
+        for connection in late:
+            unsent = connection.unsent()
+            if connection in self._responding or unsent:
+                self.write_timeouts += 1
+                log.info(
+                    "response not written in time, connection aborted",
+                    extra={"fields": {"unsent_bytes": unsent, "timeout_s": self.write_timeout_s}},
+                )
+                connection.cut_off()
+                self.leave(connection)
+            else:  # its last bytes went out since the response finished
+                del self._writing[connection]
 
 
 class GuardedProtocol(asyncio.Protocol):
@@ -160,6 +217,13 @@ class GuardedProtocol(asyncio.Protocol):
         self._awaiting_head = False
         self._guard.busy(self)
 
+    def response_began(self) -> None:
+        self._guard.writing(self, asyncio.get_running_loop().time())
+
+    def unsent(self) -> int:
+        """Bytes written to the transport that the kernel has not taken yet."""
+        return self._transport.get_write_buffer_size() if self._transport is not None else 0
+
     def response_finished(self, body_read: bool) -> None:
         # A body left unread is still arriving, and aiohttp discards it or closes
         # the connection; its bytes are no request head, so no looking in them.
@@ -202,6 +266,13 @@ async def request_began(request: web.Request, handler: Handler) -> web.StreamRes
     return await handler(request)
 
 
+async def response_began(request: web.Request, response: web.StreamResponse) -> None:
+    """For `app.on_response_prepare`: the response's write deadline starts now, when
+    its head is about to be written, not while the handler is still working."""
+    if (connection := _guarded(request)) is not None:
+        connection.response_began()
+
+
 class ResponsesFinished(AbstractAccessLogger):
     """Marks the connection idle when a response is fully written. An access logger
     because aiohttp calls that, and only that, after every response ends; it logs
@@ -224,17 +295,46 @@ def guarded_runner(app: web.Application, header_timeout_s: float) -> web.AppRunn
     )
 
 
+class Listener:
+    """A listening socket whose connections `guard` holds, and the sweep that aborts
+    the ones whose responses are late."""
+
+    def __init__(self, server: asyncio.Server, guard: ConnectionGuard) -> None:
+        self.server = server
+        self._guard = guard
+        self._sweeper = asyncio.create_task(self._sweep())
+
+    @property
+    def port(self) -> int:
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        # Often enough that a deadline is kept to within a quarter of itself.
+        every_s = min(1.0, self._guard.write_timeout_s / 4)
+        while True:
+            await asyncio.sleep(every_s)
+            self._guard.abort_late_writes(loop.time())
+
+    async def close(self) -> None:
+        self.server.close()
+        self._sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._sweeper
+
+
 async def listen(
     handler_factory: Callable[[], asyncio.Protocol],
     host: str,
     port: int,
     guard: ConnectionGuard,
-) -> asyncio.Server:
+) -> Listener:
     """Listen on `host:port`, each connection's handler wrapped by `guard`."""
     loop = asyncio.get_running_loop()
-    return await loop.create_server(
+    server = await loop.create_server(
         lambda: GuardedProtocol(handler_factory(), guard), host, port, reuse_address=True
     )
+    return Listener(server, guard)
 
 
 @dataclass(frozen=True, slots=True)

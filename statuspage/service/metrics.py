@@ -72,6 +72,12 @@ class ServiceMetrics:
             "Connections waiting between requests (keep-alive) closed to make room, since start",
             registry=r,
         )
+        self.connections_write_timeouts = Gauge(
+            "statuspage_http_connections_write_timeouts",
+            "Connections aborted because a response was not written to the client within "
+            "server.response_write_timeout_s, since start",
+            registry=r,
+        )
         self.connections_refused = Gauge(
             "statuspage_http_connections_refused",
             "Connections answered 503 because server.max_connections were all busy, since start",
