@@ -259,6 +259,7 @@ async def metrics(request: web.Request) -> web.Response:
         service_metrics.connections_idle_closed.set(guard.idle_closed)
         service_metrics.connections_refused.set(guard.refused)
         service_metrics.connections_write_timeouts.set(guard.write_timeouts)
+        service_metrics.connections_slow_bodies_closed.set(guard.slow_bodies_closed)
     if (scheduler := request.app.get(keys.SCHEDULER)) is not None:
         monitor = scheduler.runner.monitor
         service_metrics.loop_stalls.set(monitor.count)

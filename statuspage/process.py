@@ -23,11 +23,8 @@ from statuspage import keys
 from statuspage.app import create_app
 from statuspage.config import Settings
 from statuspage.service import connections
-from statuspage.service.connections import (
-    ConnectionGuard,
-    connection_cap,
-    raise_open_file_limit,
-)
+from statuspage.service.connections import ConnectionGuard
+from statuspage.service.open_files import connection_cap, raise_open_file_limit
 from statuspage.service.pidfiles import pid_file
 from statuspage.service.reload import reload_config
 from statuspage.service.roles import Roles

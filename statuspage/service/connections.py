@@ -11,8 +11,10 @@ answering and probes failed for want of a socket. Three bounds stop that:
   new connection makes room by closing the oldest one that has not yet sent a
   complete request head (an attacker's, nearly always), else the one that has
   waited longest between requests (a kept-alive connection: its client opens a
-  new one when it needs it); only if every connection is in the middle of a
-  request does the newcomer get 503 with `Retry-After`.
+  new one when it needs it), else one whose request body is arriving slower than
+  `MIN_BODY_BYTES_PER_S` on average since its head (an attacker's dripping a body);
+  only if every connection is in the middle of a request at a fair pace does the
+  newcomer get 503 with `Retry-After`.
 * A response must be written to its client within `server.response_write_timeout_s`
   of its start (`response_began`, aiohttp's prepare signal), its last bytes out of
   the transport's buffer included; otherwise the connection is aborted. Without it a
@@ -21,7 +23,8 @@ answering and probes failed for want of a socket. Three bounds stop that:
   answer fitted the transport's buffer sits idle with unsent bytes, which aiohttp's
   keep-alive close would wait on for ever.
 * The process's open-file limit is raised to its hard limit at start-up, and the
-  connection cap is kept below it by a reserve for probes, the database and logs.
+  connection cap is kept below it by a reserve for probes, the database and logs
+  (`statuspage.service.open_files`).
 
 A connection is "in the middle of a request" from the end of its request head to
 the end of its response. The guard sees the head end in the bytes; the
@@ -48,13 +51,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import resource
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.streams import StreamReader
 from aiohttp.typedefs import Handler
 
 log = logging.getLogger("statuspage.server")
@@ -65,15 +67,18 @@ _BUSY = (
     b"Retry-After: 5\r\nConnection: close\r\nContent-Length: 20\r\n\r\n"
     b"Too many connections"
 )
-# File descriptors kept back from web connections: the database pool, log files,
-# the DNS resolver and the process's own, on top of one per probe in flight.
-BASE_RESERVE = 128
+# A request body arriving slower than this on average, once it has had
+# BODY_GRACE_S, may be closed to make room (the slowest mobile uploads manage
+# tens of KB a second; a body a byte at a time is an attack).
+MIN_BODY_BYTES_PER_S = 1000
+BODY_GRACE_S = 1.0
 
 
 class ConnectionGuard:
-    """Open connections; sheds a silent one, else the longest idle one, to admit a
-    new one. Connections in the middle of a request are never shed, but one whose
-    response is not written within `write_timeout_s` is aborted."""
+    """Open connections; sheds a silent one, else the longest idle one, else one
+    dripping its request body, to admit a new one. Other connections in the middle
+    of a request are never shed, but one whose response is not written within
+    `write_timeout_s` is aborted."""
 
     def __init__(self, limit: int, write_timeout_s: float = 30) -> None:
         self.limit = limit
@@ -87,6 +92,9 @@ class ConnectionGuard:
         self.shed = 0  # silent connections closed to make room
         self.idle_closed = 0  # connections waiting between requests closed to make room
         self.refused = 0  # newcomers turned away because every connection was busy
+        # Requests whose body was still arriving when the app began on them, by then.
+        self._receiving: OrderedDict[GuardedProtocol, None] = OrderedDict()
+        self.slow_bodies_closed = 0  # requests whose body dripped, closed to make room
         # Connections with a response being written or bytes of one still unsent, by
         # when the oldest such response began (loop time), oldest first.
         self._writing: OrderedDict[GuardedProtocol, float] = OrderedDict()
@@ -117,6 +125,9 @@ class ConnectionGuard:
         elif self._idle:
             victim, _ = self._idle.popitem(last=False)
             self.idle_closed += 1
+        elif (dripping := self._dripping()) is not None:
+            victim = dripping
+            self.slow_bodies_closed += 1
         else:
             return False
         self.leave(victim)
@@ -127,6 +138,22 @@ class ConnectionGuard:
         """`connection` has a request in hand: it may not be shed until `idle`."""
         self._silent.pop(connection, None)
         self._idle.pop(connection, None)
+
+    def receiving(self, connection: GuardedProtocol) -> None:
+        """`connection`'s request is in hand, and its body still arriving."""
+        if connection in self._open:
+            self._receiving[connection] = None
+
+    def _dripping(self) -> GuardedProtocol | None:
+        """The oldest request whose body is arriving too slowly; forgets the ones
+        whose bodies have arrived."""
+        now = asyncio.get_running_loop().time()
+        for connection in list(self._receiving):
+            if not connection.receiving_body():
+                del self._receiving[connection]
+            elif connection.body_too_slow(now):
+                return connection
+        return None
 
     def writing(self, connection: GuardedProtocol, now: float) -> None:
         """`connection` begins writing a response at `now` (loop time)."""
@@ -153,6 +180,7 @@ class ConnectionGuard:
         self._idle.pop(connection, None)
         self._writing.pop(connection, None)
         self._responding.discard(connection)
+        self._receiving.pop(connection, None)
 
     def abort_late_writes(self, now: float) -> None:
         """Abort each connection whose response began `write_timeout_s` before `now`
@@ -190,6 +218,11 @@ class GuardedProtocol(asyncio.Protocol):
         # Looking for a head end: only while no request is in hand, since a body
         # may hold the same four bytes.
         self._awaiting_head = True
+        self._body: StreamReader | None = None  # a request body still arriving
+        # Counting since a head end seen here (None: not counting): when (loop time),
+        # and the bytes received since, the body's and any that follow it.
+        self._body_since: float | None = None
+        self._body_bytes = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -211,7 +244,14 @@ class GuardedProtocol(asyncio.Protocol):
                 # Busy now, not when the app starts on it a loop turn later: a
                 # newcomer in between must not shed a request that has arrived.
                 self.request_began()
+                self._count_body_from(len(seen) - seen.index(_HEAD_END) - len(_HEAD_END))
+        else:
+            self._body_bytes += len(data)
         self._inner.data_received(data)
+
+    def _count_body_from(self, received: int) -> None:
+        self._body_since = asyncio.get_running_loop().time()
+        self._body_bytes = received
 
     def request_began(self) -> None:
         self._awaiting_head = False
@@ -224,7 +264,27 @@ class GuardedProtocol(asyncio.Protocol):
         """Bytes written to the transport that the kernel has not taken yet."""
         return self._transport.get_write_buffer_size() if self._transport is not None else 0
 
+    def body_began(self, body: StreamReader) -> None:
+        """The request in hand has a body that is still arriving."""
+        self._body = body
+        if self._body_since is None:  # a pipelined request: its head was not seen here
+            self._count_body_from(0)
+        self._guard.receiving(self)
+
+    def receiving_body(self) -> bool:
+        return self._body is not None and not self._body.is_eof()
+
+    def body_too_slow(self, now: float) -> bool:
+        """Whether the body has arrived slower than MIN_BODY_BYTES_PER_S on average,
+        judged only after BODY_GRACE_S (a body's first bytes may take a moment)."""
+        if self._body_since is None:
+            return False
+        elapsed = now - self._body_since
+        return elapsed >= BODY_GRACE_S and self._body_bytes < MIN_BODY_BYTES_PER_S * elapsed
+
     def response_finished(self, body_read: bool) -> None:
+        self._body = None
+        self._body_since = None
         # A body left unread is still arriving, and aiohttp discards it or closes
         # the connection; its bytes are no request head, so no looking in them.
         self._awaiting_head = body_read
@@ -263,6 +323,8 @@ async def request_began(request: web.Request, handler: Handler) -> web.StreamRes
     heads arrived while the one before was in hand, unseen by the guard)."""
     if (connection := _guarded(request)) is not None:
         connection.request_began()
+        if request.body_exists and not request.content.is_eof():
+            connection.body_began(request.content)
     return await handler(request)
 
 
@@ -335,28 +397,3 @@ async def listen(
         lambda: GuardedProtocol(handler_factory(), guard), host, port, reuse_address=True
     )
     return Listener(server, guard)
-
-
-@dataclass(frozen=True, slots=True)
-class FileLimit:
-    before: int
-    after: int
-    hard: int
-
-
-def raise_open_file_limit() -> FileLimit:
-    """Raise the soft open-file limit to the hard one (a process may always do that)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
-    if wanted > soft:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-        except (ValueError, OSError):  # e.g. a kernel cap below the hard limit
-            wanted = soft
-    return FileLimit(before=soft, after=max(soft, wanted), hard=hard)
-
-
-def connection_cap(configured: int, open_files: int, probe_concurrency: int) -> int:
-    """`configured`, lowered if need be so the probes' reserve of descriptors stays free."""
-    available = open_files - probe_concurrency - BASE_RESERVE
-    return max(1, min(configured, available))

@@ -72,6 +72,11 @@ class ServiceMetrics:
             "Connections waiting between requests (keep-alive) closed to make room, since start",
             registry=r,
         )
+        self.connections_slow_bodies_closed = Gauge(
+            "statuspage_http_connections_slow_bodies_closed",
+            "Requests whose body arrived too slowly, closed to make room, since start",
+            registry=r,
+        )
         self.connections_write_timeouts = Gauge(
             "statuspage_http_connections_write_timeouts",
             "Connections aborted because a response was not written to the client within "

@@ -14,12 +14,12 @@ from aiohttp import web
 
 from statuspage.service.connections import (
     ConnectionGuard,
-    connection_cap,
     guarded_runner,
     listen,
     request_began,
     response_began,
 )
+from statuspage.service.open_files import connection_cap
 from tests.waiting import eventually
 
 HEAD = b"GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -47,8 +47,17 @@ def app() -> web.Application:
     application.router.add_get("/", fast)
     application.router.add_get("/slow", slow)
     application.router.add_get("/streamed", streamed)
+    application.router.add_post("/slow", slow_post)
     application.router.add_get("/buffered", buffered)
     return application
+
+
+async def slow_post(request: web.Request) -> web.Response:
+    """Reads the body, then waits as /slow does."""
+    await request.read()
+    request.app[ENTERED].set()
+    await request.app[GO].wait()
+    return web.Response(text="late")
 
 
 async def streamed(request: web.Request) -> web.StreamResponse:
@@ -330,3 +339,25 @@ async def test_a_kept_alive_connection_whose_answer_went_out_is_not_cut_off() ->
         assert guard.write_timeouts == 1
         client.close()
         waiting[1].close()
+
+
+async def served_now(port: int) -> bool:
+    return (await get(port)).startswith(b"HTTP/1.1 200")
+
+
+async def test_a_full_server_closes_a_request_whose_body_drips_for_a_new_one() -> None:
+    guard = ConnectionGuard(2)
+    async with server(guard) as (port, application):
+        body = b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n"
+        whole = await connect(port, body + b"ab")
+        await whole[1].drain()
+        whole[1].write(b"cd")  # its body complete, in a packet of its own
+        await application[ENTERED].wait()  # its handler has it, and waits
+        dripping = await connect(port, body.replace(b": 4", b": 100000") + b"a")
+        await eventually(lambda: served_now(port), "a newcomer served")
+        assert await closed_by_server(dripping[0]) == b""
+        assert guard.slow_bodies_closed == 1
+        application[GO].set()
+        assert (await whole[0].readuntil(b"late")).startswith(b"HTTP/1.1 200")
+        whole[1].close()
+        dripping[1].close()
