@@ -50,6 +50,7 @@ def create_app(settings: Settings, roles: Roles, *, clock: Clock = system_clock)
     # First, so it is outermost: the connection guard must know a request is in
     # hand before anything else awaits.
     app = web.Application(middlewares=[connections.request_began])
+    app.on_response_prepare.append(connections.response_began)  # the write deadline's start
     app[keys.CLOCK] = clock
     app[keys.SETTINGS] = SettingsHolder(settings)
     app[keys.ROLES] = roles
@@ -252,6 +253,8 @@ async def metrics(request: web.Request) -> web.Response:
         service_metrics.connections_shed.set(guard.shed)
         service_metrics.connections_idle_closed.set(guard.idle_closed)
         service_metrics.connections_refused.set(guard.refused)
+        service_metrics.connections_write_timeouts.set(guard.write_timeouts)
+        service_metrics.connections_slow_bodies_closed.set(guard.slow_bodies_closed)
     if (scheduler := request.app.get(keys.SCHEDULER)) is not None:
         monitor = scheduler.runner.monitor
         service_metrics.loop_stalls.set(monitor.count)

@@ -23,11 +23,8 @@ from statuspage import keys
 from statuspage.app import create_app
 from statuspage.config import Settings
 from statuspage.service import connections
-from statuspage.service.connections import (
-    ConnectionGuard,
-    connection_cap,
-    raise_open_file_limit,
-)
+from statuspage.service.connections import ConnectionGuard
+from statuspage.service.open_files import connection_cap, raise_open_file_limit
 from statuspage.service.pidfiles import pid_file
 from statuspage.service.reload import reload_config
 from statuspage.service.roles import Roles
@@ -58,7 +55,7 @@ async def serve(
     tune_garbage_collector()
     stop = asyncio.Event()
     _install_signal_handlers(app, settings.source, stop)
-    listener: asyncio.Server | None = None
+    listener: connections.Listener | None = None
     try:
         if listen is not None and guard is not None:
             listener = await _listen(runner, listen, guard)
@@ -69,7 +66,7 @@ async def serve(
         log.info("stopping: finishing in-flight probes and flushing results")
     finally:
         if listener is not None:
-            listener.close()
+            await listener.close()
         await runner.cleanup()
     return _exit_status(app)
 
@@ -91,7 +88,7 @@ def _exit_status(app: web.Application) -> int:
 
 async def _listen(
     runner: web.AppRunner, listen: tuple[str, int], guard: ConnectionGuard
-) -> asyncio.Server:
+) -> connections.Listener:
     assert runner.server is not None  # the runner is set up
     listener = await connections.listen(runner.server, listen[0], listen[1], guard)
     url = f"http://{listen[0]}:{listen[1]}/"
@@ -113,7 +110,7 @@ def _connection_guard(settings: Settings) -> ConnectionGuard:
             "server.max_connections lowered to keep file descriptors for the probes",
             extra={"fields": {"configured": configured, "used": cap, "limit": files.after}},
         )
-    return ConnectionGuard(cap)
+    return ConnectionGuard(cap, settings.file.server.response_write_timeout_s)
 
 
 def tune_garbage_collector() -> None:

@@ -216,6 +216,9 @@ class ServerSettings(_Section):
     max_connections: Annotated[int, Field(ge=1, le=1_000_000)] = 512
     request_header_timeout_s: Annotated[float, Field(gt=0, le=600)] = 15
     request_body_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 30
+    # A client that asks for a large answer and reads none of it would hold its
+    # connection, mid-request, until the kernel gave up on the socket.
+    response_write_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 30
 
 
 class StorageSettings(_Section):

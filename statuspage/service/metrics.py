@@ -72,6 +72,17 @@ class ServiceMetrics:
             "Connections waiting between requests (keep-alive) closed to make room, since start",
             registry=r,
         )
+        self.connections_slow_bodies_closed = Gauge(
+            "statuspage_http_connections_slow_bodies_closed",
+            "Requests whose body arrived too slowly, closed to make room, since start",
+            registry=r,
+        )
+        self.connections_write_timeouts = Gauge(
+            "statuspage_http_connections_write_timeouts",
+            "Connections aborted because a response was not written to the client within "
+            "server.response_write_timeout_s, since start",
+            registry=r,
+        )
         self.connections_refused = Gauge(
             "statuspage_http_connections_refused",
             "Connections answered 503 because server.max_connections were all busy, since start",

@@ -27,6 +27,7 @@ _RESTART_ONLY = (
     ("server", "secret_key"),  # the admin's cookie keys are derived from it at start-up
     ("server", "max_connections"),  # the listener's guard is made at start-up
     ("server", "request_header_timeout_s"),  # aiohttp's handlers take it at start-up
+    ("server", "response_write_timeout_s"),  # so does the listener's guard
     ("probes", "dns_servers"),  # the client sessions' resolver is made at start-up
 )
 

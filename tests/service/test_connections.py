@@ -1,10 +1,12 @@
 """Clients that hold connections open cannot take the web server down: half-sent
-requests are cut off, and a full server makes room by shedding silent connections,
-then connections waiting between requests, but never one with a request in hand."""
+requests are cut off, a full server makes room by shedding silent connections,
+then connections waiting between requests, but never one with a request in hand,
+and a response its client does not read is aborted after the write timeout."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,20 +14,25 @@ from aiohttp import web
 
 from statuspage.service.connections import (
     ConnectionGuard,
-    connection_cap,
     guarded_runner,
     listen,
     request_began,
+    response_began,
 )
+from statuspage.service.open_files import connection_cap
 from tests.waiting import eventually
 
 HEAD = b"GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 GO = web.AppKey("go", asyncio.Event)
 ENTERED = web.AppKey("entered", asyncio.Event)  # a slow handler has started
+# Far more than the kernel's buffers on both sides hold (tcp_wmem's largest is 4 MiB).
+LARGE = 32 * 1024 * 1024
+CHUNK = b"x" * 65536
 
 
 def app() -> web.Application:
     application = web.Application(middlewares=[request_began])  # as create_app
+    application.on_response_prepare.append(response_began)
     application[GO] = asyncio.Event()
     application[ENTERED] = asyncio.Event()
 
@@ -39,7 +46,36 @@ def app() -> web.Application:
 
     application.router.add_get("/", fast)
     application.router.add_get("/slow", slow)
+    application.router.add_get("/streamed", streamed)
+    application.router.add_post("/slow", slow_post)
+    application.router.add_get("/buffered", buffered)
     return application
+
+
+async def slow_post(request: web.Request) -> web.Response:
+    """Reads the body, then waits as /slow does."""
+    await request.read()
+    request.app[ENTERED].set()
+    await request.app[GO].wait()
+    return web.Response(text="late")
+
+
+async def streamed(request: web.Request) -> web.StreamResponse:
+    """A large answer written piece by piece, as a handler that waits on each write."""
+    response = web.StreamResponse(headers={"Content-Length": str(LARGE)})
+    await response.prepare(request)
+    for _ in range(LARGE // len(CHUNK)):
+        await response.write(CHUNK)
+    return response
+
+
+async def buffered(request: web.Request) -> web.Response:
+    """A large answer the transport takes whole: the handler is done, and the response
+    ends with bytes the client has not taken still in the transport's buffer (as
+    any answer's last few KiB can be; here all but what the kernel holds)."""
+    assert request.transport is not None
+    request.transport.set_write_buffer_limits(high=2 * LARGE)
+    return web.Response(body=b"x" * LARGE)
 
 
 @asynccontextmanager
@@ -52,10 +88,10 @@ async def server(
     assert runner.server is not None
     listener = await listen(runner.server, "127.0.0.1", 0, guard)
     try:
-        yield listener.sockets[0].getsockname()[1], application
+        yield listener.port, application
     finally:
         application[GO].set()
-        listener.close()
+        await listener.close()
         await runner.cleanup()
 
 
@@ -221,3 +257,107 @@ def test_the_connection_cap_leaves_file_descriptors_for_the_probes() -> None:
     assert connection_cap(512, open_files=1024, probe_concurrency=100) == 512
     assert connection_cap(2000, open_files=1024, probe_concurrency=100) == 1024 - 100 - 128
     assert connection_cap(512, open_files=100, probe_concurrency=100) == 1
+
+
+async def not_reading(port: int, path: str) -> socket.socket:
+    """A client that asks for `path` and reads nothing, with a small receive buffer."""
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: the window
+    client.setblocking(False)
+    loop = asyncio.get_running_loop()
+    await loop.sock_connect(client, ("127.0.0.1", port))
+    await loop.sock_sendall(client, f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    return client
+
+
+async def received_before_cut_off(client: socket.socket) -> int:
+    """How much of the answer arrived before the server ended the connection."""
+    loop = asyncio.get_running_loop()
+    received = 0
+    async with asyncio.timeout(30):
+        try:
+            while chunk := await loop.sock_recv(client, 65536):
+                received += len(chunk)
+        except ConnectionResetError:
+            pass
+    client.close()
+    return received
+
+
+async def test_a_handler_blocked_writing_to_a_client_that_reads_nothing_is_cut_off() -> None:
+    guard = ConnectionGuard(10, write_timeout_s=0.5)
+    async with server(guard) as (port, _):
+        client = await not_reading(port, "/streamed")
+        await eventually(lambda: guard.write_timeouts == 1, "the late write aborted")
+        assert await received_before_cut_off(client) < LARGE
+        assert (await get(port)).startswith(b"HTTP/1.1 200")
+        assert guard.write_timeouts == 1
+
+
+async def test_an_answer_left_unsent_in_the_buffer_is_cut_off_though_its_handler_ended() -> None:
+    guard = ConnectionGuard(10, write_timeout_s=0.5)
+    async with server(guard) as (port, _):
+        client = await not_reading(port, "/buffered")
+        await eventually(lambda: guard.between_requests == 1, "the response finished")
+        await eventually(lambda: guard.write_timeouts == 1, "the unsent answer aborted")
+        assert await received_before_cut_off(client) < LARGE
+        assert guard.open == 0
+
+
+async def test_clients_that_read_nothing_no_longer_lock_out_a_newcomer() -> None:
+    guard = ConnectionGuard(2, write_timeout_s=0.5)
+    async with server(guard) as (port, _):
+        clients = [await not_reading(port, "/streamed") for _ in range(2)]
+        await eventually(lambda: guard.write_timeouts == 2, "both late writes aborted")
+        assert (await get(port)).startswith(b"HTTP/1.1 200")
+        assert guard.refused == 0
+        for client in clients:
+            client.close()
+
+
+async def test_the_write_deadline_starts_when_the_answer_does_not_when_the_request_did() -> None:
+    guard = ConnectionGuard(10, write_timeout_s=0.5)
+    async with server(guard) as (port, application):
+        busy = await connect(port, HEAD + b"\r\n")  # its handler waits, writing nothing
+        await application[ENTERED].wait()
+        client = await not_reading(port, "/streamed")
+        await eventually(lambda: guard.write_timeouts == 1, "a later request's write aborted")
+        application[GO].set()
+        assert (await busy[0].readuntil(b"late")).startswith(b"HTTP/1.1 200")
+        assert guard.write_timeouts == 1
+        client.close()
+        busy[1].close()
+
+
+async def test_a_kept_alive_connection_whose_answer_went_out_is_not_cut_off() -> None:
+    guard = ConnectionGuard(10, write_timeout_s=0.5)
+    async with server(guard) as (port, _):
+        waiting = await kept_alive(port)
+        client = await not_reading(port, "/streamed")
+        await eventually(lambda: guard.write_timeouts == 1, "a later write's deadline passed")
+        assert (await ask(waiting)).startswith(b"HTTP/1.1 200")
+        assert guard.write_timeouts == 1
+        client.close()
+        waiting[1].close()
+
+
+async def served_now(port: int) -> bool:
+    return (await get(port)).startswith(b"HTTP/1.1 200")
+
+
+async def test_a_full_server_closes_a_request_whose_body_drips_for_a_new_one() -> None:
+    guard = ConnectionGuard(2)
+    async with server(guard) as (port, application):
+        body = b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n"
+        whole = await connect(port, body + b"ab")
+        await whole[1].drain()
+        whole[1].write(b"cd")  # its body complete, in a packet of its own
+        await application[ENTERED].wait()  # its handler has it, and waits
+        dripping = await connect(port, body.replace(b": 4", b": 100000") + b"a")
+        await eventually(lambda: served_now(port), "a newcomer served")
+        assert await closed_by_server(dripping[0]) == b""
+        assert guard.slow_bodies_closed == 1
+        application[GO].set()
+        assert (await whole[0].readuntil(b"late")).startswith(b"HTTP/1.1 200")
+        whole[1].close()
+        dripping[1].close()

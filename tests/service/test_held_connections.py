@@ -9,6 +9,7 @@ import contextlib
 import os
 import resource
 import signal
+import socket
 import sys
 import typing
 from collections.abc import AsyncIterator
@@ -235,3 +236,47 @@ async def answer(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], 
             if line.lower().startswith(b"content-length:")
         )
         return head + await reader.readexactly(length)
+
+
+async def test_clients_that_read_nothing_of_their_answers_do_not_lock_out_a_new_one(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    path = tmp_path / "statuspage.toml"
+    path.write_text(
+        f"[server]\nport = {port}\nmax_connections = 2\nresponse_write_timeout_s = 1\n"
+        '[storage]\nurl = "sqlite:///status.db"\n'
+    )
+    async with running(path, port) as process:
+        readers_of_nothing = [await asks_and_reads_nothing(port) for _ in range(2)]
+        # Watched in the log, not /metrics: asking would take a third connection, and
+        # between two pipelined answers a reader of nothing counts as idle and may be
+        # closed to make room.
+        await eventually(lambda: cut_off_in_log(tmp_path) == 2, "both readers of nothing cut off")
+        async with aiohttp.ClientSession() as visitor:
+            async with visitor.get(f"http://127.0.0.1:{port}/") as page:
+                assert page.status == 200
+            async with visitor.get(f"http://127.0.0.1:{port}/metrics") as metrics:
+                assert "statuspage_http_connections_write_timeouts 2.0" in await metrics.text()
+        for client in readers_of_nothing:
+            client.close()
+        process.send_signal(signal.SIGTERM)
+        assert await process.wait() == 0
+
+
+async def asks_and_reads_nothing(port: int) -> socket.socket:
+    """A client with a small receive buffer that pipelines requests for the style sheet,
+    far more bytes than the kernel's buffers hold, and reads none of the answers."""
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: the window
+    client.setblocking(False)
+    loop = asyncio.get_running_loop()
+    await loop.sock_connect(client, ("127.0.0.1", port))
+    request = b"GET /static/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    await loop.sock_sendall(client, request * 400)  # 400 × 20 KB: 8 MB of answers
+    return client
+
+
+def cut_off_in_log(folder: Path) -> int:
+    log = (folder / "service.log").read_text("utf-8")
+    return log.count("response not written in time, connection aborted")
