@@ -169,7 +169,12 @@ class SiteSettings(_Section):
     @field_validator("url")
     @classmethod
     def _url_is_http(cls, value: str) -> str:
-        return _require_http_url(value).rstrip("/")
+        # Every absolute link (feeds, mail, the export) is this plus a path: a query
+        # or fragment here would end up in the middle of each one.
+        url = _require_http_url(value)
+        if "?" in url or "#" in url:
+            raise ValueError("must not contain a query (?...) or a fragment (#...)")
+        return url.rstrip("/")
 
     @field_validator("home_url")
     @classmethod

@@ -35,7 +35,19 @@ def problems(tmp_path: Path, text: str) -> str:
     return str(raised.value)
 
 
-@pytest.mark.parametrize(("url", "problem"), [*BROKEN, ("http://user:pw@host", USERINFO)])
+QUERY = "must not contain a query (?...) or a fragment (#...)"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        *BROKEN,
+        ("http://user:pw@host", USERINFO),
+        ("https://status.example.com/?lang=en", QUERY),
+        ("https://status.example.com/#top", QUERY),
+        ("https://status.example.com/?", QUERY),
+    ],
+)
 def test_a_malformed_site_url_stops_start_up_naming_the_key(
     tmp_path: Path, url: str, problem: str
 ) -> None:
