@@ -8,11 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.incidents.rules import (
+    EARLIEST_TIME,
     MAX_BODY,
     MAX_NAME,
+    SCHEDULE_AHEAD,
     IncidentError,
     NewIncident,
     check_new,
+    check_time_range,
+    check_times,
     check_window,
     derive_impact,
     storable,
@@ -118,3 +122,45 @@ def test_the_worse_of_two_impacts_is_kept() -> None:
 
 def test_storable_text_drops_nul_and_replaces_lone_surrogates_only() -> None:
     assert storable("a\x00b\ud800c<b>\x07") == "ab\ufffdc<b>\x07"
+
+
+NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
+TICK = timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize("at", [None, EARLIEST_TIME, NOW, NOW + SCHEDULE_AHEAD])
+def test_times_from_the_histories_first_moment_to_a_year_ahead_are_accepted(
+    at: datetime | None,
+) -> None:
+    check_time_range("scheduled_for", at, NOW)
+
+
+@pytest.mark.parametrize(
+    ("at", "problem"),
+    [
+        (EARLIEST_TIME - TICK, "must be after 2000-01-01 14:00 UTC"),
+        (NOW + SCHEDULE_AHEAD + TICK, "must be at most 365 days ahead"),
+    ],
+)
+def test_a_time_outside_the_range_is_refused_naming_its_field(at: datetime, problem: str) -> None:
+    with pytest.raises(IncidentError) as raised:
+        check_time_range("scheduled_until", at, NOW)
+    assert (raised.value.field, raised.value.message) == ("scheduled_until", problem)
+
+
+Y1999 = datetime(1999, 12, 31, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("new", "field"),
+    [
+        (replace(INCIDENT, started_at=Y1999), "started_at"),
+        (replace(MAINTENANCE, scheduled_for=Y1999), "scheduled_for"),
+        (replace(MAINTENANCE, scheduled_until=Y1999), "scheduled_until"),
+    ],
+)
+def test_every_time_of_a_new_incident_is_checked(new: NewIncident, field: str) -> None:
+    with pytest.raises(IncidentError) as raised:
+        check_times(new, NOW)
+    assert raised.value.field == field
+    check_times(MAINTENANCE, NOW)
