@@ -155,6 +155,7 @@ Y1999 = datetime(1999, 12, 31, tzinfo=UTC)
     ("new", "field"),
     [
         (replace(INCIDENT, started_at=Y1999), "started_at"),
+        (replace(INCIDENT, started_at=NOW + SCHEDULE_AHEAD + TICK), "started_at"),
         (replace(MAINTENANCE, scheduled_for=Y1999), "scheduled_for"),
         (replace(MAINTENANCE, scheduled_until=Y1999), "scheduled_until"),
     ],
@@ -164,3 +165,4 @@ def test_every_time_of_a_new_incident_is_checked(new: NewIncident, field: str) -
         check_times(new, NOW)
     assert raised.value.field == field
     check_times(MAINTENANCE, NOW)
+    check_times(replace(INCIDENT, started_at=NOW), NOW)
