@@ -1,5 +1,8 @@
 """What a critical alert group does to incidents: it opens one (a draft by default),
-and its recovery proposes or posts the resolving update.
+and its recovery proposes or posts the resolving update. Recovery is the end of the
+critical episode: the group resolving, or its critical alerts ending while lesser
+ones hold it open. Critical alerts coming back start a new episode in the group,
+which opens a new incident (storage unlinks the old one then).
 
 The words are for customers: what is affected and what was measured, no rule names.
 The automation writes as `AUTOMATION` and steps back as soon as a person acts: it
@@ -50,7 +53,7 @@ class IncidentAutomation:
         if event.change in (GroupChange.FIRING, GroupChange.RAISED):
             if event.severity is AlertSeverity.CRITICAL and event.incident_id is None:
                 await self._open(event)
-        elif event.change is GroupChange.RESOLVED and event.incident_id is not None:
+        elif _critical_ended(event) and event.incident_id is not None:
             await self._recover(event, event.incident_id)
 
     def _mode(self, component_id: str) -> str:
@@ -74,7 +77,12 @@ class IncidentAutomation:
         if mode == "off":
             return
         group = await get_group(self._db, event.group_id)
-        critical = [a for a in group.alerts if a.severity is AlertSeverity.CRITICAL and a.fired_at]
+        # This episode's: critical alerts of an earlier one in the group have resolved.
+        critical = [
+            a
+            for a in group.alerts
+            if a.severity is AlertSeverity.CRITICAL and a.fired_at and a.resolved_at is None
+        ]
         name, severity = self._component(event.component_id)
         what, status = _describe(critical)
         incident_id = await create_incident(
@@ -116,6 +124,12 @@ class IncidentAutomation:
             return
         if incident.resolved_at is None:
             await propose_update(self._db, event.group_id, text)
+
+
+def _critical_ended(event: GroupEvent) -> bool:
+    if event.change is GroupChange.RESOLVED:
+        return True
+    return event.change is GroupChange.LOWERED and event.before is AlertSeverity.CRITICAL
 
 
 def _describe(alerts: list[AlertView]) -> tuple[str, ComponentStatus]:

@@ -82,10 +82,10 @@ class GroupPlanner:
             active=worst_routed(routes, channel.name, (a.severity for a in live), component),
             present=worst_routed(routes, channel.name, (a.severity for a in firing), component),
             acknowledged=group.acknowledged_at is not None,
+            since=group.opened_at,
         )
-        heard = Heard(
-            told.severity, told.acknowledged, self._reminder_due(site, group, told, state)
-        )
+        due = self._reminder_due(site, group, told, state)
+        heard = Heard(told.severity, told.acknowledged, due, told.paged_at)
         hears_acks = CHANNEL_KINDS.get(channel.kind).hears_acknowledgements
         decided = next_message(heard, state, now, hears_acknowledgements=hears_acks)
         if decided is None:

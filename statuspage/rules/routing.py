@@ -16,7 +16,12 @@ Per group and channel:
   when a 10-minute info window finally clears. A silenced alert still counts as
   firing here: a silence stops messages, it does not pretend the problem is over;
 * it hears *acknowledged* (if its kind does) once someone acknowledges the group;
-* until then it hears a *reminder* each time its severity's response time passes.
+* until then it hears a *reminder* each time its severity's response time passes;
+* a group's worst severity dropping says nothing, but it ends the group's episode
+  (storage clears the acknowledgement then); when the severity rises again a new
+  episode begins (`Now.since`), and a channel last paged before it hears *firing*
+  afresh, even one that still thinks it hears the same severity (Slack, routed the
+  warning that held the group open, was never told the critical alerts ended).
 """
 
 from __future__ import annotations
@@ -86,6 +91,7 @@ class Now:
     active: AlertSeverity | None  # worst routed firing alert not silenced
     present: AlertSeverity | None  # worst routed firing alert, silenced or not
     acknowledged: bool
+    since: datetime | None = None  # when the group's current episode began
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,11 @@ class Heard:
     severity: AlertSeverity | None
     acknowledged: bool
     reminder_due: datetime | None  # when the next reminder is due, if ever
+    paged_at: datetime | None = None  # its latest firing, raised or reminder message
+
+    def before(self, since: datetime | None) -> bool:
+        """Whether its latest page was about an episode that ended before `since`."""
+        return since is not None and self.paged_at is not None and self.paged_at < since
 
 
 def next_message(
@@ -107,6 +118,8 @@ def next_message(
         return None if now.active is None else (NotificationEvent.FIRING, now.active)
     if now.present is None:
         return NotificationEvent.RESOLVED, heard.severity
+    if now.active is not None and heard.before(now.since):
+        return NotificationEvent.FIRING, now.active
     if now.active is not None and now.active.rank > heard.severity.rank:
         return NotificationEvent.RAISED, now.active
     if now.acknowledged:

@@ -2,9 +2,16 @@
 
 The evaluator hands over the new state of each alert that changed (`AlertStep`);
 one transaction applies them all and says what happened to the groups
-(`GroupEvent`): a group starts firing, its severity rises, or its last alert
-resolves. Incidents follow those events; the notifications a group's new state
-calls for are queued in the same transaction by a planner (`storage.notify.outbox`).
+(`GroupEvent`): a group starts firing, its severity rises or drops, or its last
+alert resolves. Incidents follow those events; the notifications a group's new
+state calls for are queued in the same transaction by a planner
+(`storage.notify.outbox`).
+
+A group's *episode* is its trouble at one worst severity and above: it ends when
+that severity drops (the critical alerts resolve while a warning holds the group
+open), and a later rise starts a new one. The acknowledgement belongs to the
+episode, so the drop ends it, and the new episode's start is the group's
+`opened_at` (the "since" of its messages) and opens its own incident.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.audit import add_audit_in, json_value
 from storage.database import Database
 from storage.errors import NotFound
+from storage.incidents.writes import AUTOMATION
 from storage.notify.outbox import Planner, plan_in
 from storage.tables.alerts import Alert, AlertGroup, TokenFailure
 from storage.tables.incidents import Incident
@@ -49,6 +57,7 @@ class AlertStep:
 class GroupChange(enum.StrEnum):
     FIRING = "firing"  # its first alert fired
     RAISED = "raised"  # a more severe alert fired while it was firing
+    LOWERED = "lowered"  # its worst firing severity dropped; alerts are still open
     RESOLVED = "resolved"  # its last open alert resolved
 
 
@@ -61,6 +70,7 @@ class GroupEvent:
     severity: AlertSeverity
     opened_at: datetime
     incident_id: int | None
+    before: AlertSeverity | None = None  # its worst firing severity before the change
 
 
 async def apply_steps(
@@ -176,11 +186,74 @@ async def _group_after(
     ).first()
     if open_left is None:
         return await _close_group(session, group, before, now)
+    if before is not None and (after is None or after.rank < before.rank):
+        return _lowered(session, group, before, after, now)
     if after is None or (before is not None and after.rank <= before.rank):
         return None
+    if await _after_a_drop(session, group, after):
+        _new_episode(session, group, now)
     group.severity, group.updated_at = after, now
     session.add(group)
-    return _event(group, GroupChange.FIRING if before is None else GroupChange.RAISED)
+    return _event(group, GroupChange.FIRING if before is None else GroupChange.RAISED, before)
+
+
+def _lowered(
+    session: AsyncSession,
+    group: AlertGroup,
+    before: AlertSeverity,
+    after: AlertSeverity | None,
+    now: datetime,
+) -> GroupEvent:
+    """The episode at `before` is over: its acknowledgement goes with it."""
+    _end_acknowledgement(session, group, now, reason=f"no {before.value} alert is firing")
+    # With only pending alerts left the severity column keeps the last one that fired.
+    group.severity, group.updated_at = after or group.severity, now
+    session.add(group)
+    return _event(group, GroupChange.LOWERED, before)
+
+
+async def _after_a_drop(session: AsyncSession, group: AlertGroup, after: AlertSeverity) -> bool:
+    """Whether an alert at `after` or worse already resolved in this episode: the group
+    reaches a severity it had dropped from, so this is a new episode, not a rise."""
+    at_least = [s for s in AlertSeverity if s.rank >= after.rank]
+    resolved = await session.exec(
+        select(Alert.id).where(
+            Alert.group_id == group.id,
+            col(Alert.severity).in_(at_least),
+            col(Alert.fired_at).is_not(None),
+            col(Alert.resolved_at) >= group.opened_at,
+        )
+    )
+    return resolved.first() is not None
+
+
+def _new_episode(session: AsyncSession, group: AlertGroup, now: datetime) -> None:
+    """Start the group afresh: unacknowledged (an acknowledgement given since the drop
+    was for the lesser alerts), opened now, and with no incident yet: the one the
+    last episode opened keeps its own story, and its recovery proposal goes with it."""
+    _end_acknowledgement(session, group, now, reason="a new episode began")
+    group.opened_at, group.incident_id, group.proposed_update = now, None, None
+
+
+def _end_acknowledgement(
+    session: AsyncSession, group: AlertGroup, now: datetime, *, reason: str
+) -> None:
+    """Clear the group's acknowledgement, audited as the acknowledgement was."""
+    if group.acknowledged_at is None:
+        return
+    add_audit_in(
+        session,
+        actor=AUTOMATION,
+        action="alert_group.acknowledgement_ended",
+        target=f"alert_group:{group.id}",
+        at=now,
+        before={
+            "acknowledged_by": group.acknowledged_by,
+            "acknowledged_at": json_value(group.acknowledged_at),
+        },
+        after={"subject": group.subject, "reason": reason},
+    )
+    group.acknowledged_at, group.acknowledged_by = None, None
 
 
 async def _close_group(
@@ -201,7 +274,9 @@ async def _close_group(
     return _event(group, GroupChange.RESOLVED) if fired is not None else None
 
 
-def _event(group: AlertGroup, change: GroupChange) -> GroupEvent:
+def _event(
+    group: AlertGroup, change: GroupChange, before: AlertSeverity | None = None
+) -> GroupEvent:
     assert group.id is not None
     return GroupEvent(
         group.id,
@@ -211,6 +286,7 @@ def _event(group: AlertGroup, change: GroupChange) -> GroupEvent:
         group.severity,
         group.opened_at,
         group.incident_id,
+        before,
     )
 
 

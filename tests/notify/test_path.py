@@ -189,3 +189,33 @@ async def test_a_silenced_group_is_not_reminded_until_the_silence_ends(
         assert about_group() == ["trigger"]
         await feed(s, 25, failed=True)
         assert about_group() == ["trigger", "trigger"]
+
+
+# A warning that holds the group open for an hour after an outage (as the slow burn does).
+WARNING_HOLDS = '\n[[alerts]]\nname = "error-rate-warning"\nresolve_for_s = 3600\n'
+
+
+async def test_a_second_outage_in_a_group_held_open_by_a_warning_pages_afresh(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    slack, pagerduty = await receivers(aiohttp_server)
+    channels = channels_config(slack=slack.url, pagerduty=pagerduty.url, extra=WARNING_HOLDS)
+    async with notify_site(notify_settings(tmp_path, channels)) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+        (group,) = await open_groups(s.db)
+        await acknowledge(s.db, group.alerts[0].id, actor="alice", now=s.clock.now)
+        await feed(s, 12, failed=False)
+        assert actions(pagerduty) == ["trigger", "acknowledge", "resolve"]
+        (still,) = await open_groups(s.db)
+        first_incident, told_slack = still.incident_id, len(slack.received)
+
+        await feed(s, 3, failed=True)
+
+        assert actions(pagerduty) == ["trigger", "acknowledge", "resolve", "trigger"]
+        assert [b["text"].split(":")[0] for b in slack.bodies()[told_slack:]] == ["Critical"]
+        (again,) = await open_groups(s.db)
+        assert (again.id, again.acknowledged_at) == (group.id, None)
+        assert again.opened_at > still.opened_at
+        assert again.incident_id not in (None, first_incident)

@@ -15,6 +15,7 @@ from statuspage.rules.routing import (
     response_severity,
     worst_routed,
 )
+from storage.notify.outbox import Told, fold
 from storage.vocabulary import AlertSeverity, NotificationEvent
 
 CRITICAL, WARNING, INFO = AlertSeverity.CRITICAL, AlertSeverity.WARNING, AlertSeverity.INFO
@@ -139,3 +140,74 @@ def test_the_worst_routed_severity_follows_a_route_for_some_components() -> None
     routes = [Route(frozenset({CRITICAL}), ("pd",), frozenset({"payments"}))]
     assert worst_routed(routes, "pd", [CRITICAL], "payments") is CRITICAL
     assert worst_routed(routes, "pd", [CRITICAL], "api") is None
+
+
+# A critical episode, acknowledged, ending while a warning holds the group open, then
+# the critical alerts coming back: storage clears the acknowledgement when they end
+# and starts a new episode (`since`) when they return.
+EPISODE_1, EPISODE_2 = AT - timedelta(minutes=30), AT
+OUTAGE_1 = Now(CRITICAL, CRITICAL, acknowledged=False, since=EPISODE_1)
+ACKNOWLEDGED_1 = Now(CRITICAL, CRITICAL, acknowledged=True, since=EPISODE_1)
+OUTAGE_2 = Now(CRITICAL, CRITICAL, acknowledged=False, since=EPISODE_2)
+
+
+def play(*states: Now) -> list[list[tuple[NotificationEvent, AlertSeverity]]]:
+    """Each state's messages to one channel, folded into what it heard as they go."""
+    history: list[tuple[NotificationEvent, AlertSeverity | None, datetime]] = []
+    said = []
+    for state in states:
+        at = state.since or AT
+        these = []
+        while (decided := next_message(heard_from(fold(history)), state, at, **ACKS)) is not None:
+            these.append(decided)
+            history.append((*decided, at))
+        said.append(these)
+    return said
+
+
+ACKS = {"hears_acknowledgements": True}
+
+
+def heard_from(told: Told) -> Heard:
+    return Heard(told.severity, told.acknowledged, None, told.paged_at)
+
+
+def test_slack_hearing_the_warning_too_is_paged_again_when_the_critical_returns() -> None:
+    warning_left = Now(WARNING, WARNING, acknowledged=False, since=EPISODE_1)
+    said = play(OUTAGE_1, ACKNOWLEDGED_1, warning_left, OUTAGE_2)
+    assert said == [
+        [(NotificationEvent.FIRING, CRITICAL)],
+        [(NotificationEvent.ACKNOWLEDGED, CRITICAL)],
+        [],
+        [(NotificationEvent.FIRING, CRITICAL)],
+    ]
+
+
+def test_pagerduty_resolved_when_the_critical_ended_is_triggered_not_acknowledged() -> None:
+    nothing_routed = Now(None, None, acknowledged=False, since=EPISODE_1)
+    said = play(OUTAGE_1, ACKNOWLEDGED_1, nothing_routed, OUTAGE_2)
+    assert said[2:] == [
+        [(NotificationEvent.RESOLVED, CRITICAL)],
+        [(NotificationEvent.FIRING, CRITICAL)],
+    ]
+
+
+def test_a_channel_paged_in_this_episode_is_not_paged_again() -> None:
+    heard = Heard(CRITICAL, False, None, paged_at=EPISODE_2)
+    assert decide(heard, OUTAGE_2) is None
+
+
+def test_a_channel_paged_at_an_earlier_episode_hears_firing_afresh() -> None:
+    heard = Heard(CRITICAL, True, None, paged_at=EPISODE_2 - timedelta(microseconds=1))
+    assert decide(heard, OUTAGE_2) == (NotificationEvent.FIRING, CRITICAL)
+
+
+def test_an_earlier_episode_heard_and_everything_silenced_says_nothing() -> None:
+    heard = Heard(CRITICAL, False, None, paged_at=EPISODE_1)
+    silenced = Now(None, CRITICAL, acknowledged=False, since=EPISODE_2)
+    assert decide(heard, silenced) is None
+
+
+def test_without_an_episode_start_or_a_page_the_heard_severity_stands() -> None:
+    assert decide(Heard(CRITICAL, False, None, paged_at=EPISODE_1), firing(CRITICAL)) is None
+    assert decide(Heard(CRITICAL, False, None), OUTAGE_2) is None
