@@ -192,6 +192,11 @@ async def _group_after(
         return None
     if await _after_a_drop(session, group, after):
         _new_episode(session, group, now)
+    elif before is not None:
+        # Whoever acknowledged the warning took on a warning; a critical alert must
+        # reach the person on call (PagerDuty would otherwise get its trigger and at
+        # once the old acknowledgement, and wake nobody).
+        _end_acknowledgement(session, group, now, reason=f"a {after.value} alert fired")
     group.severity, group.updated_at = after, now
     session.add(group)
     return _event(group, GroupChange.FIRING if before is None else GroupChange.RAISED, before)

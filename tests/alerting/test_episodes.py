@@ -92,3 +92,21 @@ async def test_a_first_rise_from_warning_to_critical_keeps_the_episode(db: Datab
     later = T0 + timedelta(minutes=5)
     (event,) = await apply(db, later, step("errors", CRITICAL, FIRING, later))
     assert (event.change, event.opened_at) == (GroupChange.RAISED, T0)
+
+
+async def test_a_critical_alert_ends_an_acknowledgement_given_to_the_warning(
+    db: Database,
+) -> None:
+    (fired,) = await apply(db, T0, step("burn", WARNING, FIRING, T0))
+    (burn,) = (await get_group(db, fired.group_id)).alerts
+    await acknowledge(db, burn.id, actor="alice", now=T0 + timedelta(minutes=1))
+    later = T0 + timedelta(minutes=5)
+    (event,) = await apply(db, later, step("errors", CRITICAL, FIRING, later))
+    assert (event.change, event.opened_at) == (GroupChange.RAISED, T0)
+    group = await get_group(db, fired.group_id)
+    assert (group.acknowledged_by, group.acknowledged_at) == (None, None)
+    entry = (await list_audit(db)).entries[0]
+    assert (entry.action, entry.actor) == ("alert_group.acknowledgement_ended", AUTOMATION)
+    assert entry.before is not None and entry.after is not None
+    assert entry.before["acknowledged_by"] == "alice"
+    assert entry.after["reason"] == "a critical alert fired"
