@@ -28,6 +28,7 @@ async def site_data(db: Database, settings: Settings, now: datetime) -> SiteData
     sign_ins = await sign_in_failures_since(db, since)
     tokens = await token_failures_since(db, since)
     unmeasured = await unmeasured_since(db, since)
+    stale = await stale_components(db)
     awaiting = {}
     for incident in await incidents_awaiting_response(db):
         due = update_due_at(
@@ -42,8 +43,13 @@ async def site_data(db: Database, settings: Settings, now: datetime) -> SiteData
         awaiting_response=awaiting,
         stale={
             cid: state.stale_since.timestamp()
-            for cid, state in (await stale_components(db)).items()
+            for cid, state in stale.items()
             if state.stale_since is not None
+        },
+        last_results={
+            cid: state.last_result_at.timestamp()
+            for cid, state in stale.items()
+            if state.last_result_at is not None
         },
     )
 

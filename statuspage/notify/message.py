@@ -7,7 +7,7 @@ re-sent message says exactly what was decided when it was queued. It holds no
 secret. Its fields (also the generic webhook's body; docs/notifications.md):
 
     event, severity, title, lines, at, site, site_url, alerts_url,
-    group_id, subject, component_id, component, opened_at, acknowledged_by,
+    group_id, subject, component_id, component, opened_at, opened_text, acknowledged_by,
     reminder, alerts: [{rule, severity, fired_at, figures, text}],
     incident_id, incident_name, incident_url  (filled in when the message is sent)
 """
@@ -18,14 +18,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from statuspage.presentation.alerts import figure_lines, subject_text
+from statuspage.presentation.display import time_line
 from statuspage.presentation.links import ADMIN_ALERTS, alert_group_path
 from statuspage.rules.response_times import duration_text
 from storage.notify.outbox import FiringAlert, GroupFacts
 from storage.vocabulary import AlertSeverity, NotificationEvent
 
 MAX_LINES = 20
+_UTC = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class Message:
 class Site:
     name: str
     url: str  # no trailing slash
+    time_zone: ZoneInfo = _UTC  # `[site] time_zone`: how times read for people
 
     @property
     def alerts_url(self) -> str:
@@ -91,10 +95,10 @@ class Site:
         return f"{self.url}/admin/incidents/{incident_id}"
 
 
-def subject_name(subject: str, component_name: str | None) -> str:
+def subject_name(subject: str, component_id: str | None, component_name: str | None) -> str:
     """ "API", "The whole site", "Client address 203.0.113.9", "Incident 42", as the
     admin area names them."""
-    names = {subject.removeprefix("component:"): component_name} if component_name else {}
+    names = {component_id: component_name} if component_id and component_name else {}
     return subject_text(subject, names)
 
 
@@ -118,7 +122,7 @@ def group_payload(
 ) -> dict[str, Any]:
     """The payload of a message about an alert group; `alerts` are the firing alerts
     routed to the channel (none when it hears that they resolved)."""
-    name = subject_name(group.subject, component_name)
+    name = subject_name(group.subject, group.component_id, component_name)
     payload: dict[str, Any] = {
         "event": event.value,
         "severity": severity.value,
@@ -133,6 +137,7 @@ def group_payload(
         "component_id": group.component_id,
         "component": component_name,
         "opened_at": _iso(group.opened_at),
+        "opened_text": time_line(group.opened_at, site.time_zone),
         "acknowledged_by": group.acknowledged_by,
         "reminder": reminder,
         "alerts": [_alert(a) for a in alerts],

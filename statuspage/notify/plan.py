@@ -64,7 +64,7 @@ class GroupPlanner:
             by_name = {c.name: c.severity.value for c in settings.file.components}
             self._site = _Site(
                 notify=settings.notify,
-                site=Site(settings.file.site.name, settings.file.site.url),
+                site=Site(settings.file.site.name, settings.file.site.url, settings.tz),
                 names=names,
                 severities={cid: by_name[name] for cid, name in names.items() if name in by_name},
                 settings=settings,

@@ -31,13 +31,18 @@ _SUBJECT_KINDS = {
 MAX_FIGURE_TEXT = 200  # a figure's text is cut here: a line, not a page
 
 
+# Subjects that are a component under another prefix: `silent:api` is the
+# no-recent-data alert's (its own group, apart from `component:api`'s).
+_COMPONENT_KINDS = ("component", "silent")
+
+
 def subject_text(subject: str, component_names: Mapping[str, str]) -> str:
-    """ "API" for `component:api`, "Client address 10.0.0.9" for `address:10.0.0.9`,
-    "The whole site" for `site`."""
+    """ "API" for `component:api` and `silent:api`, "Client address 10.0.0.9" for
+    `address:10.0.0.9`, "The whole site" for `site`."""
     if subject == "site":
         return "The whole site"
     kind, _, key = subject.partition(":")
-    if kind == "component":
+    if kind in _COMPONENT_KINDS:
         return clean_text(component_names.get(key, key))
     label = _SUBJECT_KINDS.get(kind)
     return clean_text(f"{label} {key}" if label else subject)

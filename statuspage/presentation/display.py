@@ -102,6 +102,17 @@ def time_text(at: datetime, tz: ZoneInfo) -> TimeText:
     )
 
 
+def time_line(at: datetime, tz: ZoneInfo) -> str:
+    """One instant in a line of text, as the page's times read: "6 Dec 2026, 05:47 CET
+    (04:47 UTC)", the UTC date repeated only when it differs; on a UTC site, once."""
+    shown = time_text(at, tz)
+    if shown.same_zone:
+        return shown.utc
+    local, utc = at.astimezone(tz), at.astimezone(UTC)
+    in_utc = f"{utc:%H:%M} UTC" if local.date() == utc.date() else shown.utc
+    return f"{shown.local} ({in_utc})"
+
+
 def format_ms(value: float) -> str:
     """Latency for people: "4.2 ms", "312 ms", "1.24 s", "2 s"."""
     if value < 10:

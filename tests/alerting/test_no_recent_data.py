@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from statuspage.alerting.evaluator import Evaluator, Scope
+from statuspage.alerting.inputs import site_data
 from statuspage.alerting.ruleset import build_ruleset
 from statuspage.rules.alerts.site_rules import SiteData
 from storage.alerts.writes import AlertStep
+from storage.freshness import Staleness, record_staleness
 from storage.vocabulary import AlertState
-from tests.alerting.helpers import NOW, settings_for, sqlite_url
+from tests.alerting.helpers import NOW, Clock, settings_for, site, sqlite_url
 
 
 def evaluator(tmp_path: Path) -> Evaluator:
@@ -38,3 +41,18 @@ def test_the_alert_resolves_when_results_are_back(tmp_path: Path) -> None:
     silence_steps(judge, {"api": now - 120}, now)
     (step,) = silence_steps(judge, {}, now + 10)
     assert (step.component_id, step.state) == ("api", AlertState.RESOLVED)
+
+
+async def test_the_alert_reads_the_minutes_since_the_last_result(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, sqlite_url(tmp_path))
+    async with site(settings, Clock()) as place:
+        last = NOW - timedelta(minutes=7, seconds=30)
+        marked = NOW - timedelta(seconds=30)  # the mark's age would read 0.5
+        await record_staleness(place.db, {"api": Staleness(marked, last)}, now=marked)
+        data = await site_data(place.db, settings, NOW)
+    judge = evaluator(tmp_path)
+    judge.set_site(data)
+    (step,) = [
+        s for s in judge.evaluate(NOW.timestamp(), Scope.ROUND) if s.rule == "no-recent-data"
+    ]
+    assert step.figures == {"component": "api", "since_last_result_minutes": 7.5}

@@ -3,24 +3,22 @@
 
 Every piece of text from the message is escaped for HTML, and the subject is one
 line: a component or incident name full of markup or line breaks arrives as text.
-The Message-ID is the outbox row's, the same on every retry, so a mail system that
-got a message twice can tell.
+The headers every mail carries come from `statuspage.notify.outgoing_mail`; the
+Message-ID is the outbox row's, the same on every retry, so a mail system that got
+a message twice can tell.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from email.message import EmailMessage
-from email.utils import format_datetime
 
 import aiosmtplib
 
 from statuspage.channel_specs import SmtpConfig
 from statuspage.notify.channels.base import CHANNEL_KINDS, Channel, DeliveryError
 from statuspage.notify.message import Message
-
-_SUBJECT_CHARS = 200
+from statuspage.notify.outgoing_mail import new_mail
 
 
 class EmailChannel(Channel):
@@ -33,15 +31,16 @@ class EmailChannel(Channel):
         return await send_mail(smtp, self.compose(message, smtp.sender))
 
     def compose(self, message: Message, sender: str) -> EmailMessage:
-        mail = EmailMessage()
-        site = message.text("site") or "statuspage"
-        mail["Subject"] = one_line(f"[{site}] {message.title}")[:_SUBJECT_CHARS]
-        mail["From"] = sender
-        mail["To"] = ", ".join(self.config.to)
-        mail["Date"] = format_datetime(self.outside.clock())
-        domain = sender.rpartition("@")[2] or "statuspage.invalid"
-        key = message.id if message.id is not None else int(self.outside.clock().timestamp())
-        mail["Message-ID"] = f"<statuspage-notification-{key}@{domain}>"
+        now = self.outside.clock()
+        key = message.id if message.id is not None else int(now.timestamp())
+        mail = new_mail(
+            sender=sender,
+            to=", ".join(self.config.to),
+            site=message.text("site") or "statuspage",
+            subject=message.title,
+            key=f"notification-{key}",
+            now=now,
+        )
         mail.set_content(plain_text(message))
         mail.add_alternative(html_body(message), subtype="html")
         return mail
@@ -71,10 +70,6 @@ async def send_mail(smtp: SmtpConfig, mail: EmailMessage) -> str:
     except (aiosmtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"SMTP: {type(error).__name__}: {error}") from None
     return f"SMTP: {answer}"
-
-
-def one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def plain_text(message: Message) -> str:

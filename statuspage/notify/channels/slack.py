@@ -64,7 +64,8 @@ def _fields(message: Message) -> list[dict[str, str]]:
     pairs = [
         ("Severity", message.text("severity")),
         ("Component", message.text("component") or message.text("subject")),
-        ("Since", message.text("opened_at")),
+        # A row queued before `opened_text` existed has only the ISO time.
+        ("Since", message.text("opened_text") or message.text("opened_at")),
         ("Incident", message.text("incident_name")),
     ]
     return [

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
-from email.utils import format_datetime
 
 import aiohttp
 
@@ -93,20 +92,20 @@ class SubscriberSender:
             raise DeliveryError("no [smtp] server is configured", permanent=True)
         site = settings.file.site.name
         if claimed.event == NotificationEvent.CONFIRM:
-            mail = envelope(smtp, found.address, "Confirm your subscription", claimed.id, site)
+            subject = "Confirm your subscription"
+            mail = envelope(smtp, found.address, subject, claimed.id, site, now=self._clock())
             chosen = claimed.payload.get("components")
             requested = datetime.fromisoformat(str(claimed.payload.get("requested_at")))
             url = links.confirm(found.id, found.address, chosen, requested)
             hours = settings.file.subscribers.confirmation_hours
             return await send_mail(smtp, confirmation(mail, site, url, hours))
         notice = Notice(claimed.event, claimed.payload)
-        mail = envelope(smtp, found.address, notice.subject(), claimed.id, site)
+        mail = envelope(smtp, found.address, notice.subject(), claimed.id, site, now=self._clock())
         mail = notice_mail(
             mail,
             notice,
             unsubscribe_url=links.unsubscribe(found.id, found.address),
             incident_url=links.incident(notice.incident.get("id")),
-            now_text=format_datetime(self._clock()),
         )
         return await send_mail(smtp, mail)
 

@@ -5,30 +5,33 @@ Every notice carries a one-click way out (RFC 8058): the unsubscribe link in the
 text, and `List-Unsubscribe` with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
 so a mail client's own button works. Incident text is rendered from Markdown the
 way the page renders it (sanitised), names are escaped, and the subject is one line.
-The Message-ID is the outbox row's, the same on every retry.
+The headers every mail carries (Date, Message-ID: the outbox row's, the same on
+every retry) come from `statuspage.notify.outgoing_mail.new_mail`.
 """
 
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from email.message import EmailMessage
 
 from statuspage.channel_specs import SmtpConfig
-from statuspage.notify.channels.email import one_line
+from statuspage.notify.outgoing_mail import ascii_uri, new_mail
 from statuspage.notify.subscribers.notice import Notice
 from statuspage.presentation.markdown import markdown_to_text, render_markdown
 
-_SUBJECT_CHARS = 200
 
-
-def envelope(smtp: SmtpConfig, to: str, subject: str, row_id: int, site: str) -> EmailMessage:
-    mail = EmailMessage()
-    mail["Subject"] = one_line(f"[{site}] {subject}")[:_SUBJECT_CHARS]
-    mail["From"] = smtp.sender
-    mail["To"] = to
-    domain = smtp.sender.rpartition("@")[2] or "statuspage.invalid"
-    mail["Message-ID"] = f"<statuspage-subscriber-{row_id}@{domain}>"
-    return mail
+def envelope(
+    smtp: SmtpConfig, to: str, subject: str, row_id: int, site: str, *, now: datetime
+) -> EmailMessage:
+    return new_mail(
+        sender=smtp.sender,
+        to=to,
+        site=site,
+        subject=subject,
+        key=f"subscriber-{row_id}",
+        now=now,
+    )
 
 
 def confirmation(mail: EmailMessage, site: str, confirm_url: str, hours: int) -> EmailMessage:
@@ -57,11 +60,10 @@ def notice_mail(
     *,
     unsubscribe_url: str,
     incident_url: str | None,
-    now_text: str,
 ) -> EmailMessage:
-    mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    # A literal <URI> (RFC 2369), which `outgoing_mail.UriHeader` keeps on one line.
+    mail["List-Unsubscribe"] = f"<{ascii_uri(unsubscribe_url)}>"
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail["Date"] = now_text
     mail.set_content(_text(notice, unsubscribe_url, incident_url))
     mail.add_alternative(_html(notice, unsubscribe_url, incident_url), subtype="html")
     return mail

@@ -12,17 +12,26 @@ from statuspage.rules.alerts.site_rules import SITE_KINDS, SiteData
 
 
 def no_recent_data(rule: Rule, data: SiteData, now: float) -> Mapping[str, Reading]:
-    """Seconds each stale component has gone without results; a component with
-    results again is absent from the data, reads 0, and its alert clears."""
+    """Seconds each stale component has been marked so; a component with results
+    again is absent from the data, reads 0, and its alert clears. The figure people
+    read is the time since its last result: the mark's own age is about zero when
+    the alert fires, which says nothing."""
     readings = {}
     for component_id, stale_since in data.stale.items():
         silent_s = max(0.0, now - stale_since)
         # As for a missed response target, one mark is the whole signal: the
         # evaluator only marks a component after several intervals without a result.
         offending = rule.min_offending if silent_s > rule.above else 0
-        figures: Figures = {"component": component_id, "stale_minutes": round(silent_s / 60, 1)}
-        readings[component_id] = Reading(silent_s, offending, figures)
+        readings[component_id] = Reading(silent_s, offending, _figures(component_id, data, now))
     return readings
+
+
+def _figures(component_id: str, data: SiteData, now: float) -> Figures:
+    last = data.last_results.get(component_id)
+    if last is None:  # never a result since the service has known it
+        return {"component": component_id}
+    minutes = round(max(0.0, now - last) / 60, 1)
+    return {"component": component_id, "since_last_result_minutes": minutes}
 
 
 # Joins by a call, not a decorator: mutmut leaves decorated functions unmutated.

@@ -27,8 +27,10 @@ class SiteData:
     unmeasured: Mapping[str, Sequence[float]] = field(default_factory=dict)  # by region
     # Incidents waiting for a human, by subject: when their response target passes.
     awaiting_response: Mapping[str, float] = field(default_factory=dict)
-    # Components whose results stopped arriving: since when.
+    # Components whose results stopped arriving: since when they are marked so.
     stale: Mapping[str, float] = field(default_factory=dict)
+    # Their last result, where one is known (the mark comes several intervals later).
+    last_results: Mapping[str, float] = field(default_factory=dict)
 
 
 SITE_KINDS: Kinds[SiteData, Mapping[str, Reading]] = Kinds("site")
