@@ -25,6 +25,7 @@ from statuspage.notify.service import Notifier
 from statuspage.service import connections
 from statuspage.service.health import health
 from statuspage.service.jobs import PeriodicJobs
+from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.membership import Membership, uses_membership
 from statuspage.service.metric_collector import MetricCollector
 from statuspage.service.metrics import ServiceMetrics
@@ -56,6 +57,8 @@ def create_app(settings: Settings, roles: Roles, *, clock: Clock = system_clock)
     app[keys.ROLES] = roles
     app[keys.METRICS] = ServiceMetrics()
     app.cleanup_ctx.append(_database)
+    if roles.probes or roles.jobs:
+        app.cleanup_ctx.append(_loop_monitor)
     if roles.probes:
         app.cleanup_ctx.extend([_client_session, _writer, _scheduler])
     if roles.jobs:
@@ -99,6 +102,17 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         await db.dispose()
 
 
+async def _loop_monitor(app: web.Application) -> AsyncIterator[None]:
+    """The process's one event loop monitor: the probes ask it whether a stall, not the
+    target, made a probe slow; the status judge, whether a stall of its own, not a
+    component, left results missing."""
+    monitor = LoopMonitor()
+    monitor.start()
+    app[keys.LOOP_MONITOR] = monitor
+    yield
+    monitor.stop()
+
+
 async def _client_session(app: web.Application) -> AsyncIterator[None]:
     # Uncapped: the runner's ProbeLimits are the only caps, so a reload that changes
     # [probes] concurrency or per_host_limit takes full effect.
@@ -130,6 +144,7 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         region=probes.region,
         confirm_down_retries=probes.confirm_down_retries,
         clock=app[keys.CLOCK],
+        monitor=app[keys.LOOP_MONITOR],
     )
     scheduler = ProbeScheduler(runner, app[keys.CLOCK])
     membership = None
@@ -142,7 +157,6 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
     schedule_sources(
         scheduler, _metric_collector(app, scheduler), settings, membership=membership is not None
     )
-    runner.monitor.start()
     scheduler.start()
     looking = asyncio.create_task(membership.run(), name="membership") if membership else None
     if probes.shard.total > 1:
@@ -156,7 +170,6 @@ async def _scheduler(app: web.Application) -> AsyncIterator[None]:
         await membership.stop()
         await looking
     await scheduler.shutdown(grace_s=longest_timeout_s(app[keys.SETTINGS].current))
-    runner.monitor.stop()
 
 
 def _metric_collector(app: web.Application, scheduler: ProbeScheduler) -> MetricCollector:
@@ -170,7 +183,7 @@ def _metric_collector(app: web.Application, scheduler: ProbeScheduler) -> Metric
         limits=lambda: scheduler.runner.limits,
         settings=lambda: holder.current.metrics,
         clock=app[keys.CLOCK],
-        monitor=scheduler.runner.monitor,
+        monitor=app[keys.LOOP_MONITOR],
     )
     app[keys.METRIC_COLLECTOR] = collector
     return collector
@@ -181,6 +194,8 @@ async def _periodic_jobs(app: web.Application) -> AsyncIterator[None]:
         app[keys.DATABASE],
         app[keys.SETTINGS],
         clock=app[keys.CLOCK],
+        writer=app.get(keys.WRITER),  # set before: the probes' contexts come first
+        monitor=app[keys.LOOP_MONITOR],
     )
     jobs.start()
     app[keys.JOBS] = jobs
@@ -255,8 +270,7 @@ async def metrics(request: web.Request) -> web.Response:
         service_metrics.connections_refused.set(guard.refused)
         service_metrics.connections_write_timeouts.set(guard.write_timeouts)
         service_metrics.connections_slow_bodies_closed.set(guard.slow_bodies_closed)
-    if (scheduler := request.app.get(keys.SCHEDULER)) is not None:
-        monitor = scheduler.runner.monitor
+    if (monitor := request.app.get(keys.LOOP_MONITOR)) is not None:
         service_metrics.loop_stalls.set(monitor.count)
         service_metrics.loop_longest_stall.set(monitor.longest_s)
     if (db := request.app.get(keys.DATABASE)) is not None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from statuspage.notify.service import Notifier
     from statuspage.service.connections import ConnectionGuard
     from statuspage.service.jobs import PeriodicJobs
+    from statuspage.service.loop_monitor import LoopMonitor
     from statuspage.service.membership import Membership
     from statuspage.service.metric_collector import MetricCollector
     from statuspage.service.metrics import ServiceMetrics
@@ -38,6 +39,8 @@ PROBE_SESSIONS: web.AppKey[ProbeSessions] = web.AppKey("probe_sessions")
 WRITER: web.AppKey[ResultWriter] = web.AppKey("writer")
 POINT_WRITER: web.AppKey[PointWriter] = web.AppKey("point_writer")  # scraped metric points
 SCHEDULER: web.AppKey[ProbeScheduler] = web.AppKey("scheduler")
+# With the probes or jobs role: the process's event loop monitor (its stalls).
+LOOP_MONITOR: web.AppKey[LoopMonitor] = web.AppKey("loop_monitor")
 # Set by a probing process on PostgreSQL that shares its region (no static shard).
 MEMBERSHIP: web.AppKey[Membership] = web.AppKey("membership")
 METRIC_COLLECTOR: web.AppKey[MetricCollector] = web.AppKey("metric_collector")  # probes role

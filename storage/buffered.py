@@ -20,6 +20,7 @@ import contextlib
 import itertools
 import logging
 from collections import deque
+from collections.abc import Iterator
 from typing import Generic, TypedDict, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -97,6 +98,10 @@ class BufferedWriter(Generic[Record]):
     @property
     def pending(self) -> int:
         return len(self._buffer)
+
+    def buffered(self) -> Iterator[Record]:
+        """The records waiting to be written, oldest first (do not submit meanwhile)."""
+        return (record for _, record in self._buffer)
 
     def submit(self, record: Record) -> None:
         """Buffer a record; never blocks. When the buffer is full the oldest goes."""

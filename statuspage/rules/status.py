@@ -94,12 +94,21 @@ def is_stale(
     watching_since: datetime | None = None,
 ) -> bool:
     """No result newer than `limit_s` before `now` (None: none in the window read).
-    With `watching_since` (when the evaluator started), a component also gets `limit_s`
-    from then: after a restart, results missing while nothing ran are not yet overdue,
-    so a restart after downtime does not call every component silent before its
-    probes have had their first chance."""
+    With `watching_since` (when the judge could last see for itself again: its start,
+    the end of its own database outage, the end of its own loop stall), a component
+    also gets `limit_s` from then: results missing while the judge was down or blind
+    are not yet overdue, so it does not call every component silent before their
+    probes (and its own writes) have had their first chance."""
     since = [t for t in (newest, watching_since) if t is not None]
     return not since or (now - max(since)).total_seconds() > limit_s
+
+
+def blinding_stall_s(interval_s: float, timeout_s: float, limit_s: float) -> float:
+    """The shortest stall of the judge's own loop that could make a component whose
+    probes are fine look silent: its newest result is normally at most an interval
+    and the timeout old, so only a stall taking up the rest of `limit_s` can. Shorter
+    stalls, however many, leave silence judged as usual."""
+    return max(0.0, limit_s - interval_s - timeout_s)
 
 
 def fresh_regions(

@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from probes.clock import Clock
+from statuspage.service.judge_watch import JudgeWatch
+from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.settings_holder import SettingsHolder
-from statuspage.service.status_job import evaluate_statuses
+from statuspage.service.status_job import evaluate_statuses, shortest_blinding_stall_s
 from storage.database import Database
 from storage.failures import diagnose
 from storage.incidents.writes import advance_maintenances
@@ -27,6 +29,7 @@ from storage.metrics.retention import apply_metric_retention
 from storage.results.partitions import ensure_partitions
 from storage.results.retention import RetentionPolicy, apply_retention
 from storage.results.rollup import roll_up
+from storage.results.writer import ResultWriter
 from storage.subscribers.fanout import queue_maintenance_reminders
 
 log = logging.getLogger("statuspage.jobs")
@@ -46,14 +49,18 @@ class PeriodicJobs:
         settings: SettingsHolder,
         *,
         clock: Clock,
+        writer: ResultWriter | None = None,
+        monitor: LoopMonitor | None = None,
     ) -> None:
+        """`writer` and `monitor`: this process's, so the status judge knows its own
+        trouble from a component's silence (`service/judge_watch.py`)."""
         self._db = db
         self._settings = settings
         self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._running: set[asyncio.Task[None]] = set()  # rounds in progress
         self._failures: dict[str, Exception] = {}
-        self._started_at: datetime | None = None  # staleness is judged from then at least
+        self._watch = JudgeWatch(writer, monitor)
 
     @property
     def failures(self) -> dict[str, Exception]:
@@ -61,7 +68,7 @@ class PeriodicJobs:
         return dict(self._failures)
 
     def start(self) -> None:
-        self._started_at = self._clock()
+        self._watch.start(self._clock())
         plan = [
             ("status", self.evaluate_statuses, STATUS_EVERY_S),
             ("maintenance", self.advance_maintenances, MAINTENANCE_EVERY_S),
@@ -129,13 +136,20 @@ class PeriodicJobs:
 
     async def evaluate_statuses(self) -> int:
         settings = self._settings.current
+        now, stale_after_s = self._clock(), settings.file.probes.stale_after_s
+        since = self._watch.since(
+            now,
+            round_failed="status" in self._failures,  # the previous round's
+            stall_s=shortest_blinding_stall_s(settings.components, stale_after_s),
+        )
         changes = await evaluate_statuses(
             self._db,
             settings.components,
             threshold=settings.file.probes.flap_threshold,
-            now=self._clock(),
-            stale_after_s=settings.file.probes.stale_after_s,
-            watching_since=self._started_at,
+            now=now,
+            stale_after_s=stale_after_s,
+            watching_since=since,
+            buffered=self._watch.buffered(),
         )
         for component_id, status in changes:
             log.info(

@@ -4,7 +4,8 @@ blamed on the target.
 A probe's timeout and its latency are timed by the event loop. If the loop is held
 (a blocking call, a long garbage collection, a starved CPU), a healthy target looks
 slow or timed out. The monitor wakes every `tick_s` and records how late it woke;
-the runner asks whether a stall overlapped a probe before recording a failure.
+the runner asks whether a stall overlapped a probe before recording a failure, and
+the status judge when its own last stall ended (`statuspage/service/judge_watch.py`).
 """
 
 from __future__ import annotations
@@ -72,6 +73,17 @@ class LoopMonitor:
         if self._due is not None and end - self._due >= self.stall_s:
             held += _overlap(Stall(self._due, end), start, end)
         return held
+
+    def last_stall_end(self, now: float, at_least_s: float) -> float | None:
+        """Loop time the latest stall of at least `at_least_s` ended (None: none
+        since start). One still going on, or just ended and not yet noticed by a
+        tick, ends `now`: the caller may have been woken by the same stall's end."""
+        if self._due is not None and now - self._due >= max(at_least_s, self.stall_s):
+            return now
+        for stall in reversed(self.stalls):
+            if stall.seconds >= at_least_s:
+                return stall.end
+        return None
 
 
 def _overlap(stall: Stall, start: float, end: float) -> float:

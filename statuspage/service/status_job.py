@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from statuspage.config import ComponentConfig
 from statuspage.rules.status import (
     CurrentStatus,
+    blinding_stall_s,
     fresh_regions,
     is_stale,
     next_status,
@@ -61,6 +62,19 @@ def limit_s(component: ComponentConfig, stale_after_s: float | None) -> float:
     return stale_limit_s(component.interval_s, timeout_s, stale_after_s)
 
 
+def shortest_blinding_stall_s(
+    components: Sequence[ComponentConfig], stale_after_s: float | None
+) -> float:
+    """The shortest stall of the judge's own loop that could make any probed component
+    look silent (`rules.status.blinding_stall_s`)."""
+    stalls = [
+        blinding_stall_s(c.interval_s, c.check.timeout_s, limit_s(c, stale_after_s))
+        for c in components
+        if c.check is not None
+    ]
+    return min(stalls, default=0.0)
+
+
 def newest_by_region(by_region: Mapping[str, Sequence[RecentResult]]) -> dict[str, datetime]:
     return {region: rs[0].started_at for region, rs in by_region.items() if rs}
 
@@ -73,17 +87,21 @@ async def evaluate_statuses(
     now: datetime,
     stale_after_s: float | None = None,
     watching_since: datetime | None = None,
+    buffered: Mapping[str, datetime] | None = None,
 ) -> list[tuple[str, str]]:
     """Record every status change the recent results call for, and every component whose
     results stopped (or started again); return (component, status or freshness).
-    `watching_since`: when the evaluating process started (`rules.status.is_stale`)."""
+    `watching_since`: when the evaluating process could last see for itself again
+    (`rules.status.is_stale`, `service/judge_watch.py`); `buffered`: component -> its
+    newest result waiting in this process's write buffer, an arrival for freshness."""
     probed = [c for c in components if c.check is not None]
     longest_limit = max((limit_s(c, stale_after_s) for c in probed), default=0.0)
     window = max(lookback(probed, threshold), timedelta(seconds=longest_limit))
     recent = await recent_results(db, since=now - window)
     in_force = await statuses_in_force(db)
+    arrivals = _newest_arrivals(probed, recent, buffered or {})
     changed = await _record_freshness(
-        db, probed, recent, in_force, now, (stale_after_s, watching_since)
+        db, probed, arrivals, in_force, now, (stale_after_s, watching_since)
     )
     for component in probed:
         newest = newest_by_region(recent.get(component.id, {}))
@@ -103,10 +121,24 @@ async def evaluate_statuses(
     return changed
 
 
+def _newest_arrivals(
+    probed: Sequence[ComponentConfig],
+    recent: Mapping[str, Mapping[str, Sequence[RecentResult]]],
+    buffered: Mapping[str, datetime],
+) -> dict[str, datetime | None]:
+    """Each component's newest result, committed or still buffered in this process."""
+    newest: dict[str, datetime | None] = {}
+    for component in probed:
+        committed = newest_by_region(recent.get(component.id, {})).values()
+        pending = [buffered[component.id]] if component.id in buffered else []
+        newest[component.id] = max([*committed, *pending], default=None)
+    return newest
+
+
 async def _record_freshness(
     db: Database,
     probed: Sequence[ComponentConfig],
-    recent: Mapping[str, Mapping[str, Sequence[RecentResult]]],
+    newest_arrivals: Mapping[str, datetime | None],
     in_force: Mapping[str, StatusInForce],
     now: datetime,
     limits: tuple[float | None, datetime | None],
@@ -114,12 +146,13 @@ async def _record_freshness(
     """Mark components whose results stopped arriving, and those whose results are back.
     A component with no status yet already reads "No Data Yet": it is not marked. One
     marked before a restart stays marked until a result arrives: the grace after a
-    start (`limits`: stale_after_s, watching_since) delays a new mark only."""
+    start or the judge's own trouble (`limits`: stale_after_s, watching_since) delays
+    a new mark only."""
     stale_after_s, watching_since = limits
     known = await stale_components(db)
     changes: dict[str, Staleness] = {}
     for component in probed:
-        newest = max(newest_by_region(recent.get(component.id, {})).values(), default=None)
+        newest = newest_arrivals[component.id]
         limit = limit_s(component, stale_after_s)
         overdue = is_stale(newest, now, limit, watching_since=watching_since)
         if component.id in in_force and overdue and component.id not in known:

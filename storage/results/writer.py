@@ -144,6 +144,19 @@ class ResultWriter(BufferedWriter[ResultRecord]):
             raise ValueError(f"{record.component_id}: result times must be timezone-aware")
         super().submit(record)
 
+    def newest_pending(self) -> dict[str, datetime]:
+        """Component -> start of its newest measured result still buffered: results on
+        their way (a database outage holds them), for the judge of freshness in this
+        process. Unmeasured runs are left out, as they are once written."""
+        newest: dict[str, datetime] = {}
+        for record in self.buffered():
+            if record.result.status is ProbeStatus.UNKNOWN:
+                continue
+            started = record.result.started_at
+            if record.component_id not in newest or started > newest[record.component_id]:
+                newest[record.component_id] = started
+        return newest
+
     def _describe(self, record: ResultRecord) -> str:
         return f"result for {record.component_id!r}"
 

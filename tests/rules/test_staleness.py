@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from statuspage.rules.status import fresh_regions, is_stale, stale_limit_s
+from statuspage.rules.status import blinding_stall_s, fresh_regions, is_stale, stale_limit_s
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -43,3 +43,9 @@ def test_a_restart_gives_the_limit_again_from_when_it_started() -> None:
     # A result newer than the start is what counts once there is one.
     assert is_stale(NOW - timedelta(seconds=10), NOW, 20, watching_since=started) is False
     assert is_stale(NOW - timedelta(seconds=30), NOW, 20, watching_since=started) is True
+
+
+def test_only_a_stall_taking_up_the_rest_of_the_limit_can_make_a_component_look_silent() -> None:
+    assert blinding_stall_s(30, 10, stale_limit_s(30, 10, None)) == 60
+    assert blinding_stall_s(30, 10, 45) == 5
+    assert blinding_stall_s(30, 10, 20) == 0  # a limit under an interval: any stall

@@ -90,3 +90,17 @@ async def test_the_monitor_notices_a_blocked_loop() -> None:
     finally:
         monitor.stop()
     assert monitor.longest_s >= 0.3
+
+
+def test_the_last_stall_end_is_the_latest_stall_at_least_as_long_as_asked() -> None:
+    monitor = monitor_with((10.0, 16.0), (20.0, 21.0))
+    assert monitor.last_stall_end(30.0, at_least_s=0.5) == 21.0
+    assert monitor.last_stall_end(30.0, at_least_s=3.0) == 16.0
+    assert monitor.last_stall_end(30.0, at_least_s=10.0) is None
+
+
+def test_a_stall_not_yet_noticed_by_a_tick_ends_now() -> None:
+    monitor = monitor_with((10.0, 16.0))
+    monitor._due = 25.0  # the tick due at 25.0 has not run: the loop stood still since
+    assert monitor.last_stall_end(30.0, at_least_s=3.0) == 30.0
+    assert monitor.last_stall_end(30.0, at_least_s=6.0) == 16.0  # 5 s still: too short

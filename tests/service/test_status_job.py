@@ -141,3 +141,15 @@ async def test_a_component_silent_before_a_restart_stays_silent_after_it(db: Dat
     changed = await evaluate_statuses(db, [API], threshold=2, now=started, watching_since=started)
     assert changed == []
     assert (await shown_statuses(db))["api"] == NO_RECENT_DATA
+
+
+async def test_results_waiting_in_this_processs_buffer_count_as_arrived(db: Database) -> None:
+    """The database was locked: the newest results are in the writer's buffer, not yet
+    committed. They will be written; the component is not silent."""
+    await write(db, [record(at) for at in every(T0, STEP, 2)])
+    await evaluate_statuses(db, [API], threshold=2, now=T0 + 2 * STEP)
+    later = T0 + timedelta(minutes=10)
+    buffered = {"api": later - timedelta(seconds=5)}
+    changed = await evaluate_statuses(db, [API], threshold=2, now=later, buffered=buffered)
+    assert changed == []
+    assert (await shown_statuses(db))["api"] == "operational"
