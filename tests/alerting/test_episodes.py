@@ -107,6 +107,7 @@ async def test_a_critical_alert_ends_an_acknowledgement_given_to_the_warning(
     assert (group.acknowledged_by, group.acknowledged_at) == (None, None)
     entry = (await list_audit(db)).entries[0]
     assert (entry.action, entry.actor) == ("alert_group.acknowledgement_ended", AUTOMATION)
-    assert entry.before is not None and entry.after is not None
+    assert entry.before is not None
+    assert entry.after is not None
     assert entry.before["acknowledged_by"] == "alice"
     assert entry.after["reason"] == "a critical alert fired"
