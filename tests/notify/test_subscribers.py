@@ -46,6 +46,14 @@ async def subscribed(s: SubscriberSite, mailbox: Mailbox, address: str, *compone
     assert await s.confirm_from_mail(mailbox.mail[-1]) == 200
 
 
+async def unsubscribe_link_of_a_subscriber(s: SubscriberSite, mailbox: Mailbox) -> str:
+    """The path of the unsubscribe link in the update mail ann@example.com gets."""
+    await subscribed(s, mailbox, "ann@example.com")
+    await s.open_incident("Slow API", "Looking.")
+    await s.deliver()
+    return local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+
+
 async def rows(s: SubscriberSite) -> list[Subscriber]:
     async with s.db.read() as session:
         return list(await session.exec(select(Subscriber).order_by(col(Subscriber.id))))
@@ -194,10 +202,7 @@ async def test_an_unsubscribe_link_this_site_did_not_make_is_not_valid(
 async def test_an_altered_unsubscribe_link_removes_nobody(
     s: SubscriberSite, mailbox: Mailbox
 ) -> None:
-    await subscribed(s, mailbox, "ann@example.com")
-    await s.open_incident("Slow API", "Looking.")
-    await s.deliver()
-    path = local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+    path = await unsubscribe_link_of_a_subscriber(s, mailbox)
     altered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
     assert (await s.client.post(altered)).status == 400
     assert len(await rows(s)) == 1
@@ -206,10 +211,7 @@ async def test_an_altered_unsubscribe_link_removes_nobody(
 async def test_a_genuine_unsubscribe_link_says_unsubscribed_every_time(
     s: SubscriberSite, mailbox: Mailbox
 ) -> None:
-    await subscribed(s, mailbox, "ann@example.com")
-    await s.open_incident("Slow API", "Looking.")
-    await s.deliver()
-    path = local_path(link_in(mailbox.mail[-1], "/subscribe/unsubscribe"))
+    path = await unsubscribe_link_of_a_subscriber(s, mailbox)
     for method in ("POST", "POST", "GET"):  # the button, a one-click after it, the link again
         response = await s.client.request(method, path)
         assert response.status == 200, method
