@@ -29,6 +29,7 @@ from statuspage.admin.paths import Area, area_of
 from statuspage.admin.sessions import current_session, signed_in_user, with_session
 from statuspage.admin.state import ADMIN, AREA, TOKEN, USER
 from statuspage.http.client_address import request_client
+from statuspage.rules.bearer import bearer_token
 from storage.accounts.tokens import authenticate_token
 from storage.alerts.writes import record_token_failure
 
@@ -121,9 +122,8 @@ def _refuse_anonymous(request: web.Request) -> web.StreamResponse:
 
 
 async def _guard_api(request: web.Request, handler: Handler) -> web.StreamResponse:
-    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-    token = credentials.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is None:
         await _record_bad_token(request)
         return _unauthorised("send Authorization: Bearer <token>", None)
     clock = request.app[ADMIN].clock

@@ -12,6 +12,8 @@ import hmac
 
 from aiohttp import web
 
+from statuspage.rules.bearer import bearer_token
+
 # Live figures: no cache between the server and its scraper may keep them.
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -19,11 +21,11 @@ NO_STORE = {"Cache-Control": "no-store"}
 def may_read_metrics(authorization: str | None, token: str | None) -> bool:
     if token is None:
         return True
-    scheme, _, given = (authorization or "").strip().partition(" ")
+    given = bearer_token(authorization)
     # compare_digest on bytes: its time does not reveal how much of the token matched,
     # and a non-ASCII header value is just a wrong one.
-    return scheme.lower() == "bearer" and hmac.compare_digest(
-        given.strip().encode("utf-8", "surrogateescape"), token.encode()
+    return given is not None and hmac.compare_digest(
+        given.encode("utf-8", "surrogateescape"), token.encode()
     )
 
 

@@ -19,22 +19,12 @@ from storage.vocabulary import MetricProblemSide
 from tests.admin.alert_builders import fire
 from tests.admin.helpers import NOW, SITE, Clock, add_test_token, settings_for
 from tests.app_client import Client, app_client
+from tests.metrics.helpers import ERROR_RATE, scrape_source
 
-METRICS = """
-[[metric_sources]]
-name = "app"
-kind = "scrape"
-url = "http://127.0.0.1:9/metrics"
-
-[[metrics]]
-id = "api-error-rate"
-name = "API error rate"
-source = "app"
-kind = "ratio"
-numerator = 'http_requests_total{status=~"5.."}'
-denominator = 'http_requests_total'
-unit = "%"
-target_below = 1.0
+METRICS = (
+    scrape_source("http://127.0.0.1:9/metrics")
+    + ERROR_RATE
+    + """target_below = 1.0
 public = true
 
 [[metrics]]
@@ -44,6 +34,7 @@ kind = "push"
 unit = "/h"
 group = "Business"
 """
+)
 
 
 @pytest.fixture

@@ -13,22 +13,12 @@ from storage.alerts.reads import list_alerts
 from storage.metrics.writes import Point, write_points
 from storage.vocabulary import AlertState
 from tests.alerting.helpers import Clock, lead, settings_for, site, sqlite_url
+from tests.metrics.helpers import ERROR_RATE, scrape_source
 
-METRICS = """
-[[metric_sources]]
-name = "app"
-kind = "scrape"
-url = "http://127.0.0.1:9/metrics"
-
-[[metrics]]
-id = "api-error-rate"
-name = "API error rate"
-source = "app"
-kind = "ratio"
-numerator = 'http_requests_total{status=~"5.."}'
-denominator = 'http_requests_total'
-unit = "%"
-
+METRICS = (
+    scrape_source("http://127.0.0.1:9/metrics")
+    + ERROR_RATE
+    + """
 [[metrics]]
 id = "api-p95"
 name = "API p95"
@@ -57,6 +47,7 @@ denominator = "http_request_duration_seconds_count"
 scale = 10.0
 unit = "ms"
 """
+)
 
 
 def test_an_error_rate_with_a_target_gets_the_budget_burn_rules(tmp_path: Path) -> None:
