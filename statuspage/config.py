@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from probes.assertions import parse_assertion
+from probes.digits import ascii_int
 from probes.header_rules import header_name_problem, header_value_problem
 from probes.model import CheckSpec
 from statuspage.alert_specs import spec_problems
@@ -36,6 +37,7 @@ from statuspage.settings_model import (
 
 DEFAULT_CONFIG = "statuspage.toml"
 
+CONFIG_VARIABLE = "STATUSPAGE_CONFIG"  # where the file is, when --config is not given
 # Deployment settings an operator may set from the environment, so secrets and
 # per-host values never need to sit in the file: variable -> (section, key, type).
 ENV_OVERRIDES: dict[str, tuple[str, str, type]] = {
@@ -113,7 +115,7 @@ class Settings:
 
 
 def config_path_from(cli_value: str | None, environ: Mapping[str, str]) -> Path:
-    return Path(cli_value or environ.get("STATUSPAGE_CONFIG") or DEFAULT_CONFIG)
+    return Path(cli_value or environ.get(CONFIG_VARIABLE) or DEFAULT_CONFIG)
 
 
 def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
@@ -168,9 +170,8 @@ def _apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str]) -> list[st
         if kind is list:
             value = [item.strip() for item in env[variable].split(",") if item.strip()]
         elif kind is int:
-            try:
-                value = int(env[variable])
-            except ValueError:
+            value = ascii_int(env[variable].strip())
+            if value is None:
                 problems.append(
                     f"environment variable {variable}: expected a whole number, "
                     f"got {env[variable]!r} (for {section}.{key})"

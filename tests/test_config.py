@@ -151,9 +151,15 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path) -> None:
     assert settings.database_url == "postgresql://u@db:5432/status"
 
 
-def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+@pytest.mark.parametrize("port", ["eighty", "8_080", "\u0668\u0660\u0668\u0660", "-1", "9" * 5000])
+def test_a_bad_environment_value_names_the_variable(tmp_path: Path, port: str) -> None:
     with pytest.raises(ConfigError, match="STATUSPAGE_PORT: expected a whole number"):
-        load_settings(write(tmp_path, MINIMAL), {"STATUSPAGE_PORT": "eighty"})
+        load_settings(write(tmp_path, MINIMAL), {"STATUSPAGE_PORT": port})
+
+
+def test_a_port_from_the_environment_may_carry_surrounding_spaces(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, MINIMAL), {"STATUSPAGE_PORT": " 8089\n"})
+    assert settings.file.server.port == 8089
 
 
 def test_a_relative_sqlite_path_is_relative_to_the_config_file(tmp_path: Path) -> None:

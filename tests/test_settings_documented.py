@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from statuspage.config import CONFIG_VARIABLE, ENV_OVERRIDES
 from statuspage.settings_model import (
     AlertingSettings,
     AlertRuleSettings,
@@ -70,3 +71,10 @@ def test_every_setting_is_documented(heading: str) -> None:
 def test_every_documented_setting_exists(heading: str) -> None:
     fields = {name for model in SECTIONS[heading] for name in setting_names(model)}
     assert documented_keys(heading) - fields == set()
+
+
+def test_the_environment_overrides_listed_are_the_ones_read() -> None:
+    text = README.read_text("utf-8")
+    section = text.split("### Environment overrides\n", 1)[1].split("\n#", 1)[0]
+    listed = set(re.findall(r"`(STATUSPAGE_[A-Z_]+)`", section))
+    assert listed == set(ENV_OVERRIDES) | {CONFIG_VARIABLE}
