@@ -4,15 +4,19 @@ over. And an alert's draft stays off the public page, feeds and v2 API."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pytest_aiohttp import AiohttpClient
 
+from statuspage.alerting.incidents import IncidentAutomation
 from statuspage.service.roles import Roles
 from storage.alerts.reads import get_group, open_groups
+from storage.alerts.writes import AlertStep, GroupChange, apply_steps
 from storage.incidents.reads import get_incident
 from storage.incidents.rules import NewUpdate
 from storage.incidents.writes import post_update, publish_incident
+from storage.vocabulary import AlertSeverity, AlertState
 from tests.alerting.helpers import Clock, Site, feed, lead, settings_for, site
 from tests.app_client import Client, app_client
 from tests.waiting import eventually
@@ -102,3 +106,53 @@ async def test_an_alerts_draft_is_not_public(tmp_path: Path, aiohttp_client: Aio
             return "failing for some requests" in await public(client, "/api/v2/incidents.json")
 
         await eventually(shown, "the published incident in the v2 API")
+
+
+async def critical_ends_under_a_warning(place: Site) -> tuple[int, int]:
+    """A critical and a warning alert fire on `api` and open an incident; ten minutes
+    later the critical one resolves while the warning holds the group open. Returns
+    (group, incident)."""
+    at = place.clock.now
+    warning, critical = (
+        AlertStep(rule, "component:api", severity, "api", AlertState.FIRING, at, fired_at=at)
+        for rule, severity in (("burn", AlertSeverity.WARNING), ("errors", AlertSeverity.CRITICAL))
+    )
+    automation = IncidentAutomation(place.db, place.settings, clock=place.clock)
+    for event in await apply_steps(place.db, (warning, critical), now=at):
+        await automation(event)
+    place.clock.advance(minutes=10)
+    ended = replace(critical, state=AlertState.RESOLVED)
+    (event,) = await apply_steps(place.db, (ended,), now=place.clock.now)
+    assert event.change is GroupChange.LOWERED
+    await automation(event)
+    group = await get_group(place.db, event.group_id)
+    assert group.resolved_at is None
+    assert group.incident_id is not None
+    return group.id, group.incident_id
+
+
+async def test_the_critical_ending_under_a_warning_proposes_the_resolving_update(
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'a.db'}")
+    async with site(settings, Clock()) as place:
+        group_id, incident_id = await critical_ends_under_a_warning(place)
+        proposal = (await get_group(place.db, group_id)).proposed_update
+        assert proposal is not None
+        assert "API has recovered" in proposal
+        assert "The problem lasted 10 min (from 10:00 to 10:10 UTC)" in proposal
+        incident = await get_incident(place.db, incident_id, include_drafts=True)
+        assert incident is not None
+        assert incident.resolved_at is None
+
+
+async def test_the_critical_ending_under_a_warning_posts_the_update_when_set_to(
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", extra=POST_RECOVERY)
+    async with site(settings, Clock()) as place:
+        _, incident_id = await critical_ends_under_a_warning(place)
+        incident = await get_incident(place.db, incident_id, include_drafts=True)
+        assert incident is not None
+        assert incident.status == "resolved"
+        assert "API has recovered" in incident.updates[0].body
