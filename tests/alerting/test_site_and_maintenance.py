@@ -1,11 +1,14 @@
 """What the periodic round judges besides results: maintenance holds a component's
 alerts still, an outage the probes set pages at once (a P0 component's incident takes
-P0), failed sign-ins fire per address and overall, and an incident nobody
+P0), failed sign-ins fire per address and overall, write-API requests refused for
+their token fire `bad-tokens` at 20 in 5 minutes, and an incident nobody
 acknowledges in its response time raises its own alert."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from pytest_aiohttp import AiohttpClient
 
 from statuspage.alerting.service import AlertingService
 from storage.alerts.reads import list_alerts, open_groups
@@ -24,6 +27,7 @@ from tests.alerting.helpers import (
     site,
     sqlite_url,
 )
+from tests.app_client import Client, app_client
 
 
 async def payments_down(
@@ -138,6 +142,44 @@ async def test_nineteen_failed_sign_ins_fire_nothing(tmp_path: Path) -> None:
             await record_sign_in_failure(
                 place.db, user_name="admin", address=f"198.51.100.{n}", at=place.clock.now
             )
+        await service.run_round()
+        assert await list_alerts(place.db) == []
+
+
+async def refuse_tokens(client: Client, count: int) -> None:
+    """`count` write-API requests with a token nobody issued, each answered 401."""
+    for _ in range(count):
+        headers = {"Authorization": "Bearer sp_nobody"}
+        async with client.get("/api/admin/alerts", headers=headers) as answer:
+            assert answer.status == 401
+
+
+async def test_twenty_refused_tokens_fire_bad_tokens_until_they_leave_the_window(
+    tmp_path: Path, aiohttp_client: AiohttpClient
+) -> None:
+    settings = settings_for(tmp_path, sqlite_url(tmp_path))
+    async with site(settings, Clock()) as place:
+        service = place.service()
+        await lead(service)
+        await refuse_tokens(await app_client(aiohttp_client, settings, place.clock), 20)
+        place.clock.advance(seconds=1)
+        await service.run_round()
+        firing = {(a.rule, a.subject) for a in await list_alerts(place.db, state=AlertState.FIRING)}
+        assert firing == {("bad-tokens", "site")}
+        place.clock.advance(minutes=6)  # out of the 5-minute window
+        await service.run_round()
+        assert await rules_firing(place) == set()
+
+
+async def test_nineteen_refused_tokens_fire_nothing(
+    tmp_path: Path, aiohttp_client: AiohttpClient
+) -> None:
+    settings = settings_for(tmp_path, sqlite_url(tmp_path))
+    async with site(settings, Clock()) as place:
+        service = place.service()
+        await lead(service)
+        await refuse_tokens(await app_client(aiohttp_client, settings, place.clock), 19)
+        place.clock.advance(seconds=1)
         await service.run_round()
         assert await list_alerts(place.db) == []
 
