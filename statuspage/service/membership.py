@@ -4,10 +4,11 @@ On PostgreSQL without a static `--shard`, every probe process of a region is a m
 Each `POLL_S` it reads the live members and probes its rendezvous share of the
 region's components (`statuspage.rules.rendezvous`); every `lease_s / 3` it renews its
 lease. A member that dies stops renewing, its lease runs out, and at the others'
-next look (at most `POLL_S` later) its components are theirs: a dead worker's share
-resumes within one interval plus the lease. A returning worker announces itself and
-takes its share at once; the others drop it within `POLL_S`, so at most one run of
-a component is probed twice.
+next look (at most `POLL_S` later) its components are theirs, each from its next due
+time on a freshly spread grid: a dead worker's share resumes within the lease plus
+`POLL_S` plus one interval of its last heartbeat (docs/scaling.md, "Not done").
+A returning worker announces itself and takes its share at once; the others drop it
+within `POLL_S`, so at most one run of a component is probed twice.
 
 A worker that cannot renew (the database is unreachable, or the process was stopped)
 stops probing once a third of its lease is left: by then it may be presumed dead,

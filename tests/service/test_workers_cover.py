@@ -30,6 +30,7 @@ from tests.service.worker_cluster import (
     live,
     longest_gap,
     owned_by,
+    probed_three_times_since,
     start_workers,
     upgrade,
     write_config,
@@ -79,10 +80,9 @@ class Cluster:
         assert after_beat[-1] <= TAKEOVER_S, after_beat
         return beat + after_beat[-1]
 
-    async def steady_window(self, intervals: int = 4) -> dict[str, list[float]]:
-        start = self.now()
-        await asyncio.sleep(intervals * INTERVAL_S)
-        return self.target.since(start)
+    async def steady_window(self) -> dict[str, list[float]]:
+        """From now until every component has been probed three times: the probes."""
+        return await probed_three_times_since(self.target, COMPONENTS, self.now())
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ that worker is killed a survivor takes the source over."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
@@ -84,9 +83,15 @@ class Cluster:
     async def stored_after(self, moment: datetime) -> bool:
         return bool(await self.points_after(moment))
 
-    async def steady_window(self, intervals: int = 4) -> list[datetime]:
+    async def steady_window(self) -> list[datetime]:
+        """From now until three points are stored: the points. The window ends on that
+        event, not after a set time, so a slow machine only makes it longer."""
         start = system_clock()
-        await asyncio.sleep(intervals * INTERVAL_S)
+
+        async def three() -> bool:
+            return len(await self.points_after(start)) >= 3
+
+        await eventually(three, "three points stored", timeout_s=90)
         return await self.points_after(start)
 
 

@@ -23,6 +23,7 @@ from tests.service.worker_cluster import (
     doubles,
     live,
     owned_by,
+    probed_three_times_since,
     start_workers,
     upgrade,
     write_config,
@@ -77,24 +78,16 @@ async def test_a_worker_cut_off_from_postgres_hands_over_and_comes_back(
         # The windows below end on events (every component probed three times in
         # them), not after a set time, so a slow machine only makes them longer.
         start = loop.time()
-        await every_component_probed_three_times_since(target, start)
+        await probed_three_times_since(target, COMPONENTS, start)
         assert doubles(target.since(start)) == {}  # the cut-off worker stopped probing
 
         await proxy.switch(Mode.FORWARD)
         await eventually(three, "the worker to rejoin", timeout_s=90)
         await asyncio.sleep(2 * INTERVAL_S)  # the others drop its share at their next look
         start = loop.time()
-        await every_component_probed_three_times_since(target, start)
+        await probed_three_times_since(target, COMPONENTS, start)
         assert doubles(target.since(start)) == {}
     finally:
         for worker in [*workers, cut]:
             await worker.kill()
         await db.dispose()
-
-
-async def every_component_probed_three_times_since(target: Target, start: float) -> None:
-    def done() -> bool:
-        window = target.since(start)
-        return all(len(window.get(c, [])) >= 3 for c in COMPONENTS)
-
-    await eventually(done, "every component probed three times", timeout_s=90)

@@ -21,6 +21,7 @@ from statuspage.service.startup import open_database
 from storage.database import Database
 from storage.workers import WorkerState, roster
 from tests.service.cli_process import Service, environment
+from tests.waiting import eventually
 
 INTERVAL_S = 3.0
 # Long next to what a takeover adds to it (a look at the members, an interval, the
@@ -118,6 +119,21 @@ def owned_by(components: list[str], workers: list[WorkerState], pid: int) -> lis
     members = [w.worker_id for w in workers]
     mine = next(w.worker_id for w in workers if w.pid == pid)
     return [cid for cid in components if owner(cid, members) == mine]
+
+
+async def probed_three_times_since(
+    target: Target, components: list[str], start: float
+) -> dict[str, list[float]]:
+    """Wait until each of `components` has been probed three times since `start`; the
+    probes since then. The window ends on that event, not after a set time, so a slow
+    machine only makes it longer."""
+
+    def done() -> bool:
+        window = target.since(start)
+        return all(len(window.get(c, [])) >= 3 for c in components)
+
+    await eventually(done, "every component probed three times", timeout_s=90)
+    return target.since(start)
 
 
 def doubles(hits: dict[str, list[float]]) -> dict[str, list[float]]:
