@@ -10,6 +10,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from storage.figures.windows import HISTORY_WINDOW
 from storage.vocabulary import ComponentStatus, IncidentStatus, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,3 +95,19 @@ def test_every_exception_is_still_needed() -> None:
             for literal in deciding_literals(ast.parse(path.read_text("utf-8")))
         }
     assert EXCEPTIONS - used == set()
+
+
+def window_keys_written_out() -> list[str]:
+    """Every string constant spelling the history window's key ("90d"), wherever it is."""
+    return sorted(
+        f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
+        for path in product_modules()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Constant) and node.value == HISTORY_WINDOW
+    )
+
+
+def test_the_history_window_key_is_built_from_its_days() -> None:
+    # `HISTORY_WINDOW` is `f"{HISTORY_DAYS}d"`: a key written out would stop matching
+    # the figures' windows the day the page's days of history change.
+    assert window_keys_written_out() == [], "name storage.figures.windows.HISTORY_WINDOW"
