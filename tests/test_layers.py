@@ -161,6 +161,56 @@ def test_a_circle_is_found_however_long() -> None:
     assert circles(graph) == [["a", "b", "c"]]
 
 
+# Every query and write is a named function in storage/ (docs/architecture.md): no
+# module of statuspage/ imports the SQL libraries, so SQL cannot come back into the
+# web edges. Catching a database error by its class is not SQL.
+SQL_LIBRARIES = ("sqlmodel", "sqlalchemy")
+SQL_ERRORS = ("sqlalchemy.exc",)
+
+
+def within(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def imports_sql(imported: str) -> bool:
+    return within(imported, SQL_LIBRARIES) and not within(imported, SQL_ERRORS)
+
+
+def every_import(path: Path) -> Iterator[str]:
+    """Imported module names, `if TYPE_CHECKING:` blocks included."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_no_sql_library_is_imported_above_storage() -> None:
+    wrong = sorted(
+        f"{module} imports {imported}"
+        for module, path in product_modules()
+        if module.startswith("statuspage.")
+        for imported in every_import(path)
+        if imports_sql(imported)
+    )
+    assert wrong == [], "add a named query or write to storage/ and call it"
+
+
+@pytest.mark.parametrize(
+    ("imported", "sql"),
+    [
+        ("sqlmodel", True),
+        ("sqlalchemy", True),
+        ("sqlalchemy.ext.asyncio", True),
+        ("sqlalchemy.exc", False),
+        ("sqlalchemy_utils", False),
+        ("storage.sql", False),
+    ],
+)
+def test_what_counts_as_sql(imported: str, sql: bool) -> None:
+    assert imports_sql(imported) is sql
+
+
 def defined_names(path: Path) -> Iterator[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):

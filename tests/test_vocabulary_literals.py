@@ -10,14 +10,18 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage.vocabulary import ComponentStatus, IncidentStatus, Severity
+from storage.figures.windows import HISTORY_WINDOW
+from storage.vocabulary import ComponentStatus, Impact, IncidentStatus, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 # The status enums whose words mean nothing else. Impact ("none", "major"), AlertState
 # and the notification words ("resolved", "failed", "pending") are ordinary English and
 # keys of unrelated tables (a dependency's health word, an admin notice), so they are
-# left out rather than buried under exceptions.
+# left out everywhere rather than buried under exceptions, but for Impact in the rules.
 WORDS = {str(m) for enum in (ComponentStatus, IncidentStatus, Severity) for m in enum}
+# Impact's words are checked where they mean nothing else: the pure rules, where the
+# page's indicator is decided.
+IMPACT_WORDS = {"statuspage/rules/": {str(m) for m in Impact}}
 
 # (module path, word): literal on purpose, each with why.
 EXCEPTIONS = {
@@ -57,12 +61,17 @@ def deciding_literals(tree: ast.AST) -> Iterator[ast.Constant]:
         yield from (p for p in places if isinstance(p, ast.Constant) and isinstance(p.value, str))
 
 
+def words_checked_in(where: str) -> set[str]:
+    return WORDS.union(*(words for top, words in IMPACT_WORDS.items() if where.startswith(top)))
+
+
 def bare_status_words() -> list[str]:
     found = set()
     for path in product_modules():
         where = path.relative_to(ROOT).as_posix()
+        words = words_checked_in(where)
         for literal in deciding_literals(ast.parse(path.read_text("utf-8"))):
-            if literal.value in WORDS and (where, literal.value) not in EXCEPTIONS:
+            if literal.value in words and (where, literal.value) not in EXCEPTIONS:
                 found.add(f"{where}:{literal.lineno}: {literal.value!r}")
     return sorted(found)
 
@@ -94,3 +103,19 @@ def test_every_exception_is_still_needed() -> None:
             for literal in deciding_literals(ast.parse(path.read_text("utf-8")))
         }
     assert EXCEPTIONS - used == set()
+
+
+def window_keys_written_out() -> list[str]:
+    """Every string constant spelling the history window's key ("90d"), wherever it is."""
+    return sorted(
+        f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
+        for path in product_modules()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Constant) and node.value == HISTORY_WINDOW
+    )
+
+
+def test_the_history_window_key_is_built_from_its_days() -> None:
+    # `HISTORY_WINDOW` is `f"{HISTORY_DAYS}d"`: a key written out would stop matching
+    # the figures' windows the day the page's days of history change.
+    assert window_keys_written_out() == [], "name storage.figures.windows.HISTORY_WINDOW"

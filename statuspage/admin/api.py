@@ -35,7 +35,7 @@ from aiohttp import web
 from probes.digits import ascii_int
 from statuspage import keys
 from statuspage.admin import api_input as read
-from statuspage.admin.responses import response_times_json
+from statuspage.admin.incident_response_times import response_times_json
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2

@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from statuspage.admin.budgets import Budget
-from statuspage.admin.responses import response_of
+from statuspage.admin.incident_response_times import response_of
 from statuspage.presentation.alerts import SEVERITY_LABELS
 from statuspage.presentation.display import clean_text
 from statuspage.rules.response_checks import ResponseCheck

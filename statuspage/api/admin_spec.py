@@ -91,7 +91,8 @@ def admin_schemas() -> Json:
 
 
 def _response_times() -> Json:
-    """`statuspage.admin.responses.response_times_json`: never inside the v2 incident."""
+    """`statuspage.admin.incident_response_times.response_times_json`: never inside the
+    v2 incident."""
     seconds = {"type": ["integer", "null"], "minimum": 0, "description": "null: not yet"}
     verdict = {"enum": [*(v.value for v in Verdict), None], "description": "null: no target"}
     properties: Json = {

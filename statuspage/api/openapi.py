@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from statuspage.api.admin_spec import admin_paths, admin_schemas
+from statuspage.api.uptime import UPTIME_WINDOWS
 from statuspage.api.v2 import Json
 from statuspage.api.views import V2_ENDPOINTS
 
@@ -232,7 +233,7 @@ def _badge_path() -> Json:
                     "name": "window",
                     "in": "query",
                     "description": "For uptime (default 30d) and latency (default 24h)",
-                    "schema": {"enum": ["24h", "7d", "30d", "90d"]},
+                    "schema": {"enum": list(UPTIME_WINDOWS)},  # as the badge checks it
                 },
             ],
             "responses": {

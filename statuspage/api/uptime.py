@@ -29,11 +29,11 @@ from datetime import date
 
 from statuspage.api.v2 import Json
 from statuspage.presentation.days import StatusDay, day_level, reported_uptime_text
-from storage.figures.windows import Figures, LatencyFigures
+from storage.figures.windows import HISTORY_WINDOW, Figures, LatencyFigures
 from storage.queries.summary import ComponentSummary
 from storage.vocabulary import HISTORY_DAYS
 
-UPTIME_WINDOWS = ("24h", "7d", "30d", "90d")
+UPTIME_WINDOWS = ("24h", "7d", "30d", HISTORY_WINDOW)
 
 
 def counts_v2(figures: Figures) -> Json:

@@ -23,28 +23,28 @@ KNOWN = frozenset(ComponentStatus)
 
 # (worst leaf status, every leaf at it?) -> (indicator, description): the conventions' table.
 _RULES = {
-    (MAJOR_OUTAGE, True): ("critical", "Major System Outage"),
-    (MAJOR_OUTAGE, False): ("major", "Partial System Outage"),
-    (PARTIAL_OUTAGE, True): ("major", "Partial System Outage"),
-    (PARTIAL_OUTAGE, False): ("minor", "Minor Service Outage"),
-    (DEGRADED, True): ("minor", "Degraded System Service"),
-    (DEGRADED, False): ("minor", "Partially Degraded Service"),
-    (UNDER_MAINTENANCE, True): ("maintenance", "Service Under Maintenance"),
-    (UNDER_MAINTENANCE, False): ("maintenance", "Service Under Maintenance"),
-    (OPERATIONAL, True): ("none", "All Systems Operational"),
+    (MAJOR_OUTAGE, True): (Impact.CRITICAL, "Major System Outage"),
+    (MAJOR_OUTAGE, False): (Impact.MAJOR, "Partial System Outage"),
+    (PARTIAL_OUTAGE, True): (Impact.MAJOR, "Partial System Outage"),
+    (PARTIAL_OUTAGE, False): (Impact.MINOR, "Minor Service Outage"),
+    (DEGRADED, True): (Impact.MINOR, "Degraded System Service"),
+    (DEGRADED, False): (Impact.MINOR, "Partially Degraded Service"),
+    (UNDER_MAINTENANCE, True): (Impact.MAINTENANCE, "Service Under Maintenance"),
+    (UNDER_MAINTENANCE, False): (Impact.MAINTENANCE, "Service Under Maintenance"),
+    (OPERATIONAL, True): (Impact.NONE, "All Systems Operational"),
 }
 # What an incident's impact says when it raises the indicator above the roll-up.
 _RAISED = {
-    "maintenance": "Service Under Maintenance",
-    "minor": "Minor Service Outage",
-    "major": "Partial System Outage",
-    "critical": "Major System Outage",
+    Impact.MAINTENANCE: "Service Under Maintenance",
+    Impact.MINOR: "Minor Service Outage",
+    Impact.MAJOR: "Partial System Outage",
+    Impact.CRITICAL: "Major System Outage",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Banner:
-    indicator: str  # none | minor | major | critical | maintenance
+    indicator: Impact  # serialised as its Statuspage word: none, minor, major, ...
     description: str  # the Statuspage description of the indicator
     has_data: bool  # False: no leaf has a status yet and nothing is open
 
@@ -52,7 +52,7 @@ class Banner:
 def leaf_rollup(statuses: Sequence[str]) -> Banner:
     """The table row for the leaves' statuses (each a known component status)."""
     if not statuses:
-        return Banner("none", "All Systems Operational", has_data=False)
+        return Banner(Impact.NONE, "All Systems Operational", has_data=False)
     worst = max((ComponentStatus(s) for s in statuses), key=lambda s: s.rank)
     every_leaf = all(s == worst for s in statuses)
     indicator, description = _RULES[(worst, every_leaf)]
@@ -68,11 +68,11 @@ def page_banner(
     """The roll-up, raised by an unresolved incident of higher impact or by
     maintenance in progress; leaves with no status yet are left out."""
     banner = leaf_rollup([s for s in leaf_statuses if s in KNOWN])
-    raisers = [i for i in incident_impacts if i in _RAISED]
+    raisers = [Impact(i) for i in incident_impacts if i in _RAISED]
     if maintenance_in_progress:
-        raisers.append("maintenance")
+        raisers.append(Impact.MAINTENANCE)
     for impact in raisers:
-        if Impact(impact).rank > Impact(banner.indicator).rank:
+        if impact.rank > banner.indicator.rank:
             banner = Banner(impact, _RAISED[impact], has_data=True)
     if not banner.has_data and (incident_impacts or maintenance_in_progress):
         # An open incident is news even before the first check reports.

@@ -10,8 +10,8 @@ They override private methods (`_start_timer`, `_do_submit_job`) and read privat
 state (`_eventloop`, `_timeout`, `_stop_timer`, `_process_jobs`, `_pending_futures`,
 `_run_job_success`, `_run_job_error`). `pyproject.toml` pins APScheduler below 3.12,
 and `tests/service/test_apscheduler_internals.py` fails loudly, naming the name,
-if any of them changes shape: check these parts against the new release, then move
-the pin.
+if any of them changes shape or its source differs from 3.11.3's, the release these
+parts were checked against: check them against the new release, then move the pin.
 
 * `LoopScheduler`: `AsyncIOScheduler` arms its timer with `self.wakeup`, which is
   decorated to be callable from any thread and so goes through

@@ -41,7 +41,7 @@ from statuspage.web.performance import Performance, performance
 from statuspage.web.svg import ChartFrame, day_ticks, hour_ticks, latency_chart, phase_bar
 from storage.database import Database
 from storage.figures.timebuckets import DAY, HOUR, hour_start
-from storage.figures.windows import window_bounds
+from storage.figures.windows import HISTORY_WINDOW, window_bounds
 from storage.freshness import shown_statuses
 from storage.incidents.reads import IncidentFilter, IncidentView, list_incidents
 from storage.queries.latest import PHASE_SAMPLE, LatestResult, PhaseAverages, latest_results
@@ -54,7 +54,7 @@ from storage.vocabulary import HISTORY_DAYS, Granularity
 INCIDENT_LIMIT = 20  # the component's newest incidents listed on its page
 DAY_INCIDENT_LIMIT = 500
 PHASE_LOOKBACK_CAP = timedelta(days=1)
-WINDOWS = ("24h", "7d", "30d", "90d", "365d")
+WINDOWS = ("24h", "7d", "30d", HISTORY_WINDOW, "365d")
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,18 +35,19 @@ from statuspage.presentation.display import (
 )
 from statuspage.web.performance import Performance, objective_text, performance
 from statuspage.web.svg import day_bar
-from storage.figures.windows import DayFigure, Figures, LatencyFigures
+from storage.figures.windows import HISTORY_WINDOW, DayFigure, Figures, LatencyFigures
 from storage.queries.latest import LatestResult
+from storage.vocabulary import HISTORY_DAYS
 
 WINDOW_LABELS = {
     "24h": "24 hours",
     "7d": "7 days",
     "30d": "30 days",
-    "90d": "90 days",
+    HISTORY_WINDOW: f"{HISTORY_DAYS} days",
     "365d": "365 days",
 }
 # The windows under a component's bar on its page (a probed one's table has all five).
-BLOCK_WINDOWS = ("24h", "30d", "90d")
+BLOCK_WINDOWS = ("24h", "30d", HISTORY_WINDOW)
 # Words health endpoints use for their dependencies, by how the page shows them.
 _DEPENDENCY_WORDS = {
     "ok": {"ok", "up", "healthy", "connected", "operational", "available", "pass", "passing",

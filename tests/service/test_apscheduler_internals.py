@@ -4,6 +4,8 @@ APScheduler names they rely on are still there (a newer release fails here first
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import importlib
 import inspect
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
@@ -202,3 +204,56 @@ async def test_the_private_executor_names_the_parts_use_are_there() -> None:
         assert executor._eventloop is asyncio.get_running_loop()
     finally:
         scheduler.shutdown(wait=False)
+
+
+# The release apscheduler_internals.py was read against, and a fingerprint (SHA-256 of
+# `inspect.getsource`, first 16 hex digits) of each private piece of it the parts
+# override (`_start_timer`, `_do_submit_job`), call (`_stop_timer`, `_process_jobs`,
+# `_run_job_success`, `_run_job_error`), rely on for the private state they read
+# (`_eventloop`, `_timeout`, `_pending_futures`: set in `start`, `_configure`,
+# `_shutdown`), replace (`run_coroutine_job`, `wakeup`'s thread-safe hop) or are
+# called from (`submit_job`). The pin allows every 3.11.x; a patch release that
+# changes any of these bodies fails here, even where names and signatures stay.
+CHECKED_RELEASE = "3.11.3"
+CHECKED_SOURCES = {
+    "apscheduler.schedulers.asyncio:run_in_event_loop": "894b8f9bff6b8dbb",
+    "apscheduler.schedulers.asyncio:AsyncIOScheduler.start": "9730b359f73fcc67",
+    "apscheduler.schedulers.asyncio:AsyncIOScheduler._configure": "dc0b02edf2bb99bc",
+    "apscheduler.schedulers.asyncio:AsyncIOScheduler._shutdown": "1f53b11f555d4155",
+    "apscheduler.schedulers.asyncio:AsyncIOScheduler._start_timer": "f5d020be902e2d94",
+    "apscheduler.schedulers.asyncio:AsyncIOScheduler._stop_timer": "f579977c9a92f7c3",
+    "apscheduler.schedulers.asyncio:AsyncIOScheduler.wakeup": "c12cdb42df5fc387",
+    "apscheduler.schedulers.base:BaseScheduler._process_jobs": "efd3944de4e2c69e",
+    "apscheduler.executors.asyncio:AsyncIOExecutor.start": "7f21effd0136f1b9",
+    "apscheduler.executors.asyncio:AsyncIOExecutor.shutdown": "1248a39f5b366257",
+    "apscheduler.executors.asyncio:AsyncIOExecutor._do_submit_job": "ebbba1ebb65dddd2",
+    "apscheduler.executors.base:BaseExecutor.submit_job": "6856c7933692212c",
+    "apscheduler.executors.base:BaseExecutor._run_job_success": "2c96368a7e57ca52",
+    "apscheduler.executors.base:BaseExecutor._run_job_error": "c2c17406b8954444",
+    "apscheduler.executors.base:run_coroutine_job": "7e447642793a3284",
+}
+
+
+def source_fingerprint(where: str) -> str:
+    """`module:Qualified.name` -> its source's fingerprint, or "missing"."""
+    module_name, _, qualified = where.partition(":")
+    found: object = importlib.import_module(module_name)
+    for part in qualified.split("."):
+        found = getattr(found, part, None)
+        if found is None:
+            return "missing"
+    source = inspect.getsource(found)  # type: ignore[arg-type]
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def test_the_private_apscheduler_code_the_parts_rely_on_is_as_checked() -> None:
+    now = {where: source_fingerprint(where) for where in CHECKED_SOURCES}
+    changed = {where: f for where, f in now.items() if f != CHECKED_SOURCES[where]}
+    assert changed == {}, (
+        f"APScheduler {version('apscheduler')} changed these since {CHECKED_RELEASE}, "
+        "the release statuspage/service/apscheduler_internals.py was checked against: "
+        f"{sorted(changed)}. Read each one's new source against what the module "
+        "overrides, calls or reads; run this file and bench/scheduler.py; then put the "
+        "new fingerprints and release here, move the pin in pyproject.toml and update "
+        "docs/benchmarks.md (the APScheduler internals' release)."
+    )

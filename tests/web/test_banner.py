@@ -6,6 +6,7 @@ import pytest
 
 from statuspage.rules.indicator import Banner, leaf_rollup, page_banner, page_status, standing
 from storage.freshness import NO_RECENT_DATA
+from storage.vocabulary import Impact
 
 OP, DEG, PART, MAJOR, MAINT = (
     "operational",
@@ -33,7 +34,15 @@ OP, DEG, PART, MAJOR, MAINT = (
 def test_each_row_of_the_conventions_table(
     leaves: list[str], indicator: str, description: str
 ) -> None:
-    assert leaf_rollup(leaves) == Banner(indicator, description, has_data=True)
+    assert leaf_rollup(leaves) == Banner(Impact(indicator), description, has_data=True)
+
+
+def test_the_indicator_is_an_impact_whether_rolled_up_or_raised() -> None:
+    # Its words are Impact's (storage/vocabulary.py), not strings of its own.
+    rolled = leaf_rollup([DEG, OP]).indicator
+    raised = page_banner([OP], ["major"], maintenance_in_progress=False).indicator
+    maintenance = page_banner([OP], [], maintenance_in_progress=True).indicator
+    assert [type(i) for i in (rolled, raised, maintenance)] == [Impact] * 3
 
 
 def test_maintenance_gives_way_to_anything_worse() -> None:
@@ -52,12 +61,12 @@ def test_a_page_where_nothing_has_reported_says_so() -> None:
 
 def test_an_unresolved_incident_of_higher_impact_raises_the_indicator() -> None:
     banner = page_banner([OP, OP], ["major"], maintenance_in_progress=False)
-    assert banner == Banner("major", "Partial System Outage", has_data=True)
+    assert banner == Banner(Impact("major"), "Partial System Outage", has_data=True)
 
 
 def test_a_critical_incident_reads_as_a_major_outage() -> None:
     banner = page_banner([DEG, OP], ["critical"], maintenance_in_progress=False)
-    assert banner == Banner("critical", "Major System Outage", has_data=True)
+    assert banner == Banner(Impact("critical"), "Major System Outage", has_data=True)
 
 
 def test_an_incident_of_lower_impact_leaves_the_rollup_alone() -> None:
@@ -67,12 +76,12 @@ def test_an_incident_of_lower_impact_leaves_the_rollup_alone() -> None:
 
 def test_an_incident_without_impact_changes_nothing_but_counts_as_news() -> None:
     banner = page_banner([None], ["none"], maintenance_in_progress=False)
-    assert banner == Banner("none", "All Systems Operational", has_data=True)
+    assert banner == Banner(Impact("none"), "All Systems Operational", has_data=True)
 
 
 def test_maintenance_in_progress_shows_as_service_under_maintenance() -> None:
     banner = page_banner([OP], [], maintenance_in_progress=True)
-    assert banner == Banner("maintenance", "Service Under Maintenance", has_data=True)
+    assert banner == Banner(Impact("maintenance"), "Service Under Maintenance", has_data=True)
 
 
 def test_an_incident_outranks_maintenance_in_progress() -> None:
@@ -108,7 +117,7 @@ def test_the_page_status_notes_how_many_components_are_silent() -> None:
         [(OP, OP), (SILENT, OP), (SILENT, MAJOR), (None, None)], [], maintenance_in_progress=False
     )
     assert banner == Banner(
-        "major", "Partial System Outage; no recent data from 2 components", has_data=True
+        Impact("major"), "Partial System Outage; no recent data from 2 components", has_data=True
     )
     one = page_status([(OP, OP), (SILENT, OP)], [], maintenance_in_progress=False)
     assert one.description == "Partially Degraded Service; no recent data from 1 component"
