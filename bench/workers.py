@@ -36,6 +36,7 @@ from sqlalchemy import text
 from bench.probe_target import start_target
 from probes.clock import system_clock
 from statuspage.rules.rendezvous import owner
+from statuspage.service.schedule import OVERDUE_SPREAD_S
 from storage.database import Database
 from storage.workers import WorkerState, roster
 from tests.storage.builders import create_postgres_database, drop_postgres_database
@@ -181,10 +182,16 @@ async def takeover(db: Database, procs: list[subprocess.Popen[bytes]], run: Run)
             break
         await asyncio.sleep(0.5)
     took = time.monotonic() - start
+    # Each taken component carries on one interval after its last result, or runs
+    # within the overdue spread once the lease has run out and the survivors looked.
+    bound = max(run.interval_s, LEASE_S + 1 + min(OVERDUE_SPREAD_S, run.interval_s))
     print(
         f"takeover: {len(orphans)} components of the killed worker resumed "
-        f"({int(resumed)} of them) in {took:.1f} s (bound: lease {LEASE_S:.0f} s + poll 1 s "
-        f"+ interval {run.interval_s:.0f} s = {LEASE_S + 1 + run.interval_s:.0f} s)"
+        f"({int(resumed)} of them) in {took:.1f} s (bound: the longer of interval "
+        f"{run.interval_s:.0f} s and lease {LEASE_S:.0f} s + poll 1 s + overdue spread "
+        f"{min(OVERDUE_SPREAD_S, run.interval_s):.0f} s = {bound:.0f} s; "
+        f"before resuming on the last result's grid: lease + poll + interval = "
+        f"{LEASE_S + 1 + run.interval_s:.0f} s)"
     )
 
 

@@ -4,9 +4,10 @@ On PostgreSQL without a static `--shard`, every probe process of a region is a m
 Each `POLL_S` it reads the live members and probes its rendezvous share of the
 region's components (`statuspage.rules.rendezvous`); every `lease_s / 3` it renews its
 lease. A member that dies stops renewing, its lease runs out, and at the others'
-next look (at most `POLL_S` later) its components are theirs, each from its next due
-time on a freshly spread grid: a dead worker's share resumes within the lease plus
-`POLL_S` plus one interval of its last heartbeat (docs/scaling.md, "Not done").
+next look (at most `POLL_S` later) its components are theirs, each carrying on one
+interval after its last stored result, or within a few seconds if that has passed
+(`schedule.resume_times`): a dead worker's components go unprobed for at most the
+longer of one interval and the lease plus `POLL_S` plus that spread.
 A returning worker announces itself and takes its share at once; the others drop it
 within `POLL_S`, so at most one run of a component is probed twice.
 
@@ -35,10 +36,12 @@ from datetime import datetime, timedelta
 from probes.clock import Clock
 from statuspage.config import ComponentConfig, Settings
 from statuspage.rules.rendezvous import holder, share_of
+from statuspage.service.schedule import resume_times
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
 from statuspage.service.shards import components_to_probe
 from storage.database import Database
+from storage.queries.latest import last_due_times
 from storage.workers import Beat, heartbeat, leave, live_by_region
 
 log = logging.getLogger("statuspage.membership")
@@ -123,7 +126,33 @@ class Membership:
                 self._members, self._regions = [], {}
         else:
             self._unreachable = False
-        self._apply(self.share())
+        share = self.share()
+        if share is not self._applied:
+            self._apply(share, await self._first_runs(share, now))
+
+    async def _first_runs(
+        self, share: Sequence[ComponentConfig], now: datetime
+    ) -> dict[str, datetime]:
+        """When the components this worker is about to take first run: one interval after
+        their last result in the region (another worker's, or this one's before a
+        restart), or soon if that has passed. Those with no recent result are left to
+        the scheduler's spread; so is everything while the database cannot say."""
+        held = self._scheduler.jobs
+        taken = {c.id: c.interval_s for c in share if c.check is not None and c.id not in held}
+        if not taken:
+            return {}
+        region = self._settings.current.file.probes.region
+        # Older than this, a result is overdue whatever it says: spread like a new one.
+        since = now - timedelta(seconds=2 * max(taken.values()) + self._lease().total_seconds())
+        try:
+            last = await last_due_times(self._db, region, list(taken), since=since)
+        except Exception as error:
+            log.warning(
+                "membership: cannot read where taken components left off; spreading them",
+                extra={"fields": {"error": str(error)[:200]}},
+            )
+            return {}
+        return resume_times({cid: (due, taken[cid]) for cid, due in last.items()}, now)
 
     async def _beat(self, now: datetime) -> None:
         runner = self._scheduler.runner
@@ -140,11 +169,9 @@ class Membership:
         runner.worst_lateness_s = 0.0
         self._beat_at = now
 
-    def _apply(self, share: Sequence[ComponentConfig]) -> None:
-        if share is self._applied:
-            return  # the same members and settings as last time: nothing to compare
+    def _apply(self, share: Sequence[ComponentConfig], first_runs: dict[str, datetime]) -> None:
         self._applied = share
-        changes = self._scheduler.apply(share)
+        changes = self._scheduler.apply(share, first_runs)
         if changes.added or changes.removed:
             log.info(
                 "share changed",

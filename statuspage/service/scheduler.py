@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 
@@ -22,7 +23,12 @@ from statuspage.service.apscheduler_internals import CoroutineExecutor, LoopSche
 from statuspage.service.grid_trigger import GridIntervalTrigger
 from statuspage.service.jobstore import BisectMemoryJobStore
 from statuspage.service.runner import ProbeRunner
-from statuspage.service.schedule import due_at_or_after, due_at_or_before, spread_offsets
+from statuspage.service.schedule import (
+    due_at_or_after,
+    due_at_or_before,
+    grid_offset,
+    spread_offsets,
+)
 
 log = logging.getLogger("statuspage.scheduler")
 
@@ -117,14 +123,22 @@ class ProbeScheduler:
                 extra={"fields": {"skipped": new, "skipped_total": self.skipped}},
             )
 
-    def apply(self, components: Sequence[ComponentConfig]) -> ScheduleChanges:
-        """Make the jobs match `components`; jobs whose check did not change keep running."""
+    def apply(
+        self,
+        components: Sequence[ComponentConfig],
+        first_runs: Mapping[str, datetime] | None = None,
+    ) -> ScheduleChanges:
+        """Make the jobs match `components`; jobs whose check did not change keep running.
+        A component added with a time in `first_runs` (one taken over from another
+        worker: `schedule.resume_times`) first runs then, on the grid through it; the
+        other added ones are spread over their intervals."""
         wanted = {c.id: c for c in components if c.check is not None}
+        resume = first_runs or {}
         return self._reconcile(
             {cid: (job.check, job.interval_s) for cid, job in self._jobs.items()},
             {cid: ((c.check, c.interval_s), c.interval_s) for cid, c in wanted.items()},
             remove=self._remove,
-            add=lambda cid, offset_s: self._add(wanted[cid], offset_s),
+            add=lambda cid, offset_s: self._add(wanted[cid], offset_s, resume.get(cid)),
         )
 
     def apply_periodic(self, jobs: Sequence[PeriodicJob]) -> ScheduleChanges:
@@ -169,11 +183,16 @@ class ProbeScheduler:
             add(job_id, offset_s)
         return ScheduleChanges(added, replaced, removed, unchanged)
 
-    def _add(self, component: ComponentConfig, offset_s: float) -> None:
+    def _add(
+        self, component: ComponentConfig, offset_s: float, first_run: datetime | None = None
+    ) -> None:
         assert component.check is not None
+        if first_run is None:
+            start = due_at_or_after(self._clock(), offset_s, component.interval_s)
+        else:
+            start, offset_s = first_run, grid_offset(first_run, component.interval_s)
         job = PlannedJob(component.id, component.check, component.interval_s, offset_s)
         self._jobs[component.id] = job
-        start = due_at_or_after(self._clock(), offset_s, component.interval_s)
         self._scheduler.add_job(
             self._run,
             GridIntervalTrigger(seconds=component.interval_s, start_date=start),

@@ -105,6 +105,25 @@ async def latest_results(
     return found
 
 
+async def last_due_times(
+    db: Database, region: str, component_ids: Sequence[str], *, since: datetime
+) -> dict[str, datetime]:
+    """The due time of each component's newest result in `region` scheduled at or after
+    `since`, for the components that have one: where a worker taking a component over
+    carries on from. Read through the (component, region, due time) unique index."""
+    if not component_ids:
+        return {}
+    query = (
+        select(ProbeResultRow.component_id, func.max(ProbeResultRow.scheduled_at))
+        .where(col(ProbeResultRow.component_id).in_(list(component_ids)))
+        .where(ProbeResultRow.region == region)
+        .where(ProbeResultRow.scheduled_at >= since)
+        .group_by(col(ProbeResultRow.component_id))
+    )
+    async with db.read() as session:
+        return {cid: due for cid, due in await session.exec(query) if due is not None}
+
+
 async def phase_averages(
     db: Database, component_id: str, *, since: datetime, limit: int = PHASE_SAMPLE
 ) -> PhaseAverages:

@@ -12,10 +12,12 @@ from types import SimpleNamespace
 
 from statuspage.config import Settings, load_settings
 from statuspage.service.membership import Membership
+from statuspage.service.schedule import OVERDUE_SPREAD_S, due_at_or_after
 from statuspage.service.scheduler import ProbeScheduler
 from statuspage.service.settings_holder import SettingsHolder
+from storage.components import sync_components
 from storage.database import Database
-from tests.storage.builders import T0
+from tests.storage.builders import T0, component, record, write
 
 LEASE_S = 15
 
@@ -207,3 +209,60 @@ async def test_a_newcomer_takes_its_sources_and_the_others_let_go_at_their_next_
     await second.step()
     assert not (scrapes(first) | scrapes(second)) & taken
     assert all(len(held) == 1 for held in owners((first, second, newcomer)).values())
+
+
+async def test_a_taken_component_carries_on_an_interval_after_its_last_result(
+    db: Database, tmp_path: Path
+) -> None:
+    """The dead member probed its components last at +10 s (due times on its grid); the
+    survivor runs them one interval after that, not at once (a probe twice in an
+    interval) and not anywhere in the interval after noticing (a gap of up to the
+    lease plus an interval)."""
+    clock = Clock()
+    first, second = await two(db, tmp_path, clock)
+    orphans = sorted(jobs(second))
+    last = T0 + timedelta(seconds=10)
+    await sync_components(db, [component(c) for c in orphans], T0)
+    await write(db, [record(last, component_id=c, region="eu") for c in orphans])
+    clock.advance(LEASE_S - 1)
+    await first.step()
+    clock.advance(1.5)  # the second's lease ran out: the first takes its share now
+    await first.step()
+    planned = SCHEDULERS[first.worker_id].jobs
+    first_runs = {c: due_at_or_after(clock.now, planned[c].offset_s, 30.0) for c in orphans}
+    assert first_runs == dict.fromkeys(orphans, last + timedelta(seconds=30))
+
+
+async def test_taken_components_already_overdue_run_at_once(db: Database, tmp_path: Path) -> None:
+    clock = Clock()
+    first, second = await two(db, tmp_path, clock)
+    orphans = sorted(jobs(second))
+    await sync_components(db, [component(c) for c in orphans], T0)
+    await write(db, [record(T0, component_id=c, region="eu") for c in orphans])
+    clock.advance(LEASE_S - 1)
+    await first.step()
+    clock.advance(20)  # the second is long gone, and its components overdue
+    await first.step()
+    planned = SCHEDULERS[first.worker_id].jobs
+    delays = [
+        (due_at_or_after(clock.now, planned[c].offset_s, 30.0) - clock.now).total_seconds()
+        for c in orphans
+    ]
+    assert max(delays) < OVERDUE_SPREAD_S
+
+
+async def test_a_result_in_another_region_says_nothing_about_this_ones_grid(
+    db: Database, tmp_path: Path
+) -> None:
+    clock = Clock()
+    first, second = await two(db, tmp_path, clock)
+    orphans = sorted(jobs(second))
+    await sync_components(db, [component(c) for c in orphans], T0)
+    elsewhere = T0 + timedelta(seconds=10)
+    await write(db, [record(elsewhere, component_id=c, region="us") for c in orphans])
+    clock.advance(LEASE_S + 0.5)
+    await first.step()
+    planned = SCHEDULERS[first.worker_id].jobs
+    first_runs = {due_at_or_after(clock.now, planned[c].offset_s, 30.0) for c in orphans}
+    # Spread afresh, as components with no result: resumed, all would share one time.
+    assert len(first_runs) == len(orphans)

@@ -31,7 +31,9 @@ POLL_S = 1.0  # statuspage.service.membership.POLL_S
 # A loaded 2-core machine starts a due probe or notices a lease late by this much.
 SLACK_S = 6.0
 # From a dead worker's last heartbeat to its components probed by the others: its
-# lease runs out, they notice at their next look, the components come due.
+# lease runs out, they notice at their next look, and the components, overdue by then
+# (the lease is four intervals), run spread over at most an interval
+# (statuspage.service.schedule.OVERDUE_SPREAD_S is longer).
 TAKEOVER_S = LEASE_S + POLL_S + INTERVAL_S + SLACK_S
 # The worker's wall clock (heartbeat_at) read on the target's loop clock: two clock
 # reads apart, so well under this.
