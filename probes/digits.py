@@ -15,6 +15,7 @@ MAX_DIGITS = 18  # below 2**63: every such number fits a BIGINT column
 
 def ascii_int(text: str, max_digits: int = MAX_DIGITS) -> int | None:
     """The non-negative integer `text` spells in 1 to `max_digits` ASCII digits, else None."""
-    if 0 < len(text) <= max_digits and text.isascii() and text.isdigit():
+    # No lower bound on the length: isdigit() is false for "", so the empty text is None.
+    if len(text) <= max_digits and text.isascii() and text.isdigit():
         return int(text)
     return None

@@ -287,6 +287,7 @@ denominator = 'http_request_duration_seconds_count'
 scale = 10.0  # a ratio is a percentage: x 100, then x 10 turns seconds into ms
 unit = "ms"
 target_below = 500.0
+average_latency = true  # judged by latency-average against target_below
 
 [[metrics]]
 id = "requests"

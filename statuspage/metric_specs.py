@@ -33,6 +33,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "push": (),
 }
 TAKES = {"gauge": {"aggregate"}}
+AVERAGE_LATENCY_UNITS = ("ms", "s")
 SOURCE_KIND = {
     "gauge": "scrape",
     "rate": "scrape",
@@ -81,6 +82,7 @@ class MetricConfig:
     scale: float = 1.0
     target_below: float | None = None
     target_above: float | None = None
+    average_latency: bool = False
 
     def selector(self, key: str) -> Selector:
         return dict(self.selectors)[key]
@@ -157,6 +159,24 @@ def _metric_problems(
             problems += _selector_problems(text, f"{where}.{key}")
     if metric.target_below is not None and metric.target_above is not None:
         problems.append(f"{where}: set target_below or target_above, not both")
+    if metric.average_latency:
+        problems += _average_problems(metric, f"{where}.average_latency")
+    return problems
+
+
+def _average_problems(metric: MetricSettings, where: str) -> list[str]:
+    """An average latency is judged by latency-average against its own objective, in
+    the metric's unit: one of time, so that no error rate (%) is judged as a latency."""
+    if metric.kind == "quantile":
+        return [
+            f"{where}: not used by kind 'quantile' "
+            "(a quantile at 0.95 or 0.99 is judged by latency-p95 or latency-p99)"
+        ]
+    problems = []
+    if metric.target_below is None:
+        problems.append(f"{where}: needs target_below, the objective latency-average judges")
+    if metric.unit not in AVERAGE_LATENCY_UNITS:
+        problems.append(f"{where}: needs a unit of time, ms or s (unit is {metric.unit!r})")
     return problems
 
 
@@ -229,4 +249,5 @@ def _metric_config(metric: MetricSettings) -> MetricConfig:
         scale=metric.scale,
         target_below=metric.target_below,
         target_above=metric.target_above,
+        average_latency=metric.average_latency,
     )

@@ -537,6 +537,8 @@ class MetricSettings(_Section):
     # The objective the dashboard draws and the metric alert rules judge against.
     target_below: float | None = None
     target_above: float | None = None
+    # An average latency (a sum over a count): judged by latency-average too.
+    average_latency: bool = False
 
 
 class FileSettings(_Section):

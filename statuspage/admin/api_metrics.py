@@ -106,8 +106,7 @@ def _metric(request: web.Request) -> MetricConfig:
 async def metric_data_api(request: web.Request) -> web.Response:
     metric = _metric(request)
     tz = request.app[keys.SETTINGS].current.tz
-    since_text = request.query.get("since")
-    since = None if since_text is None else parse_local_time(since_text, tz, "since")
+    since = query_since(request.query.get("since", ""), tz)
     if since is None:
         since = request.app[ADMIN].clock() - DEFAULT_SINCE
     limit = query_number(request.query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -120,6 +119,22 @@ async def metric_data_api(request: web.Request) -> web.Response:
             "since": optional_timestamp(since, tz),
             "points": points,
         }
+    )
+
+
+def query_since(text: str, tz: ZoneInfo) -> datetime | None:
+    """`?since=` as UTC, in the site's zone without an offset; None if absent or blank."""
+    try:
+        return parse_local_time(text, tz, "since")
+    except IncidentError as refused:
+        if "expected a date and time" not in refused.message:
+            raise  # a time that exists nowhere, or out of range: already said plainly
+    hint = " (write a + in a query as %2B: sent as it is, it reads as a space)"
+    # An unencoded "+01:00" arrives as " 01:00"; the form's example is no help then.
+    raise IncidentError(
+        "since",
+        "expected an ISO 8601 time like 2026-03-02T10:00:00Z"
+        + (hint if " " in text.strip() else ""),
     )
 
 

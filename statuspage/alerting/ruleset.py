@@ -76,7 +76,9 @@ def metric_rules(
     unlimited = [s for s in component_specs if s.get("components") is None]
     for metric in settings.metrics.metrics:
         success_rate = metric.target_above is not None
-        kinds = probe_rule_kinds(metric.kind, metric.unit, metric.quantile, success_rate)
+        kinds = probe_rule_kinds(
+            metric.kind, metric.unit, metric.quantile, success_rate, metric.average_latency
+        )
         rules = [r for s in unlimited if s["kind"] in kinds if (r := _metric_rule(s, metric))]
         if (target := _target_rule(metric)) is not None:
             rules.append(target)

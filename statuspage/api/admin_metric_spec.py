@@ -81,7 +81,12 @@ def metric_schemas() -> Json:
 
 
 def metric_paths() -> Json:
-    query = {"name": "since", "in": "query", "schema": {"type": "string"}}
+    query = {
+        "name": "since",
+        "in": "query",
+        "description": "ISO 8601; without an offset, in the site's time zone; a + written %2B",
+        "schema": {"type": "string"},
+    }
     limit = {
         "name": "limit",
         "in": "query",

@@ -18,7 +18,12 @@ def json_body(schema: Json) -> Json:
 
 def closed_object(properties: Json) -> Json:
     """An object with exactly these properties, every one of them required."""
-    return {"type": "object", "required": list(properties), "properties": properties}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(properties),
+        "properties": properties,
+    }
 
 
 def answers(ok: Json, *, missing: str | None = None, body: bool = False) -> Json:

@@ -32,3 +32,15 @@ def validator(name: str) -> Draft202012Validator:
 def assert_valid(body: Any, name: str) -> None:
     errors = sorted(validator(name).iter_errors(body), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+def assert_answers(document: Any, path: str, method: str, status: int, body: Any) -> None:
+    """`body` is what the OpenAPI `document` says `method path` answers with `status`
+    (its schema as embedded there, references resolved within the document)."""
+    responses = document["paths"][path][method]["responses"]
+    ref = responses[str(status)]["content"]["application/json"]["schema"]["$ref"]
+    found = Registry().with_resource("openapi.json", DRAFT202012.create_resource(document))
+    schema = {"$ref": f"openapi.json{ref}"}
+    checker = Draft202012Validator(schema, registry=found, format_checker=FormatChecker())
+    errors = sorted(checker.iter_errors(body), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])

@@ -4,7 +4,7 @@ settable clock, and a collector built as the service builds it."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,12 +63,14 @@ def collector(
     settings: MetricsSettings,
     clock: MovingClock,
     points: PointWriter | None = None,
+    limits: Callable[[], ProbeLimits] | None = None,
 ) -> MetricCollector:
     """As the service builds it; `points` not started unless the test starts it (each
-    run then writes its points before it returns, while the database answers)."""
-    limits = ProbeLimits(concurrency=10, rate_per_s=1000, per_host=0)
+    run then writes its points before it returns, while the database answers); roomy
+    limits unless the test gives its own."""
+    roomy = ProbeLimits(concurrency=10, rate_per_s=1000, per_host=0)
     writer = points or PointWriter(db)
-    return MetricCollector(db, writer, sessions, lambda: limits, lambda: settings, clock)
+    return MetricCollector(db, writer, sessions, limits or (lambda: roomy), lambda: settings, clock)
 
 
 # The production example's error-rate metric (examples/production.toml), without its

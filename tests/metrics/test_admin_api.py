@@ -96,6 +96,51 @@ async def test_a_pushed_batch_is_stored_and_read_back(api: Client) -> None:
     assert body["points"][0]["at"] == "2026-03-02T11:00:00.000+01:00"
 
 
+async def data(api: Client, query: str) -> tuple[int, Any]:
+    response = await api.get(f"/api/admin/metrics/signups/data?{query}")
+    return response.status, await response.json()
+
+
+async def test_points_before_since_are_left_out(api: Client) -> None:
+    await push(api, {"points": [{"at": "2026-03-02T09:00:00Z", "value": 1}]})
+    await push(api, {"points": [{"at": "2026-03-02T10:30:00Z", "value": 2}]})
+    status, body = await data(api, "since=2026-03-02T10:00:00Z")
+    assert status == 200
+    assert [p["value"] for p in body["points"]] == [2.0]
+    assert body["since"] == "2026-03-02T11:00:00.000+01:00"
+    # Without an offset, `since` is in the site's time zone (Berlin, UTC+1 in March).
+    _, local = await data(api, "since=2026-03-02T11:00")
+    assert local["points"] == body["points"]
+
+
+async def test_limit_bounds_the_answer_to_the_oldest_points(api: Client) -> None:
+    points = [{"at": f"2026-03-02T10:0{m}:00Z", "value": m} for m in range(3)]
+    await push(api, {"points": points})
+    status, body = await data(api, "limit=2")
+    assert status == 200
+    assert [p["value"] for p in body["points"]] == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "says"),
+    [
+        ("since=yesterday", "since", "expected an ISO 8601 time like 2026-03-02T10:00:00Z"),
+        # A "+" sent unencoded reads as a space: the answer says how to send it.
+        ("since=2026-03-02T10:00:00+01:00", "since", "write a + in a query as %2B"),
+        ("limit=0", "limit", "expected a whole number from 1 to 10000"),
+        ("limit=10001", "limit", "expected a whole number from 1 to 10000"),
+        ("limit=ten", "limit", "expected a whole number from 1 to 10000"),
+    ],
+)
+async def test_a_malformed_since_or_limit_is_400_naming_it(
+    api: Client, query: str, field: str, says: str
+) -> None:
+    status, body = await data(api, query)
+    assert status == 400
+    assert body["error"]["field"] == field
+    assert says in body["error"]["message"]
+
+
 async def test_pushing_the_same_batch_twice_stores_each_point_once(api: Client) -> None:
     body = {"points": [{"at": "2026-03-02T10:00:00Z", "value": 12}]}
     await push(api, body)

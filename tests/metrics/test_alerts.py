@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from statuspage.alerting.ruleset import build_ruleset
+from statuspage.config import load_settings
 from statuspage.presentation.alerts import subject_text
 from storage.alerts.reads import list_alerts
 from storage.metrics.writes import Point, write_points
@@ -79,6 +80,33 @@ def test_each_metric_gets_the_rules_of_its_kind(tmp_path: Path) -> None:
         -99.99,
         -1.0,
     )
+
+
+def test_the_production_average_latency_is_judged_by_latency_average() -> None:
+    settings = load_settings(Path("examples/production.toml"), {})
+    rules = {r.name: r for r in build_ruleset(settings).by_metric["api-average"]}
+    assert set(rules) == {"latency-average", "metric-target"}
+    average = rules["latency-average"]
+    assert (average.severity, average.above, average.clear_at) == ("info", 500.0, 450.0)
+    assert average.window_s == 600.0
+
+
+async def test_an_average_latency_over_its_objective_fires_latency_average(
+    tmp_path: Path,
+) -> None:
+    extra = METRICS + "target_below = 500.0\naverage_latency = true\n"  # api-average's
+    settings = settings_for(tmp_path, sqlite_url(tmp_path), extra=extra)
+    async with site(settings, Clock()) as place:
+        service = place.service()
+        await lead(service)
+        for _ in range(8):  # two minutes of 15 s scrapes at 620 ms
+            place.clock.advance(seconds=15)
+            await write_points(place.db, [Point("api-average", place.clock.now, 620.0)])
+            await service.run_round()
+        firing = await list_alerts(place.db, state=AlertState.FIRING)
+    about = {a.rule: a for a in firing if a.subject == "metric:api-average"}
+    assert set(about) == {"latency-average", "metric-target"}
+    assert about["latency-average"].figures["mean"] == 620.0
 
 
 async def test_an_error_rate_over_5_percent_for_2_minutes_fires_with_the_metric_id(

@@ -170,3 +170,48 @@ def test_a_push_metric_needs_no_source_and_no_selectors(tmp_path: Path) -> None:
     text = '[[metrics]]\nid = "signups"\nname = "Sign-ups"\nkind = "push"\nunit = "/day"\n'
     (metric,) = load(tmp_path, text).metrics.metrics
     assert (metric.kind, metric.source, metric.selectors) == ("push", None, ())
+
+
+AVERAGE = """
+[[metrics]]
+id = "api-average"
+name = "API average"
+source = "app"
+kind = "ratio"
+numerator = "http_request_duration_seconds_sum"
+denominator = "http_request_duration_seconds_count"
+scale = 10.0
+"""
+
+
+def test_an_average_latency_is_marked_by_its_key(tmp_path: Path) -> None:
+    text = SOURCES + AVERAGE + 'unit = "ms"\ntarget_below = 500.0\naverage_latency = true\n'
+    (metric,) = load(tmp_path, text).metrics.metrics
+    assert metric.average_latency
+
+
+@pytest.mark.parametrize(
+    ("keys", "says"),
+    [
+        ('unit = "ms"\n', "average_latency: needs target_below, the objective latency-average"),
+        ('unit = "%"\ntarget_below = 1.0\n', "average_latency: needs a unit of time, ms or s"),
+        ('unit = "ms"\ntarget_above = 1.0\n', "average_latency: needs target_below"),
+    ],
+)
+def test_an_average_latency_needs_a_time_objective(tmp_path: Path, keys: str, says: str) -> None:
+    (problem,) = problems(tmp_path, SOURCES + AVERAGE + keys + "average_latency = true\n")
+    assert problem.startswith("metrics[0] ('API average').")
+    assert says in problem
+
+
+def test_a_quantile_is_no_average_latency(tmp_path: Path) -> None:
+    text = (
+        SOURCES
+        + '[[metrics]]\nid = "p95"\nname = "p95"\nsource = "app"\nkind = "quantile"\n'
+        + 'histogram = "h_bucket"\nquantile = 0.95\nunit = "ms"\ntarget_below = 1.0\n'
+        + "average_latency = true\n"
+    )
+    assert problems(tmp_path, text) == [
+        "metrics[0] ('p95').average_latency: not used by kind 'quantile' "
+        "(a quantile at 0.95 or 0.99 is judged by latency-p95 or latency-p99)"
+    ]

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from statuspage.presentation.days import (
+    StatusDay,
     calendar_months,
     day_anchor,
     day_cell,
+    day_cells,
     day_level,
     day_levels,
+    history_days,
     incidents_by_day,
+    measuring_cell,
+    reported_level,
+    reported_uptime_ppm,
     status_day_cell,
     status_day_cells,
     status_windows,
@@ -215,3 +223,158 @@ def test_day_levels_read_the_stored_counts_as_day_level_reads_figures() -> None:
     levels = day_levels(counts)
     assert levels == ["none", "none", "good", "good", "fair", "poor", "bad"]
     assert levels[1:] == [day_level(Figures._make(c)) for c in counts[1:] if c is not None]
+
+
+def test_the_label_names_up_to_three_incidents_and_counts_the_rest() -> None:
+    def phrase(names: list[str]) -> str:
+        return day_cell(DayFigure(DAY, figures(10)), names).label.split("; ", 1)[1]
+
+    assert phrase(["a", "b"]) == "2 incidents: a; b"
+    assert phrase(["a", "b", "c"]) == "3 incidents: a; b; c"
+    assert phrase(["a", "b", "c", "d"]) == "4 incidents: a; b; c; and 1 more"
+
+
+def test_a_cell_keeps_its_incidents_and_a_maintenance_day_says_so_in_full() -> None:
+    cell = day_cell(DayFigure(DAY, figures(0, maintenance=30)), ["Upgrade"])
+    assert cell.incidents == ("Upgrade",)
+    assert cell.label == "Fri 20 Nov 2026: no data (under maintenance); 1 incident: Upgrade"
+
+
+def test_day_cells_give_each_day_its_own_incidents() -> None:
+    days = [DayFigure(DAY, figures(1)), DayFigure(DAY + timedelta(days=1), figures(1))]
+    cells = day_cells(days, {DAY + timedelta(days=1): ["Outage"]})
+    assert [c.incidents for c in cells] == [(), ("Outage",)]
+
+
+def test_a_measuring_cell_says_so_instead_of_no_data_and_keeps_its_incidents() -> None:
+    cell = measuring_cell(day_cell(DayFigure(DAY, Figures()), ["Outage"]))
+    assert (cell.day, cell.level, cell.incidents) == (DAY, "none", ("Outage",))
+    assert (cell.availability, cell.sla_compliance) == ("measuring", "measuring")
+    assert cell.label == (
+        "Fri 20 Nov 2026: measuring, the first figures appear within a minute; 1 incident: Outage"
+    )
+
+
+def test_an_unknown_level_anchors_as_no_data() -> None:
+    assert day_anchor(date(2026, 1, 2), "measuring") == "n0102"
+
+
+def test_incidents_fall_on_site_local_days_and_other_components_are_skipped() -> None:
+    start = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)  # 00:30 on the 22nd in Berlin
+    views = [
+        incident(start, start, components={"database": "major_outage"}),
+        incident(start, start + timedelta(days=1), components={"api": "major_outage"}),
+    ]
+    found = incidents_by_day(views, "api", first_day=DAY, now=NOW, tz=BERLIN)
+    assert found == {date(2026, 11, 22): ["Outage"], date(2026, 11, 23): ["Outage"]}
+
+
+def maintenance(
+    scheduled: tuple[datetime, datetime], resolved: datetime | None = None
+) -> IncidentView:
+    # Its start time is when it was entered: its days are those of its schedule.
+    entered = datetime(2026, 11, 1, tzinfo=UTC)
+    return replace(
+        incident(entered, resolved, components={"api": "under_maintenance"}),
+        kind="maintenance",
+        name="Upgrade",
+        scheduled_for=scheduled[0],
+        scheduled_until=scheduled[1],
+    )
+
+
+def test_maintenance_counts_on_the_days_of_its_schedule() -> None:
+    window = (datetime(2026, 11, 21, 22, tzinfo=UTC), datetime(2026, 11, 22, 0, 30, tzinfo=UTC))
+    found = incidents_by_day([maintenance(window)], "api", first_day=DAY, now=NOW, tz=BERLIN)
+    assert found == {
+        date(2026, 11, 21): ["Maintenance: Upgrade"],
+        date(2026, 11, 22): ["Maintenance: Upgrade"],
+    }
+
+
+def test_maintenance_ended_early_ends_then_and_one_ended_unbegun_keeps_its_first_day() -> None:
+    window = (datetime(2026, 11, 21, 22, tzinfo=UTC), datetime(2026, 11, 24, tzinfo=UTC))
+    early = maintenance(window, resolved=datetime(2026, 11, 22, 8, tzinfo=UTC))
+    never = maintenance(window, resolved=datetime(2026, 11, 20, 8, tzinfo=UTC))
+    for view, days in ((early, [21, 22]), (never, [21])):
+        found = incidents_by_day([view], "api", first_day=DAY, now=NOW, tz=BERLIN)
+        assert sorted(d.day for d in found) == days
+
+
+def test_an_incident_counts_from_its_start_whatever_schedule_it_carries() -> None:
+    start = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    view = replace(
+        incident(start, start, components={"api": "major_outage"}),
+        scheduled_for=datetime(2026, 11, 21, 9, tzinfo=UTC),
+        scheduled_until=datetime(2026, 11, 22, 9, tzinfo=UTC),
+    )
+    found = incidents_by_day([view], "api", first_day=DAY, now=NOW, tz=BERLIN)
+    assert found == {date(2026, 11, 24): ["Outage"]}
+
+
+def test_a_manual_day_cell_gives_its_uptime_not_a_measurement_and_its_incidents() -> None:
+    cell = status_day_cell(DAY, [("operational", 3600.0)], ["Outage"])
+    assert (cell.availability, cell.sla_compliance, cell.incidents) == (
+        "100.00 %",
+        "not measured",
+        ("Outage",),
+    )
+    assert (
+        cell.label == "Fri 20 Nov 2026: uptime 100.00 % (from reported status); 1 incident: Outage"
+    )
+    empty = status_day_cell(DAY, [], ["Outage"])
+    assert empty.label == "Fri 20 Nov 2026: no data; 1 incident: Outage"
+
+
+def test_manual_day_cells_take_each_days_incidents() -> None:
+    tz = ZoneInfo("Europe/Berlin")
+    start = datetime(2026, 11, 20, 8, tzinfo=tz)
+    cells = status_day_cells(
+        [("operational", start, start + timedelta(hours=1))], [DAY], tz, {DAY: ["Outage"]}
+    )
+    assert cells[0].incidents == ("Outage",)
+
+
+@pytest.mark.parametrize(
+    ("ppm", "level"),
+    [
+        (1_000_000, "good"),
+        (999_000, "good"),
+        (998_999, "fair"),
+        (990_000, "fair"),
+        (950_000, "poor"),
+        (949_999, "bad"),
+        (None, "none"),
+    ],
+)
+def test_a_manual_days_level_follows_the_published_thresholds(ppm: int | None, level: str) -> None:
+    assert reported_level(ppm) == level
+    assert StatusDay(DAY, ppm).level == level
+
+
+def test_manual_uptime_is_summed_in_whole_microseconds() -> None:
+    # 0.3 s up and 0.7 s down is 30 % exactly; any other scale of the microseconds
+    # rounds the parts apart (0.7 s of 1.000001 s is 299,999 ppm up).
+    assert reported_uptime_ppm([("operational", 0.3), ("major_outage", 0.7)]) == 300_000
+    assert reported_uptime_ppm([("major_outage", 0.000_001)]) == 0  # one microsecond known
+    assert reported_uptime_ppm([("major_outage", 0.0)]) is None
+
+
+def test_the_manual_24_hours_are_the_24_hours_before_now_not_whole_hours() -> None:
+    # NOW is 10:15 UTC: the hour from 10:15 yesterday is in the 24 hours, though the
+    # measured 24 hours (hour roll-ups) would start at 11:00 yesterday.
+    day_ago = NOW - timedelta(days=1)
+    intervals = [
+        ("major_outage", day_ago, day_ago + timedelta(hours=1)),
+        ("operational", day_ago + timedelta(hours=1), NOW),
+    ]
+    assert status_windows(intervals, ("24h",), NOW, BERLIN) == {
+        "24h": 958_333
+    }  # 1 h of 24, rounded down
+
+
+def test_the_history_is_ninety_site_local_days_ending_today() -> None:
+    late = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # already the 27th in Berlin
+    days = history_days(late, BERLIN)
+    assert (len(days), days[0], days[-1]) == (90, date(2026, 8, 30), date(2026, 11, 27))
+    assert all(b - a == timedelta(days=1) for a, b in pairwise(days))

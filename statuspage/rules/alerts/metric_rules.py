@@ -4,7 +4,8 @@ probes' rules, judged on a metric's points.
 Which rules a metric gets follows its kind (docs/metrics.md): an error rate (a ratio
 metric in "%" without a `target_above`, which would make it a success rate) gets the
 error-rate rules; a quantile metric at 0.95 or 0.99 gets the
-p95 or p99 latency rule; a metric with a target gets `metric-target`. Each judges the
+p95 or p99 latency rule; a metric marked `average_latency` the average latency rule; a
+metric with a target gets `metric-target`. Each judges the
 mean of the points in the rule's window, with the rules' usual guard: `min_samples`
 points before judging at all, `min_offending` points beyond the threshold on their own.
 """
@@ -22,8 +23,12 @@ RAW_S = 3600.0  # windows up to this are judged on the points; longer on hourly 
 LATENCY_RULE_OF_QUANTILE = {0.95: "latency_p95", 0.99: "latency_p99"}
 
 
-def probe_rule_kinds(kind: str, unit: str, quantile: float | None, success_rate: bool) -> set[str]:
+def probe_rule_kinds(
+    kind: str, unit: str, quantile: float | None, success_rate: bool, average_latency: bool = False
+) -> set[str]:
     """The probes' rule kinds that apply to a metric of this kind."""
+    if average_latency:  # marked so in its settings, whatever its kind works it out by
+        return {"latency_average"}
     if kind == "ratio" and unit == "%" and not success_rate:
         return {"error_rate", "burn_rate"}
     if kind == "quantile" and quantile in LATENCY_RULE_OF_QUANTILE:

@@ -88,6 +88,11 @@ def test_the_rules_of_each_kind_of_metric() -> None:
     assert probe_rule_kinds("quantile", "ms", 0.99, success_rate=False) == {"latency_p99"}
     assert probe_rule_kinds("quantile", "ms", 0.5, success_rate=False) == set()
     assert probe_rule_kinds("gauge", "%", None, success_rate=False) == set()
+    # Marked `average_latency` (a sum over a count, however it is worked out).
+    for kind in ("ratio", "promql", "gauge", "push"):
+        assert probe_rule_kinds(kind, "ms", None, False, average_latency=True) == {
+            "latency_average"
+        }
 
 
 def test_measure_picks_the_burn_rate_or_the_window_by_kind() -> None:
