@@ -14,7 +14,7 @@ import pytest
 from probes.clock import system_clock
 from statuspage import keys
 from storage.figures.timebuckets import local_date
-from tests.browser.axe import PUBLIC_SKIPS, blocking
+from tests.browser.axe import blocking
 from tests.browser.conftest import WIDTHS, Opener
 from tests.browser.live_site import LiveSite
 
@@ -215,4 +215,4 @@ def test_an_open_popover_has_no_serious_violation(
     page.goto("/")
     bar(page, PROBED).locator("a").nth(-2).click()
     popover(page, PROBED)
-    assert not blocking(page, PUBLIC_SKIPS)
+    assert not blocking(page)
