@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from probes.clock import system_clock
+from statuspage import keys
+from storage.figures.timebuckets import local_date
 from tests.browser.live_site import LiveSite, live_site
 from tests.browser.site_data import copy_database, prepare_database
 
@@ -75,6 +79,14 @@ def open_page(browser: Any, site: LiveSite) -> Iterator[Opener]:
     yield opener
     for context in contexts:
         context.close()
+
+
+def stripe_date(site: LiveSite, link: Any) -> date:
+    """The day a stripe stands for, from its link (`…#g1206`: level, month, day)."""
+    anchor = link.get_attribute("href").split("#")[1]
+    today = local_date(system_clock(), site.app[keys.SETTINGS].current.tz)
+    found = date(today.year, int(anchor[1:3]), int(anchor[3:5]))
+    return found if found <= today else found.replace(year=today.year - 1)
 
 
 def no_horizontal_scroll(page: Any) -> bool:

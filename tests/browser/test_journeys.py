@@ -10,9 +10,18 @@ from typing import Any
 import pytest
 
 from statuspage import keys
+from statuspage.presentation.display import weekday_date_text
 from storage.figures.timebuckets import local_date
 from storage.incidents.reads import list_incidents
-from tests.browser.conftest import WIDTHS, Opener, no_horizontal_scroll, sign_in, widest_elements
+from tests.browser.conftest import (
+    PHONE_HEIGHT,
+    WIDTHS,
+    Opener,
+    no_horizontal_scroll,
+    sign_in,
+    stripe_date,
+    widest_elements,
+)
 from tests.browser.live_site import LiveSite
 from tests.browser.site_data import PAST_INCIDENT
 
@@ -45,6 +54,15 @@ def test_a_visitor_reads_the_page_and_a_components_day(
     fits(page, width)
 
 
+def on_screen(box: dict[str, float], width: int, height: int) -> bool:
+    return bool(
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width
+        and box["y"] + box["height"] <= height
+    )
+
+
 def past_incident_days(site: LiveSite) -> set[date]:
     """The site-local days the demo's resolved incident touched: it starts 27 hours
     before the site's data was made and lasts 95 minutes, so between about 01:25 and
@@ -53,6 +71,30 @@ def past_incident_days(site: LiveSite) -> set[date]:
     assert found.resolved_at is not None
     tz = site.app[keys.SETTINGS].current.tz
     return {local_date(found.started_at, tz), local_date(found.resolved_at, tz)}
+
+
+def test_without_script_a_tap_on_a_days_stripe_opens_that_day_on_a_phone(
+    open_page: Opener, site: LiveSite
+) -> None:
+    """The bar's no-script path: a stripe is a link to the component's calendar day,
+    whose sentence (shown by `:target`) is on screen and inside the phone's width."""
+    width = WIDTHS["phone"]
+    page = open_page(width, javascript=False)
+    page.goto("/")
+    stripes = page.locator("#component-external .days a")
+    yesterday = stripes.nth(stripes.count() - 2)
+    anchor = yesterday.get_attribute("href").split("#")[1]
+    day = weekday_date_text(stripe_date(site, yesterday))
+    yesterday.click()
+    page.wait_for_url(f"**/components/external#{anchor}")
+    label = page.locator(f"td#{anchor} .day-label")
+    text = label.inner_text()
+    assert text.startswith(f"{day}: "), text
+    assert re.search(r"availability \d[\d.]*\s?%", text), text
+    box = label.bounding_box()
+    assert box["width"] > 100, box  # the sentence itself, not the 1 px hidden label
+    assert on_screen(box, width, PHONE_HEIGHT), box
+    fits(page, width)
 
 
 @pytest.mark.parametrize("javascript", SCRIPT)
