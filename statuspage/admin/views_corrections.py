@@ -23,9 +23,15 @@ from statuspage.admin.incident_context import (
     status_choices,
     update_row,
 )
+from statuspage.admin.incident_pages import Shown
 from statuspage.admin.pages import Chrome, chrome, render, see_other
 from statuspage.admin.state import ADMIN, USER
-from statuspage.admin.views_incidents import incident_or_none, not_found, render_incident
+from statuspage.admin.views_incidents import (
+    incident_data,
+    incident_or_none,
+    not_found,
+    render_incident,
+)
 from statuspage.http.form_body import posted_form
 from storage.errors import NotFound
 from storage.incidents.edits import (
@@ -70,9 +76,10 @@ def _done(request: web.Request, path: str) -> web.Response:
 
 @_found
 async def edit_incident_view(request: web.Request) -> web.Response:
-    incident = await incident_or_none(request)
-    if incident is None:
+    data = await incident_data(request)
+    if data is None:
         return not_found(request)
+    incident = data.incident
     posted = await posted_form(request)
     values = {name: form_text(posted, name, 400) for name in EDIT_FIELDS}
     state, user = request.app[ADMIN], request[USER]
@@ -82,7 +89,7 @@ async def edit_incident_view(request: web.Request) -> web.Response:
         await edit_incident(db, incident.id, edit, now=state.clock(), actor=user.name)
     except IncidentError as error:
         form = Form(values, {error.field: error.message})
-        return await render_incident(request, incident, edit_form=form, status=400)
+        return await render_incident(request, data, Shown(edit_form=form), 400)
     return _done(request, f"/admin/incidents/{incident.id}?done=edited")
 
 
@@ -112,11 +119,12 @@ async def publish_view(request: web.Request) -> web.Response:
 
 @_found
 async def delete_incident_view(request: web.Request) -> web.Response:
-    incident = await incident_or_none(request)
-    if incident is None:
+    data = await incident_data(request)
+    if data is None:
         return not_found(request)
+    incident = data.incident
     if form_text(await posted_form(request), "confirm", 8) != "yes":
-        return await render_incident(request, incident, delete_error=CONFIRM, status=400)
+        return await render_incident(request, data, Shown(delete_error=CONFIRM), 400)
     state, user = request.app[ADMIN], request[USER]
     await delete_incident(
         request.app[keys.DATABASE], incident.id, now=state.clock(), actor=user.name
@@ -126,14 +134,15 @@ async def delete_incident_view(request: web.Request) -> web.Response:
 
 @_found
 async def postmortem_view(request: web.Request) -> web.Response:
-    incident = await incident_or_none(request)
-    if incident is None:
+    data = await incident_data(request)
+    if data is None:
         return not_found(request)
+    incident = data.incident
     form = await posted_form(request)
     body, action = form_text(form, "body"), form_text(form, "action", 16)
     if action == "preview":
         shown = Form({"postmortem_body": body}, {}, preview(body))
-        return await render_incident(request, incident, postmortem_form=shown)
+        return await render_incident(request, data, Shown(postmortem_form=shown))
     state, user = request.app[ADMIN], request[USER]
     try:
         await save_postmortem(
@@ -146,7 +155,7 @@ async def postmortem_view(request: web.Request) -> web.Response:
         )
     except IncidentError as error:
         shown = Form({"postmortem_body": body}, {error.field: error.message})
-        return await render_incident(request, incident, postmortem_form=shown, status=400)
+        return await render_incident(request, data, Shown(postmortem_form=shown), 400)
     return _done(request, f"/admin/incidents/{incident.id}?done=postmortem")
 
 

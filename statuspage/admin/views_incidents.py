@@ -10,8 +10,6 @@ caches show it on the next request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -28,36 +26,36 @@ from statuspage.admin.forms import (
     choice,
     component_statuses,
     form_text,
-    input_time,
     parse_local_time,
 )
 from statuspage.admin.incident_context import (
-    Choice,
     ComponentNow,
     Form,
-    IncidentPage,
-    NewIncidentPage,
     component_fields,
-    incident_header,
     load_components_now,
     preview,
-    update_row,
-    update_statuses_for,
+)
+from statuspage.admin.incident_pages import (
+    NOTHING_TYPED,
+    IncidentData,
+    NewIncidentData,
+    Shown,
+    incident_page,
+    new_incident_page,
 )
 from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.http.form_body import posted_form
-from statuspage.presentation.display import clean_text
-from storage.alerts.reads import get_group
+from storage.alerts.reads import GroupView, get_group
 from storage.components import list_components
+from storage.database import Database
 from storage.errors import NotFound
 from storage.incidents.reads import IncidentView, get_incident
 from storage.incidents.rules import ENDING, IncidentError, NewIncident, NewUpdate
 from storage.incidents.templates import get_template, list_templates
 from storage.incidents.writes import create_incident, post_update
-from storage.status import current_statuses
 from storage.tables.templates import IncidentTemplate
-from storage.vocabulary import AFFECTING_STATUSES, ComponentStatus, IncidentStatus
+from storage.vocabulary import AFFECTING_STATUSES
 
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at", "notify_subscribers")
 UPDATE_FIELDS = ("status", "body", "keep_statuses", "notify_subscribers")
@@ -74,50 +72,50 @@ def chosen(form: Mapping[str, object], ids: list[str], prefix: str) -> dict[str,
     return {cid: value for cid, value in values.items() if value}
 
 
-async def new_incident_form(request: web.Request) -> web.Response:
-    """The form, empty or (`?template=<id>`) filled in from a template to review."""
-    values = {"status": IncidentStatus.INVESTIGATING, "impact": "auto"}
-    selected: dict[str, str] = {}
-    template = await _template_asked_for(request)
-    if template is not None:
-        values |= {"name": template.title, "body": template.body}
-        selected = dict(template.components)
-    form = Form(values=values, components=component_fields(await components_now(request), selected))
-    return await _new_page(request, form)
+async def load_new_incident(db: Database, template_id: int | None = None) -> NewIncidentData:
+    """The new-incident page's data; `template_id` names a template to start from."""
+    return NewIncidentData(
+        components=await load_components_now(db),
+        templates=tuple(await list_templates(db)),
+        template=await _template_or_none(db, template_id),
+    )
 
 
-async def _template_asked_for(request: web.Request) -> IncidentTemplate | None:
-    """The template `?template=` names; None when it names none (the form starts empty)."""
-    template_id = ascii_int(request.query.get("template", ""), 9)
+async def _template_or_none(db: Database, template_id: int | None) -> IncidentTemplate | None:
+    """The template asked for; None when none was, or it is gone (the form starts empty)."""
     if template_id is None:
         return None
     try:
-        return await get_template(request.app[keys.DATABASE], template_id)
+        return await get_template(db, template_id)
     except NotFound:
         return None
 
 
-async def template_choices(request: web.Request) -> tuple[Choice, ...]:
-    """Every template, to offer as links: value is its id, label its name."""
-    found = await list_templates(request.app[keys.DATABASE])
-    return tuple(Choice(str(t.id), clean_text(t.name)) for t in found)
+def _template_id(request: web.Request) -> int | None:
+    return ascii_int(request.query.get("template", ""), 9)
 
 
-async def _new_page(request: web.Request, form: Form, status: int = 200) -> web.Response:
+async def new_incident_form(request: web.Request) -> web.Response:
+    """The form, empty or (`?template=<id>`) filled in from a template to review."""
+    data = await load_new_incident(request.app[keys.DATABASE], _template_id(request))
+    return await _new_page(request, data)
+
+
+async def _new_page(
+    request: web.Request, data: NewIncidentData, form: Form | None = None, status: int = 200
+) -> web.Response:
     zone = request.app[keys.SETTINGS].current.file.site.time_zone
-    templates = await template_choices(request)
-    page = NewIncidentPage(await chrome(request, "New incident"), form, zone, templates=templates)
+    page = new_incident_page(data, await chrome(request, "New incident"), zone, form)
     return render(request, "admin/incident_new.html", page, status)
 
 
 async def create(request: web.Request) -> web.Response:
-    form, ids = await posted_form(request), await component_ids(request)
+    form, data = await posted_form(request), await load_new_incident(request.app[keys.DATABASE])
+    ids = [c.id for c in data.components]
     values = {name: form_text(form, name) for name in NEW_FIELDS}
-    fields = component_fields(
-        await load_components_now(request.app[keys.DATABASE]), chosen(form, ids, COMPONENT_PREFIX)
-    )
+    fields = component_fields(data.components, chosen(form, ids, COMPONENT_PREFIX))
     if form_text(form, "action", 16) == "preview":
-        return await _new_page(request, Form(values, {}, preview(values["body"]), fields))
+        return await _new_page(request, data, Form(values, {}, preview(values["body"]), fields))
     draft = form_text(form, "action", 16) == "draft"
     state, user = request.app[ADMIN], request[USER]
     try:
@@ -127,7 +125,7 @@ async def create(request: web.Request) -> web.Response:
         )
     except IncidentError as error:
         return await _new_page(
-            request, Form(values, {error.field: error.message}, None, fields), 400
+            request, data, Form(values, {error.field: error.message}, None, fields), 400
         )
     return see_other(f"/admin/incidents/{incident_id}?done={'draft' if draft else 'created'}")
 
@@ -156,9 +154,13 @@ def _new_incident(
     )
 
 
+def _incident_id(request: web.Request) -> int:
+    return int(request.match_info["incident_id"])
+
+
 async def incident_or_none(request: web.Request) -> IncidentView | None:
-    incident_id = int(request.match_info["incident_id"])
-    return await get_incident(request.app[keys.DATABASE], incident_id, include_drafts=True)
+    db = request.app[keys.DATABASE]
+    return await get_incident(db, _incident_id(request), include_drafts=True)
 
 
 def not_found(request: web.Request) -> web.Response:
@@ -167,115 +169,75 @@ def not_found(request: web.Request) -> web.Response:
     )
 
 
-async def incident_detail(request: web.Request) -> web.Response:
-    incident = await incident_or_none(request)
+async def load_incident(
+    db: Database,
+    incident_id: int,
+    *,
+    template_id: int | None = None,
+    proposal_id: int | None = None,
+) -> IncidentData | None:
+    """The incident page's data, drafts included; None when there is no such incident.
+    `template_id` and `proposal_id` name what the update form may start from."""
+    incident = await get_incident(db, incident_id, include_drafts=True)
     if incident is None:
-        return not_found(request)
-    form = await _proposal(request, incident) or await _update_from_template(request, incident)
-    return await render_incident(request, incident, update_form=form)
-
-
-async def _update_from_template(request: web.Request, incident: IncidentView) -> Form | None:
-    """`?template=<id>`: the update form with the template's message and its components'
-    statuses over the ones shown now (only those differences are posted)."""
-    template = await _template_asked_for(request)
-    if template is None:
         return None
-    form = await _default_update_form(request, incident)
-    shown = {c.id: c.selected for c in form.components if c.selected}
-    fields = component_fields(await components_now(request), shown | template.components, shown)
-    return replace(form, values={**form.values, "body": template.body}, components=fields)
+    return IncidentData(
+        incident=incident,
+        components=await load_components_now(db),
+        templates=tuple(await list_templates(db)),
+        template=await _template_or_none(db, template_id),
+        proposal=await _group_or_none(db, proposal_id),
+    )
 
 
-async def _proposal(request: web.Request, incident: IncidentView) -> Form | None:
-    """`?proposal=<alert group>`: the update form filled in with the resolving update
-    recovery proposed for this incident, to review and post. The text is read from the
-    group, never from the address, so a link cannot put words in an operator's mouth."""
-    group_id = ascii_int(request.query.get("proposal", ""))
+async def _group_or_none(db: Database, group_id: int | None) -> GroupView | None:
     if group_id is None:
         return None
     try:
-        group = await get_group(request.app[keys.DATABASE], group_id)
+        return await get_group(db, group_id)
     except NotFound:
         return None
-    if group.incident_id != incident.id or not group.proposed_update:
-        return None
-    form = await _default_update_form(request, incident)
-    values = {**form.values, "status": IncidentStatus.RESOLVED, "body": group.proposed_update}
-    return replace(form, values=values)
+
+
+async def incident_data(request: web.Request) -> IncidentData | None:
+    """The page's data for the incident in the address, without what a query asks for."""
+    return await load_incident(request.app[keys.DATABASE], _incident_id(request))
+
+
+async def incident_detail(request: web.Request) -> web.Response:
+    data = await load_incident(
+        request.app[keys.DATABASE],
+        _incident_id(request),
+        template_id=_template_id(request),
+        proposal_id=ascii_int(request.query.get("proposal", "")),
+    )
+    if data is None:
+        return not_found(request)
+    return await render_incident(request, data)
 
 
 async def render_incident(
-    request: web.Request,
-    incident: IncidentView,
-    *,
-    update_form: Form | None = None,
-    edit_form: Form | None = None,
-    postmortem_form: Form | None = None,
-    delete_error: str | None = None,
-    status: int = 200,
+    request: web.Request, data: IncidentData, shown: Shown = NOTHING_TYPED, status: int = 200
 ) -> web.Response:
-    """The incident page; a form passed in (typed values, errors) replaces its default."""
+    """The incident page; a form in `shown` (typed values, errors) replaces its default."""
     settings = request.app[keys.SETTINGS].current
-    tz = settings.tz
-    page = IncidentPage(
-        chrome=await chrome(request, incident.name[:80]),
-        incident=incident_header(incident, tz, settings.file.site.url),
-        updates=tuple(update_row(u, tz) for u in incident.updates),
-        update_form=update_form or await _default_update_form(request, incident),
-        edit_form=edit_form or Form(values=edit_values(incident, tz)),
-        postmortem_form=postmortem_form
-        or Form(values={"postmortem_body": incident.postmortem_body or ""}),
-        delete_error=delete_error,
-        time_zone=tz.key,
-        update_statuses=update_statuses_for(incident),
-        templates=() if incident.is_maintenance else await template_choices(request),
-    )
+    title = await chrome(request, data.incident.name[:80])
+    page = incident_page(data, title, settings.tz, settings.file.site.url, shown)
     return render(request, "admin/incident.html", page, status)
 
 
-def edit_values(incident: IncidentView, tz: ZoneInfo) -> dict[str, str]:
-    values = {
-        "name": incident.name,
-        "severity": incident.severity or "",
-        "impact": incident.impact if incident.impact_override else "auto",
-    }
-    if incident.scheduled_for is not None:
-        values["scheduled_for"] = input_time(incident.scheduled_for, tz)
-    if incident.scheduled_until is not None:
-        values["scheduled_until"] = input_time(incident.scheduled_until, tz)
-    return values
-
-
-async def _default_update_form(request: web.Request, incident: IncidentView) -> Form:
-    """Pre-filled with the incident's status and each affected component's status now."""
-    current = await current_statuses(request.app[keys.DATABASE])
-    shown = {
-        cid: link if incident.draft else (current.get(cid) or ComponentStatus.OPERATIONAL)
-        for cid, link in incident.components.items()
-    }
-    return Form(
-        values={"status": _default_status(incident)},
-        components=component_fields(await components_now(request), shown),
-    )
-
-
-def _default_status(incident: IncidentView) -> str:
-    statuses = MAINTENANCE_UPDATE_STATUSES if incident.is_maintenance else INCIDENT_UPDATE_STATUSES
-    return incident.status if incident.status in statuses else statuses[-1]
-
-
 async def post_update_view(request: web.Request) -> web.Response:
-    incident = await incident_or_none(request)
-    if incident is None:
+    data = await incident_data(request)
+    if data is None:
         return not_found(request)
-    form, ids = await posted_form(request), await component_ids(request)
+    incident, ids = data.incident, [c.id for c in data.components]
+    form = await posted_form(request)
     values = {name: form_text(form, name) for name in UPDATE_FIELDS}
     shown, was = chosen(form, ids, COMPONENT_PREFIX), chosen(form, ids, WAS_PREFIX)
-    fields = component_fields(await components_now(request), shown, was)
+    fields = component_fields(data.components, shown, was)
     if form_text(form, "action", 16) == "preview":
         update_form = Form(values, {}, preview(values["body"]), fields)
-        return await render_incident(request, incident, update_form=update_form)
+        return await render_incident(request, data, Shown(update_form=update_form))
     state, user = request.app[ADMIN], request[USER]
     try:
         update = _update_from_form(incident, values, form, ids, was, author=user.name)
@@ -284,7 +246,7 @@ async def post_update_view(request: web.Request) -> web.Response:
         )
     except IncidentError as error:
         update_form = Form(values, {error.field: error.message}, None, fields)
-        return await render_incident(request, incident, update_form=update_form, status=400)
+        return await render_incident(request, data, Shown(update_form=update_form), 400)
     except NotFound:
         return not_found(request)
     return see_other(f"/admin/incidents/{incident.id}?done=updated")

@@ -22,7 +22,7 @@ from statuspage.api.v2 import (
     page_id,
 )
 from statuspage.config import Settings
-from statuspage.rules.indicator import Banner, page_status
+from statuspage.rules.indicator import Banner, maintenance_under_way, page_status
 from storage.components import list_components
 from storage.database import Database
 from storage.freshness import (
@@ -32,7 +32,6 @@ from storage.freshness import (
 )
 from storage.incidents.reads import IncidentView
 from storage.queries.page import page_updated_at, status_changed_at
-from storage.vocabulary import MAINTENANCE_UNDER_WAY
 
 NOTHING_RECORDED = ShownStatus(None, None, None)  # a configured component not yet in storage
 
@@ -106,5 +105,5 @@ def rollup(
     return page_status(
         [(f.status, f.recorded) for f in snapshot.facts],
         [i.impact for i in unresolved],
-        maintenance_in_progress=any(m.status in MAINTENANCE_UNDER_WAY for m in maintenances),
+        maintenance_in_progress=maintenance_under_way(m.status for m in maintenances),
     )

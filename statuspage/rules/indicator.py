@@ -8,11 +8,11 @@ checks have not reported yet.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from storage.freshness import NO_RECENT_DATA
-from storage.vocabulary import ComponentStatus, Impact
+from storage.vocabulary import MAINTENANCE_UNDER_WAY, ComponentStatus, Impact
 
 OPERATIONAL = ComponentStatus.OPERATIONAL
 DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE
@@ -57,6 +57,13 @@ def leaf_rollup(statuses: Sequence[str]) -> Banner:
     every_leaf = all(s == worst for s in statuses)
     indicator, description = _RULES[(worst, every_leaf)]
     return Banner(indicator, description, has_data=True)
+
+
+def maintenance_under_way(statuses: Iterable[str]) -> bool:
+    """Whether any of these maintenance statuses is under way (in progress or
+    verifying, not scheduled or completed): what puts the page under maintenance. The
+    front page and the API's status both ask this of the open maintenance."""
+    return any(status in MAINTENANCE_UNDER_WAY for status in statuses)
 
 
 def page_banner(

@@ -22,7 +22,7 @@ from statuspage.presentation.display import (
     worst_status,
 )
 from statuspage.presentation.metric_cards import MetricCard
-from statuspage.rules.indicator import Banner, page_status, standing
+from statuspage.rules.indicator import Banner, maintenance_under_way, page_status, standing
 from statuspage.web.component_rows import AboutFigures, about_figures, latest_since
 from statuspage.web.context_incidents import IncidentCard, incident_card
 from statuspage.web.context_site import SiteContext
@@ -152,7 +152,7 @@ def home_page(data: HomeData, settings: Settings, site: SiteContext, now: dateti
     banner = page_status(
         [_shown_and_recorded(data, c.id) for c in settings.components],
         [i.impact for i in data.unresolved],
-        maintenance_in_progress=any(m.status in MAINTENANCE_UNDER_WAY for m in data.maintenances),
+        maintenance_in_progress=maintenance_under_way(m.status for m in data.maintenances),
     )
     cards = [incident_card(i, names, tz) for i in data.maintenances]
     return HomePage(

@@ -29,7 +29,7 @@ from tests.admin.helpers import (
     settings_for,
     sign_in,
 )
-from tests.app_client import WEB_ONLY, Client
+from tests.app_client import WEB_ONLY, Client, app_client
 
 
 async def test_signing_in_with_the_right_password_opens_the_dashboard(
@@ -169,13 +169,13 @@ async def test_the_sign_in_page_sends_a_signed_in_user_on(admin: Client) -> None
 
 
 async def test_cookies_are_secure_when_the_site_is_served_over_https(
-    aiohttp_client: AiohttpClient, tmp_path: Path, migrated: Path
+    aiohttp_client: AiohttpClient, tmp_path: Path, migrated: Path, clock: Clock
 ) -> None:
     shutil.copyfile(migrated, tmp_path / "page.db")
     https = settings_for(
         tmp_path, SITE.replace("http://status.acme.test", "https://status.acme.test")
     )
-    client = await aiohttp_client(create_app(https, WEB_ONLY))
+    client = await app_client(aiohttp_client, https, clock)
     response = await client.get("/admin/sign-in")
     assert response.cookies["statuspage_admin"]["secure"]
 

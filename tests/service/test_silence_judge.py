@@ -25,7 +25,6 @@ from pytest_aiohttp import AiohttpClient, AiohttpServer
 
 from probes.clock import system_clock
 from statuspage import keys
-from statuspage.app import create_app
 from statuspage.config import load_settings
 from statuspage.service.roles import Roles
 from storage.alerts.reads import list_alerts
@@ -35,7 +34,7 @@ from storage.migrate import upgrade_database
 from storage.queries.recent import recent_results
 from storage.status import statuses_in_force
 from storage.vocabulary import AlertState
-from tests.app_client import Client
+from tests.app_client import Client, app_client
 from tests.service.conftest import CALLS, flaky_app
 from tests.waiting import eventually
 
@@ -164,7 +163,7 @@ async def service(
     url = str(target.make_url("/health"))
     config.write_text(CONFIG.format(db=path, stale=STALE_AFTER_S, target=url), "utf-8")
     clock = MovableClock()
-    client = await aiohttp_client(create_app(load_settings(config, {}), ALL_ROLES, clock=clock))
+    client = await app_client(aiohttp_client, load_settings(config, {}), clock, ALL_ROLES)
     running = Service(client, clock, path, target.app)
     await eventually(running.have_a_status, "both components with a status")
     return running

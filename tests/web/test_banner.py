@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from statuspage.rules.indicator import Banner, leaf_rollup, page_banner, page_status, standing
+from statuspage.rules.indicator import (
+    Banner,
+    leaf_rollup,
+    maintenance_under_way,
+    page_banner,
+    page_status,
+    standing,
+)
 from storage.freshness import NO_RECENT_DATA
-from storage.vocabulary import Impact
+from storage.vocabulary import Impact, IncidentStatus
 
 OP, DEG, PART, MAJOR, MAINT = (
     "operational",
@@ -144,3 +151,11 @@ def test_a_component_with_no_status_yet_counts_as_operational_beside_others() ->
     assert (banner.indicator, banner.description) == ("major", "Partial System Outage")
     alone = page_status([(None, None)], [], maintenance_in_progress=False)
     assert alone.has_data is False
+
+
+def test_only_maintenance_in_progress_or_verifying_puts_the_page_under_maintenance() -> None:
+    scheduled, completed = IncidentStatus.SCHEDULED, IncidentStatus.COMPLETED
+    assert maintenance_under_way([scheduled, IncidentStatus.IN_PROGRESS]) is True
+    assert maintenance_under_way([IncidentStatus.VERIFYING]) is True
+    assert maintenance_under_way([scheduled, completed]) is False
+    assert maintenance_under_way([]) is False
