@@ -165,7 +165,32 @@ async def test_an_unacknowledged_group_is_escalated_at_its_response_time(
         assert [b["event_action"] for b in about_group] == ["trigger", "trigger"]
         assert about_group[1]["payload"]["custom_details"]["reminder"] == 1
         assert any("not acknowledged yet" in m["text"] for m in slack.bodies())
-        # (Its draft incident, unacknowledged as long, raises an alert of its own.)
+        # (Its draft incident, unacknowledged as long, raises an alert of its own: below.)
+
+
+async def test_a_missed_response_target_pages_a_new_pagerduty_incident(
+    tmp_path: Path, aiohttp_server: AiohttpServer
+) -> None:
+    """A critical group's reminder re-triggers its own dedup_key at the same severity,
+    which PagerDuty merges into the incident already open: it escalates nothing. The
+    escalation is `response-target-missed`, triggered under another group's key."""
+    slack, pagerduty = await receivers(aiohttp_server)
+    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
+    async with notify_site(settings) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+        outage_key = pagerduty.bodies()[0]["dedup_key"]
+        await feed(s, 30, failed=True)  # API is P1: 30 minutes
+
+        same_key = [b for b in pagerduty.bodies() if b["dedup_key"] == outage_key]
+        assert [b["payload"]["severity"] for b in same_key] == ["critical", "critical"]
+        missed = [b for b in pagerduty.bodies() if b["dedup_key"] != outage_key]
+        assert [b["event_action"] for b in missed] == ["trigger"]
+        assert missed[0]["payload"]["class"] == "response-target-missed"
+        assert missed[0]["payload"]["severity"] == "critical"
+        groups = {g.id for g in await open_groups(s.db)}
+        assert missed[0]["dedup_key"] in {f"statuspage-alert-group-{g}" for g in groups}
 
 
 async def test_a_silenced_group_is_not_reminded_until_the_silence_ends(
