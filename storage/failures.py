@@ -4,20 +4,30 @@ The writer and the jobs retry every failure. Start-up and `/healthz` need more:
 whether waiting can help (a server that is away, a lock another process holds)
 or someone must act (a damaged file, a full disk, a read-only server), and a
 sentence naming the file or server. `diagnose()` returns None for anything
-that is not a database failure, so a bug still surfaces as one.
+that is not a database failure, so a bug still surfaces as one; a statement the
+database refused (a constraint, a missing table or column, SQL it does not take)
+is a problem with `refused_statement` set: the code or the schema is at fault,
+not the storage, and sending the same request again cannot help.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 # SQLite primary result codes (https://sqlite.org/rescode.html).
+_SQLITE_ERROR, _SQLITE_TOOBIG, _SQLITE_CONSTRAINT, _SQLITE_MISMATCH, _SQLITE_RANGE = (
+    1,
+    18,
+    19,
+    20,
+    25,
+)
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
 _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 
@@ -26,6 +36,13 @@ _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 # cancelled by our statement timeout, a serialisation conflict, too many clients, a
 # lock not granted within our lock timeout (the day partitions' DDL waits at most 5 s).
 _PG_TRANSIENT = ("08", "57P", "57014", "40", "53300", "55P03")
+# What blames the statement rather than the storage: SQLite's generic SQL error (a
+# missing table or column), a value too big or of the wrong kind, a constraint;
+# PostgreSQL's cardinality, data, integrity, syntax-or-access and unsupported classes.
+_SQLITE_STATEMENT = (
+    _SQLITE_ERROR, _SQLITE_TOOBIG, _SQLITE_CONSTRAINT, _SQLITE_MISMATCH, _SQLITE_RANGE
+)  # fmt: skip
+_PG_STATEMENT = ("21", "22", "23", "42", "0A")
 
 
 class Severity(StrEnum):
@@ -38,6 +55,9 @@ class StorageProblem:
     severity: Severity
     reason: str  # what is wrong, naming the file or server
     advice: str  # what to do about it
+    # The database refused this statement (see the module's docstring): a bug or an
+    # out-of-date schema, where everything else is the storage itself failing.
+    refused_statement: bool = False
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.advice}"
@@ -97,7 +117,8 @@ def _sqlite_problem(code: int, where: str, path: str, cause: BaseException) -> S
         _SQLITE_FULL: "free space on that disk; results are kept in memory meanwhile",
         _SQLITE_IOERR: "check the disk (dmesg); results are kept in memory meanwhile",
     }.get(code, "see the SQLite error above")
-    return _failed(f"{where} cannot be used ({_text(cause)})", advice)
+    problem = _failed(f"{where} cannot be used ({_text(cause)})", advice)
+    return replace(problem, refused_statement=code in _SQLITE_STATEMENT)
 
 
 def _postgres_problem(state: str, where: str, cause: BaseException) -> StorageProblem:
@@ -110,7 +131,8 @@ def _postgres_problem(state: str, where: str, cause: BaseException) -> StoragePr
         "53": "free space on the database server",
         "42": "run `statuspage db upgrade`, and check the user's privileges",
     }.get(state[:2], "see the PostgreSQL error above")
-    return _failed(f"{where} refused the work ({_text(cause)}, SQLSTATE {state})", advice)
+    problem = _failed(f"{where} refused the work ({_text(cause)}, SQLSTATE {state})", advice)
+    return replace(problem, refused_statement=state.startswith(_PG_STATEMENT))
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:

@@ -27,7 +27,6 @@ never inside it. Errors: {"error": {"status", "message", "field"}}.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -39,9 +38,7 @@ from statuspage.admin.incident_response_times import response_times_json
 from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
-from statuspage.http.data_stamp import DATABASE_ERRORS
 from storage.errors import NotFound
-from storage.failures import Severity, diagnose
 from storage.incidents.edits import (
     NO_SEVERITY,
     IncidentEdit,
@@ -108,26 +105,10 @@ def error(
     return response
 
 
-log = logging.getLogger(__name__)
-DATABASE_RETRY_AFTER_S = 30
-DATABASE_DOWN = (
-    "the database did not answer in time, so this request may not have been stored: "
-    "send it again later (pushed metric points replace themselves; check other writes "
-    "before repeating them)"
-)
-
-
-def database_unavailable(failure: BaseException, database_url: str) -> bool:
-    """The database did not answer (down, cut off, locked, too slow): something that
-    passes on its own, unlike a refused constraint or a schema out of date."""
-    problem = diagnose(failure, database_url)
-    return problem is not None and problem.severity is Severity.UNAVAILABLE
-
-
 def api_handler(handler: ApiHandler, missing: str = "no such incident or update") -> ApiHandler:
-    """Answers a refused field with 400, an unknown incident (or alert) with 404, and a
-    database that does not answer with 503 and `Retry-After`: a client's cue to keep
-    what it sent and try again, where a bare 500 says nothing of the kind."""
+    """Answers a refused field with 400 and an unknown incident (or alert) with 404. A
+    database that fails is answered by the guard, for every admin request alike
+    (`statuspage.admin.storage_down`: 503 with `Retry-After`)."""
 
     async def wrapped(request: web.Request) -> web.Response:
         try:
@@ -138,11 +119,6 @@ def api_handler(handler: ApiHandler, missing: str = "no such incident or update"
             return error(404, missing)
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
-        except DATABASE_ERRORS as failure:
-            if not database_unavailable(failure, request.app[keys.SETTINGS].current.database_url):
-                raise  # a constraint, a missing column, a bug: a 500, not "try again later"
-            log.warning("write API %s %s: no database", request.method, request.path, exc_info=True)
-            return error(503, DATABASE_DOWN, retry_after_s=DATABASE_RETRY_AFTER_S)
         return response
 
     return wrapped

@@ -11,6 +11,12 @@ token, checked here so that no form can forget it. Unauthenticated GET and HEAD
 are sent to the sign-in page; anything else is refused with 403. The write API
 needs a bearer token and never looks at cookies. Sessions (and so cookies)
 exist only in the admin area: public pages never set one.
+
+A database failure anywhere behind the gate (its own session and token checks
+included) is answered here, once for every view: 503 with `Retry-After`
+(`statuspage.admin.storage_down`). Recording a token's last use is best-effort
+(`statuspage.admin.token_use`): a GET that only reads still answers when the
+database takes no writes.
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ from statuspage.admin.pages import message
 from statuspage.admin.paths import Area, area_of
 from statuspage.admin.sessions import current_session, signed_in_user, with_session
 from statuspage.admin.state import ADMIN, AREA, TOKEN, USER
+from statuspage.admin.storage_down import storage_failed, storage_problem
 from statuspage.http.client_address import request_client
+from statuspage.http.data_stamp import DATABASE_ERRORS
 from statuspage.rules.bearer import bearer_token
-from storage.accounts.tokens import authenticate_token
+from storage.accounts.tokens import find_token
 from storage.alerts.writes import record_token_failure
 
 log = logging.getLogger("statuspage.admin")
@@ -70,10 +78,21 @@ def admin_middleware(app: web.Application) -> Middleware:
         if area is Area.PUBLIC:
             return await handler(request)
         if area is Area.API:
-            return await _guard_api(request, handler)
-        return await with_session(request, partial(_guard_admin, handler=handler), storage)
+            return await _answering_storage_failures(request, partial(_guard_api, handler=handler))
+        # Inside the session, so a page answered instead still sends its cookie back.
+        guarded = partial(
+            _answering_storage_failures, handler=partial(_guard_admin, handler=handler)
+        )
+        return await with_session(request, guarded, storage)
 
     return guard
+
+
+async def _answering_storage_failures(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DATABASE_ERRORS as failure:
+        return await storage_failed(request, failure)
 
 
 def area_of_request(request: web.Request) -> Area:
@@ -126,11 +145,13 @@ async def _guard_api(request: web.Request, handler: Handler) -> web.StreamRespon
     if token is None:
         await _record_bad_token(request)
         return _unauthorised("send Authorization: Bearer <token>", None)
-    clock = request.app[ADMIN].clock
-    found = await authenticate_token(request.app[keys.DATABASE], token, now=clock())
+    state, db = request.app[ADMIN], request.app[keys.DATABASE]
+    found = await find_token(db, token)
     if found is None:
         await _record_bad_token(request)
         return _unauthorised("the token is not valid or has been revoked", "invalid_token")
+    url = request.app[keys.SETTINGS].current.database_url
+    await state.token_use.record(db, found, now=state.clock(), url=url)
     request[TOKEN] = found
     return await handler(request)
 
@@ -146,8 +167,16 @@ async def _record_bad_token(request: web.Request) -> None:
     address = request_client(request)
     try:
         await record_token_failure(request.app[keys.DATABASE], address=address, at=now)
-    except Exception:  # any storage failure: the refusal stands
-        log.warning("could not record a refused API token", exc_info=True)
+    except Exception as failure:  # whatever failed, the refusal stands
+        # A database failure is one line with its reason; anything else is a bug
+        # and keeps its traceback.
+        problem = storage_problem(request, failure)
+        reason = {"reason": str(problem)} if problem is not None else {}
+        log.warning(
+            "could not record a refused API token",
+            exc_info=problem is None,
+            extra={"fields": {"event": "api_token_refusal_not_recorded"} | reason},
+        )
         return
     fields = {"event": "api_token_refused", "address": address, "at": now.isoformat()}
     log.info("API token refused", extra={"fields": fields})

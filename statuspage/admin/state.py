@@ -12,6 +12,7 @@ from statuspage.admin.devices import DeviceCookies
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.paths import Area
 from statuspage.admin.ratelimit import InFlight, RecordingCap
+from statuspage.admin.token_use import TokenUse
 from statuspage.http.render import Renderer
 from storage.accounts.tokens import TokenView
 from storage.accounts.users import UserView
@@ -28,6 +29,7 @@ class AdminState:
     clock: Clock
     in_flight: InFlight = field(default_factory=InFlight)
     token_failures: RecordingCap = field(default_factory=RecordingCap)
+    token_use: TokenUse = field(default_factory=TokenUse)  # recording "last used"
 
 
 ADMIN = web.AppKey("admin", AdminState)

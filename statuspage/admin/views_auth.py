@@ -11,6 +11,7 @@ and the per-user-name limit (with device cookies) does the real work.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +31,9 @@ from statuspage.admin.sessions import (
     start_session,
 )
 from statuspage.admin.state import ADMIN, USER
+from statuspage.admin.storage_down import storage_failed
 from statuspage.http.client_address import request_client
+from statuspage.http.data_stamp import DATABASE_ERRORS
 from statuspage.http.form_body import posted_form
 from storage.accounts.users import (
     Credentials,
@@ -41,6 +44,9 @@ from storage.accounts.users import (
 from storage.audit import add_audit, recent_sign_in_failures, record_sign_in_failure
 
 log = logging.getLogger("statuspage.admin")
+STORAGE_DOWN = (
+    "Signing in is not possible right now: the database is not working. Try again in a minute."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +69,23 @@ async def sign_in_form(request: web.Request) -> web.Response:
 
 
 async def sign_in(request: web.Request) -> web.Response:
-    state, db = request.app[ADMIN], request.app[keys.DATABASE]
     form = await posted_form(request)
     name = form_text(form, "user_name", 200).strip()
     password = form_text(form, "password", MAX_LENGTH + 1)
     next_path = safe_next(form_text(form, "next", 2000))
+    try:
+        return await _sign_in(request, name, password, next_path)
+    except DATABASE_ERRORS as failure:
+        # A wrong password that cannot be counted gets this answer too: telling it
+        # apart would let guesses go uncounted for as long as the database fails.
+        def again(status: int) -> Awaitable[web.Response]:
+            return _sign_in_again(request, name, next_path, STORAGE_DOWN, status)
+
+        return await storage_failed(request, failure, again)
+
+
+async def _sign_in(request: web.Request, name: str, password: str, next_path: str) -> web.Response:
+    state, db = request.app[ADMIN], request.app[keys.DATABASE]
     address, now = request_client(request), state.clock()
     trusted = state.devices.trusted_for(request, name)
     claims = (f"address:{address}",) if trusted else (f"address:{address}", f"user:{name}")

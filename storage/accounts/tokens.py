@@ -124,8 +124,10 @@ async def revoke_token(db: Database, id_or_name: str, *, actor: str, now: dateti
         return _view(row)
 
 
-async def authenticate_token(db: Database, token: str, *, now: datetime) -> TokenView | None:
-    """The active token matching `token`, its use recorded; None for anything else."""
+async def find_token(db: Database, token: str) -> TokenView | None:
+    """The active token matching `token`; None for anything else. Only reads: recording
+    its use is `record_token_use`, which the caller may let fail (the write API's reads
+    must not depend on the database taking a write)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     digest = hash_token(token)
@@ -135,17 +137,19 @@ async def authenticate_token(db: Database, token: str, *, now: datetime) -> Toke
     # keeps that true should the lookup ever become a prefix or case-folding match.
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, digest):
         return None
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
-        await _touch(db, row.id, now)
-        row.last_used_at = now
     return _view(row)
 
 
-async def _touch(db: Database, token_id: int | None, now: datetime) -> None:
+async def record_token_use(db: Database, token: TokenView, *, now: datetime) -> bool:
+    """Record that `token` was used at `now`, unless its recorded use is less than
+    `LAST_USED_RESOLUTION` old; True when it wrote. A database error propagates."""
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return False
     async with db.write(pages=False) as session:
-        row = await session.get(ApiToken, token_id)
+        row = await session.get(ApiToken, token.id)
         if row is not None:
             row.last_used_at = now
+    return True
 
 
 def _view(row: ApiToken) -> TokenView:

@@ -11,14 +11,14 @@ from sqlmodel import select
 
 from storage.accounts.tokens import (
     TokenError,
-    authenticate_token,
     create_token,
+    find_token,
     list_tokens,
     revoke_token,
 )
 from storage.database import Database
 from storage.tables.accounts import ApiToken
-from tests.admin.helpers import NOW, post_form
+from tests.admin.helpers import NOW, Clock, post_form
 from tests.app_client import Client
 
 TOKEN = re.compile(r"sp_[A-Za-z0-9_-]{43}")
@@ -51,18 +51,21 @@ async def test_a_revoked_token_no_longer_opens_the_write_api(admin: Client, db: 
     assert (await admin.post("/api/admin/incidents", json={}, headers=headers)).status == 401
 
 
-async def test_using_a_token_records_when_it_was_last_used(db: Database) -> None:
+async def test_using_a_token_records_when_it_was_last_used(
+    client: Client, db: Database, clock: Clock
+) -> None:
     _, token = await create_token(db, "ci", created_by="alice", now=NOW)
-    later = NOW + timedelta(minutes=5)
-    assert await authenticate_token(db, token, now=later) is not None
+    clock.advance(minutes=5)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/admin/incidents", headers=headers)).status == 200
     (listed,) = await list_tokens(db)
-    assert listed.last_used_at == later
+    assert listed.last_used_at == NOW + timedelta(minutes=5)
 
 
 async def test_an_unknown_or_malformed_token_authenticates_nothing(db: Database) -> None:
     await create_token(db, "ci", created_by="alice", now=NOW)
     for guess in ("", "sp_", "sp_" + "A" * 43, "Bearer x", "x" * 5000):
-        assert await authenticate_token(db, guess, now=NOW) is None
+        assert await find_token(db, guess) is None
 
 
 async def test_a_name_shared_by_two_tokens_must_be_revoked_by_id(db: Database) -> None:

@@ -253,3 +253,49 @@ def test_the_database_is_named_as_well_as_its_url_allows(url: str, named: str) -
     problem = diagnose(TimeoutError(), url)
     assert problem is not None
     assert problem.reason == f"{named}did not answer in time"
+
+
+async def test_a_full_database_is_storage_failing_not_a_refused_statement(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'status.db'}"
+    with contextlib.closing(sqlite3.connect(tmp_path / "status.db")) as full:
+        full.execute("CREATE TABLE filler (x)")
+        (pages,) = full.execute("PRAGMA page_count").fetchone()
+        full.execute(f"PRAGMA max_page_count = {pages}")  # genuinely full: no page to add
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            full.execute("INSERT INTO filler VALUES (zeroblob(100000))")
+    problem = diagnose(wrapped(raised.value), url)
+    assert problem is not None
+    assert "(database or disk is full)" in problem.reason
+    assert not problem.refused_statement
+
+
+async def test_a_refused_constraint_blames_the_statement_not_the_storage(tmp_path: Path) -> None:
+    with contextlib.closing(sqlite3.connect(tmp_path / "status.db")) as db:
+        db.execute("CREATE TABLE t (x UNIQUE)")
+        db.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(sqlite3.IntegrityError) as raised:
+            db.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(sqlite3.OperationalError) as missing:
+            db.execute("SELECT nothing FROM t")
+    for error in (raised.value, missing.value):
+        problem = diagnose(wrapped(error), f"sqlite:///{tmp_path / 'status.db'}")
+        assert problem is not None
+        assert problem.refused_statement, error
+
+
+@pytest.mark.parametrize(
+    ("error", "refused"),
+    [
+        (pg.UniqueViolationError("duplicate key"), True),
+        (pg.UndefinedColumnError("column does not exist"), True),
+        (pg.DiskFullError("could not extend file"), False),
+        (pg.ReadOnlySQLTransactionError("read-only transaction"), False),
+        (pg.ConnectionFailureError("connection lost"), False),
+    ],
+)
+def test_postgres_blames_the_statement_only_for_its_statement_classes(
+    error: Exception, refused: bool
+) -> None:
+    problem = diagnose(wrapped(error), PG)
+    assert problem is not None
+    assert problem.refused_statement is refused
