@@ -147,6 +147,7 @@ def serve(config: Path, *, cold: bool) -> None:
         # Every request renders; under load a render waits its turn for the CPU, and
         # past the usual deadline it would be taken for a database outage.
         state.render_timeout_s = 120
+        state.database_wait_s = 120  # nor answered from the last good copy
     web.run_app(
         app,
         host="127.0.0.1",

@@ -9,7 +9,9 @@ Entries stay after they go stale: an aged entry of the current version is
 answered while its re-render runs (`aged`), and any entry is the "last good
 render" served when the database cannot be reached. Renders of one key are
 shared, so a burst of requests after a change costs one render, not one per
-request.
+request; a render that has run past the requests' deadline (`stalled`) is the only
+one of its key until it ends, whatever the version, so a hung database holds one
+render per page, not one per request.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -123,7 +126,8 @@ class PageCache:
         self.ttl_s = ttl_s
         self.enabled = True  # off: every request renders (the benchmark's cold case)
         self._entries: OrderedDict[str, RenderedPage] = OrderedDict()
-        self._renders: dict[str, tuple[Version, asyncio.Future[RenderedPage]]] = {}
+        # key: (version, the render, when it started on the monotonic clock)
+        self._renders: dict[str, tuple[Version, asyncio.Future[RenderedPage], float]] = {}
 
     def fresh(self, key: str, version: Version, monotonic: float) -> RenderedPage | None:
         page = self._entries.get(key)
@@ -154,28 +158,31 @@ class PageCache:
     def clear(self) -> None:
         self._entries.clear()
 
-    async def render_once(
-        self, key: str, version: Version, render: Callable[[], Awaitable[RenderedPage]]
-    ) -> RenderedPage:
-        """Run `render`, or join a render of the same key and version already running.
-
-        The render runs in its own task, so a client that disconnects does not
-        cancel it for the others waiting on it.
-        """
-        return await asyncio.shield(self.start_render(key, version, render))
-
     def rendering(self, key: str, version: Version) -> bool:
         running = self._renders.get(key)
         return running is not None and running[0] == version
 
+    def stalled(self, key: str, deadline_s: float) -> bool:
+        """A render of `key`, of any version, has run `deadline_s` or more."""
+        running = self._renders.get(key)
+        return running is not None and time.monotonic() - running[2] >= deadline_s
+
+    def in_flight(self) -> int:
+        """Renders running now (stuck ones included)."""
+        return len(self._renders)
+
     def start_render(
         self, key: str, version: Version, render: Callable[[], Awaitable[RenderedPage]]
     ) -> asyncio.Future[RenderedPage]:
-        """The running render of `key` at `version`, started now if there is none."""
+        """The running render of `key` at `version`, started now if there is none.
+
+        It runs in its own task, so a request that stops waiting for it (its
+        client left, or the database is slow) does not cancel it for the others.
+        """
         running = self._renders.get(key)
         if running is None or running[0] != version or not self.enabled:
             task = asyncio.ensure_future(render())
-            running = (version, task)
+            running = (version, task, time.monotonic())
             self._renders[key] = running
             task.add_done_callback(lambda done: self._forget(key, done))
         return running[1]

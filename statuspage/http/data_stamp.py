@@ -11,7 +11,14 @@ waits: always current, for tests and the strictest operators.)
 
 When that query fails, the database is taken to be away until the next
 successful read: requests get the last good render straight away instead of
-each waiting on a connection that will not come.
+each waiting on a connection that will not come. A read that neither answers nor
+fails (a frozen disk blocks SQLite's thread in the kernel, and SQLAlchemy runs a
+session's close to completion even when its task is cancelled, so `timeout_s`
+cannot end it) counts as failed once it has run `timeout_s` by the clock; it is
+left to finish on its own, and no second read starts meanwhile.
+
+No request waits on the database longer than `DATABASE_WAIT_S`: not here for the
+stamp, nor in `statuspage.http.serving` for a render.
 """
 
 from __future__ import annotations
@@ -30,6 +37,10 @@ log = logging.getLogger("statuspage.web")
 # What "the database is away" looks like: driver and pool errors, refused or
 # reset connections, and our own deadline on a render.
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, OSError, TimeoutError)
+# The longest a request waits on the database (for the stamp or a render) before it is
+# answered from the page cache, or with 503 when the page was never rendered. A
+# frozen disk or a silent server holds a read for ever; the page must not hang with it.
+DATABASE_WAIT_S = 2.0
 
 
 class DataUnavailable(Exception):
@@ -43,11 +54,13 @@ class StampWatcher:
         *,
         interval_s: float = 1.0,
         timeout_s: float = 5.0,
+        wait_s: float = DATABASE_WAIT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.interval_s = interval_s
+        self.timeout_s = timeout_s  # a read running this long means the database is away
+        self.wait_s = wait_s  # the longest a request waits for a read
         self._read = read
-        self._timeout_s = timeout_s
         self._clock = clock
         self._stamp: DataStamp | None = None
         self._checked_at = -float("inf")
@@ -61,18 +74,30 @@ class StampWatcher:
         request goes on with the stamp it has: under load the query waits its turn
         on a busy event loop, and no request should wait with it. The first
         request (no stamp yet) waits for the read, and so does every request when
-        `interval_s` is 0, which asks for a stamp that is never behind.
+        `interval_s` is 0, which asks for a stamp that is never behind; neither
+        waits longer than `wait_s`.
         """
         if self._refresh is None and self._clock() - self._checked_at >= self.interval_s:
             self._checked_at = self._clock()
             self._refresh = asyncio.ensure_future(self._read_stamp())
             self._refresh.add_done_callback(self._forget_refresh)
+        elif self._refresh is not None and self._clock() - self._checked_at >= self.timeout_s:
+            self._note_failure(TimeoutError(f"no data stamp after {self.timeout_s} s"))
         must_wait = self._stamp is None or self.interval_s <= 0
         if must_wait and self._refresh is not None:
-            await asyncio.shield(self._refresh)
+            # asyncio.wait leaves the read running when it gives up, and a client
+            # that disconnects does not cancel it for the others.
+            done, _ = await asyncio.wait({self._refresh}, timeout=self.wait_s)
+            if not done:
+                raise DataUnavailable
         if self._failing or self._stamp is None:
             raise DataUnavailable
         return self._stamp
+
+    @property
+    def reading(self) -> bool:
+        """A read of the stamp is under way (or stuck)."""
+        return self._refresh is not None
 
     def failed(self, error: BaseException) -> None:
         """A render hit a database error: treat storage as away until the next check."""
@@ -81,7 +106,7 @@ class StampWatcher:
 
     async def _read_stamp(self) -> None:
         try:
-            async with asyncio.timeout(self._timeout_s):
+            async with asyncio.timeout(self.timeout_s):
                 stamp = await self._read()
         except DATABASE_ERRORS as error:
             self._note_failure(error)

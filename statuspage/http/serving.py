@@ -9,6 +9,12 @@ posted incident shows on the very next request. When only the clock moved (the
 entry outlived the cache's age), the aged entry is answered at once and rendered
 again behind it.
 
+No request waits on the database longer than `DATABASE_WAIT_S` (2 s): a render
+that takes longer goes on behind the request, which is answered with the last
+good copy, or 503 with Retry-After when the page was never rendered; while it
+runs no other render of that page starts (`PageCache.stalled`). A frozen disk or a
+silent server costs one stuck render per page, and the page stays up.
+
 The version a copy is current at is (settings generation, the database's version
 of what pages show, the data stamp of other processes' writes): the first two move
 in this process the moment a change commits, the third is checked at most once a
@@ -115,14 +121,27 @@ async def serve(
         # Nothing changed but the clock: answer now, refresh behind this request.
         refresh_in_background(state, key, version, build)
         return respond(request, aged)
-    try:
-        page = await state.cache.render_once(
-            key, version, lambda: render(state, key, version, build)
-        )
-    except DATABASE_ERRORS as error:
-        state.watcher.failed(error)
+    page = await render_within(state, key, version, build)
+    if page is None:
         return fallback(request, state, key)
     return respond(request, page)
+
+
+async def render_within(
+    state: WebState, key: str, version: Version, build: Build
+) -> RenderedPage | None:
+    """The render of `key` at `version`, joined with any running one; None when the
+    database failed or did not answer within `state.database_wait_s`."""
+    if state.cache.stalled(key, state.database_wait_s):
+        return None  # the stuck render stays the only one of this page until it ends
+    task = state.cache.start_render(key, version, lambda: render(state, key, version, build))
+    done, _ = await asyncio.wait({task}, timeout=state.database_wait_s)
+    if not done:
+        return None  # it goes on, and a later request finds its result in the cache
+    try:
+        return task.result()
+    except DATABASE_ERRORS:
+        return None  # `render` told the watcher
 
 
 def in_snapshot(db: Database, build: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
@@ -144,15 +163,19 @@ def refresh_in_background(state: WebState, key: str, version: Version, build: Bu
 
 def _note_refresh_failure(state: WebState, key: str, done: asyncio.Future[RenderedPage]) -> None:
     error = None if done.cancelled() else done.exception()
-    if isinstance(error, DATABASE_ERRORS):
-        state.watcher.failed(error)
-    elif error is not None:
+    if error is not None and not isinstance(error, DATABASE_ERRORS):
         log.error("refreshing %s failed", key, exc_info=error)
 
 
 async def render(state: WebState, key: str, version: Version, build: Build) -> RenderedPage:
-    async with asyncio.timeout(state.render_timeout_s):
-        document = await build()
+    """Build, render and keep the document. A database error is told to the watcher
+    here, once per render, whether or not a request still waits for it."""
+    try:
+        async with asyncio.timeout(state.render_timeout_s):
+            document = await build()
+    except DATABASE_ERRORS as error:
+        state.watcher.failed(error)
+        raise
     rendered = rendered_page(
         key,
         document.text,

@@ -10,7 +10,7 @@ from aiohttp import web
 from probes.clock import Clock
 from statuspage.http.assets import Assets
 from statuspage.http.cache import PageCache
-from statuspage.http.data_stamp import StampWatcher
+from statuspage.http.data_stamp import DATABASE_WAIT_S, StampWatcher
 from statuspage.http.render import Renderer
 
 
@@ -22,5 +22,8 @@ class WebState:
     watcher: StampWatcher
     clock: Clock  # the app's clock (`keys.CLOCK`): "now" for page contexts
     render_timeout_s: float = 10.0  # a render slower than this is a database outage
+    # A request waits this long for a render, then is answered from the cache (or 503)
+    # while the render goes on: the page stays up through a hung database.
+    database_wait_s: float = DATABASE_WAIT_S
     # The HTML of an error page (request, status, heading, message); None: plain.
     error_page: Callable[[web.Request, int, str, str], str] | None = None

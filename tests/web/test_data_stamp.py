@@ -1,4 +1,5 @@
-"""The data stamp is read at most once per interval, behind the requests that need it."""
+"""The data stamp is read at most once per interval, behind the requests that need it,
+and no request waits long for a read that hangs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from statuspage.http.data_stamp import DataUnavailable, StampWatcher
 from storage.queries.latest import DataStamp
+from tests.waiting import GENEROUS_S
 
 
 class Storage:
@@ -97,4 +99,31 @@ async def test_an_interval_of_zero_reads_and_waits_every_time() -> None:
     watcher = StampWatcher(storage.read, interval_s=0)
     await watcher.stamp()
     storage.value = 2
+    assert await watcher.stamp() == (2,)
+
+
+async def test_a_first_read_that_hangs_is_waited_for_only_wait_s() -> None:
+    storage = Storage()
+    storage.gate.clear()  # the database neither answers nor fails
+    watcher = StampWatcher(storage.read, wait_s=0.01, timeout_s=3600)
+    async with asyncio.timeout(GENEROUS_S):
+        with pytest.raises(DataUnavailable):
+            await watcher.stamp()
+    assert watcher.reading  # left running, for a later request to use
+
+
+async def test_a_read_stuck_past_its_timeout_by_the_clock_means_unavailable() -> None:
+    storage, clock = Storage(), Clock()
+    watcher = StampWatcher(storage.read, interval_s=1.0, timeout_s=5.0, clock=clock)
+    await watcher.stamp()
+    storage.value, clock.now = 2, clock.now + 1.5
+    storage.gate.clear()  # stuck where cancelling cannot end it
+    assert await watcher.stamp() == (1,)  # starts the read, does not wait for it
+    await settle()
+    clock.now += 5.0
+    with pytest.raises(DataUnavailable):
+        await watcher.stamp()
+    assert storage.reads == 2  # no second read while the first is stuck
+    storage.gate.set()
+    await settle()
     assert await watcher.stamp() == (2,)
