@@ -23,7 +23,7 @@ from statuspage.alerting.service import AlertingService
 from statuspage.config import Settings
 from statuspage.notify.service import Notifier
 from statuspage.service import connections
-from statuspage.service.health import health
+from statuspage.service.health import STALL_MARGIN_S, health
 from statuspage.service.jobs import PeriodicJobs
 from statuspage.service.loop_monitor import LoopMonitor
 from statuspage.service.membership import Membership, uses_membership
@@ -242,11 +242,14 @@ async def healthz(request: web.Request) -> web.Response:
     notifier = request.app.get(keys.NOTIFIER)
     if notifier is not None and (failure := notifier.failure or notifier.sender.failure):
         failures["notifications"] = failure
+    settings = request.app[keys.SETTINGS].current
     status, body = health(
         request.app.get(keys.WRITER),
         failures,
-        request.app[keys.SETTINGS].current.database_url,
+        settings.database_url,
         request.app.get(keys.POINT_WRITER),
+        stalled_after_s=settings.file.storage.statement_timeout_s + STALL_MARGIN_S,
+        now=asyncio.get_running_loop().time(),
     )
     return web.json_response(body, status=status)
 

@@ -77,6 +77,9 @@ class BufferedWriter(Generic[Record]):
         self.rejected = 0
         self.last_error: str | None = None
         self.failure: Exception | None = None
+        # When the batch being written began, on the loop's clock (None between
+        # batches): a write that never returns (a frozen disk) reports no failure.
+        self.attempt_began: float | None = None
         # Sequence numbers tell which buffered records belong to the batch in flight.
         self._buffer: deque[tuple[int, Record]] = deque()
         self._sequence = itertools.count()
@@ -150,6 +153,7 @@ class BufferedWriter(Generic[Record]):
             size *= CATCH_UP_FACTOR
         batch = list(itertools.islice(self._buffer, size))
         self._in_flight_through, self._in_flight_evicted = batch[-1][0], 0
+        self.attempt_began = asyncio.get_running_loop().time()
         try:
             committed = await self._insert_isolating_bad_records([r for _, r in batch])
         except BaseException as error:
@@ -159,6 +163,7 @@ class BufferedWriter(Generic[Record]):
             raise
         finally:
             self._in_flight_through = -1
+            self.attempt_began = None
         while self._buffer and self._buffer[0][0] <= batch[-1][0]:
             self._buffer.popleft()
         self.written += committed

@@ -32,16 +32,27 @@ WRITING_POINTS = "writing metric points"
 Writer = BufferedWriter[Any]
 
 
+# A write still running this long past the statement timeout is not waiting for a
+# lock or a slow query: the disk or the server has stopped answering.
+STALL_MARGIN_S = 5.0
+
+
 def health(
     writer: Writer | None,
     job_failures: Mapping[str, Exception],
     database_url: str,
     points: Writer | None = None,
+    *,
+    stalled_after_s: float | None = None,
+    now: float = 0.0,
 ) -> tuple[int, dict[str, object]]:
     """The HTTP status and JSON body of `/healthz`: `writer` writes probe results,
-    `points` scraped metric points."""
+    `points` scraped metric points. A write that has run longer than `stalled_after_s`
+    at `now` (the loop's clock) counts as the database being unavailable."""
     writers = {name: w for name, w in ((WRITING, writer), (WRITING_POINTS, points)) if w}
     found = storage_problem(writers, job_failures, database_url)
+    if found is None and stalled_after_s is not None:
+        found = stalled_write(writers, stalled_after_s, now)
     severity = found[1].severity if found else None
     body: dict[str, object] = {"status": STATUS_OF[severity], "storage": severity or "ok"}
     if found is not None:
@@ -69,3 +80,21 @@ def storage_problem(
         found = [f for f in found if f[0] in writers or f[1].severity is Severity.FAILED]
     found.sort(key=lambda item: item[1].severity is not Severity.FAILED)  # stable: writers first
     return found[0] if found else None
+
+
+def stalled_write(
+    writers: Mapping[str, Writer], after_s: float, now: float
+) -> tuple[str, StorageProblem] | None:
+    """A writer whose batch has run longer than `after_s`: it reports no failure while
+    the attempt runs, and on a frozen disk the attempt never ends."""
+    for name, writer in writers.items():
+        began = writer.attempt_began
+        if began is not None and now - began > after_s:
+            problem = StorageProblem(
+                Severity.UNAVAILABLE,
+                f"a write has not finished in {now - began:.0f} s",
+                "the database's disk or server has stopped answering; "
+                "results wait in the buffer until it answers again",
+            )
+            return name, problem
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
@@ -18,6 +19,7 @@ from storage.engine import Timeouts
 from storage.migrate import upgrade_database
 from storage.results.writer import ResultWriter
 from tests.storage.builders import T0, component, record
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -155,3 +157,32 @@ async def test_a_problem_that_needs_an_operator_is_reported_before_one_that_may_
     status, body = health(quick_writer, {"rollup": damaged}, str(db.engine.url))
     assert (status, body["storage"]) == (503, "failed")
     assert str(body["reason"]).startswith("job rollup failed: the database file")
+
+
+async def test_a_write_that_does_not_return_is_reported_once_it_outlasts_the_limit(
+    db: Database,
+) -> None:
+    """A write blocked for good (here behind another process's lock, with a long wait
+    allowed; on a frozen disk, in the kernel) reports no failure while it runs: past
+    the limit, /healthz says the database has stopped answering."""
+    patient = Database.from_url(str(db.engine.url), timeouts=Timeouts(statement_s=60))
+    writer = ResultWriter(patient)
+    try:
+        with write_locked(sqlite_path(db)):
+            writer.submit(record(T0))
+            flushing = asyncio.create_task(writer.flush())
+            await eventually(lambda: writer.attempt_began is not None, "the write to begin")
+            began = writer.attempt_began
+            assert began is not None
+            url = str(db.engine.url)
+            within = health(writer, {}, url, stalled_after_s=10, now=began + 9.9)
+            assert within[1]["storage"] == "ok"
+            status, body = health(writer, {}, url, stalled_after_s=10, now=began + 12)
+            assert (status, body["status"], body["storage"]) == (200, "degraded", "unavailable")
+            assert str(body["reason"]).startswith("writing results failed: a write has not")
+            assert "finished in 12 s" in str(body["reason"])
+        assert await flushing == 1
+        assert writer.attempt_began is None
+        assert health(writer, {}, url, stalled_after_s=10, now=began + 60)[1]["storage"] == "ok"
+    finally:
+        await patient.dispose()
