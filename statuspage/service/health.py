@@ -2,8 +2,9 @@
 
 - 200 `{"status": "ok", "storage": "ok"}`: the latest writes and jobs succeeded.
 - 200 `{"status": "degraded", "storage": "unavailable", "reason": ...}`: the database
-  is away or locked; results wait in the buffer and are written once it is back,
-  so a restart would only lose them.
+  is away or locked, or a write has not returned long past the statement timeout;
+  results wait in the buffer and are written once it is back, so a restart would
+  only lose them.
 - 503 `{"status": "failing", "storage": "failed", "reason": ...}`: waiting will not
   help (a damaged file, a full disk, a read-only server): an operator must act.
 
