@@ -168,7 +168,8 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument(
         "--alerting",
         action="store_true",
-        help="part 1 also with the alert evaluator on (on, off, on after the usual rows)",
+        help="part 1 also with the alert evaluator on: on, off, on after the usual rows, "
+        "with a new connection each and then with keep-alive",
     )
     args = parser.parse_args(argv)
     if args.postgres and not postgres_admin_url():
@@ -279,8 +280,9 @@ async def part_one(opts: Options, target: Target) -> list[Rate]:
     for reuse in (False, True):
         rates.append(await saturated_rate(opts, target, reuse))
     if opts.alerting:  # the same runs with the alert evaluator fed, alternating with off
-        for alerting in (True, False, True):
-            rates.append(await saturated_rate(opts, target, False, alerting=alerting))
+        for reuse in (False, True):
+            for alerting in (True, False, True):
+                rates.append(await saturated_rate(opts, target, reuse, alerting=alerting))
     print_rates(
         f"1. Sustained rate, delay 0: {n} components every {opts.interval_s:g} s; "
         f"concurrency {c}, per-host cap {c}; {opts.window_s:g} s window after "
