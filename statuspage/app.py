@@ -242,11 +242,13 @@ async def healthz(request: web.Request) -> web.Response:
     notifier = request.app.get(keys.NOTIFIER)
     if notifier is not None and (failure := notifier.failure or notifier.sender.failure):
         failures["notifications"] = failure
+    db = request.app.get(keys.DATABASE)
     status, body = health(
         request.app.get(keys.WRITER),
         failures,
         request.app[keys.SETTINGS].current.database_url,
         request.app.get(keys.POINT_WRITER),
+        files=db.files_problem() if db is not None else None,
     )
     return web.json_response(body, status=status)
 

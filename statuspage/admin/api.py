@@ -40,6 +40,7 @@ from statuspage.admin.state import ADMIN, TOKEN
 from statuspage.api.data import load_snapshot
 from statuspage.api.v2 import incident_v2
 from statuspage.http.data_stamp import DATABASE_ERRORS
+from storage.database_files import DatabaseFileReplaced
 from storage.errors import NotFound
 from storage.failures import Severity, diagnose
 from storage.incidents.edits import (
@@ -116,6 +117,11 @@ DATABASE_DOWN = (
     "before repeating them)"
 )
 
+FILE_REPLACED = (
+    "the database file was removed or replaced, so this request was not stored: "
+    "an operator must restore it or restart the service; send it again after that"
+)
+
 
 def database_unavailable(failure: BaseException, database_url: str) -> bool:
     """The database did not answer (down, cut off, locked, too slow): something that
@@ -138,6 +144,9 @@ def api_handler(handler: ApiHandler, missing: str = "no such incident or update"
             return error(404, missing)
         except read.UnsupportedMediaType:
             return error(415, "send the body as JSON with Content-Type: application/json")
+        except DatabaseFileReplaced as gone:
+            log.error("write API %s %s refused: %s", request.method, request.path, gone)
+            return error(503, FILE_REPLACED, retry_after_s=DATABASE_RETRY_AFTER_S)
         except DATABASE_ERRORS as failure:
             if not database_unavailable(failure, request.app[keys.SETTINGS].current.database_url):
                 raise  # a constraint, a missing column, a bug: a 500, not "try again later"
