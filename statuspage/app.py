@@ -243,6 +243,7 @@ async def healthz(request: web.Request) -> web.Response:
     if notifier is not None and (failure := notifier.failure or notifier.sender.failure):
         failures["notifications"] = failure
     settings = request.app[keys.SETTINGS].current
+    db = request.app.get(keys.DATABASE)
     status, body = health(
         request.app.get(keys.WRITER),
         failures,
@@ -250,6 +251,7 @@ async def healthz(request: web.Request) -> web.Response:
         request.app.get(keys.POINT_WRITER),
         stalled_after_s=settings.file.storage.statement_timeout_s + STALL_MARGIN_S,
         now=asyncio.get_running_loop().time(),
+        files=db.files_problem() if db is not None else None,
     )
     return web.json_response(body, status=status)
 

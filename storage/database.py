@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database_files import DatabaseFileReplaced, FileWatch
 from storage.engine import DEFAULT_TIMEOUTS, WRITE_OPTION, Timeouts, create_engine
 
 
@@ -22,6 +23,10 @@ class Database:
     SQLite a write transaction takes the write lock up front (BEGIN IMMEDIATE)
     and writers in this process queue on an asyncio lock rather than in
     SQLite's busy handler, so they neither fail nor poll.
+
+    `watch_files()` (the service, on SQLite) makes every `write()` first check that
+    the file is still the one opened (`storage.database_files`): a write into a
+    removed or replaced file fails instead of vanishing.
 
     `version` counts the commits in this process that may change what pages show.
     Every write counts unless it says otherwise (`write(pages=False)`: probe results,
@@ -47,12 +52,32 @@ class Database:
             ContextVar("snapshot", default=None)
         )
         self.version = 0
+        self._files: FileWatch | None = None
 
     @classmethod
     def from_url(
-        cls, url: str, *, base_dir: Path | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS
+        cls,
+        url: str,
+        *,
+        base_dir: Path | None = None,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        create: bool = False,
     ) -> Database:
-        return cls(create_engine(url, base_dir=base_dir, timeouts=timeouts))
+        """`create`: a missing SQLite file may be made (otherwise only the schema
+        upgrade makes one: `storage.engine`)."""
+        return cls(create_engine(url, base_dir=base_dir, timeouts=timeouts, create=create))
+
+    def watch_files(self, monotonic: Callable[[], float]) -> None:
+        """Remember the SQLite file (and its -wal and -shm) as they are now; from here on
+        `files_problem()` and every `write()` compare them with their paths, at most once
+        a second of `monotonic`. Nothing to watch on PostgreSQL."""
+        database = self.engine.url.database
+        if self.is_sqlite and database and self._files is None:
+            self._files = FileWatch(Path(database), monotonic=monotonic)
+
+    def files_problem(self) -> DatabaseFileReplaced | None:
+        """The database file was removed or replaced since `watch_files()`, or None."""
+        return self._files.problem() if self._files is not None else None
 
     @property
     def dialect(self) -> str:
@@ -103,6 +128,8 @@ class Database:
         `pages`: the change may alter a page, feed or API answer; `version` moves
         once it has committed.
         """
+        if (gone := self.files_problem()) is not None:
+            raise gone
         async with contextlib.AsyncExitStack() as stack:
             if self.is_sqlite:
                 await stack.enter_async_context(self._write_lock)
@@ -113,3 +140,6 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._files is not None:
+            self._files.close()
+            self._files = None

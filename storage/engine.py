@@ -16,6 +16,12 @@ SQLite is tuned for one process that writes in batches while pages read:
 - write transactions open with `BEGIN IMMEDIATE` (see `storage.database`): a
   deferred transaction that starts as a read and then writes can fail with
   "database is locked" straight away, without waiting out the busy timeout.
+- the file is opened as a `mode=rw` URI, so a missing file is an error instead of a
+  new empty database (only `create=True`, the schema upgrade, may create one), and
+  a file that cannot be opened read-write is refused (`DatabaseNotWritable`) where
+  SQLite would quietly open it read-only. A connection that meets a read-only, I/O
+  or cannot-open error is treated as lost: the pool drops it and every connection
+  opened before it, so writing resumes once the file is writable again.
 
 PostgreSQL gets the same bounds (`Timeouts`): a server that accepts connections
 and never answers would otherwise hold a connect for asyncpg's default 60 s and
@@ -29,9 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from storage.database_files import DatabaseFileMissing, check_writable, sqlite_uri
+from storage.failures import sqlite_code
 
 SQLITE_SYNCHRONOUS = "FULL"
 WRITE_OPTION = "storage_write"  # execution option that asks for BEGIN IMMEDIATE on SQLite
@@ -39,6 +48,9 @@ WRITE_OPTION = "storage_write"  # execution option that asks for BEGIN IMMEDIATE
 # slow statement ends with the server's clean error and the connection stays usable;
 # only a server that does not answer at all meets the client-side limit.
 CLIENT_GRACE_S = 1.0
+# SQLite result codes after which a connection is not handed out again: READONLY (it
+# was opened read-only, or the file system turned read-only), IOERR, CANTOPEN.
+_SQLITE_LOST = (8, 10, 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +82,7 @@ def create_engine(
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
     for_migrations: bool = False,
     sqlite_synchronous: str = SQLITE_SYNCHRONOUS,
+    create: bool = False,
 ) -> AsyncEngine:
     """An async engine for `sqlite:///path` or `postgresql://` / `postgres://` URLs.
 
@@ -77,10 +90,12 @@ def create_engine(
     directory). `for_migrations` lifts the statement limit on PostgreSQL (a
     migration may rewrite a large table); the connect timeout and SQLite's lock
     wait still apply. `sqlite_synchronous` exists for the benchmark; keep the default.
+    `create`: a missing SQLite file may be created (the schema upgrade's first run);
+    otherwise opening one is an error.
     """
     parsed = normalise_url(url, base_dir=base_dir)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, sqlite_synchronous, timeouts)
+        return _sqlite_engine(parsed, sqlite_synchronous, timeouts, create=create)
     return create_async_engine(
         parsed,
         pool_pre_ping=True,  # a connection killed server-side is replaced, not handed out
@@ -130,11 +145,30 @@ def _sqlite_path(url: URL, base_dir: Path | None) -> str:
     return str(path)
 
 
-def _sqlite_engine(url: URL, synchronous: str, timeouts: Timeouts) -> AsyncEngine:
+def _sqlite_engine(url: URL, synchronous: str, timeouts: Timeouts, *, create: bool) -> AsyncEngine:
     if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
         raise ValueError(f"synchronous={synchronous!r}: FULL, NORMAL or EXTRA")
     engine = create_async_engine(url, pool_size=5, max_overflow=5)
     busy_timeout_ms = round(timeouts.statement_s * 1000)
+    path = Path(url.database or "")
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _open(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        if not path.exists():
+            if not create:
+                raise DatabaseFileMissing(path)
+            if path.with_name(path.name + "-wal").exists():
+                # The file was removed and its WAL is all that is left of it; a new
+                # database would take that WAL's place.
+                raise DatabaseFileMissing(path, orphaned_wal=True)
+        check_writable(path)
+        cargs[:] = [sqlite_uri(path, create=create)]
+        cparams["uri"] = True
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _drop_lost(context: ExceptionContext) -> None:
+        if sqlite_code(context.original_exception) in _SQLITE_LOST:
+            context.is_disconnect = True
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:

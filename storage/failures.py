@@ -12,6 +12,7 @@ not the storage, and sending the same request again cannot help.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -19,6 +20,8 @@ from enum import StrEnum
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from storage.database_files import DatabaseFileMissing, DatabaseFileReplaced, DatabaseNotWritable
 
 # SQLite primary result codes (https://sqlite.org/rescode.html).
 _SQLITE_ERROR, _SQLITE_TOOBIG, _SQLITE_CONSTRAINT, _SQLITE_MISMATCH, _SQLITE_RANGE = (
@@ -58,6 +61,8 @@ class StorageProblem:
     # The database refused this statement (see the module's docstring): a bug or an
     # out-of-date schema, where everything else is the storage itself failing.
     refused_statement: bool = False
+    # The database file was removed or replaced: found before anything was written.
+    file_gone: bool = False
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.advice}"
@@ -69,6 +74,10 @@ def diagnose(error: BaseException, database_url: str | URL) -> StorageProblem | 
     where, path = _describe_location(database_url)
     causes = list(_causes(error))
     for cause in causes:
+        if isinstance(cause, DatabaseFileReplaced | DatabaseFileMissing):
+            return StorageProblem(Severity.FAILED, str(cause), cause.advice, file_gone=True)
+        if isinstance(cause, DatabaseNotWritable):
+            return _not_writable(cause)
         code = getattr(cause, "sqlite_errorcode", None)
         if isinstance(cause, sqlite3.Error) and isinstance(code, int):
             return _sqlite_problem(code & 0xFF, where, path, cause)
@@ -78,14 +87,26 @@ def diagnose(error: BaseException, database_url: str | URL) -> StorageProblem | 
     if states:
         cause, state = states[-1]
         return _postgres_problem(state, where, cause)
+    wait = _WAIT_SQLITE if path else _WAIT_POSTGRES
     for cause in causes:
         if isinstance(cause, TimeoutError):
-            return _unavailable(f"{where} did not answer in time", _WAIT_POSTGRES)
+            return _unavailable(f"{where} did not answer in time", wait)
         if isinstance(cause, OSError):
-            return _unavailable(f"cannot connect to {where} ({_text(cause)})", _WAIT_POSTGRES)
+            if path:  # a file beside the database: the lock files of the jobs and the writer
+                return _file_problem(where, cause)
+            return _unavailable(f"cannot connect to {where} ({_text(cause)})", wait)
     if isinstance(error, SQLAlchemyError):
         # Pool timeouts, a connection closed mid-operation: retrying is the cure.
-        return _unavailable(f"{where} failed: {_text(error)}", _WAIT_POSTGRES)
+        return _unavailable(f"{where} failed: {_text(error)}", wait)
+    return None
+
+
+def sqlite_code(error: BaseException) -> int | None:
+    """SQLite's primary result code carried by `error` or what it wraps, or None."""
+    for cause in _causes(error):
+        code = getattr(cause, "sqlite_errorcode", None)
+        if isinstance(cause, sqlite3.Error) and isinstance(code, int):
+            return code & 0xFF
     return None
 
 
@@ -93,6 +114,39 @@ _WAIT_POSTGRES = (
     "results are kept in memory and written once it answers again; "
     "check that the server runs and is reachable"
 )
+
+
+_WAIT_SQLITE = (
+    "results are kept in memory and written once it answers again; check the disk "
+    "holding it (dmesg)"
+)
+_CANNOT_WRITE = {
+    errno.EROFS: "the file system is read-only: check the disk (dmesg) and mount it "
+    "read-write again",
+    errno.ENOSPC: "free space on that disk; results are kept in memory meanwhile",
+    errno.EPERM: "the file may be immutable (`lsattr`; `chattr -i` clears it), or the "
+    "service's user may not write it or its folder (SQLite makes -wal and -shm files "
+    "beside it)",
+}
+_LET_WRITE = (
+    "let the user the service runs as write to the file and its folder "
+    "(SQLite makes -wal and -shm files beside it)"
+)
+
+
+def _not_writable(cause: DatabaseNotWritable) -> StorageProblem:
+    text = cause.cause.strerror or _text(cause.cause)
+    advice = _CANNOT_WRITE.get(cause.errno or 0, _LET_WRITE)
+    return _failed(f"{cause.strerror} ({text})", advice)
+
+
+def _file_problem(where: str, cause: OSError) -> StorageProblem:
+    """A file beside a SQLite database (a lock file) could not be made or opened."""
+    name = f" {cause.filename}" if cause.filename else ""
+    reason = f"cannot use the file{name} beside {where} ({cause.strerror or _text(cause)})"
+    if cause.errno in _CANNOT_WRITE or cause.errno == errno.EACCES:
+        return _failed(reason, _CANNOT_WRITE.get(cause.errno or 0, _LET_WRITE))
+    return _unavailable(reason, _WAIT_SQLITE)
 
 
 def _sqlite_problem(code: int, where: str, path: str, cause: BaseException) -> StorageProblem:
@@ -111,8 +165,7 @@ def _sqlite_problem(code: int, where: str, path: str, cause: BaseException) -> S
             "point [storage] url at NEW.db; to start empty instead, move the file aside",
         )
     advice = {
-        _SQLITE_READONLY: "let the user the service runs as write to the file and its folder "
-        "(SQLite makes -wal and -shm files beside it)",
+        _SQLITE_READONLY: _LET_WRITE,
         _SQLITE_CANTOPEN: "check that the folder exists and the service's user may write there",
         _SQLITE_FULL: "free space on that disk; results are kept in memory meanwhile",
         _SQLITE_IOERR: "check the disk (dmesg); results are kept in memory meanwhile",

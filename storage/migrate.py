@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.database_files import DatabaseFileMissing
 from storage.engine import DEFAULT_TIMEOUTS, Timeouts, create_engine
 from storage.results.partitions import is_partition
 
@@ -61,9 +62,14 @@ async def upgrade_database(
 
     Statements run without a time limit (a revision may rewrite a large table);
     connecting and, on SQLite, waiting for another process's lock stay bounded.
+    The only place a missing SQLite file is created (`storage.engine`).
     """
     await _with_engine(
-        url, base_dir, timeouts, lambda conn: _alembic(conn, command.upgrade, revision)
+        url,
+        base_dir,
+        timeouts,
+        lambda conn: _alembic(conn, command.upgrade, revision),
+        create=True,
     )
 
 
@@ -77,8 +83,14 @@ async def downgrade_database(url: str, *, revision: str, base_dir: Path | None =
 async def current_revision(
     url: str, *, base_dir: Path | None = None, timeouts: Timeouts = DEFAULT_TIMEOUTS
 ) -> str | None:
-    """The revision the database is at, or None when it was never migrated."""
-    return await _with_engine(url, base_dir, timeouts, _read_revision)
+    """The revision the database is at, or None when it was never migrated (a SQLite
+    file that does not exist yet, which this does not create)."""
+    try:
+        return await _with_engine(url, base_dir, timeouts, _read_revision)
+    except DatabaseFileMissing as missing:
+        if missing.orphaned_wal:
+            raise
+        return None
 
 
 def _read_revision(connection: Connection) -> str | None:
@@ -103,10 +115,15 @@ def _alembic(connection: Connection, run: Callable[..., None], revision: str) ->
 
 
 async def _with_engine(
-    url: str, base_dir: Path | None, timeouts: Timeouts, work: Callable[[Connection], T]
+    url: str,
+    base_dir: Path | None,
+    timeouts: Timeouts,
+    work: Callable[[Connection], T],
+    *,
+    create: bool = False,
 ) -> T:
     engine: AsyncEngine = create_engine(
-        url, base_dir=base_dir, timeouts=timeouts, for_migrations=True
+        url, base_dir=base_dir, timeouts=timeouts, for_migrations=True, create=create
     )
     try:
         async with engine.connect() as connection:

@@ -9,18 +9,24 @@ refused with the first one's pid. Several probing processes need PostgreSQL.
 `flock` belongs to the open file, so the kernel releases it when the process
 ends however it ends (SIGKILL, a crash, OOM): a lock left by a dead process
 cannot block the next start, as a pid file would. The file holds the owner's
-pid, only to name it in the refusal; it is removed on a clean exit.
+pid, only to name it in the refusal; it is removed on a clean exit when it can be
+(on a file system turned read-only it cannot: that is logged and the exit goes on,
+so the process still says what it could not write and exits with its own status;
+the file left behind is harmless, as its lock went with the process).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from probes.digits import ascii_int
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseInUse(Exception):
@@ -51,8 +57,12 @@ def hold_writer_lock(database: Path) -> Iterator[Path]:
     finally:
         # Unlink while still holding the lock: a newcomer then creates a fresh file
         # and `_lock` sees that an inode it locked was replaced.
-        path.unlink(missing_ok=True)
-        os.close(fd)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not remove the lock file %s (%s); it is harmless", path, error)
+        finally:
+            os.close(fd)
 
 
 def _lock(path: Path, database: Path) -> int:

@@ -41,6 +41,10 @@ NOT_STORED = (
     ", so this request may not have been stored: send it again later (pushed metric "
     "points replace themselves; check other writes before repeating them)"
 )
+FILE_GONE = (
+    "the database file was removed or replaced, so this request was not stored: an "
+    "operator must restore it or restart the service; send it again after that"
+)
 PAGE_TEXT = (
     "The database is not working right now, so this could not be shown or saved. "
     "Try again in a minute; if you sent a change, check whether it was saved first."
@@ -78,6 +82,8 @@ async def storage_failed(
 
 
 def _api_text(request: web.Request, problem: StorageProblem) -> str:
+    if problem.file_gone:  # refused before anything was written: certainly not stored
+        return FILE_GONE
     cause = NOT_ANSWERING if problem.severity is Severity.UNAVAILABLE else NOT_WORKING
     if request.method in ("GET", "HEAD"):
         return f"{cause}: try again later"

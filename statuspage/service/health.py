@@ -15,6 +15,11 @@ last met; a web-only process has neither and says "ok" while it can serve. A
 writer tries at least every few seconds, so its latest attempt says whether the
 database is reachable; a job may next run an hour later, so its failure counts
 only when it needs an operator (or there is no writer to ask).
+
+Before all of those: whether the SQLite file is still the one this process opened
+(`Database.files_problem()`, `storage.database_files`). A removed or replaced file
+takes every write with it while each one "succeeds", so it is a 503 of its own,
+named first, in every process, a web-only one included.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ STATUS_OF = {None: "ok", Severity.UNAVAILABLE: "degraded", Severity.FAILED: "fai
 
 WRITING = "writing results"
 WRITING_POINTS = "writing metric points"
+CHECKING_FILES = "checking the database file"
 Writer = BufferedWriter[Any]
 
 
@@ -43,15 +49,19 @@ def health(
     job_failures: Mapping[str, Exception],
     database_url: str,
     points: Writer | None = None,
+    files: Exception | None = None,
     *,
     stalled_after_s: float | None = None,
     now: float = 0.0,
 ) -> tuple[int, dict[str, object]]:
     """The HTTP status and JSON body of `/healthz`: `writer` writes probe results,
-    `points` scraped metric points. A write that has run longer than `stalled_after_s`
-    at `now` (the loop's clock) counts as the database being unavailable."""
+    `points` scraped metric points, `files` is what is wrong with the database file.
+    A write that has run longer than `stalled_after_s` at `now` (the loop's clock)
+    counts as the database being unavailable."""
     writers = {name: w for name, w in ((WRITING, writer), (WRITING_POINTS, points)) if w}
     found = storage_problem(writers, job_failures, database_url)
+    if files is not None and (problem := diagnose(files, database_url)) is not None:
+        found = (CHECKING_FILES, problem)
     if found is None and stalled_after_s is not None:
         found = stalled_write(writers, stalled_after_s, now)
     severity = found[1].severity if found else None

@@ -66,7 +66,9 @@ def component_definitions(settings: Settings) -> list[ComponentDefinition]:
 async def prepare_database(
     db: Database, settings: Settings, *, upgrade: bool, clock: Clock
 ) -> None:
-    """Upgrade the schema (or check it is current) and make components match the config."""
+    """Upgrade the schema (or check it is current), make components match the config,
+    and from then on watch that the SQLite file stays the one opened (`clock` paces
+    the checks: `storage.database_files`)."""
     with storage_errors_explained(settings):
         timeouts = database_timeouts(settings)
         if upgrade:
@@ -81,6 +83,7 @@ async def prepare_database(
                     "first"
                 )
         await sync_configured_components(db, settings, clock)
+        db.watch_files(lambda: clock().timestamp())
 
 
 async def sync_configured_components(db: Database, settings: Settings, clock: Clock) -> None:

@@ -16,6 +16,7 @@ import pytest
 from statuspage.commands import export
 from statuspage.service.startup import StartupError
 from storage.migrate import upgrade_database
+from tests.immutable import immutable
 from tests.service.cli_process import environment
 
 # Starts real processes (`pytest -m "not slow"` skips it).
@@ -160,3 +161,25 @@ async def test_export_from_a_damaged_file_stops_with_what_to_do(tmp_path: Path) 
     with pytest.raises(StartupError, match=r"status\.db is not a SQLite database"):
         await asyncio.to_thread(export.run, args)
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("command", [["run"], ["serve"], ["db", "upgrade"]], ids=" ".join)
+async def test_a_file_that_cannot_be_written_stops_start_up(
+    command: list[str], tmp_path: Path
+) -> None:
+    """SQLite would open it read-only without a word and the service would start,
+    failing every write after. `chattr +i`: tests run as root, whom chmod does not stop."""
+    path = await migrated_database(tmp_path)
+    config = write_config(tmp_path)
+    with immutable(path):
+        status, err = await statuspage(*command, "--config", str(config), folder=tmp_path)
+    assert_refused_plainly(status, err, "status.db cannot be opened for writing", "chattr -i")
+
+
+async def test_a_missing_file_is_not_created_by_serve(tmp_path: Path) -> None:
+    status, err = await statuspage(
+        "serve", "--config", str(write_config(tmp_path)), folder=tmp_path
+    )
+    assert status == 1, err
+    assert "db upgrade" in err
+    assert not (tmp_path / "status.db").exists()

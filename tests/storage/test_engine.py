@@ -38,7 +38,7 @@ def test_urls_that_cannot_work_are_refused_with_a_message(url: str) -> None:
 async def test_sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout(
     tmp_path: Path,
 ) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path}/a.db")
+    engine = create_engine(f"sqlite:///{tmp_path}/a.db", create=True)
     async with engine.connect() as connection:
         pragmas = {
             name: (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar()
@@ -54,7 +54,7 @@ async def test_sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_time
 
 
 async def test_a_write_session_commits_and_a_failing_one_rolls_back(tmp_path: Path) -> None:
-    db = Database.from_url(f"sqlite:///{tmp_path}/a.db")
+    db = Database.from_url(f"sqlite:///{tmp_path}/a.db", create=True)
     async with db.write() as session:
         await session.exec(text("CREATE TABLE t (x INTEGER)"))  # type: ignore[call-overload]
 
@@ -74,7 +74,9 @@ async def test_a_write_session_commits_and_a_failing_one_rolls_back(tmp_path: Pa
 async def test_sqlite_waits_for_another_connections_lock_as_long_as_the_statement_timeout(
     tmp_path: Path,
 ) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path}/a.db", timeouts=Timeouts(statement_s=2.5))
+    engine = create_engine(
+        f"sqlite:///{tmp_path}/a.db", timeouts=Timeouts(statement_s=2.5), create=True
+    )
     async with engine.connect() as connection:
         busy_timeout_ms = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
     await engine.dispose()

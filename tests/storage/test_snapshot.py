@@ -12,7 +12,7 @@ from storage.database import Database
 
 
 async def _table_with_one_row(tmp_path: Path, url: str | None = None) -> Database:
-    db = Database.from_url(url or f"sqlite:///{tmp_path}/a.db")
+    db = Database.from_url(url or f"sqlite:///{tmp_path}/a.db", create=True)
     async with db.write() as session:
         await session.exec(text("CREATE TABLE t (x INTEGER)"))  # type: ignore[call-overload]
         await session.exec(text("INSERT INTO t VALUES (1)"))  # type: ignore[call-overload]

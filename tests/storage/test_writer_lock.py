@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from storage.writer_lock import DatabaseInUse, hold_writer_lock
+from tests.immutable import clear_immutable, set_immutable
 
 
 def refusal(database: Path) -> DatabaseInUse:
@@ -68,3 +69,22 @@ def test_a_lock_file_removed_between_opening_and_locking_is_locked_afresh(
         assert refusal(database).owner_pid == os.getpid()
     finally:
         holding.__exit__(None, None, None)
+
+
+def test_a_lock_file_that_cannot_be_removed_does_not_fail_the_exit(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On a file system turned read-only the unlink fails; the exit must go on (to the
+    "results were never recorded" line and exit status 3). An immutable folder refuses
+    the unlink the same way (EPERM instead of EROFS)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    try:
+        with hold_writer_lock(folder / "status.db") as path:
+            set_immutable(folder)
+    finally:
+        clear_immutable(folder)
+    assert path.exists()
+    assert "could not remove the lock file" in caplog.text
+    with hold_writer_lock(folder / "status.db"):  # what is left blocks nobody
+        pass
