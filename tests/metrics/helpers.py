@@ -85,3 +85,15 @@ numerator = 'http_requests_total{status=~"5.."}'
 denominator = 'http_requests_total'
 unit = "%"
 """
+
+
+# A gauge the scrape tests' expositions serve (as prometheus_client's process metrics).
+CPU = """
+[[metrics]]
+id = "cpu"
+name = "CPU"
+source = "app"
+kind = "gauge"
+selector = "process_cpu_percent"
+unit = "%"
+"""
