@@ -97,3 +97,17 @@ kind = "gauge"
 selector = "process_cpu_percent"
 unit = "%"
 """
+
+
+# A ratio of request durations (an average latency), without its unit: tests add the
+# keys they are about.
+AVERAGE = """
+[[metrics]]
+id = "api-average"
+name = "API average"
+source = "app"
+kind = "ratio"
+numerator = "http_request_duration_seconds_sum"
+denominator = "http_request_duration_seconds_count"
+scale = 10.0
+"""
