@@ -20,7 +20,6 @@ from statuspage.admin.pages import Chrome
 from statuspage.admin.views_audit import AUDIT_PAGE_SIZE, audit_page
 from storage.alerts.reads import GroupView
 from storage.audit import AuditPage, AuditView
-from storage.incidents.reads import IncidentView
 from storage.tables.templates import IncidentTemplate
 from storage.vocabulary import (
     AlertSeverity,
@@ -31,6 +30,7 @@ from storage.vocabulary import (
     Severity,
 )
 from tests.admin.helpers import NOW
+from tests.storage.builders import incident_view
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CHROME = Chrome("t", "Acme Status", "alice", "token", "Europe/Berlin", (), None)
@@ -40,25 +40,13 @@ COMPONENTS = (
     ComponentNow("db", "Database", "Platform", None),
     ComponentNow("web", "Website", None, ComponentStatus.OPERATIONAL),
 )
-OUTAGE = IncidentView(
+OUTAGE = incident_view(
+    NOW,
     id=7,
-    kind=IncidentKind.INCIDENT,
     name="Checkout fails",
     status=IncidentStatus.IDENTIFIED,
     impact=Impact.MAJOR,
-    impact_override=False,
     severity=Severity.P1,
-    draft=False,
-    created_at=NOW,
-    updated_at=NOW,
-    started_at=NOW,
-    monitoring_at=None,
-    resolved_at=None,
-    scheduled_for=None,
-    scheduled_until=None,
-    postmortem_body=None,
-    postmortem_published_at=None,
-    updates=(),
     components={"api": ComponentStatus.MAJOR_OUTAGE, "db": ComponentStatus.MAJOR_OUTAGE},
 )
 TEMPLATE = IncidentTemplate(

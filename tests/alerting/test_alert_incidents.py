@@ -11,7 +11,7 @@ from pytest_aiohttp import AiohttpClient
 
 from statuspage.alerting.service import AlertingService
 from storage.alerts.reads import GroupView, list_alerts, open_groups
-from storage.incidents.reads import IncidentFilter, get_incident, list_incidents
+from storage.incidents.reads import IncidentFilter, IncidentView, get_incident, list_incidents
 from storage.vocabulary import AlertSeverity, AlertState
 from tests.alerting.helpers import (
     Clock,
@@ -110,6 +110,15 @@ async def test_a_component_can_turn_off_the_sites_incidents(tmp_path: Path) -> N
         assert await all_incidents(place) == ["API is failing for some requests"]
 
 
+async def drafted_incident_of(place: Site, component: str) -> IncidentView:
+    """The incident (draft or not) that `component`'s open group opened."""
+    group = await group_of(place, component)
+    assert group.incident_id is not None
+    incident = await get_incident(place.db, group.incident_id, include_drafts=True)
+    assert incident is not None
+    return incident
+
+
 async def critical_rules(place: Site) -> set[str]:
     firing = await list_alerts(place.db, state=AlertState.FIRING)
     return {a.rule for a in firing if a.severity is AlertSeverity.CRITICAL}
@@ -129,10 +138,7 @@ async def test_a_slow_component_opens_an_incident_of_degraded_performance(
             await service.run_round()
 
         assert await critical_rules(place) == {"latency-p95"}
-        group = await group_of(place, "api")
-        assert group.incident_id is not None
-        incident = await get_incident(place.db, group.incident_id, include_drafts=True)
-        assert incident is not None
+        incident = await drafted_incident_of(place, "api")
         assert incident.components == {"api": "degraded_performance"}
         assert incident.name == "API is responding slowly"
         assert "95th percentile response time 1500.0 ms" in incident.updates[0].body
@@ -149,10 +155,7 @@ async def test_a_fast_budget_burn_opens_an_incident_of_partial_outage(tmp_path: 
         await feed(place, service, component="api", minutes=2, failed=True)  # 4 of 24
 
         assert await critical_rules(place) == {"budget-fast-burn"}
-        group = await group_of(place, "api")
-        assert group.incident_id is not None
-        incident = await get_incident(place.db, group.incident_id, include_drafts=True)
-        assert incident is not None
+        incident = await drafted_incident_of(place, "api")
         assert incident.components == {"api": "partial_outage"}
         assert incident.name == "API is failing for some requests"
         assert "4 of 24 checks failed recently" in incident.updates[0].body

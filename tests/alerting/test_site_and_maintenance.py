@@ -6,6 +6,8 @@ acknowledges in its response time raises its own alert."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from pytest_aiohttp import AiohttpClient
@@ -27,7 +29,7 @@ from tests.alerting.helpers import (
     site,
     sqlite_url,
 )
-from tests.app_client import Client, app_client
+from tests.app_client import app_client
 
 
 async def payments_down(
@@ -146,24 +148,30 @@ async def test_nineteen_failed_sign_ins_fire_nothing(tmp_path: Path) -> None:
         assert await list_alerts(place.db) == []
 
 
-async def refuse_tokens(client: Client, count: int) -> None:
-    """`count` write-API requests with a token nobody issued, each answered 401."""
-    for _ in range(count):
-        headers = {"Authorization": "Bearer sp_nobody"}
-        async with client.get("/api/admin/alerts", headers=headers) as answer:
-            assert answer.status == 401
+@asynccontextmanager
+async def tokens_refused(
+    tmp_path: Path, aiohttp_client: AiohttpClient, count: int
+) -> AsyncIterator[tuple[Site, AlertingService]]:
+    """A site whose write API has refused `count` tokens nobody issued (each answered
+    401), judged a second later."""
+    settings = settings_for(tmp_path, sqlite_url(tmp_path))
+    async with site(settings, Clock()) as place:
+        service = place.service()
+        await lead(service)
+        client = await app_client(aiohttp_client, settings, place.clock)
+        for _ in range(count):
+            headers = {"Authorization": "Bearer sp_nobody"}
+            async with client.get("/api/admin/alerts", headers=headers) as answer:
+                assert answer.status == 401
+        place.clock.advance(seconds=1)
+        await service.run_round()
+        yield place, service
 
 
 async def test_twenty_refused_tokens_fire_bad_tokens_until_they_leave_the_window(
     tmp_path: Path, aiohttp_client: AiohttpClient
 ) -> None:
-    settings = settings_for(tmp_path, sqlite_url(tmp_path))
-    async with site(settings, Clock()) as place:
-        service = place.service()
-        await lead(service)
-        await refuse_tokens(await app_client(aiohttp_client, settings, place.clock), 20)
-        place.clock.advance(seconds=1)
-        await service.run_round()
+    async with tokens_refused(tmp_path, aiohttp_client, 20) as (place, service):
         firing = {(a.rule, a.subject) for a in await list_alerts(place.db, state=AlertState.FIRING)}
         assert firing == {("bad-tokens", "site")}
         place.clock.advance(minutes=6)  # out of the 5-minute window
@@ -174,13 +182,7 @@ async def test_twenty_refused_tokens_fire_bad_tokens_until_they_leave_the_window
 async def test_nineteen_refused_tokens_fire_nothing(
     tmp_path: Path, aiohttp_client: AiohttpClient
 ) -> None:
-    settings = settings_for(tmp_path, sqlite_url(tmp_path))
-    async with site(settings, Clock()) as place:
-        service = place.service()
-        await lead(service)
-        await refuse_tokens(await app_client(aiohttp_client, settings, place.clock), 19)
-        place.clock.advance(seconds=1)
-        await service.run_round()
+    async with tokens_refused(tmp_path, aiohttp_client, 19) as (place, _):
         assert await list_alerts(place.db) == []
 
 

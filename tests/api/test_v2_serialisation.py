@@ -18,21 +18,13 @@ from statuspage.api.views import json_text
 from storage.incidents.reads import IncidentView
 from tests.api.factories import TIMESTAMP
 from tests.api.schemas import validator
+from tests.storage.builders import incident_view
 
 PAGE = PageInfo("p", "Page", "http://status.example.test", "UTC", datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def view(**fields: Any) -> IncidentView:
-    at = datetime(2026, 1, 1, 12, tzinfo=UTC)
-    values: dict[str, Any] = {
-        "id": 7, "kind": "incident", "name": "Outage", "status": "investigating",
-        "impact": "minor", "impact_override": False, "severity": None, "draft": False,
-        "created_at": at, "updated_at": at, "started_at": at, "monitoring_at": None,
-        "resolved_at": None, "scheduled_for": None, "scheduled_until": None,
-        "postmortem_body": None, "postmortem_published_at": None, "updates": (),
-        "components": {},
-    }  # fmt: skip
-    return IncidentView(**(values | fields))
+    return incident_view(datetime(2026, 1, 1, 12, tzinfo=UTC), **({"id": 7} | fields))
 
 
 def test_a_whole_second_still_has_milliseconds() -> None:

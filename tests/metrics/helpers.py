@@ -85,3 +85,29 @@ numerator = 'http_requests_total{status=~"5.."}'
 denominator = 'http_requests_total'
 unit = "%"
 """
+
+
+# A gauge the scrape tests' expositions serve (as prometheus_client's process metrics).
+CPU = """
+[[metrics]]
+id = "cpu"
+name = "CPU"
+source = "app"
+kind = "gauge"
+selector = "process_cpu_percent"
+unit = "%"
+"""
+
+
+# A ratio of request durations (an average latency), without its unit: tests add the
+# keys they are about.
+AVERAGE = """
+[[metrics]]
+id = "api-average"
+name = "API average"
+source = "app"
+kind = "ratio"
+numerator = "http_request_duration_seconds_sum"
+denominator = "http_request_duration_seconds_count"
+scale = 10.0
+"""

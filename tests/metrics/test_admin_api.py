@@ -37,13 +37,18 @@ group = "Business"
 )
 
 
-@pytest.fixture
-async def api(aiohttp_client: AiohttpClient, tmp_path: Path) -> Client:
+async def metrics_api(aiohttp_client: AiohttpClient, tmp_path: Path, token_name: str) -> Client:
+    """The app on a migrated SQLite file with METRICS, sending a token named `token_name`."""
     await upgrade_database(f"sqlite:///{tmp_path / 'page.db'}")
     client = await app_client(aiohttp_client, settings_for(tmp_path, SITE + METRICS), Clock())
-    token = await add_test_token(client.app[keys.DATABASE], "pusher")
+    token = await add_test_token(client.app[keys.DATABASE], token_name)
     client.session.headers["Authorization"] = f"Bearer {token}"
     return client
+
+
+@pytest.fixture
+async def api(aiohttp_client: AiohttpClient, tmp_path: Path) -> Client:
+    return await metrics_api(aiohttp_client, tmp_path, "pusher")
 
 
 def db_of(api: Client) -> Database:

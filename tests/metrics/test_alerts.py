@@ -14,7 +14,7 @@ from storage.alerts.reads import list_alerts
 from storage.metrics.writes import Point, write_points
 from storage.vocabulary import AlertState
 from tests.alerting.helpers import Clock, lead, settings_for, site, sqlite_url
-from tests.metrics.helpers import ERROR_RATE, scrape_source
+from tests.metrics.helpers import AVERAGE, ERROR_RATE, scrape_source
 
 METRICS = (
     scrape_source("http://127.0.0.1:9/metrics")
@@ -37,17 +37,9 @@ name = "Payment success"
 kind = "push"
 unit = "%"
 target_above = 99.99
-
-[[metrics]]
-id = "api-average"
-name = "API average"
-source = "app"
-kind = "ratio"
-numerator = "http_request_duration_seconds_sum"
-denominator = "http_request_duration_seconds_count"
-scale = 10.0
-unit = "ms"
 """
+    + AVERAGE
+    + 'unit = "ms"\n'
 )
 
 

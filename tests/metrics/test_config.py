@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from statuspage.config import ConfigError, Settings, load_settings
+from tests.metrics.helpers import AVERAGE
 from tests.metrics.helpers import ERROR_RATE as PLAIN_ERROR_RATE
 
 SOURCES = """
@@ -170,18 +171,6 @@ def test_a_push_metric_needs_no_source_and_no_selectors(tmp_path: Path) -> None:
     text = '[[metrics]]\nid = "signups"\nname = "Sign-ups"\nkind = "push"\nunit = "/day"\n'
     (metric,) = load(tmp_path, text).metrics.metrics
     assert (metric.kind, metric.source, metric.selectors) == ("push", None, ())
-
-
-AVERAGE = """
-[[metrics]]
-id = "api-average"
-name = "API average"
-source = "app"
-kind = "ratio"
-numerator = "http_request_duration_seconds_sum"
-denominator = "http_request_duration_seconds_count"
-scale = 10.0
-"""
 
 
 def test_an_average_latency_is_marked_by_its_key(tmp_path: Path) -> None:

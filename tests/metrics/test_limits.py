@@ -4,8 +4,10 @@ probe, a scrape (or a PromQL query) waits for it, then goes."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
@@ -14,19 +16,10 @@ from statuspage.service.metric_collector import MetricCollector
 from statuspage.service.runner import ProbeLimits
 from storage.database import Database
 from storage.metrics.reads import latest_points
-from tests.metrics.helpers import MovingClock, collector, metrics_settings, scrape_source
+from tests.metrics.helpers import CPU, MovingClock, collector, metrics_settings, scrape_source
 from tests.metrics.test_prometheus_source import P99, source, vector
 from tests.waiting import GENEROUS_S
 
-CPU = """
-[[metrics]]
-id = "cpu"
-name = "CPU"
-source = "app"
-kind = "gauge"
-selector = "process_cpu_percent"
-unit = "%"
-"""
 PROBED = "http://127.0.0.1:9/health"  # the probe that holds the slot: never requested
 
 
@@ -78,33 +71,31 @@ async def behind_a_probe(run: MetricCollector, name: str, one: OneSlot, order: l
     await asyncio.wait_for(collecting, GENEROUS_S)
 
 
-async def test_a_scrape_waits_for_the_probes_only_slot(
+@pytest.mark.parametrize(
+    ("path", "source_for", "metrics", "name", "metric", "value"),
+    [
+        ("/metrics", scrape_source, CPU, "app", "cpu", 42.5),
+        ("", source, P99, "prom", "api-p99", 250.0),
+    ],
+    ids=["scrape", "promql-query"],
+)
+async def test_the_collectors_request_waits_for_the_probes_only_slot(
     tmp_path: Path,
     db: Database,
     sessions: ProbeSessions,
     clock: MovingClock,
     aiohttp_server: AiohttpServer,
+    path: str,
+    source_for: Callable[[str], str],
+    metrics: str,
+    name: str,
+    metric: str,
+    value: float,
 ) -> None:
     order: list[str] = []
-    url = await application(aiohttp_server, order) + "/metrics"
+    url = await application(aiohttp_server, order) + path
     one = OneSlot()
-    settings = metrics_settings(tmp_path, scrape_source(url), CPU)
-    await behind_a_probe(collector(db, sessions, settings, clock, limits=one), "app", one, order)
+    settings = metrics_settings(tmp_path, source_for(url), metrics)
+    await behind_a_probe(collector(db, sessions, settings, clock, limits=one), name, one, order)
     assert order == ["released", "requested"]
-    assert (await latest_points(db, ["cpu"]))["cpu"].value == 42.5
-
-
-async def test_a_promql_query_waits_for_the_probes_only_slot(
-    tmp_path: Path,
-    db: Database,
-    sessions: ProbeSessions,
-    clock: MovingClock,
-    aiohttp_server: AiohttpServer,
-) -> None:
-    order: list[str] = []
-    url = await application(aiohttp_server, order)
-    one = OneSlot()
-    settings = metrics_settings(tmp_path, source(url), P99)
-    await behind_a_probe(collector(db, sessions, settings, clock, limits=one), "prom", one, order)
-    assert order == ["released", "requested"]
-    assert (await latest_points(db, ["api-p99"]))["api-p99"].value == 250.0
+    assert (await latest_points(db, [metric]))[metric].value == value

@@ -17,17 +17,8 @@ from probes.sessions import ProbeSessions
 from statuspage.service.loop_monitor import LoopMonitor
 from storage.database import Database
 from storage.metrics.reads import latest_points, latest_problems
-from tests.metrics.helpers import MovingClock, collector, metrics_settings, scrape_source
+from tests.metrics.helpers import CPU, MovingClock, collector, metrics_settings, scrape_source
 from tests.probes.test_local_failures import every_file_descriptor_taken
-
-CPU = """
-[[metrics]]
-id = "cpu"
-name = "CPU"
-source = "app"
-kind = "gauge"
-selector = "process_cpu_percent"
-"""
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")

@@ -32,8 +32,14 @@ from storage.vocabulary import MetricProblemSide
 from tests.admin.helpers import NOW, SITE, Clock, add_test_token, settings_for
 from tests.app_client import Client, app_client
 from tests.fault_proxy import FaultProxy, Mode
-from tests.metrics.helpers import MovingClock, collector, metrics_settings, scrape_source, serving
-from tests.metrics.test_scrape import CPU
+from tests.metrics.helpers import (
+    CPU,
+    MovingClock,
+    collector,
+    metrics_settings,
+    scrape_source,
+    serving,
+)
 from tests.storage.builders import T0
 from tests.storage.test_failures import write_locked
 from tests.waiting import eventually

@@ -15,24 +15,19 @@ from pytest_aiohttp import AiohttpClient
 
 from statuspage import keys
 from storage.metrics.writes import Point, record_problem, write_points
-from storage.migrate import upgrade_database
 from storage.vocabulary import MetricProblemSide
 from tests.admin.alert_builders import fire
-from tests.admin.helpers import NOW, SITE, Clock, add_test_token, settings_for
+from tests.admin.helpers import NOW
 from tests.api.schemas import assert_answers, assert_valid
-from tests.app_client import Client, app_client
-from tests.metrics.test_admin_api import METRICS
+from tests.app_client import Client
+from tests.metrics.test_admin_api import metrics_api
 
 DATA = "/api/admin/metrics/{metric_id}/data"
 
 
 @pytest.fixture
 async def api(aiohttp_client: AiohttpClient, tmp_path: Path) -> Client:
-    await upgrade_database(f"sqlite:///{tmp_path / 'page.db'}")
-    client = await app_client(aiohttp_client, settings_for(tmp_path, SITE + METRICS), Clock())
-    token = await add_test_token(client.app[keys.DATABASE], "reader")
-    client.session.headers["Authorization"] = f"Bearer {token}"
-    return client
+    return await metrics_api(aiohttp_client, tmp_path, "reader")
 
 
 async def some_data(api: Client) -> None:

@@ -16,6 +16,7 @@ from statuspage.config import load_settings
 from storage.database import Database
 from storage.metrics.reads import latest_points, latest_problems, points_since
 from tests.metrics.helpers import (
+    CPU,
     ERROR_RATE,
     MovingClock,
     collector,
@@ -35,15 +36,6 @@ histogram = 'http_request_duration_seconds_bucket{route="/api"}'
 quantile = 0.95
 scale = 1000.0
 unit = "ms"
-"""
-CPU = """
-[[metrics]]
-id = "cpu"
-name = "CPU"
-source = "app"
-kind = "gauge"
-selector = "process_cpu_percent"
-unit = "%"
 """
 
 

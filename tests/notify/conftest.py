@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+from pytest_aiohttp import AiohttpClient
 
 from tests.notify.mailbox import Mailbox, start
+from tests.notify.subscriber_site import SubscriberSite, subscriber_settings, subscriber_site
 
 
 @pytest.fixture
@@ -17,3 +20,14 @@ async def mailbox(unused_tcp_port: int) -> AsyncIterator[Mailbox]:
     yield box
     server.close()
     await server.wait_closed()
+
+
+@pytest.fixture
+async def s(
+    tmp_path: Path, aiohttp_client: AiohttpClient, mailbox: Mailbox
+) -> AsyncIterator[SubscriberSite]:
+    """The subscriber site on SQLite with the default settings, mailing `mailbox`. A
+    module that needs another database or settings defines its own `s`."""
+    settings = subscriber_settings(tmp_path, mailbox.port)
+    async with subscriber_site(aiohttp_client, settings, mailbox) as place:
+        yield place

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,3 +71,14 @@ async def receiver(aiohttp_server: AiohttpServer, usual: Answer | None = None) -
 
 
 PAGERDUTY_OK = Answer(202, '{"status":"success","message":"Event processed"}')
+
+
+async def serve_hook(
+    aiohttp_server: AiohttpServer, handle: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> str:
+    """`handle` serving POST /hook on 127.0.0.1, for a receiver with behaviour of its
+    own; returns the URL."""
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    server = await aiohttp_server(app)
+    return str(server.make_url("/hook"))

@@ -21,6 +21,7 @@ from statuspage.notify.sender import LEASE, Sender
 from storage.database import Database
 from storage.vocabulary import NotificationState
 from tests.notify.helpers import channels_config, notify_settings, notify_site
+from tests.notify.receivers import serve_hook
 from tests.notify.test_sender import queue, the_message
 from tests.waiting import GENEROUS_S
 
@@ -53,10 +54,7 @@ class LockingReceiver:
 
 async def start(aiohttp_server: AiohttpServer) -> tuple[LockingReceiver, str]:
     hook = LockingReceiver()
-    app = web.Application()
-    app.router.add_post("/hook", hook.handle)
-    server = await aiohttp_server(app)
-    return hook, str(server.make_url("/hook"))
+    return hook, await serve_hook(aiohttp_server, hook.handle)
 
 
 async def test_an_accepted_message_its_sender_died_on_is_resent_once_after_the_claim(

@@ -23,27 +23,16 @@ from storage.notify.reads import list_notifications
 from storage.queries.recent import recent_results
 from storage.vocabulary import NotificationEvent, NotificationState
 from tests.app_client import Client
+from tests.notify.receivers import serve_hook
 from tests.service.conftest import flaky_app
-from tests.service.test_silence_judge import ALL_ROLES, MovableClock
+from tests.service.test_silence_judge import ALL_ROLES, MovableClock, every_second
 from tests.waiting import GENEROUS_S, eventually
 
-CONFIG = """
-[storage]
-url = "sqlite:///{db}"
-
-[[components]]
-id = "api"
-name = "API"
-url = "{target}"
-sla_ms = 2000
-interval_s = 1
-timeout_s = 1
-
-[[channels]]
-name = "hook"
-kind = "webhook"
-url = "{hook}"
-"""
+CONFIG = (
+    '\n[storage]\nurl = "sqlite:///{db}"\n'
+    + every_second("api", "API")
+    + '\n[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook}"\n'
+)
 MESSAGES = 25  # more than one pass takes (20), more than one host's connections (5)
 
 
@@ -65,10 +54,7 @@ class HangingReceiver:
 
 async def hanging_receiver(aiohttp_server: AiohttpServer) -> tuple[HangingReceiver, str]:
     hook = HangingReceiver()
-    app = web.Application()
-    app.router.add_post("/hook", hook.handle)
-    server = await aiohttp_server(app)
-    return hook, str(server.make_url("/hook"))
+    return hook, await serve_hook(aiohttp_server, hook.handle)
 
 
 async def start(

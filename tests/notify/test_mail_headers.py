@@ -8,15 +8,12 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.message import EmailMessage
-from pathlib import Path
 
 import aiohttp
 import pytest
 from aiosmtplib.email import flatten_message
-from pytest_aiohttp import AiohttpClient
 
 from statuspage.notify import message as notify_message
 from statuspage.notify.message import Message, Site
@@ -29,23 +26,12 @@ from tests.notify.subscriber_site import (
     SITE_URL,
     SubscriberSite,
     link_in,
-    subscriber_settings,
-    subscriber_site,
 )
 from tests.notify.test_email import channel, smtp_config
 from tests.notify.test_subscribers import subscribed
 
 # 200 characters, none of them ASCII letters only: umlauts, a dash, CJK.
 LONG_TITLE = ("Zahlungsdienst fällt aus — 決済 " * 7)[:200].strip()
-
-
-@pytest.fixture
-async def s(
-    tmp_path: Path, aiohttp_client: AiohttpClient, mailbox: Mailbox
-) -> AsyncIterator[SubscriberSite]:
-    settings = subscriber_settings(tmp_path, mailbox.port)
-    async with subscriber_site(aiohttp_client, settings, mailbox) as place:
-        yield place
 
 
 def raw_header(raw: bytes, name: str) -> str:

@@ -4,6 +4,8 @@ delivering to receivers on 127.0.0.1 standing in for Slack and PagerDuty."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from pytest_aiohttp import AiohttpServer
@@ -34,8 +36,19 @@ async def feed(s: NotifySite, minutes: float, *, failed: bool, component: str = 
         await s.deliver()
 
 
-async def receivers(aiohttp_server: AiohttpServer) -> tuple[Receiver, Receiver]:
-    return await receiver(aiohttp_server), await receiver(aiohttp_server, PAGERDUTY_OK)
+@asynccontextmanager
+async def an_outage(
+    tmp_path: Path, aiohttp_server: AiohttpServer, extra: str = ""
+) -> AsyncIterator[tuple[NotifySite, Receiver, Receiver]]:
+    """A site paging Slack and PagerDuty receivers, 10 healthy minutes behind it and then
+    3 of failures: the outage the tests below follow (site, Slack, PagerDuty)."""
+    slack, pagerduty = await receiver(aiohttp_server), await receiver(aiohttp_server, PAGERDUTY_OK)
+    channels = channels_config(slack=slack.url, pagerduty=pagerduty.url, extra=extra)
+    async with notify_site(notify_settings(tmp_path, channels)) as s:
+        await lead(s.service)
+        await feed(s, 10, failed=False)
+        await feed(s, 3, failed=True)
+        yield s, slack, pagerduty
 
 
 def actions(pagerduty: Receiver) -> list[str]:
@@ -45,13 +58,7 @@ def actions(pagerduty: Receiver) -> list[str]:
 async def test_an_outage_triggers_pagerduty_once_and_posts_to_slack_once(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
-
+    async with an_outage(tmp_path, aiohttp_server) as (s, slack, pagerduty):
         assert actions(pagerduty) == ["trigger"]
         (trigger,) = pagerduty.bodies()
         (group,) = await open_groups(s.db)
@@ -59,7 +66,7 @@ async def test_an_outage_triggers_pagerduty_once_and_posts_to_slack_once(
         assert trigger["routing_key"] == ROUTING_KEY
         assert trigger["payload"]["severity"] == "critical"
         assert trigger["payload"]["component"] == "API"
-        at_group = f"{settings.file.site.url}/admin/alerts#group-{group.id}"
+        at_group = f"{s.place.settings.current.file.site.url}/admin/alerts#group-{group.id}"
         assert trigger["client_url"] == at_group
         assert {"href": at_group, "text": "Alerts"} in trigger["links"]
         (message,) = slack.bodies()
@@ -70,13 +77,7 @@ async def test_an_outage_triggers_pagerduty_once_and_posts_to_slack_once(
 async def test_the_slack_message_links_the_incident_the_group_opened(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
-
+    async with an_outage(tmp_path, aiohttp_server) as (s, slack, _pagerduty):
         (group,) = await open_groups(s.db)
         (message,) = slack.bodies()
         links = message["blocks"][-1]["elements"][0]["text"]
@@ -87,13 +88,7 @@ async def test_the_slack_message_links_the_incident_the_group_opened(
 async def test_recovery_resolves_pagerduty_once_when_the_critical_alerts_end(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
-
+    async with an_outage(tmp_path, aiohttp_server) as (s, slack, pagerduty):
         # The critical alerts (error rate, fast burn) clear; the 10-minute info holds.
         await feed(s, 12, failed=False)
         assert actions(pagerduty) == ["trigger", "resolve"]
@@ -109,12 +104,7 @@ async def test_recovery_resolves_pagerduty_once_when_the_critical_alerts_end(
 async def test_nothing_is_sent_for_a_component_under_maintenance(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
+    async with an_outage(tmp_path, aiohttp_server) as (s, slack, pagerduty):
         (group,) = await open_groups(s.db)
         await record_status_change(
             s.db, "api", "under_maintenance", at=s.clock.now, source=StatusSource.MAINTENANCE
@@ -131,12 +121,7 @@ async def test_nothing_is_sent_for_a_component_under_maintenance(
 async def test_acknowledging_acknowledges_pagerduty_and_stops_reminders(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
+    async with an_outage(tmp_path, aiohttp_server) as (s, slack, pagerduty):
         (group,) = await open_groups(s.db)
 
         await acknowledge(s.db, group.alerts[0].id, actor="alice", now=s.clock.now)
@@ -149,13 +134,7 @@ async def test_acknowledging_acknowledges_pagerduty_and_stops_reminders(
 async def test_an_unacknowledged_group_is_escalated_at_its_response_time(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
-
+    async with an_outage(tmp_path, aiohttp_server) as (s, slack, pagerduty):
         await feed(s, 27, failed=True)  # API is P1: 30 minutes
         assert actions(pagerduty) == ["trigger"]
         await feed(s, 3, failed=True)
@@ -174,12 +153,7 @@ async def test_a_missed_response_target_pages_a_new_pagerduty_incident(
     """A critical group's reminder re-triggers its own dedup_key at the same severity,
     which PagerDuty merges into the incident already open: it escalates nothing. The
     escalation is `response-target-missed`, triggered under another group's key."""
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
+    async with an_outage(tmp_path, aiohttp_server) as (s, _slack, pagerduty):
         outage_key = pagerduty.bodies()[0]["dedup_key"]
         await feed(s, 30, failed=True)  # API is P1: 30 minutes
 
@@ -196,12 +170,7 @@ async def test_a_missed_response_target_pages_a_new_pagerduty_incident(
 async def test_a_silenced_group_is_not_reminded_until_the_silence_ends(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    settings = notify_settings(tmp_path, channels_config(slack=slack.url, pagerduty=pagerduty.url))
-    async with notify_site(settings) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
+    async with an_outage(tmp_path, aiohttp_server) as (s, _slack, pagerduty):
         (group,) = await open_groups(s.db)
         for alert in group.alerts:
             await silence(s.db, alert.id, minutes=60, actor="alice", now=s.clock.now)
@@ -223,12 +192,7 @@ WARNING_HOLDS = '\n[[alerts]]\nname = "error-rate-warning"\nresolve_for_s = 3600
 async def test_a_second_outage_in_a_group_held_open_by_a_warning_pages_afresh(
     tmp_path: Path, aiohttp_server: AiohttpServer
 ) -> None:
-    slack, pagerduty = await receivers(aiohttp_server)
-    channels = channels_config(slack=slack.url, pagerduty=pagerduty.url, extra=WARNING_HOLDS)
-    async with notify_site(notify_settings(tmp_path, channels)) as s:
-        await lead(s.service)
-        await feed(s, 10, failed=False)
-        await feed(s, 3, failed=True)
+    async with an_outage(tmp_path, aiohttp_server, WARNING_HOLDS) as (s, slack, pagerduty):
         (group,) = await open_groups(s.db)
         await acknowledge(s.db, group.alerts[0].id, actor="alice", now=s.clock.now)
         await feed(s, 12, failed=False)

@@ -6,12 +6,8 @@ update and maintenance forms each read the box themselves, so each is posted."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
-from pytest_aiohttp import AiohttpClient
 
 from statuspage.admin.passwords import Passwords
 from statuspage.admin.state import ADMIN
@@ -24,24 +20,21 @@ from tests.admin.helpers import (
     sign_in,
 )
 from tests.notify.mailbox import Mailbox
-from tests.notify.subscriber_site import SubscriberSite, subscriber_settings, subscriber_site
+from tests.notify.subscriber_site import SubscriberSite
 from tests.notify.test_subscribers import subscribed
 
 WINDOW = {"scheduled_for": "2026-11-27T10:00", "scheduled_until": "2026-11-27T11:00"}
 
 
 @pytest.fixture
-async def s(
-    tmp_path: Path, aiohttp_client: AiohttpClient, mailbox: Mailbox
-) -> AsyncIterator[SubscriberSite]:
-    """The site with one confirmed subscriber, ann, and an operator signed in."""
-    settings = subscriber_settings(tmp_path, mailbox.port)
-    async with subscriber_site(aiohttp_client, settings, mailbox) as place:
-        place.client.app[ADMIN].passwords = Passwords(CHEAP_HASHER)
-        await add_test_user(place.db, "alice")
-        assert (await sign_in(place.client, "alice", PASSWORD)).status == 303
-        await subscribed(place, mailbox, "ann@example.com")
-        yield place
+async def s(s: SubscriberSite, mailbox: Mailbox) -> SubscriberSite:
+    """The site (tests/notify/conftest.py) with one confirmed subscriber, ann, and an
+    operator signed in."""
+    s.client.app[ADMIN].passwords = Passwords(CHEAP_HASHER)
+    await add_test_user(s.db, "alice")
+    assert (await sign_in(s.client, "alice", PASSWORD)).status == 303
+    await subscribed(s, mailbox, "ann@example.com")
+    return s
 
 
 async def subjects_sent(s: SubscriberSite, mailbox: Mailbox) -> list[str]:

@@ -62,7 +62,17 @@ class MovableClock:
         self.shift += timedelta(seconds=seconds)
 
 
-CONFIG = """
+def every_second(component_id: str, name: str) -> str:
+    """A component probed every second at `{target}` (the test's server, filled in with
+    the rest of the config by `str.format`)."""
+    return (
+        f'\n[[components]]\nid = "{component_id}"\nname = "{name}"\nurl = "{{target}}"\n'
+        "sla_ms = 2000\ninterval_s = 1\ntimeout_s = 1\n"
+    )
+
+
+CONFIG = (
+    """
 [storage]
 url = "sqlite:///{db}"
 statement_timeout_s = 1
@@ -73,23 +83,10 @@ confirm_down_retries = 0
 
 [alerting]
 evaluate_every_s = 1
-
-[[components]]
-id = "api"
-name = "API"
-url = "{target}"
-sla_ms = 2000
-interval_s = 1
-timeout_s = 1
-
-[[components]]
-id = "quiet"
-name = "Quiet"
-url = "{target}"
-sla_ms = 2000
-interval_s = 1
-timeout_s = 1
 """
+    + every_second("api", "API")
+    + every_second("quiet", "Quiet")
+)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.engine import normalise_url
 from storage.figures import histogram
 from storage.figures.windows import LatencyFigures
+from storage.incidents.reads import IncidentView
 from storage.results.writer import ResultRecord, ResultWriter
 
 POSTGRES_ENV = "STATUSPAGE_TEST_POSTGRES_URL"
@@ -33,6 +34,20 @@ def component(slug: str, **fields: Any) -> ComponentDefinition:
     """A probed component named after its slug, with a 500 ms SLA unless told otherwise."""
     probed = ComponentDefinition(id=slug, name=slug.title(), sla_ms=500.0, probed=True)
     return dataclasses.replace(probed, **fields)
+
+
+def incident_view(at: datetime, **fields: Any) -> IncidentView:
+    """An open, published, minor incident started, created and updated at `at`, with no
+    updates and no components unless told otherwise: as a read returns one."""
+    values: dict[str, Any] = {
+        "id": 1, "kind": "incident", "name": "Outage", "status": "investigating",
+        "impact": "minor", "impact_override": False, "severity": None, "draft": False,
+        "created_at": at, "updated_at": at, "started_at": at, "monitoring_at": None,
+        "resolved_at": None, "scheduled_for": None, "scheduled_until": None,
+        "postmortem_body": None, "postmortem_published_at": None, "updates": (),
+        "components": {},
+    }  # fmt: skip
+    return IncidentView(**(values | fields))
 
 
 _REASONS = {

@@ -18,6 +18,7 @@ from storage.figures.windows import Figures, LatencyFigures
 from storage.incidents.reads import IncidentView
 from storage.queries.latest import PhaseAverages
 from storage.queries.summary import ComponentOverview
+from tests.storage.builders import incident_view
 from tests.web.factories import NOW, SITE, days_back, settings_for
 
 COMPONENTS = """
@@ -116,24 +117,13 @@ def test_the_opt_in_latency_line_judges_the_p95_against_the_sla(tmp_path: Path) 
 
 
 def open_maintenance(status: str) -> IncidentView:
-    return IncidentView(
+    return incident_view(
+        NOW,
         id=len(status),
         kind="maintenance",
         name=status,
         status=status,
         impact="maintenance",
-        impact_override=False,
-        severity=None,
-        draft=False,
-        created_at=NOW,
-        updated_at=NOW,
-        started_at=NOW,
-        monitoring_at=None,
-        resolved_at=None,
-        postmortem_body=None,
-        postmortem_published_at=None,
-        updates=(),
-        components={},
         scheduled_for=NOW + timedelta(hours=1),
         scheduled_until=NOW + timedelta(hours=2),
     )

@@ -28,6 +28,7 @@ from statuspage.presentation.days import (
 )
 from storage.figures.windows import DayFigure, Figures
 from storage.incidents.reads import IncidentView
+from tests.storage.builders import incident_view
 from tests.web.factories import BERLIN, NOW
 
 DAY = date(2026, 11, 20)
@@ -84,25 +85,12 @@ def test_many_incidents_are_named_up_to_three_and_counted() -> None:
 def incident(
     started: datetime, resolved: datetime | None, *, components: dict[str, str]
 ) -> IncidentView:
-    return IncidentView(
-        id=1,
-        kind="incident",
+    return incident_view(
+        started,
         name="Outage\x07",
         status="resolved" if resolved else "identified",
         impact="major",
-        impact_override=False,
-        severity=None,
-        draft=False,
-        created_at=started,
-        updated_at=started,
-        started_at=started,
-        monitoring_at=None,
         resolved_at=resolved,
-        scheduled_for=None,
-        scheduled_until=None,
-        postmortem_body=None,
-        postmortem_published_at=None,
-        updates=(),
         components=components,
     )
 
