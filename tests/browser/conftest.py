@@ -25,14 +25,6 @@ WIDTHS = {"desktop": 1280, "phone": 360}
 PHONE_HEIGHT, DESKTOP_HEIGHT = 740, 800
 
 
-def chromium_environment() -> dict[str, str]:
-    """The tests' environment for Chromium, except that under libfaketime (the suite a
-    year ahead, docs/testing.md) its monotonic clock moves with the date: Chromium
-    never finishes loading a page when its wall clock is a year ahead of its monotonic
-    clock, while the tests' own process keeps monotonic time as it is."""
-    return {k: v for k, v in os.environ.items() if k != "FAKETIME_DONT_FAKE_MONOTONIC"}
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One browser for a module's tests. Not for the session: between its calls
@@ -44,9 +36,7 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), env=chromium_environment()
-        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield browser
         browser.close()
 
