@@ -41,6 +41,7 @@ DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, OSError, Ti
 # answered from the page cache, or with 503 when the page was never rendered. A
 # frozen disk or a silent server holds a read for ever; the page must not hang with it.
 DATABASE_WAIT_S = 2.0
+FIRST_RENDER_WAIT_S = 10.0  # when there is no last good copy to answer with
 
 
 class DataUnavailable(Exception):

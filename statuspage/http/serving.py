@@ -9,11 +9,13 @@ posted incident shows on the very next request. When only the clock moved (the
 entry outlived the cache's age), the aged entry is answered at once and rendered
 again behind it.
 
-No request waits on the database longer than `DATABASE_WAIT_S` (2 s): a render
-that takes longer goes on behind the request, which is answered with the last
-good copy, or 503 with Retry-After when the page was never rendered; while it
-runs no other render of that page starts (`PageCache.stalled`). A frozen disk or a
-silent server costs one stuck render per page, and the page stays up.
+No request waits on the database longer than `DATABASE_WAIT_S` (2 s) when there
+is a last good copy: a render that takes longer goes on behind the request, which
+is answered with that copy. A page never rendered waits `FIRST_RENDER_WAIT_S` (10 s)
+before 503 with Retry-After: a first render on a busy machine can pass 2 s. While a
+render runs past its wait no other render of that page starts (`PageCache.stalled`).
+A frozen disk or a silent server costs one stuck render per page, and the page
+stays up.
 
 The version a copy is current at is (settings generation, the database's version
 of what pages show, the data stamp of other processes' writes): the first two move
@@ -132,10 +134,14 @@ async def render_within(
 ) -> RenderedPage | None:
     """The render of `key` at `version`, joined with any running one; None when the
     database failed or did not answer within `state.database_wait_s`."""
-    if state.cache.stalled(key, state.database_wait_s):
+    # With a good copy to answer with, a visitor gets it after 2 s; without one, the
+    # render gets longer before the 503.
+    has_copy = state.cache.last_good(key) is not None
+    wait_s = state.database_wait_s if has_copy else state.first_render_wait_s
+    if state.cache.stalled(key, wait_s):
         return None  # the stuck render stays the only one of this page until it ends
     task = state.cache.start_render(key, version, lambda: render(state, key, version, build))
-    done, _ = await asyncio.wait({task}, timeout=state.database_wait_s)
+    done, _ = await asyncio.wait({task}, timeout=wait_s)
     if not done:
         return None  # it goes on, and a later request finds its result in the cache
     try:

@@ -13,9 +13,11 @@ from sqlalchemy.exc import OperationalError
 
 from statuspage import keys
 from statuspage.config import Settings
-from statuspage.http.serving import STALE_MARKER
+from statuspage.http.cache import RenderedPage
+from statuspage.http.serving import STALE_MARKER, Document, render_within
 from storage.database import Database
 from tests.app_client import Client
+from tests.waiting import eventually as until
 from tests.web.factories import NOW, add_incident
 from tests.web.pages import fetch, one, text_of
 
@@ -230,3 +232,45 @@ async def test_a_render_that_fails_on_the_database_falls_back_too(
     response = await client.get("/")
     assert response.status == 200
     assert "live data is temporarily unavailable" in await response.text()
+
+
+async def slow_first_render(client: Client, key: str) -> tuple[asyncio.Task[object], asyncio.Event]:
+    """A render of `key` held until the returned event is set, waited on by a request
+    (`render_within`) past the 2 s a page with a good copy would wait."""
+    state = client.app[keys.WEB]
+    state.database_wait_s = 0.01
+    gate = asyncio.Event()
+
+    async def build() -> Document:
+        await gate.wait()
+        return Document("<p>first</p>")
+
+    waiting = asyncio.create_task(render_within(state, key, ("v", 1), build))
+    await until(lambda: state.cache.stalled(key, 0.01), "the render to pass the wait")
+    return waiting, gate
+
+
+async def test_a_page_never_rendered_waits_for_its_slow_first_render(client: Client) -> None:
+    waiting, gate = await slow_first_render(client, "/first")
+    await asyncio.sleep(0)
+    assert not waiting.done()  # no copy to answer with: it waits, not 503 after the 2 s
+    gate.set()
+    page = await waiting
+    assert isinstance(page, RenderedPage)
+    assert page.identity.body == b"<p>first</p>"
+
+
+async def test_a_page_with_a_good_copy_is_answered_from_it_past_the_database_wait(
+    client: Client,
+) -> None:
+    await fetch(client, "/")  # a good copy of "/"
+    state = client.app[keys.WEB]
+    state.database_wait_s = 0.01
+    gate = asyncio.Event()
+
+    async def build() -> Document:
+        await gate.wait()
+        return Document("<p>new</p>")
+
+    assert await render_within(state, "/", ("v", 2), build) is None  # answered from the copy
+    gate.set()
