@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -234,24 +235,26 @@ async def test_a_render_that_fails_on_the_database_falls_back_too(
     assert "live data is temporarily unavailable" in await response.text()
 
 
-async def slow_first_render(client: Client, key: str) -> tuple[asyncio.Task[object], asyncio.Event]:
-    """A render of `key` held until the returned event is set, waited on by a request
-    (`render_within`) past the 2 s a page with a good copy would wait."""
-    state = client.app[keys.WEB]
-    state.database_wait_s = 0.01
+def held_render(
+    client: Client, text: str
+) -> tuple[Callable[[], Awaitable[Document]], asyncio.Event]:
+    """A build step that returns `text` once the event is set, with the requests' wait
+    on a render shortened to 10 ms (a page with a good copy is answered from it then)."""
+    client.app[keys.WEB].database_wait_s = 0.01
     gate = asyncio.Event()
 
     async def build() -> Document:
         await gate.wait()
-        return Document("<p>first</p>")
+        return Document(text)
 
-    waiting = asyncio.create_task(render_within(state, key, ("v", 1), build))
-    await until(lambda: state.cache.stalled(key, 0.01), "the render to pass the wait")
-    return waiting, gate
+    return build, gate
 
 
 async def test_a_page_never_rendered_waits_for_its_slow_first_render(client: Client) -> None:
-    waiting, gate = await slow_first_render(client, "/first")
+    state = client.app[keys.WEB]
+    build, gate = held_render(client, "<p>first</p>")
+    waiting = asyncio.create_task(render_within(state, "/first", ("v", 1), build))
+    await until(lambda: state.cache.stalled("/first", 0.01), "the render to pass the wait")
     await asyncio.sleep(0)
     assert not waiting.done()  # no copy to answer with: it waits, not 503 after the 2 s
     gate.set()
@@ -264,13 +267,7 @@ async def test_a_page_with_a_good_copy_is_answered_from_it_past_the_database_wai
     client: Client,
 ) -> None:
     await fetch(client, "/")  # a good copy of "/"
+    build, gate = held_render(client, "<p>new</p>")
     state = client.app[keys.WEB]
-    state.database_wait_s = 0.01
-    gate = asyncio.Event()
-
-    async def build() -> Document:
-        await gate.wait()
-        return Document("<p>new</p>")
-
     assert await render_within(state, "/", ("v", 2), build) is None  # answered from the copy
     gate.set()
