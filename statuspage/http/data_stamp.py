@@ -56,11 +56,15 @@ class StampWatcher:
         interval_s: float = 1.0,
         timeout_s: float = 5.0,
         wait_s: float = DATABASE_WAIT_S,
+        first_wait_s: float = FIRST_RENDER_WAIT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.interval_s = interval_s
         self.timeout_s = timeout_s  # a read running this long means the database is away
         self.wait_s = wait_s  # the longest a request waits for a read
+        # ... before the first stamp: nothing can have been rendered yet, so there is
+        # no copy to answer with, only a 503 (as `FIRST_RENDER_WAIT_S` for a render).
+        self.first_wait_s = first_wait_s
         self._read = read
         self._clock = clock
         self._stamp: DataStamp | None = None
@@ -74,9 +78,9 @@ class StampWatcher:
         A read older than `interval_s` starts a new one in the background and the
         request goes on with the stamp it has: under load the query waits its turn
         on a busy event loop, and no request should wait with it. The first
-        request (no stamp yet) waits for the read, and so does every request when
-        `interval_s` is 0, which asks for a stamp that is never behind; neither
-        waits longer than `wait_s`.
+        request (no stamp yet) waits for the read, at most `first_wait_s`, and so
+        does every request when `interval_s` is 0, which asks for a stamp that is
+        never behind, at most `wait_s`.
         """
         if self._refresh is None and self._clock() - self._checked_at >= self.interval_s:
             self._checked_at = self._clock()
@@ -88,7 +92,8 @@ class StampWatcher:
         if must_wait and self._refresh is not None:
             # asyncio.wait leaves the read running when it gives up, and a client
             # that disconnects does not cancel it for the others.
-            done, _ = await asyncio.wait({self._refresh}, timeout=self.wait_s)
+            limit = self.first_wait_s if self._stamp is None else self.wait_s
+            done, _ = await asyncio.wait({self._refresh}, timeout=limit)
             if not done:
                 raise DataUnavailable
         if self._failing or self._stamp is None:

@@ -102,10 +102,23 @@ async def test_an_interval_of_zero_reads_and_waits_every_time() -> None:
     assert await watcher.stamp() == (2,)
 
 
-async def test_a_first_read_that_hangs_is_waited_for_only_wait_s() -> None:
+async def test_a_first_read_slower_than_wait_s_is_still_waited_for() -> None:
+    """Before the first stamp nothing was rendered: a 503 is all a request could get
+    instead, so it waits `first_wait_s`, not the 2 s of a page with a copy."""
+    storage = Storage()
+    storage.gate.clear()
+    watcher = StampWatcher(storage.read, wait_s=0.01, first_wait_s=GENEROUS_S, timeout_s=3600)
+    first = asyncio.create_task(watcher.stamp())
+    await asyncio.sleep(0.05)  # well past wait_s
+    assert not first.done()
+    storage.gate.set()
+    assert await first == (1,)
+
+
+async def test_a_first_read_that_hangs_is_waited_for_only_first_wait_s() -> None:
     storage = Storage()
     storage.gate.clear()  # the database neither answers nor fails
-    watcher = StampWatcher(storage.read, wait_s=0.01, timeout_s=3600)
+    watcher = StampWatcher(storage.read, wait_s=0.01, first_wait_s=0.01, timeout_s=3600)
     async with asyncio.timeout(GENEROUS_S):
         with pytest.raises(DataUnavailable):
             await watcher.stamp()
