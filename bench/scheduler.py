@@ -14,8 +14,9 @@ so a change in the machine's speed weighs on all alike.
 * public: AsyncIOScheduler, BisectMemoryJobStore, GridIntervalTrigger, AsyncIOExecutor:
   ours through APScheduler's public API only (jobstore.py and grid_trigger.py);
 * ours: LoopScheduler, BisectMemoryJobStore, GridIntervalTrigger, CoroutineExecutor,
-  as the service runs: public plus the private-API parts of apscheduler_internals.py.
-  What those parts are worth is the difference between public and ours.
+  as the service runs: public plus apscheduler_extensions.py (written to the documented
+  extension points for schedulers and executors).
+  What those two parts are worth is the difference between public and ours.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from statuspage.service.apscheduler_internals import CoroutineExecutor, LoopScheduler
+from statuspage.service.apscheduler_extensions import CoroutineExecutor, LoopScheduler
 from statuspage.service.grid_trigger import GridIntervalTrigger
 from statuspage.service.jobstore import BisectMemoryJobStore
 

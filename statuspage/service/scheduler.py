@@ -19,7 +19,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEve
 from probes.clock import Clock
 from probes.model import CheckSpec
 from statuspage.config import ComponentConfig
-from statuspage.service.apscheduler_internals import CoroutineExecutor, LoopScheduler
+from statuspage.service.apscheduler_extensions import CoroutineExecutor, LoopScheduler
 from statuspage.service.grid_trigger import GridIntervalTrigger
 from statuspage.service.jobstore import BisectMemoryJobStore
 from statuspage.service.runner import ProbeRunner
@@ -68,7 +68,7 @@ class ProbeScheduler:
     def __init__(self, runner: ProbeRunner, clock: Clock) -> None:
         self._runner = runner
         self._clock = clock
-        # Stock APScheduler behaviour, with parts that cost less per run (apscheduler_internals).
+        # Stock APScheduler behaviour, with parts that cost less per run (apscheduler_extensions).
         self._executor = CoroutineExecutor(self._clock)
         self._scheduler = LoopScheduler(
             timezone="UTC",
