@@ -95,7 +95,7 @@ class Form:
 
 @dataclass(frozen=True, slots=True)
 class NewIncidentPage:
-    """Context of admin/incident_new.html and admin/maintenance_new.html."""
+    """Context of admin/incident_new.html."""
 
     chrome: Chrome
     form: Form
@@ -123,6 +123,11 @@ async def load_components_now(db: Database) -> tuple[ComponentNow, ...]:
         ComponentNow(c.id, c.name, c.group_name, statuses.get(c.id))
         for c in await list_components(db)
     )
+
+
+async def load_component_ids(db: Database) -> list[str]:
+    """Every component's id, in display order: what a posted form may name."""
+    return [c.id for c in await list_components(db)]
 
 
 def component_fields(

@@ -82,7 +82,7 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/tokens", tokens.tokens)
     router.add_post("/admin/tokens", tokens.create_token_view)
     router.add_post(r"/admin/tokens/{token_id:[0-9]{1,9}}/revoke", tokens.revoke_token_view)
-    router.add_get("/admin/templates", incident_templates.templates_page)
+    router.add_get("/admin/templates", incident_templates.templates_view)
     router.add_post("/admin/templates", incident_templates.create_template_view)
     router.add_get("/admin/templates/new", incident_templates.new_template_form)
     router.add_get(incident_templates.TEMPLATE, incident_templates.edit_template_form)
@@ -123,7 +123,7 @@ def _add_incident_pages(router: web.UrlDispatcher) -> None:
 
 def _add_template_and_component_pages(router: web.UrlDispatcher) -> None:
     one = incident_templates.TEMPLATE
-    router.add_get("/admin/templates", incident_templates.templates_page)
+    router.add_get("/admin/templates", incident_templates.templates_view)
     router.add_post("/admin/templates", incident_templates.create_template_view)
     router.add_get("/admin/templates/new", incident_templates.new_template_form)
     router.add_get(one, incident_templates.edit_template_form)

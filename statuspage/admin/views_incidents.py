@@ -29,7 +29,6 @@ from statuspage.admin.forms import (
     parse_local_time,
 )
 from statuspage.admin.incident_context import (
-    ComponentNow,
     Form,
     component_fields,
     load_components_now,
@@ -47,7 +46,6 @@ from statuspage.admin.pages import chrome, message, render, see_other
 from statuspage.admin.state import ADMIN, USER
 from statuspage.http.form_body import posted_form
 from storage.alerts.reads import GroupView, get_group
-from storage.components import list_components
 from storage.database import Database
 from storage.errors import NotFound
 from storage.incidents.reads import IncidentView, get_incident
@@ -60,10 +58,6 @@ from storage.vocabulary import AFFECTING_STATUSES
 NEW_FIELDS = ("name", "severity", "impact", "status", "body", "started_at", "notify_subscribers")
 UPDATE_FIELDS = ("status", "body", "keep_statuses", "notify_subscribers")
 WAS_PREFIX = "was."  # hidden `was.<id>`: the status the form showed for that component
-
-
-async def component_ids(request: web.Request) -> list[str]:
-    return [c.id for c in await list_components(request.app[keys.DATABASE])]
 
 
 def chosen(form: Mapping[str, object], ids: list[str], prefix: str) -> dict[str, str]:
@@ -273,7 +267,3 @@ def _update_from_form(
         kept = {cid: s for cid, s in shown.items() if cid in incident.components}
         return NewUpdate(status, values["body"], kept | changed, author, notify)
     return NewUpdate(status, values["body"], changed, author, notify)
-
-
-async def components_now(request: web.Request) -> tuple[ComponentNow, ...]:
-    return await load_components_now(request.app[keys.DATABASE])
