@@ -82,16 +82,6 @@ def _add_pages(router: web.UrlDispatcher) -> None:
     router.add_get("/admin/tokens", tokens.tokens)
     router.add_post("/admin/tokens", tokens.create_token_view)
     router.add_post(r"/admin/tokens/{token_id:[0-9]{1,9}}/revoke", tokens.revoke_token_view)
-    router.add_get("/admin/templates", incident_templates.templates_view)
-    router.add_post("/admin/templates", incident_templates.create_template_view)
-    router.add_get("/admin/templates/new", incident_templates.new_template_form)
-    router.add_get(incident_templates.TEMPLATE, incident_templates.edit_template_form)
-    router.add_post(incident_templates.TEMPLATE, incident_templates.edit_template_view)
-    router.add_post(
-        incident_templates.TEMPLATE + "/delete", incident_templates.delete_template_view
-    )
-    router.add_get("/admin/components", components.components_page)
-    router.add_post(components.COMPONENT, components.set_status_view)
     router.add_get("/admin/audit", audit.audit)
     router.add_get("/admin/alerts", alerts.alerts)
     router.add_get("/admin/metrics", views_metrics.metrics_view)

@@ -31,3 +31,12 @@ async def test_an_incident_is_not_served_at_a_non_ascii_number(
     assert (await client.get("/incidents/1")).status == 200
     for digits in ("\u0661", "\u0967", "\uff11"):  # Arabic-Indic, Devanagari, full-width one
         assert (await client.get(f"/incidents/{digits}")).status == 404, digits
+
+
+def test_every_method_and_path_is_added_once(settings: Settings) -> None:
+    # A second registration of the same method and path is never reached (aiohttp
+    # serves the first), so it only hides which handler answers.
+    app: web.Application = create_app(settings, WEB_ONLY)
+    added = [(route.method, route.resource.canonical) for route in app.router.routes()]
+    assert any(path == "/admin/templates" for _, path in added)  # admin pages are in
+    assert sorted({pair for pair in added if added.count(pair) > 1}) == []
