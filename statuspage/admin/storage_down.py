@@ -1,7 +1,7 @@
 """What the admin area, the write API and sign-in answer while storage fails.
 
-One answer for all of them: 503 with `Retry-After: 30` and a short message
-(JSON under /api/, the admin message page otherwise, or a form re-rendered by
+One answer for all of them: 503 with `Retry-After` (`STORAGE_RETRY_AFTER_S`) and a
+short message (JSON under /api/, the admin message page otherwise, or a form re-rendered by
 the view that owns it, as sign-in does). The guard (`statuspage.admin.guard`)
 gives it for every database failure that reaches it, so no view can forget.
 
@@ -27,11 +27,11 @@ from statuspage.admin.api import error
 from statuspage.admin.pages import message
 from statuspage.admin.paths import Area
 from statuspage.admin.state import AREA
+from statuspage.http.errors import STORAGE_RETRY_AFTER_S
 from storage.failures import Severity, StorageProblem, diagnose
 
 log = logging.getLogger("statuspage.admin")
 
-RETRY_AFTER_S = 30
 NOT_ANSWERING = "the database did not answer in time"
 NOT_WORKING = (
     "the database cannot be used right now (a full disk, or a read-only or damaged "
@@ -71,13 +71,13 @@ async def storage_failed(
     fields = {"event": "storage_failed", "method": request.method, "path": request.path}
     log.warning("admin request answered 503", extra={"fields": fields | {"reason": str(problem)}})
     if request.get(AREA) is Area.API:
-        return error(503, _api_text(request, problem), retry_after_s=RETRY_AFTER_S)
+        return error(503, _api_text(request, problem), retry_after_s=STORAGE_RETRY_AFTER_S)
     response = (
         message(request, 503, "Temporarily unavailable", PAGE_TEXT)
         if form is None
         else await form(503)
     )
-    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    response.headers["Retry-After"] = str(STORAGE_RETRY_AFTER_S)
     return response
 
 

@@ -22,6 +22,11 @@ from statuspage.config import ComponentConfig, Settings
 
 log = logging.getLogger("statuspage.web")
 
+# What a 503 for storage that cannot be used asks a client to wait (`Retry-After`):
+# long enough for a database restart or a freed disk, short enough that a reader
+# retrying by hand is not put off. Pages, the admin area and the write API share it.
+STORAGE_RETRY_AFTER_S = 30
+
 TITLES = {
     400: "Bad request",
     404: "Page not found",

@@ -52,7 +52,7 @@ from statuspage.http.cache import (
     rendered_page,
 )
 from statuspage.http.data_stamp import DATABASE_ERRORS, DataUnavailable, log
-from statuspage.http.errors import PageError
+from statuspage.http.errors import STORAGE_RETRY_AFTER_S, PageError
 from statuspage.http.state import WebState
 from statuspage.presentation.display import time_text
 from storage.database import Database
@@ -206,7 +206,7 @@ def fallback(request: web.Request, state: WebState, key: str) -> web.StreamRespo
             503,
             "Live data is temporarily unavailable and this has not been shown since the "
             "service started. Please try again in a minute.",
-            headers={"Retry-After": "30"},
+            headers={"Retry-After": str(STORAGE_RETRY_AFTER_S)},
         )
     if page.fallback is None:
         page.fallback = stale_copy(page, request.app[keys.SETTINGS].current.tz)
