@@ -69,10 +69,46 @@ def impact_label(impact: str) -> str:
     return Impact(impact).label if impact in IMPACTS else clean_text(impact)
 
 
+# Unicode's explicit direction marks, embeddings, overrides and isolates. One of them
+# in a name ("\u202e" flips what follows it) would run on into the text around the
+# name on the page ("API: Major outage" read backwards) unless the name is isolated.
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_FIRST_STRONG_ISOLATE, _POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+_ISOLATE_INITIATORS = frozenset("\u2066\u2067\u2068")
+
+
 def clean_text(text: str | None) -> str:
     """Operator- or service-supplied text without control characters; escaping is
-    left to the template, which escapes everything it did not build itself."""
-    return "" if text is None else strip_control_characters(text)
+    left to the template, which escapes everything it did not build itself.
+
+    Text holding a direction control is shown between a first-strong isolate and its
+    pop: the pop ends every embedding and override opened inside (Unicode's
+    bidirectional algorithm, UAX #9), so the text reads as stored but cannot turn the
+    text around it; a pop the text did not open is left out, as it would end the
+    isolate early. Other text is returned as it is."""
+    if text is None:
+        return ""
+    cleaned = strip_control_characters(text)
+    if _BIDI_CONTROLS.isdisjoint(cleaned):
+        return cleaned
+    return _FIRST_STRONG_ISOLATE + _without_unopened_pops(cleaned) + _POP_DIRECTIONAL_ISOLATE
+
+
+def _without_unopened_pops(text: str) -> str:
+    """`text` less each isolate pop that no isolate in `text` opened: such a pop would
+    close the isolate around it early and let what follows run on outside."""
+    kept, open_isolates = [], 0
+    for character in text:
+        if character in _ISOLATE_INITIATORS:
+            open_isolates += 1
+        elif character == _POP_DIRECTIONAL_ISOLATE:
+            if open_isolates == 0:
+                continue
+            open_isolates -= 1
+        kept.append(character)
+    return "".join(kept)
 
 
 def date_text(day: date) -> str:

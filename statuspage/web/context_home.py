@@ -17,6 +17,7 @@ from statuspage.presentation.days import DayCell, history_days, status_day_cells
 from statuspage.presentation.display import (
     StatusBadge,
     TimeText,
+    clean_text,
     status_badge,
     time_text,
     worst_status,
@@ -202,7 +203,7 @@ def component_groups(data: HomeData, settings: Settings, now: datetime) -> tuple
         blocks.append(
             GroupBlock(
                 id=run[0][0].group_id,
-                name=run[0][0].group,
+                name=None if run[0][0].group is None else clean_text(run[0][0].group),
                 status=status_badge(status),
                 components=tuple(row for _, row in run),
                 open=group_starts_open(fold, status, many_components=many),

@@ -19,7 +19,7 @@ HOSTILE = f"""
 [[components]]
 id = "api"
 name = "{NAME}"
-group = "<b>Group</b>"
+group = "<b>Group</b>\\u0007"
 description = "<img src=x onerror=alert(3)> javascript:alert(4)"
 url = "http://127.0.0.1:9/health"
 sla_ms = 200
