@@ -95,6 +95,10 @@ class ProbeScheduler:
     def periodic_jobs(self) -> dict[str, PeriodicJob]:
         return dict(self._periodic)
 
+    def next_runs(self) -> dict[str, datetime]:
+        """When each scheduled job runs next, by job id (a paused job has none)."""
+        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
+
     @property
     def runner(self) -> ProbeRunner:
         return self._runner
@@ -203,6 +207,11 @@ class ProbeScheduler:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=misfire_grace_s(component.interval_s),
+            # Given, not left to APScheduler: it would ask the trigger for the first
+            # fire time after its own now, and a start that passed while the job was
+            # being added (a taken-over component due at once) would move a whole
+            # interval on. A start in the past is run at once, within the grace time.
+            next_run_time=start,
         )
 
     def _add_periodic(self, job: PeriodicJob, offset_s: float) -> None:
@@ -219,6 +228,7 @@ class ProbeScheduler:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=misfire_grace_s(job.interval_s),
+            next_run_time=start,  # as in `_add`
         )
 
     def _remove_periodic(self, job_id: str) -> None:

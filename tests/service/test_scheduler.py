@@ -175,3 +175,28 @@ async def test_shutdown_waits_for_runs_submitted_but_not_started_yet(
     sink.closed = True
     await asyncio.sleep(0.3)  # a run shutdown did not wait for would finish here, and fail
     assert sorted(r.component_id for r in sink.records) == [f"c{i}" for i in range(5)]
+
+
+async def test_a_first_run_that_passed_while_its_job_was_added_runs_at_once(
+    sessions: ProbeSessions,
+) -> None:
+    """A component taken over from a dead worker is due at once (`resume_times`); by the
+    time APScheduler adds its job that moment has passed. It must still run then, not
+    an interval later: bench/workers.py saw 5 of 508 taken components resume 45 s after
+    their worker died, against a bound of 30 s."""
+    scheduler = ProbeScheduler(runner(sessions, ListSink()), system_clock)
+    scheduler.start()
+    try:
+        passed = system_clock() - timedelta(seconds=0.5)
+        soon = system_clock() + timedelta(seconds=20)
+        components = [
+            component("taken", "http://127.0.0.1:9/health", 30.0),
+            component("later", "http://127.0.0.1:9/health", 30.0),
+        ]
+        scheduler.apply(components, {"taken": passed, "later": soon})
+        # Read before the loop runs anything: what APScheduler will run them at.
+        planned = scheduler.next_runs()
+        assert planned["taken"] == passed
+        assert planned["later"] == soon
+    finally:
+        await scheduler.shutdown(grace_s=1)
