@@ -8,8 +8,10 @@ there, so two versions of the code render the same page from the same data:
 `--html` writes it for a byte-for-byte comparison. Each render is what a cold
 request runs on the server (bench/page.py with the page cache off), minus HTTP:
 the page's reads in one snapshot, the template, the gzip and identity variants with
-their headers. CPU is the process's (user + system, all threads: aiosqlite runs
-the queries in a thread of its own), so other work on the machine hardly moves it.
+their headers. `--forget` empties what renders keep (bars and day counts, each a
+function of the data read) before every render. CPU is the process's (user + system,
+all threads: aiosqlite runs the queries in a thread of its own), so other work on the
+machine hardly moves it.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import argparse
 import asyncio
 import cProfile
+import importlib
 import pstats
 import shutil
 import time
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from aiohttp import web
 
@@ -55,7 +59,28 @@ async def ensure_data(folder: Path) -> Path:
     return config
 
 
-async def renders(folder: Path, count: int, profile: bool, html: Path | None) -> None:
+def forget_kept() -> None:
+    """Empty what renders keep that is a function of the data read (bars and day
+    counts: docs/page.md, "Issue 18, third pass"), so a render pays for all of it."""
+    for _, function in kept_functions():
+        function.cache_clear()
+
+
+def kept_functions() -> list[tuple[str, Any]]:
+    found = []
+    for module, name in (
+        ("storage.figures.running_totals", "_differences"),
+        ("statuspage.web.day_links", "_bar"),
+    ):
+        function = getattr(importlib.import_module(module), name, None)
+        if function is not None:  # an older version of the code has none
+            found.append((f"{module}.{name}", function))
+    return found
+
+
+async def renders(
+    folder: Path, count: int, profile: bool, html: Path | None, *, forget: bool
+) -> None:
     config = await ensure_data(folder)
     settings = load_settings(config, {})
     app = create_app(settings, WEB_ONLY, clock=lambda: NOW)
@@ -71,6 +96,8 @@ async def renders(folder: Path, count: int, profile: bool, html: Path | None) ->
             return Document(state.renderer.render(page.template, page.context))
 
         async def one() -> bytes:
+            if forget:
+                forget_kept()
             version = (app[keys.SETTINGS].generation, db.version, None)
             page = await render(state, "/", version, document)
             return page.identity.body
@@ -95,6 +122,7 @@ async def renders(folder: Path, count: int, profile: bool, html: Path | None) ->
         print(
             f"{count} cold renders of / ({len(body):,} bytes): {cpu:.2f} ms CPU each, "
             f"{wall:.2f} ms wall; the first after start {first_ms:.1f} ms CPU"
+            + ("; nothing kept between renders" if forget else "")
         )
         if profiler is not None:
             stats = pstats.Stats(profiler)
@@ -110,8 +138,11 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path("/tmp/cold-render"))
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--html", type=Path, help="write the rendered page here")
+    parser.add_argument(
+        "--forget", action="store_true", help="empty the kept bars and day counts before each"
+    )
     args = parser.parse_args()
-    asyncio.run(renders(args.folder, args.renders, args.profile, args.html))
+    asyncio.run(renders(args.folder, args.renders, args.profile, args.html, forget=args.forget))
 
 
 if __name__ == "__main__":
