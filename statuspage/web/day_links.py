@@ -43,12 +43,12 @@ def day_links(
     return _bar(component_url, tuple(days), tuple(levels), label)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=512)
 def _bar(component_url: str, days: tuple[date, ...], levels: tuple[str, ...], label: str) -> Markup:
     """`day_links`, kept by its arguments: a bar's 90 links are a third of the rows'
     time on a front-page render, and a render after a new result (today's counts)
     mostly draws the same levels again. A function of its arguments alone, so
-    keeping it cannot go stale; 1,024 bars are about 4 MB at most."""
+    keeping it cannot go stale. 512 bars: about 2.5 MB at most (4.6 KB each)."""
     base = str(escape(component_url))
     quote = "" if _UNQUOTED.match(base) else '"'
     head = f"<a href={quote}{base}#"

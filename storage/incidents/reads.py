@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, literal, union_all
+from sqlalchemy import Integer, Row, bindparam, literal_column, union_all
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -174,14 +174,14 @@ def _open_and_recent_query() -> Any:
     columns = incidents.c
     shown = (columns.draft.is_(False), columns.deleted_at.is_(None))
     newest = (columns.started_at.desc(), columns.id.desc())
-    unresolved = select(literal(0).label("part"), *columns).where(
+    unresolved = select(literal_column("0", Integer).label("part"), *columns).where(
         columns.kind == IncidentKind.INCIDENT, columns.status.in_(_UNRESOLVED), *shown
     )
-    maintenance = select(literal(1).label("part"), *columns).where(
+    maintenance = select(literal_column("1", Integer).label("part"), *columns).where(
         columns.kind == IncidentKind.MAINTENANCE, columns.status.in_(_OPEN_MAINTENANCE), *shown
     )
     recent = (
-        select(literal(2).label("part"), *columns)
+        select(literal_column("2", Integer).label("part"), *columns)
         .where(
             columns.kind.in_((IncidentKind.INCIDENT, IncidentKind.MAINTENANCE)),
             columns.started_at >= bindparam("since"),
