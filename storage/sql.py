@@ -1,12 +1,15 @@
-"""Statements whose spelling differs between SQLite and PostgreSQL."""
+"""Statements whose spelling differs between SQLite and PostgreSQL, and running Core reads."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import Insert
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -33,3 +36,24 @@ def upsert(dialect: str, table: Table, keys: Sequence[str], update: Sequence[str
 
 def dialect_of(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
+
+
+async def core_rows(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Sequence[Any]:
+    """The rows of a Core statement (table columns, built once), run on the session's
+    connection, in its transaction.
+
+    Pages run a handful of reads per render; through the ORM each costs about 0.5 ms
+    of Python before SQLite sees it (building the statement, the ORM's compile and
+    result set-up), through here about a quarter of that (docs/page.md, "Issue 18,
+    third pass"). Bind the varying values with `bindparam` (`expanding=True` for an
+    IN list) so the compiled form is cached once.
+    """
+    connection = await session.connection()
+    return (await connection.execute(statement, params or {})).all()
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for statements built once (`core_rows`)."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]

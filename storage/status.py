@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +18,7 @@ from storage.database import Database
 from storage.errors import NotFound
 from storage.figures.timebuckets import HOUR, day_start, utc_hour
 from storage.results.dirty import DirtyKey, mark_dirty
+from storage.sql import core_rows, table_of
 from storage.tables.freshness import ComponentFreshness
 from storage.tables.monitoring import Component, ProbeResultRow, StatusChange
 from storage.vocabulary import HUMAN_SOURCES, ComponentStatus, StatusSource
@@ -139,31 +141,50 @@ class StatusRow:
 
 async def status_rows(db: Database) -> dict[str, StatusRow]:
     """Every component not archived, in one query: pages read this on every render."""
-    columns: tuple[Any, ...] = (
-        Component.id,
-        Component.probed,
-        StatusChange.new_status,
-        StatusChange.source,
-        ComponentFreshness.stale_since,
-        ComponentFreshness.last_result_at,
-    )
-    query = (
-        select(*columns)
-        .outerjoin(StatusChange, col(StatusChange.id) == _latest_change_id())
-        .outerjoin(ComponentFreshness, col(ComponentFreshness.component_id) == Component.id)
-        .where(col(Component.archived_at).is_(None))
-    )
     async with db.read() as session:
-        rows = await session.exec(query)
-        return {
-            cid: StatusRow(
-                status=_status_or_default(status, probed),
-                held_by_person=source in HUMAN_SOURCES,
-                stale_since=stale_since,
-                last_result_at=last_result_at,
-            )
-            for cid, probed, status, source, stale_since, last_result_at in rows
-        }
+        rows = await core_rows(session, _STATUS_ROWS_QUERY)
+    return {
+        cid: StatusRow(
+            status=_status_or_default(status, probed),
+            held_by_person=source in HUMAN_SOURCES,
+            stale_since=stale_since,
+            last_result_at=last_result_at,
+        )
+        for cid, probed, status, source, stale_since, last_result_at in rows
+    }
+
+
+def _status_rows_query() -> Any:
+    component_table, change_table = table_of(Component), table_of(StatusChange)
+    freshness_table = table_of(ComponentFreshness)
+    components, changes, freshness = component_table.c, change_table.c, freshness_table.c
+    # A component's latest change, correlated: one probe of the (component_id, at) index
+    # per component, where ranking every change would read the whole history.
+    latest = (
+        select(changes.id)
+        .where(changes.component_id == components.id)
+        .order_by(changes.at.desc(), changes.id.desc())
+        .limit(1)
+        .correlate(component_table)
+        .scalar_subquery()
+    )
+    return (
+        sa_select(
+            components.id,
+            components.probed,
+            changes.new_status,
+            changes.source,
+            freshness.stale_since,
+            freshness.last_result_at,
+        )
+        .select_from(component_table)
+        .outerjoin(change_table, changes.id == latest)
+        .outerjoin(freshness_table, freshness.component_id == components.id)
+        .where(components.archived_at.is_(None))
+    )
+
+
+_STATUS_ROWS_QUERY = _status_rows_query()  # built once: every page render runs it
 
 
 def _status_or_default(status: str | None, probed: bool) -> str | None:

@@ -18,6 +18,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # statuspage/
 TEMPLATE_DIRS = (_PACKAGE / "templates", _PACKAGE.parent / "templates")
 # C0 controls but tab and newlines, DEL, and lone surrogates (which cannot be encoded).
 _NEVER_IN_A_PAGE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The same controls as bytes: in UTF-8 no other character's encoding contains them.
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def template_dir() -> Path:
@@ -46,4 +48,17 @@ class Renderer:
         html = self.environment.get_template(template).render(page=page)
         # Contexts clean what they show; this is the net under them: a control
         # character is never valid in a page, whichever field it came through.
+        return without_controls(html)
+
+
+def without_controls(html: str) -> str:
+    """`html` without the characters `_NEVER_IN_A_PAGE` matches. Nearly every page has
+    none, and finding that out on the UTF-8 bytes (the encoder refuses lone surrogates)
+    takes a third of the regular expression's time over a 200 KB front page."""
+    try:
+        encoded = html.encode()
+    except UnicodeEncodeError:
         return _NEVER_IN_A_PAGE.sub("", html)
+    if len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded):
+        return html
+    return _NEVER_IN_A_PAGE.sub("", html)

@@ -31,13 +31,7 @@ from statuspage.web.front_rows import UPTIME_WINDOW, ComponentRow, RowData, comp
 from storage.database import Database
 from storage.figures.windows import LatencyFigures, window_bounds
 from storage.freshness import shown_components
-from storage.incidents.reads import (
-    IncidentFilter,
-    IncidentView,
-    list_incidents,
-    open_maintenances,
-    unresolved_incidents,
-)
+from storage.incidents.reads import IncidentView, open_and_recent
 from storage.queries.latest import LatestResult, latest_results
 from storage.queries.series import latency_by_component
 from storage.queries.summary import ComponentOverview, component_overviews
@@ -106,6 +100,7 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
     probed = [c.id for c in settings.probed_components]
     since = now - timedelta(days=PAST_INCIDENT_DAYS)
     shown = await shown_components(db)
+    incidents = await open_and_recent(db, since=since, limit=PAST_INCIDENT_READ_LIMIT)
     return HomeData(
         statuses={cid: state.shown for cid, state in shown.items()},
         recorded={cid: state.recorded for cid, state in shown.items()},
@@ -114,11 +109,9 @@ async def load_home(db: Database, settings: Settings, now: datetime) -> HomeData
         ),
         latency_24h=await front_latency(db, settings, probed, now),
         latest=await latest_results(db, ids, since=latest_since(settings, now)),
-        unresolved=await unresolved_incidents(db),
-        maintenances=await open_maintenances(db),
-        recent=await list_incidents(
-            db, IncidentFilter(started_from=since, limit=PAST_INCIDENT_READ_LIMIT)
-        ),
+        unresolved=incidents.unresolved,
+        maintenances=incidents.maintenances,
+        recent=incidents.recent,
         manual_intervals=await manual_intervals(db, settings, now),
     )
 

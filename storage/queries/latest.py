@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.database import Database
+from storage.sql import core_rows, table_of
 from storage.tables.freshness import ComponentFreshness
 from storage.tables.incidents import Incident, IncidentUpdate
 from storage.tables.metrics import MetricRollup
@@ -26,15 +28,6 @@ from storage.vocabulary import Granularity
 
 PHASE_SAMPLE = 200  # results averaged for the phase breakdown
 
-_LATEST_COLUMNS: tuple[Any, ...] = (
-    col(ProbeResultRow.component_id),
-    col(ProbeResultRow.region),
-    col(ProbeResultRow.status),
-    col(ProbeResultRow.started_at),
-    col(ProbeResultRow.latency_ms),
-    col(ProbeResultRow.error),
-    col(ProbeResultRow.dependencies),
-)
 _PHASE_COLUMNS: tuple[Any, ...] = (
     col(ProbeResultRow.dns_ms),
     col(ProbeResultRow.connect_ms),
@@ -84,25 +77,40 @@ async def latest_results(
     Pass a `since` a few probe intervals back: the query reads every result in
     [since, now) through the `scheduled_at` index and ranks them in the database.
     """
-    rank = func.row_number().over(
-        partition_by=ProbeResultRow.component_id,
-        order_by=(col(ProbeResultRow.scheduled_at).desc(), col(ProbeResultRow.id).desc()),
-    )
-    columns: list[Any] = [*_LATEST_COLUMNS, rank.label("rank")]
-    ranked = (
-        select(*columns)
-        .where(ProbeResultRow.scheduled_at >= since)
-        .where(col(ProbeResultRow.component_id).in_(list(component_ids)))
-        .subquery()
-    )
-    query = select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
+    params = {"since": since, "ids": list(component_ids)}
     found: dict[str, LatestResult] = {}
     async with db.read() as session:
-        for cid, region, status, started, latency, error, deps in await session.exec(query):
-            found[cid] = LatestResult(
-                cid, region, status, started, latency, error, dict(deps or {})
-            )
+        rows = await core_rows(session, _LATEST_QUERY, params)
+    for cid, region, status, started, latency, error, deps in rows:
+        found[cid] = LatestResult(cid, region, status, started, latency, error, dict(deps or {}))
     return found
+
+
+def _latest_query() -> Any:
+    results = table_of(ProbeResultRow).c
+    rank = func.row_number().over(
+        partition_by=results.component_id,
+        order_by=(results.scheduled_at.desc(), results.id.desc()),
+    )
+    columns = (
+        results.component_id,
+        results.region,
+        results.status,
+        results.started_at,
+        results.latency_ms,
+        results.error,
+        results.dependencies,
+    )
+    ranked = (
+        sa_select(*columns, rank.label("rank"))
+        .where(results.scheduled_at >= bindparam("since"))
+        .where(results.component_id.in_(bindparam("ids", expanding=True)))
+        .subquery()
+    )
+    return select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
+
+
+_LATEST_QUERY = _latest_query()  # built once: every front-page render runs it (core_rows)
 
 
 async def last_due_times(

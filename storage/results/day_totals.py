@@ -13,17 +13,18 @@ upgrade that added them) is read from its roll-ups instead: slower, not wrong.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, bindparam, delete, insert
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.figures.running_totals import COUNTERS, Counts, RunningTotals
 from storage.figures.timebuckets import DAY, day_start, local_date
+from storage.sql import core_rows
 from storage.tables.monitoring import Component, DayTotals, Rollup
 from storage.vocabulary import Granularity
 
@@ -35,23 +36,37 @@ TotalsByRegion = dict[str, RunningTotals]
 DayCounts = dict[tuple[str, str], dict[date, Counts]]  # (component, region) -> day -> counts
 
 _TABLE: Table = SQLModel.metadata.tables[DayTotals.__tablename__]
-_COUNT_COLUMNS = tuple(col(getattr(Rollup, name)) for name in COUNTERS)
+_ROLLUPS: Table = SQLModel.metadata.tables[Rollup.__tablename__]
+# Built once: every front-page render runs these (storage.sql.core_rows).
+_TOTALS_QUERY = select(
+    _TABLE.c.component_id, _TABLE.c.region, _TABLE.c.first_day, _TABLE.c.running
+).where(
+    _TABLE.c.component_id.in_(bindparam("ids", expanding=True)),
+    _TABLE.c.time_zone == bindparam("zone"),
+)
+_TOTALS_IN_REGION_QUERY = _TOTALS_QUERY.where(_TABLE.c.region == bindparam("region"))
+_COUNTS_QUERY = select(
+    _ROLLUPS.c.component_id,
+    _ROLLUPS.c.region,
+    _ROLLUPS.c.bucket_start,
+    *(_ROLLUPS.c[name] for name in COUNTERS),
+).where(
+    _ROLLUPS.c.component_id.in_(bindparam("ids", expanding=True)),
+    _ROLLUPS.c.granularity == Granularity.DAY,
+    _ROLLUPS.c.bucket_start >= bindparam("start"),
+    _ROLLUPS.c.bucket_start < bindparam("stop"),
+)
+_COUNTS_IN_REGION_QUERY = _COUNTS_QUERY.where(_ROLLUPS.c.region == bindparam("region"))
 
 
 async def load_day_totals(
     session: AsyncSession, component_ids: Collection[str], tz: ZoneInfo, region: str | None
 ) -> dict[str, TotalsByRegion]:
     """The stored totals for these components in this time zone, by component and region."""
-    query = select(
-        col(DayTotals.component_id),
-        col(DayTotals.region),
-        col(DayTotals.first_day),
-        col(DayTotals.running),
-    ).where(col(DayTotals.component_id).in_(component_ids), DayTotals.time_zone == tz.key)
-    if region is not None:
-        query = query.where(DayTotals.region == region)
+    params = {"ids": list(component_ids), "zone": tz.key, "region": region}
     found: dict[str, TotalsByRegion] = {}
-    for component_id, row_region, first_day, running in await session.exec(query):
+    query = _TOTALS_QUERY if region is None else _TOTALS_IN_REGION_QUERY
+    for component_id, row_region, first_day, running in await core_rows(session, query, params):
         totals = RunningTotals.decode(first_day, running)
         found.setdefault(component_id, {})[row_region] = totals
     return found
@@ -67,19 +82,15 @@ async def load_day_counts(
     region: str | None = None,
 ) -> DayCounts:
     """Counts of the day roll-ups of [first, stop) (site-local days), by component and region."""
-    query = select(
-        col(Rollup.component_id), col(Rollup.region), col(Rollup.bucket_start), *_COUNT_COLUMNS
-    ).where(
-        col(Rollup.component_id).in_(component_ids),
-        Rollup.granularity == Granularity.DAY,
-        Rollup.bucket_start >= day_start(first, tz),
-        Rollup.bucket_start < day_start(stop, tz),
-    )
-    if region is not None:
-        query = query.where(Rollup.region == region)
+    params = {
+        "ids": list(component_ids),
+        "start": day_start(first, tz),
+        "stop": day_start(stop, tz),
+        "region": region,
+    }
+    query = _COUNTS_QUERY if region is None else _COUNTS_IN_REGION_QUERY
     counts: DayCounts = {}
-    rows: Iterable[Sequence[Any]] = await session.exec(query)
-    for component_id, row_region, start, *values in rows:
+    for component_id, row_region, start, *values in await core_rows(session, query, params):
         counts.setdefault((component_id, row_region), {})[local_date(start, tz)] = tuple(values)
     return counts
 

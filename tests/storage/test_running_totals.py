@@ -125,3 +125,15 @@ def test_cut_totals_end_where_they_were_cut() -> None:
     totals = RunningTotals.of_days(FIRST, FIRST + 5 * DAY, {FIRST: (1, 0, 0, 0, 1)})
     cut = totals.ending(FIRST + 2 * DAY)
     assert (cut.day_count, cut.end_day) == (2, FIRST + 2 * DAY)
+
+
+def test_totals_of_the_same_span_with_other_counts_give_their_own_days() -> None:
+    """Each day's counts are kept by the bytes they come from: totals read again after
+    a correction to a past day give the corrected days, not the ones asked for before."""
+    days = {FIRST + n * DAY: (10, 0, 0, 0, 10) for n in range(5)}
+    before = RunningTotals.of_days(FIRST, FIRST + 5 * DAY, days).per_day(FIRST, 5)
+    corrected = days | {FIRST + 2 * DAY: (9, 0, 1, 0, 9)}
+    after = RunningTotals.of_days(FIRST, FIRST + 5 * DAY, corrected).per_day(FIRST, 5)
+    assert before[2] == (10, 0, 0, 0, 10)
+    assert after[2] == (9, 0, 1, 0, 9)
+    assert after[:2] == before[:2]

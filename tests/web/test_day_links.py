@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from bs4 import BeautifulSoup
 
 from statuspage.web.day_links import day_links
@@ -31,3 +32,16 @@ def test_an_address_that_cannot_stand_bare_is_quoted_and_escaped() -> None:
     link = BeautifulSoup(html, "html.parser").select_one("a")
     assert link is not None
     assert link["href"] == '/components/a b"<#g1230'
+
+
+def test_a_bar_drawn_again_with_one_level_changed_shows_the_change() -> None:
+    before = str(day_links("/components/api", DAYS, LEVELS, label="API"))
+    after = str(day_links("/components/api", DAYS, ["good", "fair"], label="API"))
+    assert "#b1231>" in before
+    assert "#f1231>" in after
+    assert "#b1231>" not in after
+
+
+def test_a_bar_needs_one_level_per_day() -> None:
+    with pytest.raises(ValueError, match="1 levels for 2 days"):
+        day_links("/components/api", DAYS, LEVELS[:1], label="API")
