@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -38,6 +38,9 @@ _SITE_PREFIX = {
     "no_recent_data": "silent:",
 }
 _GONE = Reading(0.0, 0, {"reason": "no longer in the window"})
+# Components judged between two chances for the service's event loop to start probes:
+# a slice of a sweep (every rule) takes a few milliseconds.
+SLICE = 250
 
 
 def component_subject(component_id: str) -> str:
@@ -186,6 +189,19 @@ class Evaluator:
         fraction of the cost of judging every result. A SWEEP, now and then, judges
         every component, for windows that slide on with no new results at all.
         """
+        steps: list[AlertStep] = []
+        for part in self.evaluating(now, scope):
+            steps += part
+        return steps
+
+    def evaluating(
+        self, now: float, scope: Scope = Scope.ARRIVED, *, slice_size: int | None = None
+    ) -> Iterator[list[AlertStep]]:
+        """`evaluate`, one slice of at most `slice_size` components at a time, then the
+        site's and metrics' rules: the same steps in the same order. Between slices
+        the caller may let other work run (the service lets the event loop start
+        probes: a sweep of thousands of components is long), provided nothing else
+        changes this evaluator meanwhile."""
         state = self.state
         if scope is Scope.ARRIVED:
             targets = state.urgent
@@ -199,18 +215,18 @@ class Evaluator:
             state.touched = set()
             for window in state.windows.values():
                 window.forget_before(now)
-        steps: list[AlertStep] = []
         with_alerts = self._with_open_alerts()
-        for component_id in sorted(targets):
-            if not self._in_maintenance(component_id):
-                only_latency = scope is Scope.ROUND and component_id not in with_alerts
-                steps += self._component(component_id, now, only_latency=only_latency)
+        ordered, size = sorted(targets), slice_size or SLICE
+        for first in range(0, len(ordered), size):
+            steps: list[AlertStep] = []
+            for component_id in ordered[first : first + size]:
+                if not self._in_maintenance(component_id):
+                    only_latency = scope is Scope.ROUND and component_id not in with_alerts
+                    steps += self._component(component_id, now, only_latency=only_latency)
+            yield steps
         if scope is not Scope.ARRIVED:
-            steps += self._site(now)
-            steps += self._metrics(now)
-            steps += self._orphans(now)
+            yield self._site(now) + self._metrics(now) + self._orphans(now)
             self._prune_seen(now)
-        return steps
 
     def _with_open_alerts(self) -> set[str]:
         return {held.component_id for held in self.state.open.values() if held.component_id}
