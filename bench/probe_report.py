@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -93,3 +94,60 @@ def print_targets(rates: list[Rate], timings: tuple[Timings, Timings] | None) ->
     print(f"  bias p50 within 0.5 ms of the bare loop's: {d50:+.2f} ms  {verdict(d50 <= 0.5)}")
     print(f"  bias p99 within 3 ms of the bare loop's:   {d99:+.2f} ms  {verdict(d99 <= 3.0)}")
     print(f"  start lateness p99 under 20 ms:            {late99:.2f} ms  {verdict(late99 < 20)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One service run of an off/on pair (`bench/probes.py --pairs`)."""
+
+    committed_per_s: float
+    cpu_us: float  # this process's CPU (all threads) per committed result
+    usage: Usage
+    skipped_per_s: float
+    late_ms: list[float]
+
+
+def _side(s: Side) -> str:
+    late = f"{percentile(s.late_ms, 50):6.0f} {percentile(s.late_ms, 99):6.0f}"
+    return (
+        f"{s.committed_per_s:6.0f} {s.cpu_us:6.0f} {s.skipped_per_s:6.0f} {late}"
+        f" {pct(s.usage.prober):>5} {pct(s.usage.others):>5}"
+    )
+
+
+def print_pairs(title: str, pairs: list[tuple[Side, Side]], bound: float, busy: float) -> None:
+    """Each pair's figures, off then on, their ratios, and the medians."""
+    print(f"\n{title}")
+    names = ("per s", "µs/res", "skip/s", "late50", "late99")
+    side = " ".join(f"{n:>6}" for n in names) + f" {'CPU':>5} {'other':>5}"
+    print(f"  {'':4} {'alerting off':^47}   {'alerting on':^47}   on/off: per s  µs/res")
+    print(f"  {'pair':4} {side}   {side}")
+    rates, cpus = [], []
+    for n, (off, on) in enumerate(pairs, 1):
+        rate, cpu = on.committed_per_s / off.committed_per_s, on.cpu_us / off.cpu_us
+        rates.append(rate)
+        cpus.append(cpu)
+        print(f"  {n:4} {_side(off)}   {_side(on)}   {rate:13.3f} {cpu:7.3f}")
+    offs, ons = [p[0] for p in pairs], [p[1] for p in pairs]
+    rate, cpu = statistics.median(rates), statistics.median(cpus)
+    print(
+        f"  median on/off: committed/s {rate:.3f} ({(rate - 1) * 100:+.1f} %), "
+        f"CPU per result {cpu:.3f} ({(cpu - 1) * 100:+.1f} %)"
+    )
+    for name, sides in (("off", offs), ("on", ons)):
+        per_s = statistics.median(s.committed_per_s for s in sides)
+        cpu_us = statistics.median(s.cpu_us for s in sides)
+        skipped = statistics.median(s.skipped_per_s for s in sides)
+        print(
+            f"  median alerting {name + ':':4} {per_s:6.0f} committed/s, {cpu_us:4.0f} µs of"
+            f" CPU per result, {skipped:5.0f} runs skipped/s,"
+            f" others up to {pct(max(s.usage.others for s in sides))} of a CPU"
+        )
+    loss = max(1 - rate, cpu - 1)
+    others = max(s.usage.others for s in offs + ons)
+    caveat = f" (others took up to {pct(others)} of a CPU: not conclusive)" if others > busy else ""
+    print(
+        f"  loss with alerting on (the larger of the median throughput loss and the median"
+        f" CPU rise per result): {loss * 100:.1f} %; bound {bound * 100:.0f} %:"
+        f" {verdict(loss <= bound)}{caveat}"
+    )

@@ -8,6 +8,7 @@ over a window after a warm-up.
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import gc
 import logging
 import tempfile
@@ -120,6 +121,8 @@ class ServiceRun:
     rows_in_db: int = 0
     written: int = 0
     dropped: int = 0
+    skipped_per_s: float = 0.0  # runs the scheduler skipped (still running, or late)
+    late_ms: list[float] = field(default_factory=list)  # started - due, rows due in the window
 
 
 @asynccontextmanager
@@ -154,8 +157,24 @@ def make_runner(plan: Plan, sink: TeeSink) -> ProbeRunner:
     return ProbeRunner(ProbeSessions.open(), sink, limits, ServiceMetrics())
 
 
+async def lateness_ms(db: Database, start: datetime, end: datetime) -> list[float]:
+    """Start lateness of the committed results due in [start, end), read back once the
+    run is over (nothing is added to the measured path)."""
+    due, started = ProbeResultRow.scheduled_at, ProbeResultRow.started_at
+    query = select(due, started).where(due >= start, due < end)
+    async with db.read() as session:
+        rows = (await session.exec(query)).all()
+    return [(s - d).total_seconds() * 1000 for d, s in rows]
+
+
 async def run_service(
-    plan: Plan, target: Target, db_kind: str, *, keep: bool, freeze: bool = False
+    plan: Plan,
+    target: Target,
+    db_kind: str,
+    *,
+    keep: bool,
+    freeze: bool = False,
+    profile: cProfile.Profile | None = None,
 ) -> ServiceRun:
     with tempfile.TemporaryDirectory(prefix="bench-probes-") as folder:
         async with database(db_kind, Path(folder)) as db:
@@ -171,7 +190,7 @@ async def run_service(
                 gc.collect()
                 gc.freeze()
             try:
-                run = await _drive(plan, target, runner, sink, components)
+                run = await _drive(plan, target, runner, sink, components, profile)
             finally:
                 await writer.close(timeout_s=60)
                 await runner.sessions.close()
@@ -180,6 +199,9 @@ async def run_service(
                     await alerting[1]
             gc.unfreeze()
             run.rows_in_db = await count_rows(db)
+            start = datetime.fromtimestamp(run.window_start_s, UTC)
+            end = datetime.fromtimestamp(run.window_start_s + plan.window_s, UTC)
+            run.late_ms = await lateness_ms(db, start, end)
             run.written, run.dropped, run.records = writer.written, writer.dropped, sink.records
             return run
 
@@ -209,6 +231,7 @@ async def _drive(
     runner: ProbeRunner,
     sink: TeeSink,
     components: list[ComponentConfig],
+    profile: cProfile.Profile | None = None,
 ) -> ServiceRun:
     scheduler = ProbeScheduler(runner, system_clock)
     scheduler.apply(components)
@@ -217,13 +240,21 @@ async def _drive(
         await asyncio.sleep(plan.warmup_s)
         window, opened_at = Window(target), time.time()
         written, submitted = sink.writer.written, sink.submitted
+        skipped = scheduler.skipped
+        if profile is not None:
+            profile.enable()
         await asyncio.sleep(plan.window_s)
+        if profile is not None:
+            profile.disable()
         wall, usage = window.since()
         committed, done = sink.writer.written - written, sink.submitted - submitted
+        skipped = scheduler.skipped - skipped
         pending = sink.writer.pending
     finally:
         await scheduler.shutdown(grace_s=15)
-    return ServiceRun(committed / wall, done / wall, pending, usage, opened_at)
+    run = ServiceRun(committed / wall, done / wall, pending, usage, opened_at)
+    run.skipped_per_s = skipped / wall
+    return run
 
 
 def service_timings(label: str, plan: Plan, run: ServiceRun) -> Timings:

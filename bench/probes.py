@@ -1,6 +1,7 @@
 """Probe benchmark: the real scheduler, runner and writer against a local target.
 
 Run: .venv/bin/python bench/probes.py [--quick] [--postgres]
+     .venv/bin/python bench/probes.py --gc-tune --pairs 8   # alerting off/on, ~6 minutes
 
 It starts a local aiohttp.web target (SO_REUSEPORT workers, pinned to the last CPU),
 pins itself to CPU 0, and measures, each next to a bare aiohttp loop in the same run:
@@ -29,8 +30,10 @@ if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 
 import argparse
 import asyncio
+import cProfile
 import gc
 import logging
+import math
 import os
 import platform
 import tempfile
@@ -44,8 +47,10 @@ import aiohttp
 
 from bench.probe_report import (
     Rate,
+    Side,
     Timings,
     pct,
+    print_pairs,
     print_rates,
     print_targets,
     print_timings,
@@ -145,6 +150,9 @@ class Options:
     target_workers: int
     gc_tune: bool
     alerting: bool = False
+    pairs: int = 0  # > 0: only alerting off/on pairs of part 1's service run
+    keep_alive: bool = False  # pairs: with keep-alive instead of a new connection each
+    profile: Path | None = None  # pairs: a cProfile of each run's window, in this folder
 
 
 def parse_options(argv: Sequence[str]) -> Options:
@@ -171,7 +179,22 @@ def parse_options(argv: Sequence[str]) -> Options:
         help="part 1 also with the alert evaluator on: on, off, on after the usual rows, "
         "with a new connection each and then with keep-alive",
     )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only N pairs of part 1's service run, alerting off and on (the order "
+        "alternating), with each pair's ratios and their medians: whether alerting costs "
+        "more than issue 16's 5 %%. Windows 15 s unless --window",
+    )
+    parser.add_argument("--keep-alive", action="store_true", help="--pairs: keep-alive connections")
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="--pairs: cProfile each window into DIR"
+    )
     args = parser.parse_args(argv)
+    if (args.keep_alive or args.profile) and not args.pairs:
+        parser.error("--keep-alive and --profile go with --pairs")
     if args.postgres and not postgres_admin_url():
         parser.error("--postgres needs STATUSPAGE_TEST_POSTGRES_URL")
     return Options(
@@ -182,13 +205,16 @@ def parse_options(argv: Sequence[str]) -> Options:
         interval_s=args.interval,
         concurrency=args.concurrency,
         warmup_s=3.0 if args.quick else 5.0,
-        window_s=args.window or (6.0 if args.quick else 20.0),
+        window_s=args.window or (6.0 if args.quick else 15.0 if args.pairs else 20.0),
         timing_targets=args.timing_rate * 5,  # every 5 s
         timing_interval_s=5.0,
         delay_ms=100.0,
         target_workers=args.target_workers,
         gc_tune=args.gc_tune,
         alerting=args.alerting,
+        pairs=args.pairs,
+        keep_alive=args.keep_alive,
+        profile=args.profile,
     )
 
 
@@ -321,12 +347,64 @@ async def part_two(opts: Options, target: Target) -> tuple[Timings, Timings]:
     return bare, ours
 
 
+ALERTING_BOUND = 0.05  # issue 16: the probe benchmark loses at most 5 % with alerting on
+
+
+async def one_side(opts: Options, target: Target, alerting: bool, name: str) -> Side:
+    plan = throughput_plan(opts, opts.keep_alive, opts.interval_s, alerting=alerting)
+    profile = cProfile.Profile() if opts.profile else None
+    run = await run_service(
+        plan, target, opts.db_kind, keep=False, freeze=opts.gc_tune, profile=profile
+    )
+    if profile is not None and opts.profile is not None:
+        opts.profile.mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(opts.profile / f"{name}-{'on' if alerting else 'off'}.pstats")
+    cpu_us = run.usage.prober / run.committed_per_s * 1e6 if run.committed_per_s else math.inf
+    return Side(run.committed_per_s, cpu_us, run.usage, run.skipped_per_s, run.late_ms)
+
+
+async def alternate(opts: Options, target: Target) -> list[Side]:
+    """`opts.pairs` pairs of service runs, alerting off and on; the first of a pair is
+    off, then on, then off again (off, on / on, off / ...), so a drift in the machine's
+    load weighs on both sides alike."""
+    pairs = []
+    for n in range(1, opts.pairs + 1):
+        first = n % 2 == 0  # alerting in the pair's first run
+        sides = {}
+        for alerting in (first, not first):
+            sides[alerting] = await one_side(opts, target, alerting, f"pair{n}")
+        pairs.append((sides[False], sides[True]))
+        print(f"  pair {n}/{opts.pairs} done", flush=True)
+    mode = "keep-alive" if opts.keep_alive else "a new connection each"
+    print_pairs(
+        f"Alerting off and on, {opts.pairs} pairs: {opts.components} components every "
+        f"{opts.interval_s:g} s, {mode}, concurrency {opts.concurrency}; {opts.window_s:g} s "
+        f"window after {opts.warmup_s:g} s warm-up.\n   per s: committed; µs/res: this "
+        "process's CPU (all threads) per committed result; skip/s: runs the scheduler "
+        "skipped;\n   late50/late99: start lateness, ms; CPU: this process's share of a "
+        "CPU; other: other processes' (the busier CPU's)",
+        pairs,
+        ALERTING_BOUND,
+        BUSY_SHARE,
+    )
+    return [side for pair in pairs for side in pair]
+
+
 async def bench(opts: Options, log_counter: LogCounter) -> None:
     prober_cpus, target_cpus = pin_cpus()
     print_header(opts, prober_cpus, target_cpus)
     rates: list[Rate] = []
     timings: tuple[Timings, Timings] | None = None
     with start_target(opts.target_workers, target_cpus, prober_cpus) as target:
+        if opts.pairs:
+            sides = await alternate(opts, target)
+            print(f"\n   uptime after: {Path('/proc/loadavg').read_text().strip()}")
+            if (busiest := max(s.usage.others for s in sides)) > BUSY_SHARE:
+                print(
+                    f"\nWARNING: other processes took up to {pct(busiest)} of a CPU in a "
+                    "window; the CPU per result is the figure to trust, the rates less."
+                )
+            return
         if 1 in opts.parts:
             rates = await part_one(opts, target)
             cpu = own_cpu_s()

@@ -11,7 +11,8 @@ until the window ends.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -22,7 +23,7 @@ from statuspage.rules.alerts.metric_rules import MetricPoints
 from statuspage.rules.alerts.metric_rules import measure as measure_metric
 from statuspage.rules.alerts.model import Reading, Rule
 from statuspage.rules.alerts.quiet import Quiet
-from statuspage.rules.alerts.samples import Counts, Sample, SampleWindow
+from statuspage.rules.alerts.samples import Counts, SampleWindow
 from statuspage.rules.alerts.site_rules import SITE, SITE_KINDS, SiteData
 from storage.alerts.reads import AlertView
 from storage.alerts.writes import AlertStep
@@ -37,6 +38,9 @@ _SITE_PREFIX = {
     "no_recent_data": "silent:",
 }
 _GONE = Reading(0.0, 0, {"reason": "no longer in the window"})
+# Components judged between two chances for the service's event loop to start probes:
+# a slice of a sweep (every rule) takes a few milliseconds.
+SLICE = 250
 
 
 def component_subject(component_id: str) -> str:
@@ -92,8 +96,14 @@ class Evaluator:
         self._live = _live_keys(ruleset)
         self._quiet = _quiet_rules(ruleset)
         keep = ruleset.keep_s
-        for window in self.state.windows.values():
+        for component_id, window in self.state.windows.items():
             window.keep_s = keep
+            quiet = self._quiet.get(component_id)
+            window.watch(math.inf if quiet is None else quiet.fastest_ms)
+
+    def _new_window(self, component_id: str) -> SampleWindow:
+        """A component's window, remembering successes its quiet check looks for."""
+        return SampleWindow(self.ruleset.keep_s, self._quiet[component_id].fastest_ms)
 
     # Feeding -------------------------------------------------------------------
 
@@ -102,23 +112,29 @@ class Evaluator:
         row read back after a takeover) is skipped. Returns how many were new."""
         added = 0
         state = self.state
+        rules, statuses, windows = self.ruleset.by_component, state.statuses, state.windows
+        seen_by_component, touched, urgent = state.seen, state.touched, state.urgent
         for r in results:
-            if r.component_id not in self.ruleset.by_component or self._in_maintenance(
-                r.component_id
-            ):
+            component_id = r.component_id
+            if component_id not in rules:
                 continue
-            seen = state.seen.setdefault(r.component_id, set())
+            status = statuses.get(component_id)
+            if status is not None and status[1] == StatusSource.MAINTENANCE:
+                continue  # `_in_maintenance`, inline: this runs for every result
+            seen = seen_by_component.get(component_id)
+            if seen is None:
+                seen = seen_by_component[component_id] = set()
             key = (r.region, r.at)
             if key in seen:
                 continue
             seen.add(key)
-            window = state.windows.get(r.component_id)
+            window = windows.get(component_id)
             if window is None:
-                window = state.windows[r.component_id] = SampleWindow(self.ruleset.keep_s)
-            window.add(Sample(r.at, r.failed, r.latency_ms, r.over_sla))
-            state.touched.add(r.component_id)
+                window = windows[component_id] = self._new_window(component_id)
+            window.append(r.at, r.failed, r.latency_ms, r.over_sla)
+            touched.add(component_id)
             if r.failed:
-                state.urgent.add(r.component_id)
+                urgent.add(component_id)
             added += 1
         return added
 
@@ -173,6 +189,19 @@ class Evaluator:
         fraction of the cost of judging every result. A SWEEP, now and then, judges
         every component, for windows that slide on with no new results at all.
         """
+        steps: list[AlertStep] = []
+        for part in self.evaluating(now, scope):
+            steps += part
+        return steps
+
+    def evaluating(
+        self, now: float, scope: Scope = Scope.ARRIVED, *, slice_size: int | None = None
+    ) -> Iterator[list[AlertStep]]:
+        """`evaluate`, one slice of at most `slice_size` components at a time, then the
+        site's and metrics' rules: the same steps in the same order. Between slices
+        the caller may let other work run (the service lets the event loop start
+        probes: a sweep of thousands of components is long), provided nothing else
+        changes this evaluator meanwhile."""
         state = self.state
         if scope is Scope.ARRIVED:
             targets = state.urgent
@@ -186,18 +215,18 @@ class Evaluator:
             state.touched = set()
             for window in state.windows.values():
                 window.forget_before(now)
-        steps: list[AlertStep] = []
         with_alerts = self._with_open_alerts()
-        for component_id in sorted(targets):
-            if not self._in_maintenance(component_id):
-                only_latency = scope is Scope.ROUND and component_id not in with_alerts
-                steps += self._component(component_id, now, only_latency=only_latency)
+        ordered, size = sorted(targets), slice_size or SLICE
+        for first in range(0, len(ordered), size):
+            steps: list[AlertStep] = []
+            for component_id in ordered[first : first + size]:
+                if not self._in_maintenance(component_id):
+                    only_latency = scope is Scope.ROUND and component_id not in with_alerts
+                    steps += self._component(component_id, now, only_latency=only_latency)
+            yield steps
         if scope is not Scope.ARRIVED:
-            steps += self._site(now)
-            steps += self._metrics(now)
-            steps += self._orphans(now)
+            yield self._site(now) + self._metrics(now) + self._orphans(now)
             self._prune_seen(now)
-        return steps
 
     def _with_open_alerts(self) -> set[str]:
         return {held.component_id for held in self.state.open.values() if held.component_id}
@@ -213,7 +242,10 @@ class Evaluator:
         own (`Quiet`), the common case of a healthy component."""
         window = self.state.windows.get(component_id) or SampleWindow(self.ruleset.keep_s)
         rules = self.ruleset.by_component[component_id]
-        if only_latency and not window.counts(now, self.ruleset.keep_s).failures:
+        keep_s = self.ruleset.keep_s
+        if only_latency and (
+            window.surely_none(now, keep_s, failed=True) or not window.counts(now, keep_s).failures
+        ):
             quiet = self._quiet[component_id]
             if quiet.holds(window, now):
                 return []  # no alert open, and no rule can breach: nothing can move

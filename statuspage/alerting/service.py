@@ -182,7 +182,11 @@ class AlertingService:
         scope = Scope.ROUND
         if now.timestamp() >= self._next_sweep:
             scope, self._next_sweep = Scope.SWEEP, now.timestamp() + SWEEP_EVERY_S
-        await self._write(self.evaluator.evaluate(now.timestamp(), scope), now)
+        steps = []
+        for part in self.evaluator.evaluating(now.timestamp(), scope):
+            steps += part
+            await asyncio.sleep(0)  # let due probes start: a sweep's slices add up
+        await self._write(steps, now)
         for hook in self.round_hooks:
             await hook(now)
         self.rounds += 1

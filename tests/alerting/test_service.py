@@ -3,10 +3,18 @@ their recovery out, on a real database with the clock moved by the test."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
+import statuspage.alerting.evaluator as evaluator_module
+from statuspage.alerting.evaluator import Scope
 from storage.alerts.reads import list_alerts, open_groups
+from storage.alerts.writes import AlertStep
 from storage.incidents.reads import get_incident
 from storage.vocabulary import AlertState
 from tests.alerting.helpers import Clock, feed, lead, rules_firing, settings_for, site
@@ -101,3 +109,39 @@ async def test_a_restart_neither_fires_again_nor_forgets(tmp_path: Path) -> None
         assert {a.id for a in after} == {a.id for a in before}
         assert [a.fired_at for a in after] == [a.fired_at for a in before]
         assert len(await open_groups(place.db)) == 1
+
+
+async def test_a_round_lets_the_event_loop_run_between_slices_of_components(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep of thousands of components takes a while: probes due meanwhile start
+    between its slices instead of waiting for the whole of it."""
+    monkeypatch.setattr(evaluator_module, "SLICE", 1)
+    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'alerts.db'}")
+    async with site(settings, Clock()) as place:
+        service = place.service()
+        await lead(service)
+        await feed(place, service, 1, failed=False)
+        ticks, seen = 0, list[int]()
+
+        async def other_work() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        judge = service.evaluator.evaluating
+
+        def watched(now: float, scope: Scope = Scope.ARRIVED) -> Iterator[list[AlertStep]]:
+            for part in judge(now, scope):
+                seen.append(ticks)
+                yield part
+
+        monkeypatch.setattr(service.evaluator, "evaluating", watched)
+        task = asyncio.create_task(other_work())
+        place.clock.advance(seconds=61)  # a sweep: every component
+        await service.run_round()
+        task.cancel()
+        components = len(service.ruleset.by_component)
+        assert len(seen) == components + 1  # a slice each, then the site's rules
+        assert all(later > earlier for earlier, later in itertools.pairwise(seen))

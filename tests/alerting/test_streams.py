@@ -123,3 +123,37 @@ def test_a_round_moves_the_same_alerts_as_a_sweep_of_every_rule(
         sweeps.add(batch)
         judged = rounds.evaluate(now, Scope.ARRIVED) + rounds.evaluate(now, Scope.ROUND)
         assert judged == sweeps.evaluate(now, Scope.ARRIVED) + sweeps.evaluate(now, Scope.SWEEP)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    results=st.lists(st.tuples(sometimes, sometimes), min_size=5, max_size=40),
+    failed=st.sets(st.integers(min_value=0, max_value=39), max_size=3),
+    slice_size=st.integers(min_value=1, max_value=3),
+)
+def test_judged_in_slices_the_steps_are_those_of_one_pass(
+    tmp_path: Path, results: list[tuple[bool, bool]], failed: set[int], slice_size: int
+) -> None:
+    """The service judges a round or a sweep a slice of components at a time (letting
+    the event loop run between them): the same alerts move, in the same order."""
+    whole, sliced = Evaluator(default_rules(tmp_path)), Evaluator(default_rules(tmp_path))
+    components = ("api", "auth", "payments", "search")
+    now = START
+    for n, (spike, slow) in enumerate(results):
+        now += 30.0
+        batch = [
+            Announced(
+                c, "default", now, n in failed and c != "auth", 3000.0 if spike else 50.0, slow
+            )
+            for c in components
+        ]
+        whole.add(batch)
+        sliced.add(batch[: n % 5])  # some components fed late, in the next batch
+        sliced.add(batch[n % 5 :])
+        for scope in (Scope.ARRIVED, Scope.ROUND, Scope.SWEEP if n % 7 == 0 else Scope.ROUND):
+            parts = list(sliced.evaluating(now, scope, slice_size=slice_size))
+            assert [s for part in parts for s in part] == whole.evaluate(now, scope)
+            if scope is Scope.SWEEP:  # every component known, in slices, then the site
+                assert len(parts) == -(-len(whole.ruleset.by_component) // slice_size) + 1

@@ -7,6 +7,12 @@ need the window's values themselves; they are taken from the same list, sorted o
 per window and kept (`Latencies`) until the samples move, because the latency rules
 of one round ask the same windows again (p99 and the average share ten minutes, and
 the sweep asks what the round just did).
+
+A window also remembers when its newest failure, its newest success over the SLA
+and its newest success slower than one watched latency (`watch_ms`) happened, so
+the question a round asks of most components, "none of those in this window?",
+costs one comparison when the answer is yes (`surely_none`); otherwise the
+counts and the values answer it as before.
 """
 
 from __future__ import annotations
@@ -71,11 +77,22 @@ class Latencies:
 _KEPT_LATENCIES = 8
 
 
-class SampleWindow:
-    """Samples in time order, newest last, forgotten once older than `keep_s`."""
+_NEVER = -math.inf
 
-    def __init__(self, keep_s: float) -> None:
+
+class SampleWindow:
+    """Samples in time order, newest last, forgotten once older than `keep_s`.
+
+    `watch_ms`: a latency whose successes above it are remembered by time (the
+    evaluator's lowest latency threshold for the component); inf watches none.
+    """
+
+    def __init__(self, keep_s: float, watch_ms: float = math.inf) -> None:
         self.keep_s = keep_s
+        self._watch_ms = watch_ms
+        # Times of the newest failure, success over the SLA and success slower than
+        # `watch_ms` ever added (forgotten ones included: an upper bound is enough).
+        self._newest_failure = self._newest_over_sla = self._newest_slow = _NEVER
         self._times: list[float] = []
         self._latencies: list[float] = []  # of successful samples; NaN for failures
         self._totals: list[tuple[int, int, int, float]] = []  # running, inclusive
@@ -96,27 +113,70 @@ class SampleWindow:
 
     def add(self, sample: Sample) -> None:
         """Append `sample`; one older than the newest is placed in time order."""
-        if self._times and sample.at < self._times[-1]:
-            self._insert_late(sample)
+        self.append(sample.at, sample.failed, sample.latency_ms, sample.over_sla)
+
+    def append(self, at: float, failed: bool, latency_ms: float, over_sla: bool) -> None:
+        """`add` of a sample given by its fields (the evaluator's path: no `Sample`
+        is made for the common, in-order case)."""
+        times = self._times
+        if times and at < times[-1]:
+            self._insert_late(Sample(at, failed, latency_ms, over_sla))
             return
-        results, failures, slow, latency = self._totals[-1] if self._totals else (0, 0, 0, 0.0)
-        self._kept = {}
-        self._times.append(sample.at)
-        self._latencies.append(math.nan if sample.failed else sample.latency_ms)
-        self._totals.append(
-            (
-                results + 1,
-                failures + sample.failed,
-                slow + (sample.over_sla and not sample.failed),
-                latency + (0.0 if sample.failed else sample.latency_ms),
+        results, totals = self._totals[-1] if self._totals else (0, 0, 0, 0.0), self._totals
+        if self._kept:
+            self._kept = {}
+        if failed:
+            self._newest_failure = max(self._newest_failure, at)
+            self._latencies.append(math.nan)
+            totals.append((results[0] + 1, results[1] + 1, results[2], results[3] + 0.0))
+        else:
+            if over_sla:
+                self._newest_over_sla = max(self._newest_over_sla, at)
+            if latency_ms > self._watch_ms:
+                self._newest_slow = max(self._newest_slow, at)
+            self._latencies.append(latency_ms)
+            totals.append(
+                (results[0] + 1, results[1], results[2] + over_sla, results[3] + latency_ms)
             )
-        )
+        times.append(at)
+
+    def watch(self, watch_ms: float) -> None:
+        """Remember successes slower than `watch_ms` from now on (the rules changed):
+        the kept samples are looked at once."""
+        self._watch_ms, self._newest_slow = watch_ms, _NEVER
+        for index in range(self._start, len(self._times)):
+            latency = self._latencies[index]  # NaN for a failure: never above
+            if latency > watch_ms:
+                self._newest_slow = max(self._newest_slow, self._times[index])
+
+    def surely_none(
+        self,
+        now: float,
+        span_s: float,
+        *,
+        failed: bool = False,
+        over_sla: bool = False,
+        slower_than_ms: float | None = None,
+    ) -> bool:
+        """True only if the window (now - span_s, now] holds none of the samples asked
+        about: failures, successes over the SLA, successes slower than `slower_than_ms`
+        (answerable for a latency at or above `watch_ms` only). False means "look":
+        there may be one."""
+        edge = now - span_s
+        if failed and self._newest_failure > edge:
+            return False
+        if over_sla and self._newest_over_sla > edge:
+            return False
+        if slower_than_ms is not None:
+            return slower_than_ms >= self._watch_ms and self._newest_slow <= edge
+        return True
 
     def _insert_late(self, sample: Sample) -> None:
         # Rare (a result written late, after a database outage): rebuild the totals.
         kept = [self._sample(i) for i in range(self._start, len(self._times))]
         kept.insert(bisect_right([s.at for s in kept], sample.at), sample)
         self._times, self._latencies, self._totals, self._start = [], [], [], 0
+        self._newest_failure = self._newest_over_sla = self._newest_slow = _NEVER
         for each in kept:
             self.add(each)
 

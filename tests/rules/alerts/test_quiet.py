@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from statuspage.rules.alerts.component_rules import COMPONENT_KINDS, ComponentData
 from statuspage.rules.alerts.model import Rule
 from statuspage.rules.alerts.quiet import Quiet
-from statuspage.rules.alerts.samples import Sample
+from statuspage.rules.alerts.samples import Sample, SampleWindow
 from tests.rules.alerts.builders import (
     HOUR,
     MINUTE,
@@ -115,3 +115,25 @@ def test_when_the_shortcut_holds_no_rule_measured_on_the_same_window_breaches(
     if Quiet.of(rules, HOUR).holds(window, now):
         data = ComponentData(window)
         assert not any(r.breached(COMPONENT_KINDS.measure(r, data, now)) for r in rules)
+
+
+@given(
+    st.lists(samples, max_size=40),
+    st.lists(success_rules, max_size=4),
+    st.integers(-2, 2),
+    st.sampled_from([None, 0.0, 6.0, 12.0]),
+)
+def test_a_window_watching_the_lowest_threshold_gives_the_shortcut_the_same_answer(
+    kept: list[Sample], rules: list[Rule], later: int, rewatch_ms: float | None
+) -> None:
+    """The evaluator's windows remember their newest slow success, failure and success
+    over the SLA, so the shortcut is mostly one comparison: never another answer than
+    the look at the window's values gives (samples arrive out of order here, and the
+    watched latency may change, as a reload does)."""
+    shortcut, now = Quiet.of(rules, HOUR), NOW + 15.0 * later
+    watching = SampleWindow(HOUR, shortcut.fastest_ms if rewatch_ms is None else rewatch_ms)
+    for each in kept:
+        watching.add(each)
+    if rewatch_ms is not None:
+        watching.watch(shortcut.fastest_ms)
+    assert shortcut.holds(watching, now) == shortcut.holds(window_of(kept, HOUR), now)

@@ -142,3 +142,30 @@ def test_the_quantile_is_the_nearest_rank_of_the_sorted_values(
     # ceil(q * n) in exact decimals: for these q it never differs from the float product.
     rank = max(1, -(-round(q * 100) * len(latencies) // 100))
     assert quantile(latencies, q) == sorted(latencies)[rank - 1]
+
+
+@given(operations, questions, st.sampled_from([0.0, 1000.0, 4999.0, float("inf")]))
+def test_surely_none_is_said_only_of_a_window_holding_none(
+    ops: list[Sample | Forget], asked: list[tuple[float, float]], watch_ms: float
+) -> None:
+    """What the round's shortcuts ask: "no failure, no success over the SLA, no success
+    slower than the watched latency in this window?" Yes only when a look at every
+    sample agrees; and for the common case (nothing new of the kind) it is yes."""
+    window, kept = SampleWindow(KEEP_S, watch_ms), list[Sample]()
+    for op in ops:
+        window, kept = replay_onto(window, kept, op)
+    for now, span_s in asked:
+        seen = inside(kept, now, span_s)
+        ok = [s for s in seen if not s.failed]
+        if window.surely_none(now, span_s, failed=True):
+            assert not any(s.failed for s in seen)
+        if window.surely_none(now, span_s, over_sla=True):
+            assert not any(s.over_sla for s in ok)
+        for above in (watch_ms, watch_ms + 1.0, 0.0):
+            if window.surely_none(now, span_s, slower_than_ms=above):
+                assert not any(s.latency_ms > above for s in ok)
+        newest = max((op.at for op in ops if isinstance(op, Sample)), default=-1.0)
+        if newest <= now - span_s:  # nothing was ever added after the window's edge
+            assert window.surely_none(
+                now, span_s, failed=True, over_sla=True, slower_than_ms=watch_ms
+            )
