@@ -2,16 +2,17 @@
 
 Run: .venv/bin/python bench/cold_render.py [--renders 200] [--profile] [--html FILE]
 
-Over `bench/page.py`'s data (50 components, 90 days), built once into `--folder`
-(default /tmp/cold-render) as of a fixed time, and read with the app's clock fixed
-there, so two versions of the code render the same page from the same data:
-`--html` writes it for a byte-for-byte comparison. Each render is what a cold
-request runs on the server (bench/page.py with the page cache off), minus HTTP:
-the page's reads in one snapshot, the template, the gzip and identity variants with
-their headers. `--forget` empties what renders keep (bars and day counts, each a
-function of the data read) before every render. CPU is the process's (user + system,
-all threads: aiosqlite runs the queries in a thread of its own), so other work on the
-machine hardly moves it.
+Over `bench/page.py`'s data (50 components, 90 days of roll-ups, 14 days of raw
+results every 30 s), built once into `--folder` (default /tmp/cold-render-14) as of
+a fixed time, and read with the app's clock fixed there, so two versions of the
+code render the same page from the same data: `--html` writes it for a
+byte-for-byte comparison. Each render is what a cold request runs on the server
+(bench/page.py with the page cache off), minus HTTP: the page's reads in one
+snapshot, the template, the gzip and identity variants with their headers.
+`--forget` empties what renders keep (bars and day counts, each a function of the
+data read) before every render. CPU is the process's (user + system, all threads:
+aiosqlite runs the queries in a thread of its own), so other work on the machine
+hardly moves it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.page import WEB_ONLY, build_database, config_text
+from bench.page import RAW_DAYS, WEB_ONLY, build_database, config_text
 from statuspage import keys
 from statuspage.app import create_app
 from statuspage.config import load_settings
@@ -53,7 +54,7 @@ async def ensure_data(folder: Path) -> Path:
     if not (folder / "bench.db").exists():
         folder.mkdir(parents=True, exist_ok=True)
         config.write_text(config_text(folder / "building.db", 8080))
-        await build_database(config, NOW)
+        await build_database(config, NOW, raw_days=RAW_DAYS)
         shutil.move(folder / "building.db", folder / "bench.db")
     config.write_text(config_text(folder / "bench.db", 8080))
     return config
@@ -135,7 +136,7 @@ async def renders(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=200)
-    parser.add_argument("--folder", type=Path, default=Path("/tmp/cold-render"))
+    parser.add_argument("--folder", type=Path, default=Path("/tmp/cold-render-14"))
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--html", type=Path, help="write the rendered page here")
     parser.add_argument(

@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python bench/page.py [--seconds 10] [--connections 64]
 
-It builds a SQLite database with 50 probed components and 90 days of roll-ups
-(day buckets plus hour buckets, written directly), then starts the app (web
+It builds a SQLite database with 50 probed components, 90 days of roll-ups
+(day buckets plus hour buckets, written directly) and 14 days of raw results every
+30 s (2,016,000 rows, as the default retention keeps them), then starts the app (web
 role only, access log off) in a subprocess pinned to one CPU, and drives it
 from another process pinned to another CPU: `wrk` when installed, else an
 aiohttp keep-alive load loop. Cold means the page cache is off, so every
@@ -51,10 +52,14 @@ from storage.figures.timebuckets import day_start, hour_start, local_date
 from storage.migrate import upgrade_database
 from storage.results.rollup import roll_up
 from storage.status import record_status_change
-from storage.tables.monitoring import Rollup
+from storage.tables.monitoring import ProbeResultRow, Rollup
 
 COMPONENTS = 50
 DAYS = 90
+# Raw results kept by default (`[storage] raw_retention_days`), one every 30 s per
+# component: the newest-result read meets them on every render (2,016,000 rows).
+RAW_DAYS = 14
+RAW_INTERVAL_S = 30
 SERVER_CPU, LOAD_CPU = 0, 1
 WEB_ONLY = Roles(probes=False, jobs=False, web=True)
 
@@ -111,11 +116,12 @@ def _row(
 
 
 async def build_database(
-    config: Path, now: datetime | None = None, *, hour_days: int = DAYS
+    config: Path, now: datetime | None = None, *, hour_days: int = DAYS, raw_days: int = 0
 ) -> None:
     """The benchmark's data as of `now` (default: the wall clock). tests/web/test_front_page.py
     checks the front page's size on it, with one day of hour buckets (the front page reads
-    the last 24 hours only, and writing 90 days of them takes most of a minute)."""
+    the last 24 hours only, and writing 90 days of them takes most of a minute).
+    `raw_days` of raw results too (RAW_DAYS for the benchmarks: a real site keeps them)."""
     settings = load_settings(config, {})
     await upgrade_database(settings.database_url)
     db = Database.from_url(settings.database_url)
@@ -132,8 +138,36 @@ async def build_database(
             )
         # Nothing to roll up: this builds the day totals, as the service's job would.
         await roll_up(db, now=now, tz=settings.tz)
+        # After the roll-up: these stand for results the roll-ups above already count.
+        for component in settings.components if raw_days else ():
+            async with db.write() as session:
+                await session.exec(
+                    insert(ProbeResultRow), params=raw_rows(component.id, now, raw_days)
+                )
     finally:
         await db.dispose()
+
+
+def raw_rows(component_id: str, now: datetime, days: int) -> list[dict[str, object]]:
+    """A healthy result every RAW_INTERVAL_S for `days` up to `now`."""
+    count = days * 86400 // RAW_INTERVAL_S
+    first = now - timedelta(seconds=count * RAW_INTERVAL_S)
+    rows = []
+    for i in range(count):
+        at = first + timedelta(seconds=i * RAW_INTERVAL_S)
+        rows.append(
+            {
+                "component_id": component_id,
+                "region": "default",
+                "scheduled_at": at,
+                "started_at": at,
+                "status": "up",
+                "latency_ms": 40.0 + i % 160,
+                "within_sla": True,
+                "attempts": 1,
+            }
+        )
+    return rows
 
 
 def serve(config: Path, *, cold: bool) -> None:
@@ -294,7 +328,7 @@ async def bench(seconds: int, connections: int) -> list[Result]:
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "bench.toml"
         config.write_text(config_text(Path(folder) / "bench.db", free_port()))
-        await build_database(config)
+        await build_database(config, raw_days=RAW_DAYS)
         # Cold renders are CPU-bound (hundreds of ms each): a few connections
         # measure their rate; 64 would only measure queueing.
         plans = [
