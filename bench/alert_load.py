@@ -31,7 +31,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from probes.model import CheckSpec
+from bench.probe_service import bench_component
 from statuspage.alerting.evaluator import Scope
 from statuspage.alerting.service import AlertingService
 from statuspage.config import ComponentConfig, Settings
@@ -49,20 +49,7 @@ OBJECTIVES = (("p95", 1000.0), ("p99", 2000.0), ("average", 500.0))  # bench/pro
 
 def components(count: int) -> tuple[ComponentConfig, ...]:
     return tuple(
-        ComponentConfig(
-            id=f"c{i:05d}",
-            name=f"c{i:05d}",
-            group=None,
-            group_id=None,
-            position=i,
-            description=None,
-            check=CheckSpec(
-                name=f"c{i:05d}", url=f"http://127.0.0.1:9/c/{i}", sla_ms=5000.0, timeout_s=10.0
-            ),
-            interval_s=1.0,
-            show_url=False,
-            objectives=OBJECTIVES,
-        )
+        bench_component(i, f"http://127.0.0.1:9/c/{i}", 1.0, objectives=OBJECTIVES)
         for i in range(count)
     )
 

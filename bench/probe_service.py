@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import func, select
 
@@ -87,25 +88,38 @@ class Plan:
     def components(self, target: Target) -> list[ComponentConfig]:
         query = f"?delay_ms={self.delay_ms:g}" if self.delay_ms else ""
         return [
-            ComponentConfig(
-                id=f"c{i:05d}",
-                name=f"c{i:05d}",
-                group=None,
-                group_id=None,
-                position=i,
-                description=None,
-                check=CheckSpec(
-                    name=f"c{i:05d}",
-                    url=target.url(f"/c/{i}{query}"),
-                    sla_ms=5000.0,
-                    timeout_s=10.0,
-                    reuse_connections=self.reuse_connections,
-                ),
-                interval_s=self.interval_s,
-                show_url=False,
-            )
+            bench_component(
+                i,
+                target.url(f"/c/{i}{query}"),
+                self.interval_s,
+                reuse_connections=self.reuse_connections,
+            )  # fmt: skip
             for i in range(self.count)
         ]
+
+
+def bench_component(
+    i: int, url: str, interval_s: float, *, reuse_connections: bool = False, **fields: Any
+) -> ComponentConfig:
+    """Component `i` of a benchmark: `c00042`, probing `url` (SLA 5 s, timeout 10 s)."""
+    return ComponentConfig(
+        id=f"c{i:05d}",
+        name=f"c{i:05d}",
+        group=None,
+        group_id=None,
+        position=i,
+        description=None,
+        check=CheckSpec(
+            name=f"c{i:05d}",
+            url=url,
+            sla_ms=5000.0,
+            timeout_s=10.0,
+            reuse_connections=reuse_connections,
+        ),
+        interval_s=interval_s,
+        show_url=False,
+        **fields,
+    )
 
 
 @dataclass
