@@ -93,7 +93,7 @@ class Plan:
                 target.url(f"/c/{i}{query}"),
                 self.interval_s,
                 reuse_connections=self.reuse_connections,
-            )  # fmt: skip
+            )
             for i in range(self.count)
         ]
 
