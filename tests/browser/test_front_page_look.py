@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import colorsys
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,7 @@ import pytest
 from statuspage.http.colour import contrast
 from tests.browser.conftest import WIDTHS, Opener
 from tests.browser.live_site import LiveSite
-from tests.browser.pages import COMPONENTS
+from tests.browser.pages import COMPONENTS, reload_until
 from tests.browser.site_data import add_maintenance, set_status
 
 SIZES = [pytest.param(width, id=name) for name, width in WIDTHS.items()]
@@ -81,20 +80,6 @@ def test_statuses_keep_statuspages_colour_families(
         found[status] = computed(page.locator(f".component .status-{status}").first)
     for status, (low, high) in FAMILIES.items():
         assert low <= hue(found[status]) <= high, (status, found[status], hue(found[status]))
-
-
-def reload_until(page: Any, selector: str, timeout_s: float = 30.0) -> None:
-    """Reload until the page shows `selector`. Pages may be cached for 30 s, and a
-    write made beside the server shows within about a second (the data stamp), or
-    once a render slower than 2 s on a busy machine has finished behind the copy
-    served meanwhile: a reload revalidates, and the next one gets the new page."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        page.reload()
-        if page.locator(selector).count() > 0:
-            return
-        assert time.monotonic() < deadline, f"{selector} never showed on {page.url}"
-        page.wait_for_timeout(200)
 
 
 def banners(site: LiveSite) -> Iterator[str]:

@@ -15,6 +15,7 @@ from probes.clock import system_clock
 from tests.browser.axe import blocking
 from tests.browser.conftest import WIDTHS, Opener, stripe_date
 from tests.browser.live_site import LiveSite
+from tests.browser.pages import open_front_page
 
 SIZES = [pytest.param(width, id=name) for name, width in WIDTHS.items()]
 PROBED, MANUAL = "external", "status-updates"  # the site's components (site_data.py)
@@ -41,7 +42,7 @@ def test_tapping_a_day_shows_its_date_and_availability(
     open_page: Opener, site: LiveSite, width: int
 ) -> None:
     page = open_page(width)
-    page.goto("/")
+    open_front_page(page)
     yesterday = bar(page, PROBED).locator("a").nth(-2)
     yesterday.click()
     text = popover(page, PROBED).inner_text()
@@ -55,7 +56,7 @@ def test_a_day_of_a_component_without_a_check_is_its_reported_status(
     open_page: Opener, site: LiveSite, width: int
 ) -> None:
     page = open_page(width)
-    page.goto("/")
+    open_front_page(page)
     today = bar(page, MANUAL).locator("a").last
     today.click()
     text = popover(page, MANUAL).inner_text()
@@ -68,7 +69,7 @@ def test_escape_closes_the_popover_and_gives_the_day_its_focus_back(
     open_page: Opener, width: int
 ) -> None:
     page = open_page(width)
-    page.goto("/")
+    open_front_page(page)
     today = bar(page, PROBED).locator("a").last
     today.click()
     popover(page, PROBED)
@@ -83,7 +84,7 @@ def test_the_arrow_keys_walk_the_bar_and_enter_opens_that_day(
     open_page: Opener, site: LiveSite, width: int
 ) -> None:
     page = open_page(width)
-    page.goto("/")
+    open_front_page(page)
     links = bar(page, PROBED).locator("a")
     assert links.last.get_attribute("tabindex") == "0"  # the bar is one tab stop: today
     links.last.focus()
@@ -143,7 +144,7 @@ def test_each_time_says_how_long_ago_it_was_by_the_sites_clock(
     now = system_clock()  # the site's clock; the browser's is held at the same instant
     page.clock.install(time=now)  # the script's timers wait on this clock
     page.clock.set_fixed_time(now)
-    page.goto("/")
+    open_front_page(page)
     notes = relative_notes(page)
     assert len(notes) >= 3, notes  # the resolved incident's times and "Updated"
     assert [note for _, note in notes] == [how_long_ago(when, now) for when, _ in notes]
@@ -166,7 +167,7 @@ def test_the_popover_steps_to_the_next_day_when_the_finger_landed_a_day_off(
     open_page: Opener, site: LiveSite, width: int
 ) -> None:
     page = open_page(width)
-    page.goto("/")
+    open_front_page(page)
     links = bar(page, PROBED).locator("a")
     links.nth(-3).click()
     assert date_text(stripe_date(site, links.nth(-3))) in popover(page, PROBED).inner_text()
@@ -188,7 +189,7 @@ def test_the_popover_steps_to_the_next_day_when_the_finger_landed_a_day_off(
 
 def test_one_popover_is_open_at_a_time(open_page: Opener) -> None:
     page = open_page(WIDTHS["desktop"])
-    page.goto("/")
+    open_front_page(page)
     bar(page, PROBED).locator("a").last.click()
     popover(page, PROBED)
     bar(page, MANUAL).locator("a").last.click()
@@ -202,7 +203,7 @@ def test_an_open_popover_has_no_serious_violation(
     open_page: Opener, width: int, dark: bool
 ) -> None:
     page = open_page(width, dark=dark)
-    page.goto("/")
+    open_front_page(page)
     bar(page, PROBED).locator("a").nth(-2).click()
     popover(page, PROBED)
     assert not blocking(page)
